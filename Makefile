@@ -1,0 +1,57 @@
+# FriendlyGov: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+# Development defaults; production sets SECRET_KEY and DEBUG=0 itself (see .env.example).
+export FRIENDLYGOV_ALLOW_INSECURE_KEY ?= 1
+
+.PHONY: install run test test-fast test-pg test-browser lint format messages bench clean
+
+install: $(STAMP) catalogues
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3 on PATH)"; exit 1; }
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+catalogues: $(STAMP)
+	@$(BIN)/python manage.py compile_catalogues
+
+run: install
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+test-pg: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -m "not browser"
+
+test-browser: install
+	$(BIN)/python -m pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates friendlygov --lint --quiet
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates friendlygov --reformat --quiet || true
+
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
+	$(BIN)/python manage.py compile_catalogues
+
+clean:
+	rm -rf $(VENV) var staticfiles

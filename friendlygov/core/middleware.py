@@ -1,0 +1,14 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+
+
+class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
+    """Pages require a login unless marked with `login_not_required`.
+
+    The JSON API under /api/ answers for itself: it applies the same permission policies and
+    replies 401/403 in JSON, which a program can read, instead of redirecting to a login page.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
