@@ -76,9 +76,7 @@ TEMPLATES = [
 # --- Database: SQLite out of the box, PostgreSQL through DATABASE_URL -----------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
     DATABASES = {
         "default": {
@@ -87,7 +85,9 @@ else:
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at
                 # the start of a transaction so two writers queue instead of failing mid-way.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 5,
             },

@@ -17,7 +17,5 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount(
-        "admin", "Quản trị hệ thống", _("Quản trị viên cấp tỉnh"), is_staff=True, is_superuser=True
-    ),
+    DemoAccount("admin", "Quản trị hệ thống", _("Quản trị viên cấp tỉnh"), is_staff=True, is_superuser=True),
 ]

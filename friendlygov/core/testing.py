@@ -13,9 +13,7 @@ PERSONA_PASSWORD = "persona-pass-2026"  # noqa: S105
 @pytest.fixture
 def make_persona(db, django_user_model):
     def make(username: str, **fields) -> Client:
-        user = django_user_model.objects.create_user(
-            username=username, password=PERSONA_PASSWORD, **fields
-        )
+        user = django_user_model.objects.create_user(username=username, password=PERSONA_PASSWORD, **fields)
         client = Client()
         client.force_login(user)
         client.user = user

@@ -9,6 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ensure_demo_accounts()
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<22} {account.role}")

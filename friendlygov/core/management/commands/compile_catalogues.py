@@ -6,9 +6,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = (
-        "Compile locale/*/LC_MESSAGES/*.po to .mo with polib, so no GNU gettext is needed to run."
-    )
+    help = "Compile locale/*/LC_MESSAGES/*.po to .mo with polib, so no GNU gettext is needed to run."
 
     def handle(self, *args, **options):
         for locale_dir in settings.LOCALE_PATHS:
