@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from friendlygov.core import views as core_views
 
@@ -7,7 +9,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("friendlygov.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Anyone may switch language, including on the login page.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("friendlygov.units.urls")),
     path("frameworks/", include("friendlygov.frameworks.urls")),
     path("api/", include("friendlygov.api.urls")),
