@@ -1,0 +1,85 @@
+"""Gating rules (điểm liệt): conditions that block recognition whatever the score.
+
+`recognise()` combines the level band with the gates: the recognised level is 0 when any gate fails.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .levels import NOT_QUALIFIED, level_for_score
+from .scoring import HUNDRED, ScoreTotal
+
+MIN_CRITERION_PERCENT = "min_criterion_percent"
+MIN_TOTAL = "min_total"
+VETO_FLAG = "veto_flag"
+GATING_KINDS = (MIN_CRITERION_PERCENT, MIN_TOTAL, VETO_FLAG)
+
+
+@dataclass(frozen=True)
+class GatingRule:
+    """`percent` for min_criterion_percent, `min_total` for min_total, `flag` for veto_flag."""
+
+    code: str
+    name: str
+    kind: str
+    percent: Decimal | None = None
+    min_total: Decimal | None = None
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    code: str
+    name: str
+    detail: str  # which criterion or value failed, for the record (not translated)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    score: Decimal
+    score_level: int  # the band the score lies in
+    level: int  # the recognised level: score_level, or 0 when a gate failed
+    failures: tuple[GateFailure, ...]
+
+    @property
+    def gates_passed(self) -> bool:
+        return not self.failures
+
+
+def _failures_of(rule: GatingRule, total: ScoreTotal, flags: Mapping[str, bool]) -> list[GateFailure]:
+    if rule.kind == MIN_CRITERION_PERCENT:
+        return [
+            GateFailure(rule.code, rule.name, f"{c.code}: {c.percent}% < {rule.percent}%")
+            for c in total.criteria
+            if c.percent is not None and c.percent < rule.percent
+        ]
+    if rule.kind == MIN_TOTAL:
+        if total.total < rule.min_total:
+            return [GateFailure(rule.code, rule.name, f"{total.total} < {rule.min_total}")]
+        return []
+    if rule.kind == VETO_FLAG:
+        return [GateFailure(rule.code, rule.name, rule.flag)] if flags.get(rule.flag, False) else []
+    raise ValueError(f"unknown gating rule kind {rule.kind!r}")
+
+
+def failed_gates(
+    rules: Sequence[GatingRule], total: ScoreTotal, flags: Mapping[str, bool] | None = None
+) -> tuple[GateFailure, ...]:
+    """Every failed rule (a criterion rule fails once per criterion below its percent)."""
+    flags = flags or {}
+    return tuple(failure for rule in rules for failure in _failures_of(rule, total, flags))
+
+
+def recognise(
+    total: ScoreTotal, rules: Sequence[GatingRule], flags: Mapping[str, bool] | None = None
+) -> Recognition:
+    score = min(total.total, HUNDRED)
+    score_level = level_for_score(score)
+    failures = failed_gates(rules, total, flags)
+    return Recognition(
+        score=score,
+        score_level=score_level,
+        level=NOT_QUALIFIED if failures else score_level,
+        failures=failures,
+    )
