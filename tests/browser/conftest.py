@@ -1,0 +1,77 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
+
+Skipped when Chromium is missing, unless FRIENDLYGOV_REQUIRE_BROWSER=1 (as in .ci/run), where a
+missing browser is a failure. Screenshots go to test-artifacts/screenshots/.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from friendlygov.core.env import env_bool
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
+# (creating users, loading data) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("FRIENDLYGOV_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = next((Path(__file__).resolve().parents[1] / "vendor").glob("axe-core-*/axe.min.js"))
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if env_bool("FRIENDLYGOV_REQUIRE_BROWSER", False):
+            pytest.fail(f"Chromium is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but {CHROMIUM} is missing.")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser):
+    context = chromium_browser.new_context(viewport=VIEWPORTS["desktop"], locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def serious_axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page; return the serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def look_at(page, name: str) -> None:
+    """Screenshot the page at desktop and phone width and fail on serious accessibility issues."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for label, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        violations = serious_axe_violations(page)
+        assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(violations, indent=1)
+    page.set_viewport_size(VIEWPORTS["desktop"])

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from .conftest import look_at
+
+PASSWORD = "smoke-test-pass-2026"  # noqa: S105
+
+
+@pytest.fixture
+def loaded_site(transactional_db, django_user_model, live_server):
+    call_command("load_units", verbosity=0)
+    call_command("load_default_framework", verbosity=0)
+    django_user_model.objects.create_user("officer", password=PASSWORD, full_name="Nguyễn Văn An")
+    return live_server
+
+
+def sign_in(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    look_at(page, "login")
+    page.get_by_label("Tên đăng nhập").fill("officer")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_an_official_signs_in_opens_the_units_and_searches(page, loaded_site):
+    sign_in(page, loaded_site)
+    look_at(page, "home")
+
+    page.get_by_role("link", name="Đơn vị hành chính").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).first.is_visible()
+    look_at(page, "units-tree")
+
+    page.goto(f"{loaded_site.url}/units/search/?q=hong+phong&date=2024-12-31")
+    page.wait_for_load_state("networkidle")
+    results = page.locator("main").inner_text()
+    assert results.count("Hồng Phong") >= 3
+    look_at(page, "units-search")
+
+    page.goto(f"{loaded_site.url}/frameworks/")
+    look_at(page, "frameworks")
+
+
+def test_the_interface_switches_to_english(page, loaded_site):
+    sign_in(page, loaded_site)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="Administrative units").first.is_visible()
+    look_at(page, "home-en")
