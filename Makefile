@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates friendlygov --lint --quiet
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_catalogues --extract
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -50,7 +51,7 @@ format: install
 	$(BIN)/djlint templates friendlygov --reformat --quiet || true
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
+	-$(BIN)/python manage.py check_catalogues --extract
 	$(BIN)/python manage.py compile_catalogues
 
 clean:
