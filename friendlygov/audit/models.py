@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+    def for_target(self, target):
+        return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+
+
+class AuditEvent(models.Model):
+    """One domain event: who did what to which object, with the old and new values."""
+
+    occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    event_type = models.CharField(_("loại sự kiện"), max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
+    target_type = models.CharField(_("loại đối tượng"), max_length=64)
+    target_id = models.CharField(_("mã đối tượng"), max_length=64)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+    request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
