@@ -1,0 +1,80 @@
+from decimal import Decimal
+
+import pytest
+
+from friendlygov.frameworks.models import Criterion, Indicator, PublishedFrameworkImmutable
+from friendlygov.frameworks.services import (
+    FrameworkIncomplete,
+    delete_draft_framework,
+    publish_framework,
+    update_indicator,
+)
+from friendlygov.frameworks.workflow import TransitionRefused
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_saving_a_child_of_a_published_version(published):
+    criterion = published.criteria.first()
+    criterion.name = "Đổi tên"
+    with pytest.raises(PublishedFrameworkImmutable):
+        criterion.save()
+    indicator = published.indicators.first()
+    with pytest.raises(PublishedFrameworkImmutable):
+        Indicator.objects.create(
+            version=published,
+            criterion=criterion,
+            code="NEW",
+            name="Mới",
+            max_points=Decimal(1),
+            method="yes_no",
+        )
+    with pytest.raises(PublishedFrameworkImmutable):
+        indicator.delete()
+    assert Criterion.objects.get(pk=criterion.pk).name != "Đổi tên"
+
+
+def test_it_refuses_changing_or_deleting_a_published_version(published, django_user_model):
+    published.name = "Khác"
+    with pytest.raises(PublishedFrameworkImmutable):
+        published.save()
+    with pytest.raises(PublishedFrameworkImmutable):
+        delete_draft_framework(published, actor=None)
+
+
+def test_it_refuses_edits_through_services_once_published(published):
+    with pytest.raises(PublishedFrameworkImmutable):
+        update_indicator(published.indicators.first(), actor=None, name="Khác")
+
+
+def test_it_edits_a_draft_and_publishes_it_once(draft, django_user_model):
+    admin = django_user_model.objects.create_user("admin", is_staff=True)
+    update_indicator(draft.indicators.first(), actor=admin, guidance_vi="Hướng dẫn mới")
+    version = publish_framework(draft, actor=admin)
+    assert version.is_published and version.published_by == admin and version.published_at
+    with pytest.raises(TransitionRefused):
+        publish_framework(version, actor=admin)
+
+
+def test_it_refuses_publishing_for_a_non_administrator(draft, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    someone = django_user_model.objects.create_user("someone")
+    with pytest.raises(PermissionDenied):
+        publish_framework(draft, actor=someone)
+
+
+def test_it_refuses_publishing_an_incomplete_draft(draft):
+    draft.indicators.filter(parent=None).first().delete()
+    with pytest.raises(FrameworkIncomplete, match="do not add up"):
+        publish_framework(draft, actor=None)
+
+
+def test_it_builds_scoring_rules_from_rows(published):
+    rules = {i.code: i.scoring_rule() for i in published.indicators.exclude(method="")}
+    from friendlygov.frameworks.scoring import indicator_points
+
+    assert indicator_points(rules["TC1.3"], Decimal("96")) == Decimal("4")
+    assert indicator_points(rules["TC2.1"], Decimal("75")) == Decimal("3.00")
+    assert indicator_points(rules["TC3.2"], 3) == Decimal("3.5")
+    assert [g.code for g in published.gating_rules_for_scoring()] == ["DK1", "DK2"]
