@@ -1,0 +1,145 @@
+"""Reads over administrative units. Unit data is public reference data: no permission check here;
+"units this user may see" belongs with the role grants, which scope these querysets further."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from friendlygov.core.i18n import fold
+
+from .models import Level, LineageLink, UnitType, UnitVersion
+
+SEARCH_LIMIT = 50
+
+
+def units_on(day: date, *, province: str | None = None, level: int | None = None) -> QuerySet[UnitVersion]:
+    units = UnitVersion.objects.valid_on(day).select_related("parent")
+    if province:
+        units = units.filter(province_code=province)
+    if level:
+        units = units.filter(level=level)
+    return units.order_by("level", "parent_id", "search_name", "code")
+
+
+def unit_on(code: str, day: date) -> UnitVersion | None:
+    return UnitVersion.objects.valid_on(day).select_related("parent").filter(code=code).first()
+
+
+def provinces_on(day: date) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.valid_on(day).filter(level=Level.PROVINCE).order_by("code")
+
+
+@dataclass
+class Branch:
+    unit: UnitVersion
+    children: list = field(default_factory=list)
+    counts: list = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    day: date
+    province: UnitVersion | None
+    districts: list[Branch]
+    communes: list[UnitVersion]  # commune-level units directly under the province (two-tier)
+    counts: list[tuple[str, int]]  # (type label, count), commune level
+    district_counts: list[tuple[str, int]]
+    total: int
+
+
+def count_by_type(units) -> list[tuple[str, int]]:
+    counter = Counter(u.type for u in units)
+    return [(label, counter[value]) for value, label in UnitType.choices if counter[value]]
+
+
+def tree_on(day: date, province: str) -> Tree:
+    """The province's units valid on `day`, grouped under their parents, with counts by type (2 queries)."""
+    units = list(units_on(day, province=province))
+    top = next((u for u in units if u.level == Level.PROVINCE), None)
+    districts = [u for u in units if u.level == Level.DISTRICT]
+    communes = [u for u in units if u.level == Level.COMMUNE]
+    by_parent = defaultdict(list)
+    for commune in communes:
+        by_parent[commune.parent_id].append(commune)
+    branches = [Branch(d, by_parent[d.id], count_by_type(by_parent[d.id])) for d in districts]
+    return Tree(
+        day=day,
+        province=top,
+        districts=sorted(branches, key=lambda b: b.unit.search_name),
+        communes=by_parent[top.id] if top else [],
+        counts=count_by_type(communes),
+        district_counts=count_by_type(districts),
+        total=len(communes),
+    )
+
+
+def search_units(
+    query: str, *, day: date | None = None, province: str | None = None
+) -> QuerySet[UnitVersion]:
+    """Units whose name contains `query`, ignoring tone marks and case ("hong phong" finds Hồng Phong)."""
+    folded = fold(query)
+    if not folded:
+        return UnitVersion.objects.none()
+    units = UnitVersion.objects.filter(search_name__contains=folded).select_related("parent")
+    if day:
+        units = units.valid_on(day)
+    if province:
+        units = units.filter(province_code=province)
+    return units.order_by("search_name", "-valid_from", "code")[:SEARCH_LIMIT]
+
+
+def _links(**filters) -> QuerySet[LineageLink]:
+    return (
+        LineageLink.objects.filter(**filters)
+        .select_related("event", "predecessor__parent", "successor__parent")
+        .order_by("event__effective_date", "predecessor__search_name", "successor__search_name")
+    )
+
+
+def predecessors_of(unit: UnitVersion) -> list[LineageLink]:
+    return list(_links(successor=unit))
+
+
+def successors_of(unit: UnitVersion) -> list[LineageLink]:
+    return list(_links(predecessor=unit))
+
+
+def ancestry_of(unit: UnitVersion, *, max_steps: int = 10) -> list[list[LineageLink]]:
+    """The full chain back: one list of links per step (one query per step, never per unit)."""
+    steps, frontier, seen = [], {unit.pk}, {unit.pk}
+    for _ in range(max_steps):
+        links = list(_links(successor_id__in=frontier))
+        if not links:
+            break
+        steps.append(links)
+        frontier = {link.predecessor_id for link in links} - seen
+        seen |= frontier
+    return steps
+
+
+def descendants_of(unit: UnitVersion, *, max_steps: int = 10) -> list[list[LineageLink]]:
+    steps, frontier, seen = [], {unit.pk}, {unit.pk}
+    for _ in range(max_steps):
+        links = list(_links(predecessor_id__in=frontier))
+        if not links:
+            break
+        steps.append(links)
+        frontier = {link.successor_id for link in links} - seen
+        seen |= frontier
+    return steps
+
+
+def versions_of_code(unit: UnitVersion) -> QuerySet[UnitVersion]:
+    """Every version that carried the same official code (the code may pass to a successor)."""
+    return UnitVersion.objects.filter(code=unit.code).select_related("parent").order_by("valid_from")
+
+
+def unit_detail(unit_id: str) -> UnitVersion | None:
+    return (
+        UnitVersion.objects.select_related("parent")
+        .prefetch_related(Prefetch("children", queryset=UnitVersion.objects.order_by("search_name")))
+        .filter(pk=unit_id)
+        .first()
+    )

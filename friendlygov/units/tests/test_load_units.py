@@ -1,0 +1,36 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from friendlygov.units.models import LineageEvent, LineageLink, UnitVersion
+
+
+def snapshot():
+    return (
+        sorted(UnitVersion.objects.values_list("id", "name", "parent_id", "valid_to")),
+        sorted(LineageEvent.objects.values_list("id", flat=True)),
+        sorted(LineageLink.objects.values_list("id", "predecessor_id", "successor_id", "share", "inferred")),
+    )
+
+
+def test_it_loads_the_shipped_files_idempotently(db):
+    call_command("load_units", stdout=StringIO())
+    first = snapshot()
+    out = StringIO()
+    call_command("load_units", stdout=out)
+    assert snapshot() == first
+    assert "0 created, 0 updated" in out.getvalue()
+    assert UnitVersion.objects.count() == len(first[0]) > 600
+
+
+def test_it_repairs_a_changed_row_on_reload(units):
+    UnitVersion.objects.filter(pk="10804@2025-07-01").update(name="Sai tên")
+    call_command("load_units", stdout=StringIO())
+    assert UnitVersion.objects.get(pk="10804@2025-07-01").name == "Xã Kim Thành"
+
+
+def test_it_stores_a_tone_free_search_name_and_level(units):
+    unit = UnitVersion.objects.get(pk="10804@2025-07-01")
+    assert unit.search_name == "xa kim thanh"
+    assert unit.level == 3
+    assert UnitVersion.objects.get(pk="288@2024-01-01").level == 2
