@@ -1,3 +1,138 @@
-from ninja import Router
+"""Criteria frameworks, read-only: published versions for everyone, drafts for administrators.
+
+Points and percentages are decimal strings ("20", "0.5") so no client rounds them through floats."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import PlainSerializer, WithJsonSchema
+
+from friendlygov.frameworks import selectors
+
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: format(d.normalize(), "f"), return_type=str),
+    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["20", "0.5"]}),
+]
 
 router = Router(tags=["frameworks"])
+
+
+class FrameworkSummary(Schema):
+    id: int
+    code: str
+    version: int
+    name: str
+    program: str
+    year: int
+    status: str
+    is_template: bool
+    published_at: datetime | None
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    max_points: DecimalString
+    method: str | None
+    params: dict[str, Any]
+    step: DecimalString | None
+    evidence: str
+    guidance_vi: str
+    guidance_en: str
+    unit_types: list[str]
+    na_allowed: bool
+    sub_indicators: list["IndicatorOut"]
+
+
+class CriterionOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    max_points: DecimalString
+    indicators: list[IndicatorOut]
+
+
+class GatingRuleOut(Schema):
+    code: str
+    name: str
+    kind: str
+    params: dict[str, Any]
+
+
+class BonusRuleOut(Schema):
+    code: str
+    name: str
+    description: str
+    cap: DecimalString
+
+
+class FrameworkDetail(FrameworkSummary):
+    template_note: str
+    bonus_cap: DecimalString
+    criteria: list[CriterionOut]
+    gating_rules: list[GatingRuleOut]
+    bonus_rules: list[BonusRuleOut]
+
+
+class Message(Schema):
+    detail: str
+
+
+def _indicator(node) -> dict:
+    ind = node.indicator
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "name_en": ind.name_en,
+        "max_points": ind.max_points,
+        "method": ind.method or None,
+        "params": ind.params,
+        "step": ind.step,
+        "evidence": ind.evidence,
+        "guidance_vi": ind.guidance_vi,
+        "guidance_en": ind.guidance_en,
+        "unit_types": ind.unit_types,
+        "na_allowed": ind.na_allowed,
+        "sub_indicators": [_indicator(child) for child in node.children],
+    }
+
+
+@router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=None)
+def list_frameworks(request: HttpRequest):
+    return list(selectors.versions_for(request.user))
+
+
+@router.get(
+    "/{int:framework_id}",
+    response={200: FrameworkDetail, 404: Message},
+    summary="One framework version with criteria, indicators, gating rules and bonus",
+    auth=None,
+)
+def get_framework(request: HttpRequest, framework_id: int):
+    version = selectors.version_with_tree(request.user, framework_id)
+    if version is None:
+        raise HttpError(404, "framework version not found")
+    return {
+        **{field: getattr(version, field) for field in FrameworkSummary.model_fields if field != "id"},
+        "id": version.pk,
+        "template_note": version.template_note,
+        "bonus_cap": version.bonus_cap,
+        "criteria": [
+            {
+                "code": node.criterion.code,
+                "name": node.criterion.name,
+                "name_en": node.criterion.name_en,
+                "max_points": node.criterion.max_points,
+                "indicators": [_indicator(child) for child in node.indicators],
+            }
+            for node in selectors.tree(version)
+        ],
+        "gating_rules": list(version.gating_rules.all()),
+        "bonus_rules": list(version.bonus_rules.all()),
+    }
