@@ -1,5 +1,17 @@
 import os
 
+import pytest
+from django.core.management import call_command
+
 os.environ.setdefault("FRIENDLYGOV_ALLOW_INSECURE_KEY", "1")
 
 pytest_plugins = ["friendlygov.core.testing"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The shipped reference data (units, default framework) is loaded once for the session;
+    each test's own changes are rolled back as usual."""
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+        call_command("load_default_framework", verbosity=0)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "friendlygov.audit",
     "friendlygov.units",
     "friendlygov.frameworks",
+    "friendlygov.assessments",
     "friendlygov.reports",
     "friendlygov.api",
     "friendlygov.demo",
@@ -121,6 +122,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

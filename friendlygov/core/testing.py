@@ -36,3 +36,33 @@ def admin_client(make_persona) -> Client:
 def signed_in(make_persona) -> Client:
     """Any signed-in person with no role: sees what every account may see, nothing more."""
     return make_persona("someone")
+
+
+@pytest.fixture
+def reference_data(db):
+    """The shipped units and default framework. Loaded once per session (conftest.py); loaded again
+    here only after a transactional test has flushed the database."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    if not apps.get_model("units", "UnitVersion").objects.exists():
+        call_command("load_units", verbosity=0)
+    if not apps.get_model("frameworks", "FrameworkVersion").objects.exists():
+        call_command("load_default_framework", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; a deliberately slow hasher would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Vietnamese: a request in English must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,0 +1,307 @@
+"""Cycles, one assessment per unit and cycle, its indicator scores (self and appraised),
+evidence, explanation rounds, and recognition decisions."""
+
+import uuid
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import DECIDED, Status
+
+POINTS = {"max_digits": 6, "decimal_places": 2}
+PROGRAM_NAME = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
+
+
+class Cycle(models.Model):
+    """One year of the programme: its framework version, calendar and appraising bodies."""
+
+    program = models.CharField(_("chương trình"), max_length=200, default=PROGRAM_NAME)
+    year = models.PositiveIntegerField(_("năm đánh giá"))
+    name = models.CharField(_("tên đợt đánh giá"), max_length=200)
+    framework = models.ForeignKey(
+        "frameworks.FrameworkVersion",
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("bộ tiêu chí"),
+    )
+    self_assessment_opens = models.DateField(_("mở tự đánh giá"))
+    self_assessment_closes = models.DateField(_("hạn tự đánh giá"))
+    appraisal_deadline = models.DateField(_("hạn thẩm định"))
+    decision_from = models.DateField(_("ra quyết định từ"))
+    decision_until = models.DateField(_("ra quyết định đến"))
+    max_explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình tối đa"), default=2)
+    explanation_days = models.PositiveSmallIntegerField(_("số ngày giải trình mỗi vòng"), default=7)
+    opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = _("đợt đánh giá")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["program", "year"], name="cycle_program_year_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def scope_date(self) -> date:
+        """Units in scope are those valid on 31 December of the cycle's year."""
+        return date(self.year, 12, 31)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None
+
+
+class AppraisingBody(models.Model):
+    """Who appraises and decides for the units under `unit` in one cycle (configuration)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="bodies")
+    name = models.CharField(_("tên cơ quan"), max_length=200)
+    unit = models.ForeignKey(
+        "units.UnitVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("địa bàn phụ trách")
+    )
+    issuing_authority = models.CharField(
+        _("cơ quan ban hành quyết định"),
+        max_length=200,
+        help_text=_("Ví dụ: ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH"),
+    )
+    place_name = models.CharField(_("địa danh ghi trên quyết định"), max_length=100)
+    signer_title = models.CharField(_("chức danh người ký"), max_length=100, default="CHỦ TỊCH")
+    signing_on_behalf = models.CharField(_("thay mặt"), max_length=100, default="TM. ỦY BAN NHÂN DÂN")
+    decision_symbol = models.CharField(_("ký hiệu quyết định"), max_length=30, default="QĐ-UBND")
+
+    class Meta:
+        verbose_name = _("cơ quan thẩm định")
+        verbose_name_plural = _("cơ quan thẩm định")
+        ordering = ["cycle", "name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="body_cycle_unit_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Assessment(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey("units.UnitVersion", on_delete=models.PROTECT, related_name="assessments")
+    body = models.ForeignKey(AppraisingBody, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    self_flags = models.JSONField(_("điểm liệt (tự khai)"), default=dict, blank=True)
+    appraised_flags = models.JSONField(_("điểm liệt (thẩm định)"), default=dict, blank=True)
+    self_bonus = models.DecimalField(_("điểm thưởng (tự chấm)"), default=0, **POINTS)
+    appraised_bonus = models.DecimalField(_("điểm thưởng (thẩm định)"), null=True, blank=True, **POINTS)
+    self_score = models.DecimalField(_("điểm tự chấm"), null=True, blank=True, **POINTS)
+    appraised_score = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
+    final_score = models.DecimalField(_("điểm cuối cùng"), null=True, blank=True, **POINTS)
+    final_level = models.PositiveSmallIntegerField(_("mức đạt"), null=True, blank=True)
+    explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
+    explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
+    appraised_at = models.DateTimeField(_("ngày thẩm định xong"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("ngày có quyết định"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = _("hồ sơ đánh giá")
+        ordering = ["cycle", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="assessment_cycle_unit_unique")]
+        indexes = [models.Index(fields=["cycle", "status"], name="assessment_cycle_status")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.cycle.year}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+
+class IndicatorScore(models.Model):
+    """One indicator of one assessment: the commune's input and the appraiser's, each turned into
+    points by the indicator's method. `version` guards against lost updates (optimistic locking)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey("frameworks.Indicator", on_delete=models.PROTECT, related_name="+")
+    self_value = models.DecimalField(
+        _("số liệu tự chấm"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    self_na = models.BooleanField(_("không áp dụng"), default=False)
+    self_points = models.DecimalField(_("điểm tự chấm"), null=True, blank=True, **POINTS)
+    explanation = models.TextField(_("giải trình"), blank=True)
+    appraised_value = models.DecimalField(
+        _("số liệu thẩm định"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    appraised_na = models.BooleanField(_("không áp dụng (thẩm định)"), default=False)
+    appraised_points = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
+    appraisal_comment = models.TextField(_("nhận xét thẩm định"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm chỉ tiêu")
+        verbose_name_plural = _("điểm chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="score_assessment_indicator_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.indicator.code}"
+
+    @property
+    def self_scored(self) -> bool:
+        return self.self_na or self.self_points is not None
+
+    @property
+    def appraised_scored(self) -> bool:
+        return self.appraised_na or self.appraised_points is not None
+
+    @property
+    def differs(self) -> bool:
+        """The appraiser's result differs from the commune's: a comment is then required."""
+        return self.appraised_scored and (
+            self.appraised_na != self.self_na or self.appraised_points != self.self_points
+        )
+
+
+def evidence_path(instance, filename):
+    """A random stored name: the uploaded name is kept only as data, never as a path."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"evidence/{instance.assessment.cycle.year}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey("frameworks.Indicator", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("ngày gỡ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ExplanationRequest(models.Model):
+    """One indicator the appraiser asks the commune to explain, in one round."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="explanation_requests")
+    indicator = models.ForeignKey("frameworks.Indicator", on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField(_("vòng"))
+    reason = models.TextField(_("lý do"))
+    due = models.DateField(_("hạn giải trình"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    response = models.TextField(_("nội dung giải trình"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu giải trình")
+        verbose_name_plural = _("yêu cầu giải trình")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator", "round"], name="explanation_once_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.indicator.code} · {self.round}"
+
+
+class Decision(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
+
+    class Kind(models.TextChoices):
+        RECOGNITION = "recognition", _("Công nhận")
+        REVOCATION = "revocation", _("Thu hồi")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="decisions")
+    body = models.ForeignKey(AppraisingBody, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(
+        _("loại quyết định"), max_length=16, choices=Kind.choices, default=Kind.RECOGNITION
+    )
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.DRAFT)
+    number = models.CharField(_("số quyết định"), max_length=40)
+    signed_on = models.DateField(_("ngày ký"))
+    signer_name = models.CharField(_("người ký"), max_length=120)
+    legal_bases = models.TextField(_("căn cứ pháp lý"), help_text=_("Mỗi căn cứ một dòng"))
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("thay thế / thu hồi quyết định"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        ordering = ["-signed_on", "number"]
+
+    def __str__(self):
+        return _("Quyết định số %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs):
+        if self.pk and Decision.objects.filter(pk=self.pk, state=self.State.ISSUED).exists():
+            raise IssuedDecisionImmutable(self.number)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued:
+            raise IssuedDecisionImmutable(self.number)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
+
+
+class IssuedDecisionImmutable(Exception):
+    """An issued decision never changes: a correction is a new decision that points at it."""
+
+
+class DecisionItem(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="decision_items")
+    final_score = models.DecimalField(_("điểm"), **POINTS)
+    level = models.PositiveSmallIntegerField(_("mức"))
+
+    class Meta:
+        verbose_name = _("đơn vị trong quyết định")
+        verbose_name_plural = _("đơn vị trong quyết định")
+        ordering = ["-level", "-final_score", "assessment__unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "assessment"], name="decision_item_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} · {self.assessment}"
+
+    def save(self, *args, **kwargs):
+        if Decision.objects.filter(pk=self.decision_id, state=Decision.State.ISSUED).exists():
+            raise IssuedDecisionImmutable(self.decision.number)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Decision.objects.filter(pk=self.decision_id, state=Decision.State.ISSUED).exists():
+            raise IssuedDecisionImmutable(self.decision.number)
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,136 @@
+"""The permission policy of the assessment area: the only place that knows who may do what.
+
+`may(user, action, assessment)` answers one question; `visible(user)` and `which(user, action)`
+answer "which assessments" as a queryset. A grant on a unit covers the unit and its subtree for
+the grant's year (or every year); nobody appraises or decides on their own unit.
+"""
+
+from django.db.models import Q
+
+from friendlygov.accounts.models import Role
+
+from .models import Assessment, Decision
+from .workflow import APPRAISAL_EDITABLE, SELF_EDITABLE, Action, Status
+
+EDIT_SELF = "edit_self"
+APPRAISE = "appraise"
+DECIDE = "decide"
+VIEW = "view"
+
+COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR)
+APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD)
+
+# Which roles may take each action, and in which states (the states are checked again by the
+# workflow table; here they decide what a page offers).
+ACTION_ROLES = {
+    VIEW: tuple(Role.values),
+    EDIT_SELF: COMMUNE_ROLES,
+    Action.SUBMIT: (Role.COMMUNE_CHAIR,),
+    Action.RESUBMIT: COMMUNE_ROLES,
+    APPRAISE: APPRAISAL_ROLES,
+    Action.START_APPRAISAL: APPRAISAL_ROLES,
+    Action.RETURN: APPRAISAL_ROLES,
+    Action.APPROVE: APPRAISAL_ROLES,
+    DECIDE: (Role.APPRAISAL_HEAD,),
+}
+ACTION_STATES = {
+    EDIT_SELF: SELF_EDITABLE,
+    APPRAISE: APPRAISAL_EDITABLE,
+}
+# Actions that must come from above the unit, never from the unit itself.
+FROM_ABOVE = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
+
+
+def _grants(user, roles):
+    if not user.is_authenticated:
+        return []
+    cache = getattr(user, "_grant_cache", None)
+    if cache is None:
+        cache = list(user.grants.all())
+        user._grant_cache = cache
+    return [grant for grant in cache if grant.role in roles]
+
+
+def _unit_chain(unit) -> list[str]:
+    chain = []
+    while unit is not None:
+        chain.append(unit.pk)
+        unit = unit.parent
+    return chain
+
+
+def _covers(grant, assessment, *, from_above: bool) -> bool:
+    if not grant.applies_to_year(assessment.cycle.year):
+        return False
+    chain = _unit_chain(assessment.unit)
+    if from_above:
+        chain = chain[1:]
+    return grant.unit_id in chain
+
+
+def may(user, action: str, assessment: Assessment) -> bool:
+    """May `user` take `action` on `assessment` now (role, scope and state)?"""
+    if user.is_authenticated and user.is_superuser and action == VIEW:
+        return True
+    roles = ACTION_ROLES.get(action, ())
+    from_above = action in FROM_ABOVE
+    if not any(_covers(g, assessment, from_above=from_above) for g in _grants(user, roles)):
+        return False
+    states = ACTION_STATES.get(action)
+    return states is None or assessment.status in states
+
+
+def _scope_q(grants, *, from_above: bool) -> Q:
+    query = Q(pk__in=[])
+    for grant in grants:
+        reach = Q(unit__parent_id=grant.unit_id) | Q(unit__parent__parent_id=grant.unit_id)
+        if not from_above:
+            reach |= Q(unit_id=grant.unit_id)
+        if grant.year is not None:
+            reach &= Q(cycle__year=grant.year)
+        query |= reach
+    return query
+
+
+def which(user, action: str = VIEW):
+    """The assessments on which `user` may take `action`, state aside."""
+    base = Assessment.objects.select_related("cycle", "unit", "unit__parent", "body")
+    if not user.is_authenticated:
+        return base.none()
+    if user.is_superuser and action == VIEW:
+        return base
+    grants = _grants(user, ACTION_ROLES.get(action, ()))
+    return base.filter(_scope_q(grants, from_above=action in FROM_ABOVE))
+
+
+def visible(user):
+    return which(user, VIEW)
+
+
+def may_decide_for(user, body) -> bool:
+    """Heads of the appraising body (a grant on the body's unit or above) draft and issue decisions."""
+    for grant in _grants(user, (Role.APPRAISAL_HEAD,)):
+        if grant.applies_to_year(body.cycle.year) and grant.unit_id in _unit_chain(body.unit):
+            return True
+    return False
+
+
+def decisions_visible_to(user):
+    base = Decision.objects.select_related("cycle", "body")
+    if not user.is_authenticated:
+        return base.filter(state=Decision.State.ISSUED)
+    if user.is_superuser:
+        return base
+    bodies = list(_grants(user, (*APPRAISAL_ROLES, Role.PROVINCE_ADMIN, Role.VIEWER)))
+    query = Q(state=Decision.State.ISSUED)
+    for grant in bodies:
+        reach = Q(body__unit_id=grant.unit_id) | Q(body__unit__parent_id=grant.unit_id)
+        if grant.year is not None:
+            reach &= Q(cycle__year=grant.year)
+        query |= reach
+    return base.filter(query)
+
+
+def is_public(assessment: Assessment) -> bool:
+    """Results are public only once a decision on them is issued."""
+    return assessment.status in (Status.RECOGNISED, Status.NOT_RECOGNISED)

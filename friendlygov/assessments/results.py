@@ -1,0 +1,98 @@
+"""Turn an assessment's rows into the pure scoring rules' inputs, and back into results.
+
+Two layers are computed the same way: the commune's ("self") and the appraiser's ("appraised").
+An indicator not yet scored counts as 0 points, so the live total never flatters.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from friendlygov.frameworks import scoring
+from friendlygov.frameworks.gating import Recognition, recognise
+from friendlygov.frameworks.scoring import ScoreTotal
+
+SELF = "self"
+APPRAISED = "appraised"
+
+
+class ValueRefused(ValueError):
+    """A value the indicator's method cannot take; the message is for the official."""
+
+
+def points_for(indicator, value: Decimal | None) -> Decimal | None:
+    """Points earned on `indicator` for the method's input, or None when there is no input."""
+    if value is None:
+        return None
+    rule = indicator.scoring_rule()
+    try:
+        return scoring.indicator_points(rule, _method_input(rule.method, value))
+    except scoring.ScoringError as exc:
+        raise ValueRefused(_explain(rule, value)) from exc
+
+
+def _method_input(method: str, value: Decimal):
+    if method == scoring.YES_NO:
+        if value not in (0, 1):
+            raise scoring.ScoringError("yes/no takes 1 or 0")
+        return value == 1
+    if method == scoring.DEDUCTION:
+        if value != value.to_integral_value():
+            raise scoring.ScoringError("violations are counted in whole numbers")
+        return int(value)
+    return value
+
+
+def _explain(rule, value) -> str:
+    if rule.method == scoring.MANUAL:
+        return _("Điểm %(value)s không hợp lệ: phải từ 0 đến %(max)s, theo bước %(step)s.") % {
+            "value": value,
+            "max": rule.max_points,
+            "step": rule.step or scoring.SCORE_QUANTUM,
+        }
+    if rule.method in (scoring.RATIO, scoring.SURVEY):
+        return _("Tỷ lệ %(value)s%% không hợp lệ: phải từ 0 đến 100.") % {"value": value}
+    if rule.method == scoring.DEDUCTION:
+        return _("Số vi phạm phải là số nguyên không âm, không phải %(value)s.") % {"value": value}
+    return _("Chỉ chọn Có hoặc Không.")
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    total: ScoreTotal
+    recognition: Recognition
+    scored: int
+    to_score: int
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.to_score
+
+
+def layer_result(assessment, scores, layer: str) -> LayerResult:
+    """Total, projected level and failed gates of one layer, from the assessment's score rows
+    (with `indicator__criterion` loaded)."""
+    framework = assessment.cycle.framework
+    rows = [_row(score, layer) for score in scores]
+    bonus = assessment.self_bonus if layer == SELF else (assessment.appraised_bonus or Decimal(0))
+    flags = assessment.self_flags if layer == SELF else assessment.appraised_flags
+    total = scoring.total_score([row for row, _ in rows], bonus=bonus, bonus_cap=framework.bonus_cap)
+    recognition = recognise(total, framework.gating_rules_for_scoring(), flags)
+    return LayerResult(total, recognition, sum(1 for _, scored in rows if scored), len(rows))
+
+
+def _row(score, layer: str) -> tuple[scoring.IndicatorScore, bool]:
+    na = score.self_na if layer == SELF else score.appraised_na
+    points = score.self_points if layer == SELF else score.appraised_points
+    indicator = score.indicator
+    return (
+        scoring.IndicatorScore(
+            code=indicator.code,
+            criterion_code=indicator.criterion.code,
+            max_points=indicator.max_points,
+            earned=None if na else (points if points is not None else Decimal(0)),
+            na_allowed=indicator.na_allowed,
+        ),
+        na or points is not None,
+    )

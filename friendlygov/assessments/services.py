@@ -1,0 +1,564 @@
+"""Every write of the assessment area. Each function is atomic, checks the policy, changes the
+rows, and records its audit event in the same transaction."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from friendlygov.audit.services import changes, record
+
+from . import permissions
+from .models import (
+    AppraisingBody,
+    Assessment,
+    Decision,
+    DecisionItem,
+    Evidence,
+    ExplanationRequest,
+    IndicatorScore,
+)
+from .results import APPRAISED, SELF, ValueRefused, layer_result, points_for
+from .uploads import check_upload
+from .workflow import Action, Status, target_of
+
+
+class StaleVersion(Exception):
+    """Someone else saved this field since the form was loaded: nothing was overwritten."""
+
+    def __init__(self, score):
+        self.score = score
+        super().__init__(
+            _(
+                "Chỉ tiêu “%(code)s” vừa được người khác cập nhật. Dữ liệu của bạn chưa được lưu: "
+                "hãy xem giá trị mới rồi nhập lại."
+            )
+            % {"code": score.indicator.code}
+        )
+
+
+def _require(user, action, assessment):
+    if not permissions.may(user, action, assessment):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ này."))
+
+
+def _locked(assessment_id) -> Assessment:
+    """The assessment row, locked for the rest of the transaction: writes to one assessment queue."""
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle__framework", "unit__parent__parent", "body")
+        .get(pk=assessment_id)
+    )
+
+
+def _move(assessment, action, actor, data=None):
+    old = assessment.status
+    assessment.status = target_of(action, old)
+    assessment.version = F("version") + 1
+    assessment.save()
+    assessment.refresh_from_db(fields=["version"])
+    record(
+        actor,
+        f"assessment.{action}",
+        assessment,
+        {"status": {"old": old, "new": assessment.status}, **(data or {})},
+    )
+
+
+def _scores(assessment):
+    return assessment.scores.select_related("indicator__criterion").order_by(
+        "indicator__order", "indicator_id"
+    )
+
+
+# --- Cycles -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_cycle(cycle, *, units, actor) -> int:
+    """Create one assessment per unit, each assigned to the appraising body whose area contains
+    it (never the unit itself), with one score row per applicable indicator."""
+    if not (actor.is_superuser or actor.grants.filter(role="province_admin").exists()):
+        raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được mở đợt đánh giá."))
+    if cycle.is_open:
+        raise ValidationError(_("Đợt đánh giá này đã được mở."))
+    bodies = {body.unit_id: body for body in AppraisingBody.objects.filter(cycle=cycle)}
+    leaves = [i for i in cycle.framework.indicators.select_related("criterion") if not i.children.exists()]
+    created = 0
+    for unit in units:
+        if not unit.is_valid_on(cycle.scope_date):
+            raise ValidationError(
+                _("Đơn vị %(unit)s (%(code)s) không còn hiệu lực ngày %(date)s.")
+                % {"unit": unit.name, "code": unit.code, "date": cycle.scope_date.strftime("%d/%m/%Y")}
+            )
+        body = next((bodies[pk] for pk in _ancestors(unit) if pk in bodies), None)
+        if body is None:
+            raise ValidationError(
+                _("Chưa có cơ quan thẩm định cho đơn vị %(unit)s (%(code)s).")
+                % {"unit": unit.name, "code": unit.code}
+            )
+        assessment = Assessment.objects.create(cycle=cycle, unit=unit, body=body)
+        IndicatorScore.objects.bulk_create(
+            IndicatorScore(assessment=assessment, indicator=indicator)
+            for indicator in leaves
+            if not indicator.unit_types or unit.type in indicator.unit_types
+        )
+        created += 1
+    cycle.opened_at = timezone.now()
+    cycle.save(update_fields=["opened_at"])
+    record(actor, "cycle.opened", cycle, {"assessments": created})
+    return created
+
+
+def _ancestors(unit):
+    unit = unit.parent
+    while unit is not None:
+        yield unit.pk
+        unit = unit.parent
+
+
+# --- Self-assessment ----------------------------------------------------------------------------
+
+SELF_FIELDS = ("self_value", "self_na", "explanation")
+APPRAISAL_FIELDS = ("appraised_value", "appraised_na", "appraisal_comment")
+
+
+@transaction.atomic
+def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+    """Save some of the commune's fields of one indicator (value, N/A, explanation)."""
+    return _save_score(score, permissions.EDIT_SELF, SELF_FIELDS, SELF, expected_version, actor, values)
+
+
+@transaction.atomic
+def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+    """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
+    assessment = _locked(score.assessment_id)
+    if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
+        _require(actor, Action.START_APPRAISAL, assessment)
+        _move(assessment, Action.START_APPRAISAL, actor)
+    return _save_score(
+        score, permissions.APPRAISE, APPRAISAL_FIELDS, APPRAISED, expected_version, actor, values
+    )
+
+
+def _save_score(score, action, allowed, layer, expected_version, actor, values):
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    assessment = _locked(score.assessment_id)
+    _require(actor, action, assessment)
+    current = IndicatorScore.objects.select_related("indicator__criterion").get(pk=score.pk)
+    if current.version != expected_version:
+        raise StaleVersion(current)
+    before = {field: getattr(current, field) for field in (*allowed, f"{layer}_points")}
+    for field, value in values.items():
+        setattr(current, field, value)
+    na_field, value_field = f"{layer}_na", f"{layer}_value"
+    if getattr(current, na_field) and not current.indicator.na_allowed:
+        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    try:
+        points = (
+            None
+            if getattr(current, na_field)
+            else points_for(current.indicator, getattr(current, value_field))
+        )
+    except ValueRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    setattr(current, f"{layer}_points", points)
+    updated = IndicatorScore.objects.filter(pk=current.pk, version=expected_version).update(
+        **{field: getattr(current, field) for field in (*allowed, f"{layer}_points")},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleVersion(current)
+    current.refresh_from_db()
+    after = {field: getattr(current, field) for field in (*allowed, f"{layer}_points")}
+    _refresh_layer_score(assessment, layer)
+    record(
+        actor,
+        f"score.{layer}_saved",
+        assessment,
+        {"indicator": current.indicator.code, **changes(before, after)},
+    )
+    return current
+
+
+def _refresh_layer_score(assessment, layer):
+    result = layer_result(assessment, _scores(assessment), layer)
+    field = "self_score" if layer == SELF else "appraised_score"
+    setattr(assessment, field, result.total.total)
+    assessment.save(update_fields=[field])
+
+
+@transaction.atomic
+def save_flags(assessment, *, flags: dict, bonus: Decimal | None, actor, layer: str = SELF) -> Assessment:
+    """The veto flags (e.g. a leader disciplined in the year) and claimed bonus points of a layer."""
+    assessment = _locked(assessment.pk)
+    _require(actor, permissions.EDIT_SELF if layer == SELF else permissions.APPRAISE, assessment)
+    known = {rule.flag for rule in assessment.cycle.framework.gating_rules_for_scoring() if rule.flag}
+    if set(flags) - known:
+        raise ValidationError(
+            _("Điều kiện không có trong bộ tiêu chí: %(flags)s") % {"flags": ", ".join(set(flags) - known)}
+        )
+    cap = assessment.cycle.framework.bonus_cap
+    if bonus is not None and not Decimal(0) <= bonus <= cap:
+        raise ValidationError(_("Điểm thưởng phải từ 0 đến %(cap)s.") % {"cap": cap})
+    flag_field, bonus_field = f"{layer}_flags", f"{layer}_bonus"
+    before = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
+    setattr(
+        assessment, flag_field, {**getattr(assessment, flag_field), **{k: bool(v) for k, v in flags.items()}}
+    )
+    if bonus is not None:
+        setattr(assessment, bonus_field, bonus)
+    assessment.save(update_fields=[flag_field, bonus_field])
+    _refresh_layer_score(assessment, layer)
+    after = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
+    record(actor, f"assessment.{layer}_flags_saved", assessment, changes(before, after))
+    return assessment
+
+
+@transaction.atomic
+def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
+    assessment = _locked(assessment.pk)
+    _require(actor, permissions.EDIT_SELF, assessment)
+    if not assessment.scores.filter(indicator=indicator).exists():
+        raise ValidationError(_("Chỉ tiêu này không thuộc hồ sơ."))
+    checked = check_upload(uploaded)
+    evidence = Evidence(
+        assessment=assessment,
+        indicator=indicator,
+        original_name=uploaded.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"upload{checked.suffix}", uploaded, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    record(
+        actor,
+        "evidence.uploaded",
+        assessment,
+        {
+            "indicator": indicator.code,
+            "evidence": evidence.pk,
+            "name": evidence.original_name,
+            "sha256": checked.sha256,
+        },
+    )
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(evidence, *, actor) -> None:
+    """Evidence is withdrawn, not destroyed: the file stays for the audit trail."""
+    assessment = _locked(evidence.assessment_id)
+    _require(actor, permissions.EDIT_SELF, assessment)
+    Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(removed_at=timezone.now())
+    record(
+        actor, "evidence.removed", assessment, {"indicator": evidence.indicator.code, "evidence": evidence.pk}
+    )
+
+
+def missing_for_submission(assessment) -> list[str]:
+    """What stops a submission: unscored indicators, and required evidence with neither a file
+    nor an explanation. Empty when the form is complete."""
+    problems = []
+    with_files = set(
+        assessment.evidence.filter(removed_at__isnull=True).values_list("indicator_id", flat=True)
+    )
+    for score in _scores(assessment):
+        indicator = score.indicator
+        if not score.self_scored:
+            problems.append(_("%(code)s: chưa chấm điểm.") % {"code": indicator.code})
+        elif (
+            indicator.evidence
+            and not score.self_na
+            and indicator.pk not in with_files
+            and not score.explanation.strip()
+        ):
+            problems.append(
+                _("%(code)s: cần tài liệu kiểm chứng hoặc giải trình lý do không có.")
+                % {"code": indicator.code}
+            )
+    return problems
+
+
+@transaction.atomic
+def submit_assessment(assessment, *, actor) -> Assessment:
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.SUBMIT, assessment)
+    target_of(Action.SUBMIT, assessment.status)
+    problems = missing_for_submission(assessment)
+    if problems:
+        raise ValidationError(problems)
+    assessment.submitted_at = timezone.now()
+    result = layer_result(assessment, _scores(assessment), SELF)
+    assessment.self_score = result.total.total
+    _move(assessment, Action.SUBMIT, actor, {"self_score": str(result.total.total)})
+    return assessment
+
+
+# --- Appraisal ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_appraisal(assessment, *, actor) -> Assessment:
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.START_APPRAISAL, assessment)
+    _move(assessment, Action.START_APPRAISAL, actor)
+    return assessment
+
+
+@transaction.atomic
+def return_for_explanation(assessment, *, reasons: dict, actor) -> list[ExplanationRequest]:
+    """Ask the commune to explain some indicators: {indicator_id: reason}. Rounds are limited."""
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.RETURN, assessment)
+    target_of(Action.RETURN, assessment.status)
+    reasons = {int(k): (v or "").strip() for k, v in reasons.items()}
+    if not reasons or not all(reasons.values()):
+        raise ValidationError(_("Cần chọn ít nhất một chỉ tiêu và ghi lý do cho từng chỉ tiêu."))
+    cycle = assessment.cycle
+    if assessment.explanation_rounds >= cycle.max_explanation_rounds:
+        raise ValidationError(
+            _("Đã hết số vòng giải trình (%(max)s vòng). Hãy duyệt kết quả thẩm định.")
+            % {"max": cycle.max_explanation_rounds}
+        )
+    scores = {s.indicator_id: s for s in _scores(assessment)}
+    if set(reasons) - set(scores):
+        raise ValidationError(_("Chỉ tiêu không thuộc hồ sơ."))
+    assessment.explanation_rounds += 1
+    assessment.explanation_due = timezone.localdate() + timedelta(days=cycle.explanation_days)
+    requests = ExplanationRequest.objects.bulk_create(
+        ExplanationRequest(
+            assessment=assessment,
+            indicator=scores[indicator_id].indicator,
+            round=assessment.explanation_rounds,
+            reason=reason,
+            due=assessment.explanation_due,
+            requested_by=actor,
+        )
+        for indicator_id, reason in reasons.items()
+    )
+    _move(
+        assessment,
+        Action.RETURN,
+        actor,
+        {
+            "round": assessment.explanation_rounds,
+            "due": assessment.explanation_due,
+            "reasons": {scores[i].indicator.code: r for i, r in reasons.items()},
+        },
+    )
+    return requests
+
+
+def open_requests(assessment):
+    """The explanation requests of the latest round (read from the database, not the instance)."""
+    latest = Assessment.objects.filter(pk=assessment.pk).values_list("explanation_rounds", flat=True).get()
+    return assessment.explanation_requests.filter(round=latest).select_related("indicator")
+
+
+@transaction.atomic
+def respond_to_request(request: ExplanationRequest, *, response: str, actor) -> ExplanationRequest:
+    assessment = _locked(request.assessment_id)
+    _require(actor, permissions.EDIT_SELF, assessment)
+    if assessment.status != Status.RETURNED or request.round != assessment.explanation_rounds:
+        raise ValidationError(_("Yêu cầu giải trình này đã đóng."))
+    old = request.response
+    request.response = response.strip()
+    request.responded_at = timezone.now()
+    request.save(update_fields=["response", "responded_at"])
+    record(
+        actor,
+        "explanation.responded",
+        assessment,
+        {
+            "indicator": request.indicator.code,
+            "round": request.round,
+            "response": {"old": old, "new": request.response},
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def resubmit_assessment(assessment, *, actor) -> Assessment:
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.RESUBMIT, assessment)
+    target_of(Action.RESUBMIT, assessment.status)
+    unanswered = [r.indicator.code for r in open_requests(assessment) if not r.response.strip()]
+    if unanswered:
+        raise ValidationError(
+            _("Chưa giải trình các chỉ tiêu: %(codes)s.") % {"codes": ", ".join(unanswered)}
+        )
+    problems = missing_for_submission(assessment)
+    if problems:
+        raise ValidationError(problems)
+    result = layer_result(assessment, _scores(assessment), SELF)
+    assessment.self_score = result.total.total
+    assessment.submitted_at = timezone.now()
+    _move(assessment, Action.RESUBMIT, actor, {"self_score": str(result.total.total)})
+    return assessment
+
+
+def missing_for_approval(assessment) -> list[str]:
+    problems = []
+    for score in _scores(assessment):
+        code = score.indicator.code
+        if not score.appraised_scored:
+            problems.append(_("%(code)s: chưa có điểm thẩm định.") % {"code": code})
+        elif score.differs and not score.appraisal_comment.strip():
+            problems.append(
+                _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét.") % {"code": code}
+            )
+    return problems
+
+
+@transaction.atomic
+def approve_appraisal(assessment, *, actor) -> Assessment:
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.APPROVE, assessment)
+    target_of(Action.APPROVE, assessment.status)
+    problems = missing_for_approval(assessment)
+    if problems:
+        raise ValidationError(problems)
+    if assessment.appraised_bonus is None:
+        assessment.appraised_bonus = assessment.self_bonus
+    result = layer_result(assessment, _scores(assessment), APPRAISED)
+    assessment.appraised_score = result.total.total
+    assessment.final_score = result.recognition.score
+    assessment.final_level = result.recognition.level
+    assessment.appraised_at = timezone.now()
+    _move(
+        assessment,
+        Action.APPROVE,
+        actor,
+        {
+            "final_score": str(assessment.final_score),
+            "final_level": assessment.final_level,
+            "failed_gates": [f.code for f in result.recognition.failures],
+        },
+    )
+    return assessment
+
+
+def copy_self_to_appraisal(assessment, *, actor) -> int:
+    """Start the appraisal from the commune's numbers (the appraiser then changes what differs)."""
+    copied = 0
+    for score in _scores(assessment):
+        if not score.appraised_scored and score.self_scored:
+            save_appraised_score(
+                score,
+                expected_version=score.version,
+                actor=actor,
+                appraised_value=score.self_value,
+                appraised_na=score.self_na,
+            )
+            copied += 1
+    return copied
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+
+def _require_head(actor, body):
+    if not permissions.may_decide_for(actor, body):
+        raise PermissionDenied(_("Chỉ thủ trưởng cơ quan thẩm định được lập và ban hành quyết định."))
+
+
+@transaction.atomic
+def draft_decision(
+    body,
+    *,
+    assessments,
+    number,
+    signed_on,
+    signer_name,
+    legal_bases,
+    actor,
+    supersedes=None,
+    kind=Decision.Kind.RECOGNITION,
+) -> Decision:
+    _require_head(actor, body)
+    number = (number or "").strip()
+    if not number:
+        raise ValidationError(_("Cần ghi số quyết định."))
+    if not legal_bases.strip():
+        raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    assessments = list(assessments)
+    if not assessments:
+        raise ValidationError(_("Cần chọn ít nhất một đơn vị."))
+    wanted_status = Status.APPRAISED if kind == Decision.Kind.RECOGNITION and supersedes is None else None
+    for assessment in assessments:
+        if assessment.body_id != body.pk:
+            raise ValidationError(
+                _("%(unit)s không thuộc cơ quan thẩm định này.") % {"unit": assessment.unit.name}
+            )
+        if wanted_status and assessment.status != wanted_status:
+            raise ValidationError(
+                _("%(unit)s chưa được duyệt kết quả thẩm định (trạng thái: %(status)s).")
+                % {"unit": assessment.unit.name, "status": assessment.get_status_display()}
+            )
+    decision = Decision.objects.create(
+        cycle=body.cycle,
+        body=body,
+        kind=kind,
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        legal_bases=legal_bases.strip(),
+        supersedes=supersedes,
+        created_by=actor,
+    )
+    DecisionItem.objects.bulk_create(
+        DecisionItem(decision=decision, assessment=a, final_score=a.final_score, level=a.final_level or 0)
+        for a in assessments
+    )
+    record(
+        actor, "decision.drafted", decision, {"number": number, "units": [a.unit.code for a in assessments]}
+    )
+    return decision
+
+
+@transaction.atomic
+def issue_decision(decision, *, actor) -> Decision:
+    """Issue a draft: it becomes immutable and its results public. A revocation sends its units back
+    to "appraised"; a decision that supersedes another re-decides the units they share."""
+    decision = Decision.objects.select_for_update().select_related("body__cycle").get(pk=decision.pk)
+    _require_head(actor, decision.body)
+    if decision.is_issued:
+        raise ValidationError(_("Quyết định này đã được ban hành và không thể thay đổi."))
+    now = timezone.now()
+    for item in decision.items.select_related("assessment"):
+        assessment = _locked(item.assessment_id)
+        if decision.kind == Decision.Kind.REVOCATION or assessment.is_decided:
+            if not assessment.is_decided:
+                raise ValidationError(
+                    _("%(unit)s chưa có quyết định để thu hồi.") % {"unit": assessment.unit.name}
+                )
+            _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+        if decision.kind == Decision.Kind.RECOGNITION:
+            assessment.decided_at = now
+            assessment.final_level = item.level
+            _move(
+                assessment,
+                Action.RECOGNISE if item.level > 0 else Action.REFUSE,
+                actor,
+                {"decision": decision.number},
+            )
+    decision.state = Decision.State.ISSUED
+    decision.issued_at = now
+    decision.save()
+    record(actor, "decision.issued", decision, {"number": decision.number, "kind": decision.kind})
+    return decision
