@@ -29,6 +29,6 @@ class SearchForm(forms.Form):
     date = forms.DateField(
         label=_("Còn hiệu lực vào ngày"),
         required=False,
-        widget=DateInput(),
+        widget=DateInput(attrs={"aria-describedby": "date-help"}),
         help_text=_("Để trống để tìm trong mọi thời kỳ."),
     )

@@ -71,3 +71,11 @@ def test_it_keeps_the_tree_page_queries_constant(signed_in, units, django_assert
 def test_it_keeps_the_detail_page_queries_constant(signed_in, units, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         signed_in.get(reverse("units:detail", kwargs={"unit_id": "30@2024-01-01"}))
+
+
+def test_it_speaks_english_when_asked(signed_in, units):
+    html = signed_in.get(
+        reverse("units:tree"), {"date": "2024-12-31", "province": "30"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Administrative units" in html
+    assert "Commune: " in html

@@ -1,5 +1,7 @@
 from datetime import date
 
+from django.utils import translation
+
 from friendlygov.units import selectors
 from friendlygov.units.models import UnitVersion
 
@@ -19,7 +21,7 @@ def test_it_searches_case_insensitively_with_d_folded(units):
 
 
 def test_it_builds_the_tree_with_counts_by_type(units, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(2), translation.override("vi"):
         tree = selectors.tree_on(date(2024, 12, 31), "30")
         assert tree.total == 235
         assert dict(tree.counts) == {"Xã": 178, "Phường": 47, "Thị trấn": 10}
