@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("friendlygov.units.urls")),
     path("frameworks/", include("friendlygov.frameworks.urls")),
+    path("assessments/", include("friendlygov.assessments.urls")),
+    path("public/", include("friendlygov.assessments.views.public")),
     path("api/", include("friendlygov.api.urls")),
     path("admin/", admin.site.urls),
 ]
