@@ -35,7 +35,7 @@ RAW_TYPES = {
     "Đặc khu": "dac_khu",
 }
 LEVELS = {"tinh": 1, "thanh_pho_tw": 1, "huyen": 2, "quan": 2, "thi_xa": 2, "thanh_pho": 2}
-TYPE_PREFIXES = ("thi tran ", "xa ", "phuong ", "dac khu ")
+TYPE_PREFIXES = ("thi tran ", "xa ", "phuong ", "dac khu ", "huyen ", "quan ", "thi xa ", "thanh pho ")
 
 BASIS_HD_2025 = (
     "Nghị quyết của Ủy ban Thường vụ Quốc hội về sắp xếp đơn vị hành chính cấp xã của tỉnh Hải Dương "

@@ -72,3 +72,18 @@ def test_it_writes_sorted_files():
         rows = list(csv.DictReader(handle))
     keys = [(len(r["code"]), r["code"], r["valid_from"]) for r in rows]
     assert keys == sorted(keys)
+
+
+def test_it_records_22_hai_duong_renames_or_retypes_on_1_january_2025():
+    units = {r["id"]: r for r in read_rows("units.csv")}
+    changed = {
+        link["successor_id"]
+        for link in read_rows("links.csv")
+        if link["event_id"].startswith("2025-01-01/")
+        and link["inferred"] == "0"
+        and units[link["predecessor_id"]]["province_code"] == "30"
+        and units[link["predecessor_id"]]["code"] == units[link["successor_id"]]["code"]
+        and (units[link["predecessor_id"]]["name"], units[link["predecessor_id"]]["type"])
+        != (units[link["successor_id"]]["name"], units[link["successor_id"]]["type"])
+    }
+    assert len(changed) == 22
