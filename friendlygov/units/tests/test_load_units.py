@@ -1,7 +1,11 @@
+import shutil
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 
+from friendlygov.units.loader import DATA_DIR, load_units
 from friendlygov.units.models import LineageEvent, LineageLink, UnitVersion
 
 
@@ -34,3 +38,19 @@ def test_it_stores_a_tone_free_search_name_and_level(units):
     assert unit.search_name == "xa kim thanh"
     assert unit.level == 3
     assert UnitVersion.objects.get(pk="288@2024-01-01").level == 2
+
+
+def test_it_loads_all_or_nothing(units, tmp_path):
+    UnitVersion.objects.filter(pk="10804@2025-07-01").update(name="Sai tên")
+    count = UnitVersion.objects.count()
+    for name in ("units.csv", "events.csv", "links.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    with (tmp_path / "units.csv").open("a", encoding="utf-8") as handle:
+        handle.write("99999@2030-01-01,99999,Xã Mới,xa,31,31@2025-07-01,2030-01-01,\n")
+    with (tmp_path / "links.csv").open("a", encoding="utf-8") as handle:
+        last_link = (DATA_DIR / "links.csv").read_text(encoding="utf-8").splitlines()[-1]
+        handle.write(last_link + "\n")  # the same link twice: fails after units were written
+    with pytest.raises(IntegrityError):
+        load_units(tmp_path)
+    assert UnitVersion.objects.count() == count
+    assert UnitVersion.objects.get(pk="10804@2025-07-01").name == "Sai tên"
