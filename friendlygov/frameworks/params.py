@@ -4,6 +4,7 @@ decimals as strings, and their conversion to the pure rules' dataclasses."""
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import gating, scoring
@@ -32,7 +33,7 @@ class LinearParam(Strict):
     @model_validator(mode="after")
     def floor_below_full(self):
         if self.floor_percent >= self.full_percent:
-            raise ValueError("floor_percent must be below full_percent")
+            raise ValueError(_("floor_percent phải nhỏ hơn full_percent."))
         return self
 
 
@@ -45,13 +46,13 @@ class PercentParams(Strict):
     @model_validator(mode="after")
     def exactly_one_mapping(self):
         if (self.thresholds is None) == (self.linear is None):
-            raise ValueError("give exactly one of 'thresholds' or 'linear'")
+            raise ValueError(_("Cần đúng một trong hai: thresholds hoặc linear."))
         if self.thresholds is not None:
             if not self.thresholds:
-                raise ValueError("thresholds cannot be empty")
+                raise ValueError(_("thresholds không được để trống."))
             percents = [t.min_percent for t in self.thresholds]
             if percents != sorted(set(percents), reverse=True):
-                raise ValueError("thresholds must go from the highest min_percent down, without repeats")
+                raise ValueError(_("thresholds phải xếp từ min_percent cao nhất xuống, không trùng lặp."))
         return self
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import permissions, workflow
 from .models import BonusRule, Criterion, FrameworkVersion, GatingRule, Indicator, PublishedFrameworkImmutable
@@ -28,7 +29,10 @@ def load_framework(text: str, *, filename: str, actor, publish: bool = False) ->
     document = parse_framework(text, filename)
     with transaction.atomic():
         if FrameworkVersion.objects.filter(code=document.code, version=document.version).exists():
-            reason = f"version {document.version} of {document.code!r} already exists; raise `version`"
+            reason = _("Phiên bản %(version)s của %(code)s đã có; hãy tăng version.") % {
+                "version": document.version,
+                "code": document.code,
+            }
             raise FrameworkAlreadyExists([Problem(filename, None, None, "version", reason)])
         version = create_from_document(document, source_yaml=text, filename=filename)
         if publish:

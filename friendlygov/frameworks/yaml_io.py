@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import gating, scoring
@@ -150,7 +152,45 @@ class _Problems:
     def add_validation_error(self, error: ValidationError, prefix: tuple = ()) -> None:
         for item in error.errors():
             loc = prefix + tuple(p for p in item["loc"] if not str(p).startswith("function-"))
-            self.add(loc, item["msg"])
+            self.add(loc, pydantic_reason(item))
+
+
+# Pydantic's error types in the people's language; anything else keeps pydantic's English text.
+PYDANTIC_REASONS = {
+    "missing": gettext_lazy("Bắt buộc phải có."),
+    "extra_forbidden": gettext_lazy("Trường này không được hỗ trợ."),
+    "literal_error": gettext_lazy("Giá trị phải là một trong: %(expected)s."),
+    "greater_than": gettext_lazy("Phải lớn hơn %(gt)s."),
+    "greater_than_equal": gettext_lazy("Phải lớn hơn hoặc bằng %(ge)s."),
+    "less_than_equal": gettext_lazy("Phải nhỏ hơn hoặc bằng %(le)s."),
+    "string_pattern_mismatch": gettext_lazy(
+        "Sai định dạng mã (chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang)."
+    ),
+    "string_too_short": gettext_lazy("Không được để trống."),
+    "string_type": gettext_lazy("Phải là văn bản."),
+    "too_short": gettext_lazy("Cần ít nhất %(min_length)s mục."),
+    "decimal_parsing": gettext_lazy("Phải là một số."),
+    "decimal_type": gettext_lazy("Phải là một số."),
+    "decimal_max_places": gettext_lazy("Tối đa %(decimal_places)s chữ số thập phân."),
+    "int_parsing": gettext_lazy("Phải là số nguyên."),
+    "int_type": gettext_lazy("Phải là số nguyên."),
+    "int_from_float": gettext_lazy("Phải là số nguyên."),
+    "bool_parsing": gettext_lazy("Phải là true hoặc false."),
+    "bool_type": gettext_lazy("Phải là true hoặc false."),
+    "list_type": gettext_lazy("Phải là một danh sách."),
+    "dict_type": gettext_lazy("Phải là một bảng khóa–giá trị."),
+    "model_type": gettext_lazy("Phải là một bảng khóa–giá trị."),
+    "model_attributes_type": gettext_lazy("Phải là một bảng khóa–giá trị."),
+}
+
+
+def pydantic_reason(item: dict) -> str:
+    if item["type"] == "value_error":
+        return str(item["ctx"]["error"])
+    template = PYDANTIC_REASONS.get(item["type"])
+    if template is None:
+        return item["msg"]
+    return str(template) % {key: str(value) for key, value in (item.get("ctx") or {}).items()}
 
 
 # --- Loading ------------------------------------------------------------------------------------
@@ -171,12 +211,12 @@ def parse_framework(text: str, filename: str) -> FrameworkDocument:
         data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        reason = f"YAML syntax error: {getattr(error, 'problem', None) or error}"
+        reason = _("Lỗi cú pháp YAML: %(problem)s") % {"problem": getattr(error, "problem", None) or error}
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise FrameworkFileError([Problem(filename, line, column, "", reason)]) from None
     problems = _Problems(filename, root)
     if not isinstance(data, dict):
-        problems.add((), "the document must be a mapping with code, name, year, criteria…")
+        problems.add((), _("Tài liệu phải là một bảng khóa–giá trị có code, name, year, criteria…"))
         raise FrameworkFileError(problems.items)
     try:
         document = FrameworkDocument.model_validate(data)
@@ -192,13 +232,21 @@ def parse_framework(text: str, filename: str) -> FrameworkDocument:
 def _check(doc: FrameworkDocument, problems: _Problems) -> None:
     total = sum((c.max_points for c in doc.criteria), Decimal("0"))
     if total != TOTAL_POINTS:
-        problems.add(("criteria",), f"criteria points add up to {total}, not {TOTAL_POINTS}")
+        problems.add(
+            ("criteria",),
+            _("Tổng điểm các tiêu chí là %(total)s, phải bằng %(expected)s.")
+            % {"total": total, "expected": TOTAL_POINTS},
+        )
     seen: dict[str, tuple] = {}
 
     def unique(code: str, loc: tuple, kind: str) -> None:
         key = f"{kind}:{code}"
         if key in seen:
-            problems.add((*loc, "code"), f"duplicate code {code!r} (first at {_path_text(seen[key])})")
+            problems.add(
+                (*loc, "code"),
+                _("Mã %(code)s bị trùng (đã dùng ở %(first)s).")
+                % {"code": code, "first": _path_text(seen[key])},
+            )
         else:
             seen[key] = loc
 
@@ -219,7 +267,11 @@ def _check(doc: FrameworkDocument, problems: _Problems) -> None:
 def _check_children(indicators, parent_max, loc, problems: _Problems, unique) -> None:
     total = sum((ind.max_points for ind in indicators), Decimal("0"))
     if total != parent_max:
-        problems.add(loc, f"indicator points add up to {total}, not {parent_max}")
+        problems.add(
+            loc,
+            _("Tổng điểm các chỉ tiêu là %(total)s, phải bằng %(expected)s.")
+            % {"total": total, "expected": parent_max},
+        )
     for i, indicator in enumerate(indicators):
         _check_indicator(indicator, (*loc, i), problems, unique)
 
@@ -228,13 +280,16 @@ def _check_indicator(ind: IndicatorDoc, loc: tuple, problems: _Problems, unique)
     unique(ind.code, loc, "indicator")
     if ind.sub_indicators:
         if ind.method is not None:
-            problems.add((*loc, "method"), "an indicator with sub_indicators is their sum: give it no method")
+            problems.add(
+                (*loc, "method"),
+                _("Chỉ tiêu có chỉ tiêu con được tính bằng tổng các chỉ tiêu con: bỏ method."),
+            )
         if len(loc) > 4:
-            problems.add((*loc, "sub_indicators"), "only one level of sub_indicators is allowed")
+            problems.add((*loc, "sub_indicators"), _("Chỉ cho phép một cấp chỉ tiêu con."))
         _check_children(ind.sub_indicators, ind.max_points, (*loc, "sub_indicators"), problems, unique)
         return
     if ind.method is None:
-        problems.add((*loc, "method"), "a method is required (manual, yes_no, ratio, deduction, survey)")
+        problems.add((*loc, "method"), _("Cần có method (manual, yes_no, ratio, deduction, survey)."))
         return
     try:
         ind.params = (
@@ -245,20 +300,21 @@ def _check_indicator(ind: IndicatorDoc, loc: tuple, problems: _Problems, unique)
         return
     if ind.method == scoring.MANUAL:
         if ind.step is None:
-            problems.add((*loc, "step"), "a manual indicator needs a step (for example 0.25 or 0.5)")
+            problems.add((*loc, "step"), _("Chỉ tiêu chấm điểm trực tiếp cần có step (ví dụ 0.25 hoặc 0.5)."))
         elif ind.max_points % ind.step:
             problems.add(
-                (*loc, "step"), f"max_points {ind.max_points} is not a multiple of the step {ind.step}"
+                (*loc, "step"),
+                _("max_points %(max)s không chia hết cho step %(step)s.")
+                % {"max": ind.max_points, "step": ind.step},
             )
     elif ind.step is not None:
-        problems.add((*loc, "step"), "only manual indicators have a step")
+        problems.add((*loc, "step"), _("Chỉ chỉ tiêu chấm điểm trực tiếp mới có step."))
+    over_max = _("Lớn hơn max_points (%(max)s).") % {"max": ind.max_points}
     for j, threshold in enumerate(ind.params.get("thresholds", [])):
         if Decimal(threshold["points"]) > ind.max_points:
-            problems.add(
-                (*loc, "params", "thresholds", j, "points"), f"more than max_points {ind.max_points}"
-            )
+            problems.add((*loc, "params", "thresholds", j, "points"), over_max)
     if ind.params.get("per_violation") and Decimal(ind.params["per_violation"]) > ind.max_points:
-        problems.add((*loc, "params", "per_violation"), f"more than max_points {ind.max_points}")
+        problems.add((*loc, "params", "per_violation"), over_max)
 
 
 # --- Export -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from friendlygov.frameworks.models import BonusRule, Criterion, FrameworkVersion, GatingRule, Indicator
 from friendlygov.frameworks.selectors import version_document
@@ -81,14 +82,16 @@ def test_it_refuses_bad_yaml_syntax_with_line_and_column(default_text):
     [problem] = refused(text)
     assert problem.filename == "broken.yaml"
     assert problem.line is not None and problem.column is not None
-    assert "YAML syntax error" in problem.reason
+    assert "Lỗi cú pháp YAML" in problem.reason
 
 
 def test_it_refuses_criteria_not_adding_up_to_100(default_text):
     text = default_text.replace("    max_points: 20\n", "    max_points: 25\n", 1)
     problems = refused(text)
-    assert any("criteria points add up to 105" in p.reason and p.path == "criteria" for p in problems)
-    assert any("indicator points add up to 20, not 25" in p.reason for p in problems)
+    assert any(
+        "Tổng điểm các tiêu chí là 105, phải bằng 100" in p.reason and p.path == "criteria" for p in problems
+    )
+    assert any("Tổng điểm các chỉ tiêu là 20, phải bằng 25" in p.reason for p in problems)
     assert all(p.line for p in problems)
 
 
@@ -104,7 +107,7 @@ def test_it_refuses_an_unknown_method_at_its_line(default_text):
 def test_it_refuses_duplicate_codes(default_text):
     text = default_text.replace("code: TC2.2", "code: TC2.1", 1)
     [problem] = refused(text)
-    assert "duplicate code 'TC2.1'" in problem.reason
+    assert "Mã TC2.1 bị trùng" in problem.reason
     assert problem.path == "criteria[1].indicators[1].code"
     second = [n for n, line in enumerate(text.splitlines(), start=1) if "code: TC2.1" in line][1]
     assert problem.line == second
@@ -113,28 +116,36 @@ def test_it_refuses_duplicate_codes(default_text):
 @pytest.mark.parametrize(
     ("old", "new", "path_end", "reason"),
     [
-        ("per_violation: 1\n", "per_violation: -1\n", "params.per_violation", "greater than 0"),
-        ("per_violation: 1\n", "per_violation: 1\n          bogus: 2\n", "params.bogus", "Extra inputs"),
+        ("per_violation: 1\n", "per_violation: -1\n", "params.per_violation", "Phải lớn hơn 0"),
+        ("per_violation: 1\n", "per_violation: 1\n          bogus: 2\n", "params.bogus", "không được hỗ trợ"),
         (
             "linear: {floor_percent: 50, full_percent: 100}",
             "linear: {floor_percent: 90, full_percent: 60}",
             "params.linear",
-            "floor_percent must be below",
+            "floor_percent phải nhỏ hơn",
         ),
         (
             "{min_percent: 98, points: 5}",
             "{min_percent: 98, points: 7}",
             "params.thresholds[0].points",
-            "more than max_points",
+            "Lớn hơn max_points",
         ),
-        ("{min_percent: 95, points: 4}", "{min_percent: 99, points: 4}", "params", "highest min_percent"),
-        ("        step: 0.5\n", "", "step", "needs a step"),
+        ("{min_percent: 95, points: 4}", "{min_percent: 99, points: 4}", "params", "min_percent cao nhất"),
+        ("        step: 0.5\n", "", "step", "cần có step"),
     ],
 )
 def test_it_refuses_bad_method_parameters(default_text, old, new, path_end, reason):
     text = default_text.replace(old, new, 1)
     problems = refused(text)
     assert any(p.path.endswith(path_end) and reason in p.reason and p.line for p in problems), problems
+
+
+def test_it_gives_reasons_in_english_too(default_text):
+    with translation.override("en"):
+        problems = refused(default_text.replace("    max_points: 20\n", "    max_points: 25\n", 1))
+        unknown = refused(default_text.replace("method: deduction", "method: guesswork", 1))
+    assert "criteria points add up to 105, not 100" in problems[0].reason
+    assert unknown[0].reason.startswith("The value must be one of:")
 
 
 def test_it_refuses_a_bad_gating_rule(default_text):
@@ -144,7 +155,7 @@ def test_it_refuses_a_bad_gating_rule(default_text):
 
 def test_it_refuses_a_version_that_already_exists(default_text):
     load_framework(default_text, filename="a.yaml", actor=None)
-    with pytest.raises(FrameworkFileError, match="already exists"):
+    with pytest.raises(FrameworkFileError, match="đã có"):
         load_framework(default_text, filename="a.yaml", actor=None)
     assert FrameworkVersion.objects.filter(code="thu-nghiem").count() == 1
 
