@@ -4,12 +4,14 @@ gating rules and bonus rules. A published version is immutable: every write path
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticValidationError
 
 from . import gating, scoring
-from .labels import GATING_KIND_CHOICES, METHOD_CHOICES, UNIT_TYPE_CHOICES
+from .labels import GATING_KIND_CHOICES, METHOD_CHOICES, UNIT_TYPE_CHOICES, UNIT_TYPES
 from .params import mapping_from_params, validate_params
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
@@ -164,9 +166,24 @@ class Indicator(LocalisedName, VersionChild):
     def __str__(self):
         return f"{self.code}. {self.name}"
 
+    def clean(self):
+        if self.method:
+            try:
+                self.params = validate_params(self.method, self.params)
+            except PydanticValidationError as error:
+                raise ValidationError({"params": str(error)}) from None
+        for code in self.unit_types:
+            if code not in UNIT_TYPES:
+                raise ValidationError(
+                    {"unit_types": _("Loại đơn vị không hợp lệ: %(code)s") % {"code": code}}
+                )
+
     @property
     def is_group(self) -> bool:
         return not self.method
+
+    def applies_to(self, unit_type: str) -> bool:
+        return unit_type in self.unit_types
 
     @property
     def guidance(self) -> str:

@@ -78,3 +78,25 @@ def test_it_builds_scoring_rules_from_rows(published):
     assert indicator_points(rules["TC2.1"], Decimal("75")) == Decimal("3.00")
     assert indicator_points(rules["TC3.2"], 3) == Decimal("3.5")
     assert [g.code for g in published.gating_rules_for_scoring()] == ["DK1", "DK2"]
+
+
+def test_it_validates_method_parameters_on_the_model(draft):
+    from django.core.exceptions import ValidationError
+
+    indicator = draft.indicators.get(code="TC1.3")
+    indicator.params = {"thresholds": [{"min_percent": "150", "points": "1"}]}
+    with pytest.raises(ValidationError):
+        indicator.full_clean()
+    indicator.params = {"linear": {"floor_percent": 50, "full_percent": 100}}
+    indicator.full_clean()
+    assert indicator.params == {"linear": {"floor_percent": "50", "full_percent": "100"}}
+    assert indicator.applies_to("xa") and not draft.indicators.get(code="TC5.3").applies_to("dac_khu")
+
+
+def test_it_shows_published_versions_read_only_in_the_admin(admin_client, published, draft):
+    response = admin_client.get(f"/admin/frameworks/frameworkversion/{published.pk}/change/")
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.text
+    response = admin_client.get(f"/admin/frameworks/frameworkversion/{draft.pk}/change/")
+    assert response.status_code == 200 and 'name="_save"' in response.text
+    assert admin_client.get("/admin/frameworks/frameworkversion/").status_code == 200

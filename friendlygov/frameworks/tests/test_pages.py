@@ -117,3 +117,16 @@ def test_it_publishes_a_draft_for_an_administrator(admin_client, draft):
 def test_it_keeps_the_detail_page_queries_constant(admin_client, published, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         admin_client.get(reverse("frameworks:detail", args=[published.pk]))
+
+
+def test_it_keeps_the_list_queries_constant(
+    admin_client, published, default_text, django_assert_max_num_queries
+):
+    from friendlygov.frameworks.services import load_framework
+
+    for n in range(3):
+        load_framework(
+            default_text.replace("version: 1", f"version: {n + 2}", 1), filename="x.yaml", actor=None
+        )
+    with django_assert_max_num_queries(6):
+        admin_client.get(reverse("frameworks:list"))
