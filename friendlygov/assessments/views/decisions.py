@@ -1,1 +1,288 @@
-urlpatterns = []
+"""Recognition decisions: heads of an appraising body draft them from appraised units, issue them,
+and revoke them by a new decision; everyone who may see a decision downloads it (.docx, .pdf).
+
+Drafts are seen only by heads of their body. 404 for what the user may not see, 403 for what
+they may see but not do. Errors from the services are shown on the page and change nothing.
+"""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from friendlygov.core.i18n import fold
+
+from .. import documents, permissions, services
+from ..models import AppraisingBody, Decision, IssuedDecisionImmutable
+from ..workflow import Status, TransitionNotAllowed
+
+SERVICE_ERRORS = (ValidationError, PermissionDenied, TransitionNotAllowed, IssuedDecisionImmutable)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def default_legal_bases(body) -> str:
+    """Prefilled, editable bases. Document text, not interface text: a decision is written in
+    Vietnamese whatever language the official reads the site in."""
+    year = body.cycle.year
+    return "\n".join(
+        (
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức "
+            "chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+            "Căn cứ Kế hoạch của Ủy ban nhân dân tỉnh về thực hiện Đề án “Chính quyền cấp xã thân thiện, "
+            "vì Nhân dân phục vụ”;",
+            f"Căn cứ kết quả thẩm định năm {year} của {body.name};",
+            "Theo đề nghị của Trưởng phòng Nội vụ.",
+        )
+    )
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Số quyết định"),
+        max_length=40,
+        help_text=gettext_lazy("Ví dụ: 15/QĐ-UBND. Nếu chỉ ghi số, ký hiệu của cơ quan được thêm vào."),
+    )
+    signed_on = forms.DateField(
+        label=gettext_lazy("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    signer_name = forms.CharField(label=gettext_lazy("Người ký"), max_length=120)
+    legal_bases = forms.CharField(
+        label=gettext_lazy("Căn cứ pháp lý"),
+        help_text=gettext_lazy("Mỗi căn cứ một dòng; có thể sửa."),
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+
+    def __init__(self, *args, body, **kwargs):
+        self.body = body
+        super().__init__(*args, **kwargs)
+
+    def clean_number(self):
+        number = " ".join(self.cleaned_data["number"].split())
+        if number and "/" not in number:
+            number = f"{number}/{self.body.decision_symbol}"
+        return number
+
+
+def _initial(body, user):
+    return {
+        "signed_on": timezone.localdate(),
+        "signer_name": getattr(user, "full_name", "") or "",
+        "legal_bases": default_legal_bases(body),
+    }
+
+
+def _error_messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    return [str(exc) or _("Bạn không có quyền thực hiện thao tác này.")]
+
+
+# --- Who sees what ------------------------------------------------------------------------------
+
+
+def _decisions(user):
+    return permissions.decisions_visible_to(user).select_related(
+        "cycle", "body__unit__parent__parent", "supersedes"
+    )
+
+
+def _visible_decision(user, pk) -> Decision:
+    decision = get_object_or_404(_decisions(user), pk=pk)
+    if not decision.is_issued and not permissions.may_decide_for(user, decision.body):
+        raise Http404
+    return decision
+
+
+def _body_for(user, body_id) -> AppraisingBody:
+    """The body, if the user may see its area (else 404); 403 unless the user heads it."""
+    body = get_object_or_404(
+        AppraisingBody.objects.select_related("cycle", "unit__parent__parent"), pk=body_id
+    )
+    if permissions.may_decide_for(user, body):
+        return body
+    if permissions.visible(user).filter(body=body).exists():
+        raise PermissionDenied(_("Chỉ thủ trưởng cơ quan thẩm định được lập và ban hành quyết định."))
+    raise Http404
+
+
+def _bodies_headed_by(user):
+    bodies = AppraisingBody.objects.select_related("cycle", "unit__parent__parent").annotate(
+        ready=Count("assessments", filter=Q(assessments__status=Status.APPRAISED))
+    )
+    return [body for body in bodies if permissions.may_decide_for(user, body)]
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+def decision_list(request):
+    decisions = [
+        d
+        for d in _decisions(request.user).annotate(unit_count=Count("items")).order_by("-signed_on", "-pk")
+        if d.is_issued or permissions.may_decide_for(request.user, d.body)
+    ]
+    context = {"decisions": decisions, "bodies": _bodies_headed_by(request.user)}
+    return render(request, "assessments/decisions/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_new(request, body_id):
+    body = _body_for(request.user, body_id)
+    candidates = list(
+        body.assessments.filter(status=Status.APPRAISED)
+        .select_related("unit")
+        .order_by("-final_level", "-final_score", "unit__name")
+    )
+    errors = []
+    if request.method == "POST":
+        form = DecisionForm(request.POST, body=body)
+        chosen_ids = {int(v) for v in request.POST.getlist("assessments") if v.isdigit()}
+        chosen = [a for a in candidates if a.pk in chosen_ids]
+        if form.is_valid():
+            try:
+                decision = services.draft_decision(
+                    body, assessments=chosen, actor=request.user, **form.cleaned_data
+                )
+            except SERVICE_ERRORS as exc:
+                errors = _error_messages(exc)
+            else:
+                messages.success(
+                    request, _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number}
+                )
+                return redirect("assessments:decision_detail", decision.pk)
+    else:
+        form = DecisionForm(initial=_initial(body, request.user), body=body)
+        chosen_ids = {a.pk for a in candidates}
+    context = {"body": body, "form": form, "candidates": candidates, "chosen": chosen_ids, "errors": errors}
+    return render(request, "assessments/decisions/new.html", context)
+
+
+def decision_detail(request, pk):
+    decision = _visible_decision(request.user, pk)
+    items = documents.decision_items(decision)
+    later = [
+        d
+        for d in _decisions(request.user).filter(supersedes=decision).order_by("created_at")
+        if d.is_issued or permissions.may_decide_for(request.user, d.body)
+    ]
+    context = {
+        "decision": decision,
+        "items": items,
+        "superseded_by": later,
+        "revoked": any(d.is_issued and d.kind == Decision.Kind.REVOCATION for d in later),
+        "may_decide": permissions.may_decide_for(request.user, decision.body),
+        "legal_bases": documents.legal_basis_lines(decision.legal_bases),
+        "recognised": sum(1 for item in items if item.level),
+    }
+    return render(request, "assessments/decisions/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_issue(request, pk):
+    """A confirm step (GET), then the issue itself (POST)."""
+    decision = _visible_decision(request.user, pk)
+    if not permissions.may_decide_for(request.user, decision.body):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.issue_decision(decision, actor=request.user)
+        except SERVICE_ERRORS as exc:
+            for message in _error_messages(exc):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Đã ban hành quyết định số %(number)s.") % {"number": decision.number}
+            )
+        return redirect("assessments:decision_detail", decision.pk)
+    items = documents.decision_items(decision)
+    return render(request, "assessments/decisions/issue.html", {"decision": decision, "items": items})
+
+
+@require_http_methods(["GET", "POST"])
+def decision_revoke(request, pk):
+    """Draft a decision that revokes an issued one, for the same units."""
+    old = _visible_decision(request.user, pk)
+    if not permissions.may_decide_for(request.user, old.body):
+        raise PermissionDenied
+    errors = []
+    if not old.is_issued:
+        errors = [_("Chỉ thu hồi được quyết định đã ban hành.")]
+    if request.method == "POST" and not errors:
+        form = DecisionForm(request.POST, body=old.body)
+        if form.is_valid():
+            try:
+                decision = services.draft_decision(
+                    old.body,
+                    assessments=[item.assessment for item in old.items.select_related("assessment__unit")],
+                    supersedes=old,
+                    kind=Decision.Kind.REVOCATION,
+                    actor=request.user,
+                    **form.cleaned_data,
+                )
+            except SERVICE_ERRORS as exc:
+                errors = _error_messages(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã lập dự thảo quyết định số %(number)s thu hồi quyết định số %(old)s.")
+                    % {"number": decision.number, "old": old.number},
+                )
+                return redirect("assessments:decision_detail", decision.pk)
+    else:
+        initial = _initial(old.body, request.user)
+        initial["legal_bases"] = initial["legal_bases"].replace(
+            "Căn cứ kết quả thẩm định",
+            f"Căn cứ Quyết định số {old.number} ngày {old.signed_on:%d/%m/%Y};\nCăn cứ kết quả thẩm định",
+        )
+        form = DecisionForm(initial=initial, body=old.body)
+    context = {"old": old, "form": form, "errors": errors, "items": documents.decision_items(old)}
+    return render(request, "assessments/decisions/revoke.html", context)
+
+
+# --- Downloads ----------------------------------------------------------------------------------
+
+
+def download_name(decision, extension: str) -> str:
+    """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser)."""
+    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-") or str(decision.pk)
+    return f"QD-{number}-{decision.signed_on.year}.{extension}"
+
+
+def decision_docx(request, pk):
+    decision = _visible_decision(request.user, pk)
+    response = HttpResponse(documents.decision_docx(decision), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{download_name(decision, "docx")}"'
+    return response
+
+
+def decision_pdf(request, pk):
+    decision = _visible_decision(request.user, pk)
+    try:
+        pdf = documents.decision_pdf(decision)
+    except documents.PdfUnavailable as exc:
+        context = {"decision": decision, "reason": str(exc)}
+        return render(request, "assessments/decisions/pdf_unavailable.html", context, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{download_name(decision, "pdf")}"'
+    return response
+
+
+urlpatterns = [
+    path("decisions/", decision_list, name="decision_list"),
+    path("decisions/new/<int:body_id>/", decision_new, name="decision_new"),
+    path("decisions/<int:pk>/", decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/issue/", decision_issue, name="decision_issue"),
+    path("decisions/<int:pk>/revoke/", decision_revoke, name="decision_revoke"),
+    path("decisions/<int:pk>/docx/", decision_docx, name="decision_docx"),
+    path("decisions/<int:pk>/pdf/", decision_pdf, name="decision_pdf"),
+]

@@ -1,0 +1,415 @@
+"""The recognition decision as an editable Word document (and a PDF made from it).
+
+Layout follows the national format for administrative documents (Decree 30/2020/NĐ-CP, annex I):
+A4, margins 20/20/30/15 mm, Times New Roman; issuing body top left and the national motto top
+right, each with a short rule; number, place and date; title; legal bases in italics; articles;
+recipients beside the signature block; the units in an appendix on its own page. Officials edit
+and sign the .docx, so the text is the document's own language (Vietnamese) whatever the UI
+language.
+"""
+
+import io
+import shutil
+import subprocess
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .models import Decision
+
+FONT = "Times New Roman"
+BODY_SIZE = Pt(14)
+HEADER_SIZE = Pt(13)
+SMALL_SIZE = Pt(11)
+PROGRAM = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
+PDF_TIMEOUT_SECONDS = 120
+
+
+class PdfUnavailable(Exception):
+    """LibreOffice is missing or failed: the .docx still works, the PDF does not."""
+
+
+def level_label(level: int) -> str:
+    return f"Mức {level}" if level else "Không đạt chuẩn"
+
+
+def score_text(score: Decimal) -> str:
+    """Two decimals with a decimal comma, as Vietnamese documents write numbers: 91,50."""
+    return f"{score:.2f}".replace(".", ",")
+
+
+def date_text(day) -> str:
+    """Day below 10 and months January and February take a leading zero (Decree 30, annex I)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def short_date(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def legal_basis_lines(text: str) -> list[str]:
+    """One paragraph per non-empty line, each a "Căn cứ …" (unless it is a proposal line), ending
+    with ";" except the last, which ends with "."."""
+    lines = [line.strip().rstrip(";.,").strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    result = []
+    for index, line in enumerate(lines):
+        lowered = line.lower()
+        if not lowered.startswith(("căn cứ", "theo đề nghị", "xét đề nghị")):
+            line = f"Căn cứ {line}"
+        result.append(line + ("." if index == len(lines) - 1 else ";"))
+    return result
+
+
+def authority_lines(issuing_authority: str) -> list[str]:
+    """ "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH" is set on two lines, as in the signed originals."""
+    text = " ".join(issuing_authority.upper().split())
+    head = "ỦY BAN NHÂN DÂN"
+    if text.startswith(head + " "):
+        return [head, text[len(head) + 1 :]]
+    return [text]
+
+
+def authority_in_text(body) -> str:
+    """ "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH" as running text: "Ủy ban nhân dân huyện Kim Thành"."""
+    text = " ".join(body.issuing_authority.split()).lower()
+    place = " ".join(body.place_name.split())
+    if place:
+        text = text.replace(place.lower(), place)
+    return text[:1].upper() + text[1:]
+
+
+def decision_items(decision):
+    return list(decision.items.select_related("assessment__unit").order_by(*_ITEM_ORDER))
+
+
+_ITEM_ORDER = ("-level", "-final_score", "assessment__unit__name")
+
+
+def decision_docx(decision: Decision) -> bytes:
+    """The decision and its appendix as a .docx file."""
+    body = decision.body
+    year = decision.cycle.year
+    items = decision_items(decision)
+    document = Document()
+    _setup(document)
+
+    if not decision.is_issued:
+        _para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _header(document, decision)
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(18)
+    title.paragraph_format.space_after = Pt(0)
+    _run(title, "QUYẾT ĐỊNH", bold=True)
+    subject = _para(document, _subject(decision, year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    subject.paragraph_format.space_after = Pt(0)
+    _rule(document, width_mm=45)
+
+    authority = " ".join(body.issuing_authority.upper().split())
+    signer_line = _para(
+        document, f"{body.signer_title.upper()} {authority}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    signer_line.paragraph_format.space_before = Pt(12)
+    signer_line.paragraph_format.space_after = Pt(12)
+
+    for line in legal_basis_lines(decision.legal_bases):
+        _body_para(document, line, italic=True)
+
+    decides = _para(document, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    decides.paragraph_format.space_before = Pt(12)
+    decides.paragraph_format.space_after = Pt(12)
+
+    for number, text in enumerate(_articles(decision, items, year), start=1):
+        paragraph = _body_para(document, "")
+        _run(paragraph, f"Điều {number}. ", bold=True)
+        _run(paragraph, text)
+
+    _closing(document, decision)
+    _appendix(document, decision, items, year)
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _subject(decision, year) -> str:
+    if decision.kind == Decision.Kind.REVOCATION:
+        old = decision.supersedes
+        if old is None:
+            return f"Về việc thu hồi kết quả công nhận đạt chuẩn “{PROGRAM}” năm {year}"
+        return (
+            f"Về việc thu hồi Quyết định số {old.number} ngày {short_date(old.signed_on)} "
+            f"về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}"
+        )
+    return f"Về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}"
+
+
+def _articles(decision, items, year) -> list[str]:
+    if decision.kind == Decision.Kind.REVOCATION:
+        old = decision.supersedes
+        named = f"Quyết định số {old.number} ngày {short_date(old.signed_on)}" if old else "kết quả công nhận"
+        first = (
+            f"Thu hồi {named} về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” "
+            f"năm {year} đối với {len(items)} đơn vị có tên tại Phụ lục kèm theo Quyết định này. "
+            "Các đơn vị này được xem xét, quyết định lại theo quy định."
+        )
+    else:
+        recognised = sum(1 for item in items if item.level)
+        first = (
+            f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}, "
+            "theo mức đạt tại Phụ lục kèm theo Quyết định này."
+        )
+        refused = len(items) - recognised
+        if refused:
+            first += f" {refused} đơn vị có tên tại Phụ lục chưa đạt chuẩn, không được công nhận năm {year}."
+    second = "Quyết định này có hiệu lực kể từ ngày ký."
+    if decision.kind == Decision.Kind.RECOGNITION and decision.supersedes is not None:
+        old = decision.supersedes
+        second += (
+            f" Quyết định này thay thế Quyết định số {old.number} ngày {short_date(old.signed_on)} "
+            "đối với các đơn vị có tên tại Phụ lục."
+        )
+    third = (
+        "Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng các cơ quan, đơn vị có liên quan và Chủ tịch "
+        "Ủy ban nhân dân các xã, phường, thị trấn có tên tại Điều 1 chịu trách nhiệm thi hành "
+        "Quyết định này."
+    )
+    return [first, second, third]
+
+
+# --- Layout helpers -----------------------------------------------------------------------------
+
+
+def _setup(document):
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    for name in ("Normal", "Table Grid"):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = BODY_SIZE
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), FONT)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_before = Pt(0)
+    normal.space_after = Pt(0)
+    normal.line_spacing = 1.0
+
+
+def _run(paragraph, text, *, bold=False, italic=False, size=None):
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    run.italic = italic or None
+    if size is not None:
+        run.font.size = size
+    return run
+
+
+def _para(container, text, *, bold=False, italic=False, size=None, align=WD_ALIGN_PARAGRAPH.LEFT):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, size=size)
+    return paragraph
+
+
+def _body_para(document, text, *, italic=False):
+    """A justified body paragraph with a first-line indent, 6 pt apart, line spacing 1.15."""
+    paragraph = _para(document, text, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Mm(12.7)
+    paragraph.paragraph_format.space_after = Pt(6)
+    paragraph.paragraph_format.line_spacing = 1.15
+    return paragraph
+
+
+def _rule(container, *, width_mm: float, column_mm: float = 165):
+    """A short centred horizontal rule: a bottom border on an empty, indented paragraph."""
+    paragraph = container.add_paragraph()
+    side = Mm(max(column_mm - width_mm, 0) / 2)
+    paragraph.paragraph_format.left_indent = side
+    paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.line_spacing = Pt(4)
+    paragraph.paragraph_format.space_before = Pt(1)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    return paragraph
+
+
+def _cell_width(cell, width):
+    cell.width = width
+    return cell
+
+
+def _header(document, decision):
+    body = decision.body
+    left_mm, right_mm = 62, 103
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    left = _cell_width(table.rows[0].cells[0], Mm(left_mm))
+    right = _cell_width(table.rows[0].cells[1], Mm(right_mm))
+    for column, width in zip(table.columns, (left_mm, right_mm), strict=True):
+        column.width = Mm(width)
+
+    lines = authority_lines(body.issuing_authority)
+    first = left.paragraphs[0]
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(first, lines[0], bold=True, size=HEADER_SIZE)
+    for line in lines[1:]:
+        _para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _rule(left, width_mm=20, column_mm=left_mm)
+    number = _para(left, f"Số: {decision.number}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    number.paragraph_format.space_before = Pt(6)
+
+    motto = right.paragraphs[0]
+    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_SIZE)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _rule(right, width_mm=58, column_mm=right_mm)
+    place = _para(
+        right,
+        f"{body.place_name}, {date_text(decision.signed_on)}",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    place.paragraph_format.space_before = Pt(6)
+
+
+def _closing(document, decision):
+    body = decision.body
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    widths = (Mm(80), Mm(85))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    recipients, signature = table.rows[0].cells
+    recipients.width, signature.width = widths
+
+    heading = recipients.paragraphs[0]
+    heading.paragraph_format.space_before = Pt(12)
+    _run(heading, "Nơi nhận:", bold=True, italic=True, size=Pt(12))
+    for line in ("- Như Điều 3;", "- Lưu: VT."):
+        _para(recipients, line, size=SMALL_SIZE)
+
+    on_behalf = signature.paragraphs[0]
+    on_behalf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    on_behalf.paragraph_format.space_before = Pt(12)
+    _run(on_behalf, body.signing_on_behalf.upper(), bold=True)
+    _para(signature, body.signer_title.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for _blank in range(4):
+        signature.add_paragraph()
+    _para(signature, decision.signer_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _appendix(document, decision, items, year):
+    body = decision.body
+    breaker = document.add_paragraph()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
+    _para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if decision.kind == Decision.Kind.REVOCATION:
+        heading = f"Danh sách đơn vị thu hồi kết quả công nhận đạt chuẩn “{PROGRAM}” năm {year}"
+    else:
+        heading = f"Danh sách đơn vị và mức đạt chuẩn “{PROGRAM}” năm {year}"
+    _para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    note = _para(
+        document,
+        f"(Kèm theo Quyết định số {decision.number} ngày {short_date(decision.signed_on)} "
+        f"của {body.signer_title.capitalize()} {authority_in_text(body)})",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    note.paragraph_format.space_after = Pt(12)
+
+    headings = ("STT", "Đơn vị", "Mã đơn vị", "Điểm", "Mức đạt")
+    widths = (Mm(15), Mm(70), Mm(25), Mm(22), Mm(33))
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    _repeat_header(table.rows[0])
+    for cell, text, width in zip(table.rows[0].cells, headings, widths, strict=True):
+        cell.width = width
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], text, bold=True, size=Pt(13))
+    for index, item in enumerate(items, start=1):
+        unit = item.assessment.unit
+        values = (str(index), unit.name, unit.code, score_text(item.final_score), level_label(item.level))
+        aligns = ("center", "left", "center", "right", "center")
+        for cell, text, width, align in zip(table.add_row().cells, values, widths, aligns, strict=True):
+            cell.width = width
+            cell.paragraphs[0].alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+            _run(cell.paragraphs[0], text, size=Pt(13))
+    total = _para(
+        document,
+        f"Tổng số: {len(items)} đơn vị.",
+        italic=True,
+        size=Pt(13),
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    total.paragraph_format.space_before = Pt(6)
+
+
+def _repeat_header(row):
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    """The same document converted by LibreOffice, with a private profile per run so that
+    parallel conversions do not fight over one user installation."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
+    with tempfile.TemporaryDirectory(prefix="friendlygov-pdf-") as tmp:
+        folder = Path(tmp)
+        source = folder / "quyet-dinh.docx"
+        source.write_bytes(decision_docx(decision))
+        command = [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=True)  # noqa: S603
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise PdfUnavailable(_("Không chuyển được quyết định sang PDF, hãy thử lại sau.")) from exc
+        target = folder / "quyet-dinh.pdf"
+        if not target.exists():
+            raise PdfUnavailable(_("Không chuyển được quyết định sang PDF, hãy thử lại sau."))
+        return target.read_bytes()

@@ -1,0 +1,172 @@
+"""The decision as a Word document (Decree 30/2020 layout) and as a PDF made by LibreOffice."""
+
+import io
+import os
+import shutil
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from friendlygov.accounts.models import Role
+from friendlygov.assessments import documents, services
+from friendlygov.assessments.models import Decision
+
+from .conftest import district, fill_self
+
+
+def appraise(assessment, *, chair, appraiser, lower_by: int = 0):
+    """Take one assessment through self-assessment and appraisal to "appraised". `lower_by`
+    manual indicators are appraised at 0 points (with a comment) to spread the scores."""
+    fill_self(assessment, chair)
+    services.submit_assessment(assessment, actor=chair)
+    services.copy_self_to_appraisal(assessment, actor=appraiser)
+    manual = assessment.scores.filter(indicator__method="manual").order_by("indicator__order")
+    for score in manual[:lower_by]:
+        services.save_appraised_score(
+            score,
+            expected_version=score.version,
+            actor=appraiser,
+            appraised_value=Decimal(0),
+            appraisal_comment="Chưa có hồ sơ chứng minh.",
+        )
+    services.approve_appraisal(assessment, actor=appraiser)
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def kim_thanh_chair(persona):
+    """A commune chair's role over every commune of Kim Thành, to fill many units quickly."""
+    return persona(Role.COMMUNE_CHAIR, district("Huyện Kim Thành")).user
+
+
+@pytest.fixture
+def appraised_units(cycle_2024, people, dong_cam, kim_thanh_chair):
+    """Đồng Cẩm and two neighbours appraised, with different scores."""
+    others = list(
+        cycle_2024.assessments.filter(body=dong_cam.body).exclude(pk=dong_cam.pk).order_by("unit__code")[:2]
+    )
+    return [
+        appraise(a, chair=kim_thanh_chair, appraiser=people["appraiser"].user, lower_by=n)
+        for n, a in enumerate([dong_cam, *others])
+    ]
+
+
+LEGAL_BASES = (
+    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015\n"
+    "Căn cứ Kế hoạch của Ủy ban nhân dân tỉnh Hải Dương;\n"
+    "Theo đề nghị của Trưởng phòng Nội vụ huyện"
+)
+
+
+@pytest.fixture
+def draft(appraised_units, people):
+    return services.draft_decision(
+        appraised_units[0].body,
+        assessments=appraised_units,
+        number="15/QĐ-UBND",
+        signed_on=date(2025, 1, 5),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+    )
+
+
+@pytest.fixture
+def issued(draft, people):
+    return services.issue_decision(draft, actor=people["head"].user)
+
+
+def text_of(docx_bytes) -> str:
+    document = Document(io.BytesIO(docx_bytes))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_it_writes_the_number_the_date_and_every_unit_with_score_and_level(issued, appraised_units):
+    text = text_of(documents.decision_docx(issued))
+    assert "Số: 15/QĐ-UBND" in text
+    assert "Kim Thành, ngày 05 tháng 01 năm 2025" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "ỦY BAN NHÂN DÂN" in text and "HUYỆN KIM THÀNH" in text
+    assert "QUYẾT ĐỊNH:" in text
+    assert "Kèm theo Quyết định số 15/QĐ-UBND ngày 05/01/2025" in text
+    for assessment in appraised_units:
+        assert assessment.unit.name in text
+        assert assessment.unit.code in text
+        assert documents.score_text(assessment.final_score) in text
+        assert documents.level_label(assessment.final_level) in text
+    assert "DỰ THẢO" not in text
+
+
+def test_it_sets_the_page_fonts_and_margins_of_decree_30(issued):
+    document = Document(io.BytesIO(documents.decision_docx(issued)))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert 20 <= round(section.top_margin.mm) <= 25 and 30 <= round(section.left_margin.mm) <= 35
+    assert 15 <= round(section.right_margin.mm) <= 20
+    normal = document.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size.pt in (13, 14)
+
+
+def test_it_lists_the_appendix_by_level_then_score_then_name(issued):
+    document = Document(io.BytesIO(documents.decision_docx(issued)))
+    appendix = document.tables[-1]
+    assert [c.text for c in appendix.rows[0].cells] == ["STT", "Đơn vị", "Mã đơn vị", "Điểm", "Mức đạt"]
+    rows = [[c.text for c in row.cells] for row in appendix.rows[1:]]
+    assert [r[0] for r in rows] == ["1", "2", "3"]
+    keys = [(-item.level, -item.final_score, item.assessment.unit.name) for item in issued.items.all()]
+    expected = [name for *_, name in sorted(keys)]
+    assert [r[1] for r in rows] == expected
+    assert all("," in r[3] and "." not in r[3] for r in rows)
+
+
+def test_it_ends_each_legal_basis_with_a_semicolon_and_the_last_with_a_full_stop():
+    assert documents.legal_basis_lines(LEGAL_BASES) == [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        "Căn cứ Kế hoạch của Ủy ban nhân dân tỉnh Hải Dương;",
+        "Theo đề nghị của Trưởng phòng Nội vụ huyện.",
+    ]
+
+
+def test_it_marks_a_draft_and_names_the_revoked_decision(issued, people):
+    revocation = services.draft_decision(
+        issued.body,
+        assessments=[item.assessment for item in issued.items.all()],
+        number="40/QĐ-UBND",
+        signed_on=date(2025, 3, 2),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+        supersedes=issued,
+        kind=Decision.Kind.REVOCATION,
+    )
+    text = text_of(documents.decision_docx(revocation))
+    assert "DỰ THẢO" in text
+    assert "Về việc thu hồi Quyết định số 15/QĐ-UBND ngày 05/01/2025" in text
+    assert "ngày 02 tháng 3 năm 2025" in text
+
+
+def test_it_converts_the_document_to_pdf_with_libreoffice(issued):
+    if documents.soffice_path() is None:
+        if os.environ.get("FRIENDLYGOV_REQUIRE_BROWSER") == "1":
+            pytest.fail("LibreOffice is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but soffice is missing.")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdf = documents.decision_pdf(issued)
+    assert pdf.startswith(b"%PDF")
+    keep = os.environ.get("FRIENDLYGOV_KEEP_DECISION_PDF")
+    if keep:
+        with open(keep, "wb") as out:
+            out.write(pdf)
+
+
+def test_it_explains_when_libreoffice_is_missing(issued, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(documents.PdfUnavailable, match="LibreOffice"):
+        documents.decision_pdf(issued)
