@@ -1,2 +1,89 @@
+"""Published results, open to anyone: only units whose result an ISSUED decision settled.
+
+A unit's public line is its latest issued decision that recognised or refused it (a revoked
+unit is back to "appraised" and drops out until a new decision is issued).
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext_lazy
+
+from friendlygov.core.i18n import fold
+
+from ..models import Assessment, Cycle, Decision, DecisionItem
+from ..workflow import DECIDED
+
 app_name = "public"
-urlpatterns = []
+
+
+class ResultSearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Tìm đơn vị"), max_length=100, required=False)
+
+
+def _published_years():
+    return (
+        Cycle.objects.filter(decisions__state=Decision.State.ISSUED)
+        .distinct()
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+
+
+def _public_results(cycle):
+    """Rows of (assessment, item, decision), sorted by level (highest first) then name."""
+    issued_items = DecisionItem.objects.filter(
+        decision__state=Decision.State.ISSUED, decision__kind=Decision.Kind.RECOGNITION
+    ).select_related("decision")
+    assessments = (
+        Assessment.objects.filter(cycle=cycle, status__in=DECIDED)
+        .select_related("unit")
+        .prefetch_related(Prefetch("decision_items", queryset=issued_items, to_attr="issued_items"))
+    )
+    rows = []
+    for assessment in assessments:
+        if not assessment.issued_items:
+            continue
+        item = max(assessment.issued_items, key=lambda i: (i.decision.issued_at, i.decision.pk))
+        rows.append({"assessment": assessment, "item": item, "decision": item.decision})
+    rows.sort(key=lambda row: (-row["item"].level, fold(row["assessment"].unit.name)))
+    return rows
+
+
+@login_not_required
+def results(request):
+    return render(request, "assessments/public/results.html", {"years": list(_published_years())})
+
+
+@login_not_required
+def cycle_results(request, year):
+    cycle = Cycle.objects.filter(year=year).order_by("pk").first()
+    if cycle is None:
+        raise Http404
+    form = ResultSearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    all_rows = _public_results(cycle)
+    rows = [r for r in all_rows if fold(query) in r["assessment"].unit.search_name] if query else all_rows
+    counts = dict.fromkeys((4, 3, 2, 1, 0), 0)
+    for row in all_rows:
+        counts[row["item"].level] += 1
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "query": query,
+        "rows": rows,
+        "published": bool(all_rows),
+        "total": len(all_rows),
+        "counts": list(counts.items()),
+        "years": list(_published_years()),
+    }
+    return render(request, "assessments/public/cycle_results.html", context)
+
+
+urlpatterns = [
+    path("", results, name="results"),
+    path("<int:year>/", cycle_results, name="cycle_results"),
+]
