@@ -1,8 +1,12 @@
 """The JSON API under /api/v1/. Each area adds its own router; all share one NinjaAPI so that
-one OpenAPI document describes everything."""
+one OpenAPI document describes everything. Errors have one shape (errors.py)."""
 
 from ninja import NinjaAPI
 
+from . import errors
+from .assessments import cycles_router, evidence_router
+from .assessments import router as assessments_router
+from .decisions import router as decisions_router
 from .frameworks import router as frameworks_router
 from .units import router as units_router
 
@@ -14,5 +18,12 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+errors.install(api)
+for private in (cycles_router, assessments_router, evidence_router, decisions_router):
+    errors.authenticate_other_methods(private)
 api.add_router("/units", units_router)
 api.add_router("/frameworks", frameworks_router)
+api.add_router("/cycles", cycles_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/evidence", evidence_router)
+api.add_router("/decisions", decisions_router)

@@ -1,0 +1,673 @@
+"""Cycles, assessments, scores, evidence and the workflow actions, over the assessment services.
+
+Every write calls one function of `friendlygov.assessments.services`, which checks the permission
+policy and the workflow table; reads go through `permissions.visible`. An assessment the caller
+may not see answers 404, whatever the operation. Decimals are strings, dates ISO 8601."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja.errors import ValidationError as PayloadInvalid
+from ninja.responses import Status as Reply
+from pydantic import AfterValidator, model_validator
+
+from friendlygov.assessments import permissions, services
+from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
+from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
+from friendlygov.assessments.workflow import DECIDED, Status, allowed_actions
+
+from .errors import AUTH, error_responses
+from .frameworks import DecimalString
+
+MAX_ID = 2**31 - 1
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on save.
+    if "\x00" in text:
+        raise ValueError("NUL characters are not allowed")
+    return text
+
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
+ScoreValue = Annotated[Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False)]
+Points = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")]
+
+READ_ERRORS = error_responses(401, 404, 422)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+cycles_router = Router(tags=["assessments"], auth=AUTH)
+router = Router(tags=["assessments"], auth=AUTH)
+evidence_router = Router(tags=["assessments"], auth=AUTH)
+
+
+# --- Shapes -------------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    type: str
+    parent_code: str | None
+
+
+class BodyRef(Schema):
+    id: int
+    name: str
+    unit_code: str
+
+
+class CycleOut(Schema):
+    year: int
+    name: str
+    program: str
+    framework_id: int
+    framework_code: str
+    self_assessment_opens: date
+    self_assessment_closes: date
+    appraisal_deadline: date
+    decision_from: date
+    decision_until: date
+    max_explanation_rounds: int
+    explanation_days: int
+    is_open: bool
+
+
+class CycleDetail(CycleOut):
+    bodies: list[BodyRef]
+    visible_by_status: dict[str, int] = Field(description="Assessments you can see, by status")
+
+
+class ScoreOut(Schema):
+    indicator_code: str
+    indicator_name: str
+    criterion_code: str
+    method: str
+    max_points: DecimalString
+    na_allowed: bool
+    evidence_required: bool
+    self_value: DecimalString | None
+    self_na: bool
+    self_points: DecimalString | None
+    explanation: str
+    appraised_value: DecimalString | None
+    appraised_na: bool | None = Field(description="null while the appraised layer is not shown to you")
+    appraised_points: DecimalString | None
+    appraisal_comment: str | None
+    differs: bool | None = Field(description="The appraised result differs from the self score")
+    version: int = Field(description="Send it back with a change; a stale version is refused (409)")
+    updated_at: datetime
+
+    @staticmethod
+    def of(score: IndicatorScore, *, show_appraisal: bool = True) -> "ScoreOut":
+        indicator = score.indicator
+        appraisal = {
+            "appraised_value": score.appraised_value,
+            "appraised_na": score.appraised_na,
+            "appraised_points": score.appraised_points,
+            "appraisal_comment": score.appraisal_comment,
+            "differs": score.differs,
+        }
+        if not show_appraisal:
+            appraisal = dict.fromkeys(appraisal)
+        return ScoreOut(
+            indicator_code=indicator.code,
+            indicator_name=indicator.name,
+            criterion_code=indicator.criterion.code,
+            method=indicator.method,
+            max_points=indicator.max_points,
+            na_allowed=indicator.na_allowed,
+            evidence_required=bool(indicator.evidence.strip()),
+            self_value=score.self_value,
+            self_na=score.self_na,
+            self_points=score.self_points,
+            explanation=score.explanation,
+            **appraisal,
+            version=score.version,
+            updated_at=score.updated_at,
+        )
+
+
+class GateFailureOut(Schema):
+    code: str
+    name: str
+    detail: str
+
+
+class LayerOut(Schema):
+    """Live result of one layer: unscored indicators count as 0, so it never flatters."""
+
+    total: DecimalString
+    base_score: DecimalString
+    bonus: DecimalString
+    earned: DecimalString
+    applicable_max: DecimalString
+    score_level: int = Field(description="The band the total lies in")
+    projected_level: int = Field(description="The level it would be recognised at: 0 when a gate fails")
+    failed_gates: list[GateFailureOut]
+    scored: int
+    to_score: int
+    complete: bool
+
+    @staticmethod
+    def of(result: LayerResult) -> "LayerOut":
+        total, recognition = result.total, result.recognition
+        return LayerOut(
+            total=total.total,
+            base_score=total.base_score,
+            bonus=total.bonus,
+            earned=total.earned,
+            applicable_max=total.applicable_max,
+            score_level=recognition.score_level,
+            projected_level=recognition.level,
+            failed_gates=[
+                GateFailureOut(code=f.code, name=f.name, detail=f.detail) for f in recognition.failures
+            ],
+            scored=result.scored,
+            to_score=result.to_score,
+            complete=result.complete,
+        )
+
+
+class ExplanationRequestOut(Schema):
+    id: int
+    indicator_code: str
+    round: int
+    reason: str
+    due: date
+    response: str
+    responded_at: datetime | None
+
+    @staticmethod
+    def of(req: ExplanationRequest) -> "ExplanationRequestOut":
+        return ExplanationRequestOut(
+            id=req.pk,
+            indicator_code=req.indicator.code,
+            round=req.round,
+            reason=req.reason,
+            due=req.due,
+            response=req.response,
+            responded_at=req.responded_at,
+        )
+
+
+class AssessmentSummary(Schema):
+    id: int
+    cycle: int = Field(description="The cycle's year")
+    unit: UnitRef
+    body: BodyRef
+    status: Status
+    status_label: str
+    version: int
+    self_score: DecimalString | None
+    appraised_score: DecimalString | None
+    final_score: DecimalString | None
+    final_level: int | None
+    explanation_rounds: int
+    explanation_due: date | None
+    submitted_at: datetime | None
+    appraised_at: datetime | None
+    decided_at: datetime | None
+
+
+class AssessmentDetail(AssessmentSummary):
+    self_flags: dict[str, bool]
+    appraised_flags: dict[str, bool] | None
+    self_bonus: DecimalString
+    appraised_bonus: DecimalString | None
+    live_self: LayerOut
+    live_appraised: LayerOut | None = Field(description="null while the appraised layer is not shown to you")
+    scores: list[ScoreOut]
+    explanation_requests: list[ExplanationRequestOut] = Field(description="The latest round's requests")
+    actions: list[str] = Field(
+        description="What you may do now: workflow actions (submit, start_appraisal, return, resubmit, "
+        "approve) and the capabilities edit_self and appraise"
+    )
+
+
+class AssessmentPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[AssessmentSummary]
+
+
+class EvidenceOut(Schema):
+    id: int
+    indicator_code: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    download_url: str
+
+    @staticmethod
+    def of(evidence: Evidence) -> "EvidenceOut":
+        return EvidenceOut(
+            id=evidence.pk,
+            indicator_code=evidence.indicator.code,
+            original_name=evidence.original_name,
+            content_type=evidence.content_type,
+            size=evidence.size,
+            sha256=evidence.sha256,
+            uploaded_by=_person(evidence.uploaded_by),
+            uploaded_at=evidence.uploaded_at,
+            download_url=f"/api/v1/evidence/{evidence.pk}/download",
+        )
+
+
+class ScorePatch(Schema):
+    """Either the commune's fields (self_value, self_na, explanation) or the appraiser's
+    (appraised_value, appraised_na, appraisal_comment), never both; a null value clears it."""
+
+    version: int = Field(ge=1, le=MAX_ID, description="The version you loaded")
+    self_value: ScoreValue | None = None
+    self_na: bool = False
+    explanation: Text = ""
+    appraised_value: ScoreValue | None = None
+    appraised_na: bool = False
+    appraisal_comment: Text = ""
+
+    @model_validator(mode="after")
+    def _something_to_save(self):
+        if not self.model_fields_set - {"version"}:
+            raise ValueError("send at least one field to save besides version")
+        return self
+
+
+class FlagsIn(Schema):
+    flags: dict[Code, bool] = Field(default_factory=dict, description="Veto flags of the framework")
+    bonus: Points | None = None
+    layer: Literal["self", "appraised"] = SELF
+
+
+class ReturnIn(Schema):
+    reasons: dict[Code, Text] = Field(description="Indicator code → why it needs explaining")
+
+
+class ResponseIn(Schema):
+    response: Text
+
+
+class CopiedOut(Schema):
+    copied: int
+    assessment: AssessmentDetail
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _unit(unit) -> UnitRef:
+    return UnitRef(
+        code=unit.code,
+        name=unit.name,
+        type=unit.type,
+        parent_code=unit.parent.code if unit.parent_id else None,
+    )
+
+
+def _body(body) -> BodyRef:
+    return BodyRef(id=body.pk, name=body.name, unit_code=body.unit.code)
+
+
+def _summary_fields(a: Assessment) -> dict:
+    return {
+        "id": a.pk,
+        "cycle": a.cycle.year,
+        "unit": _unit(a.unit),
+        "body": _body(a.body),
+        "status": a.status,
+        "status_label": str(a.get_status_display()),
+        **{
+            field: getattr(a, field)
+            for field in (
+                "version",
+                "self_score",
+                "appraised_score",
+                "final_score",
+                "final_level",
+                "explanation_rounds",
+                "explanation_due",
+                "submitted_at",
+                "appraised_at",
+                "decided_at",
+            )
+        },
+    }
+
+
+def visible_assessment(user, assessment_id: int) -> Assessment:
+    assessment = (
+        permissions.visible(user)
+        .select_related("cycle__framework", "unit__parent__parent", "body__unit")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _actions(user, assessment) -> list[str]:
+    actions = [str(a) for a in allowed_actions(assessment.status) if permissions.may(user, a, assessment)]
+    return actions + [
+        c for c in (permissions.EDIT_SELF, permissions.APPRAISE) if permissions.may(user, c, assessment)
+    ]
+
+
+def _scores(assessment):
+    return list(
+        assessment.scores.select_related("indicator__criterion").order_by("indicator__order", "indicator_id")
+    )
+
+
+def shows_appraisal(user, assessment) -> bool:
+    """The appraiser's working numbers are shown to the appraisal side, and to everyone once the
+    appraisal is approved. The same rule as the pages' `views._helpers.shows_appraisal`; it belongs
+    in permissions.py (asked of the lead). Until VIEW_APPRAISAL lands there, everyone who sees the
+    assessment sees both layers."""
+    view_appraisal = getattr(permissions, "VIEW_APPRAISAL", None)
+    return (
+        view_appraisal is None
+        or assessment.status in (Status.APPRAISED, *DECIDED)
+        or permissions.may(user, view_appraisal, assessment)
+    )
+
+
+def detail(user, assessment_id: int) -> AssessmentDetail:
+    a = visible_assessment(user, assessment_id)
+    scores = _scores(a)
+    requests = services.open_requests(a) if a.explanation_rounds else []
+    shown = shows_appraisal(user, a)
+    summary = _summary_fields(a)
+    if not shown:
+        summary["appraised_score"] = None
+    return AssessmentDetail(
+        **summary,
+        self_flags=a.self_flags,
+        appraised_flags=a.appraised_flags if shown else None,
+        self_bonus=a.self_bonus,
+        appraised_bonus=a.appraised_bonus if shown else None,
+        live_self=LayerOut.of(layer_result(a, scores, SELF)),
+        live_appraised=LayerOut.of(layer_result(a, scores, APPRAISED)) if shown else None,
+        scores=[ScoreOut.of(s, show_appraisal=shown) for s in scores],
+        explanation_requests=[ExplanationRequestOut.of(r) for r in requests],
+        actions=_actions(user, a),
+    )
+
+
+def _payload_error(field: str, message: str, *, source: str = "body"):
+    return PayloadInvalid([{"loc": [source, field], "msg": message, "type": "value_error"}])
+
+
+@cycles_router.get(
+    "", response={200: list[CycleOut], **READ_ERRORS}, summary="Cycles you can see anything in"
+)
+def list_cycles(request):
+    cycles = Cycle.objects.filter(pk__in=permissions.visible(request.user).values("cycle")).select_related(
+        "framework"
+    )
+    return [_cycle(c) for c in cycles.order_by("-year")]
+
+
+def _cycle(cycle) -> dict:
+    return {
+        **{field: getattr(cycle, field) for field in CycleOut.model_fields if hasattr(cycle, field)},
+        "framework_id": cycle.framework_id,
+        "framework_code": cycle.framework.code,
+    }
+
+
+@cycles_router.get("/{year}", response={200: CycleDetail, **READ_ERRORS}, summary="One cycle")
+def get_cycle(request, year: Annotated[int, Path(ge=1900, le=9999)]):
+    visible = permissions.visible(request.user).filter(cycle__year=year)
+    cycle = Cycle.objects.filter(pk__in=visible.values("cycle")).select_related("framework").first()
+    if cycle is None:
+        raise Http404
+    counts = visible.order_by().values("status").annotate(n=Count("id"))
+    return {
+        **_cycle(cycle),
+        "bodies": [_body(b) for b in cycle.bodies.select_related("unit")],
+        "visible_by_status": {row["status"]: row["n"] for row in counts},
+    }
+
+
+@router.get("", response={200: AssessmentPage, **READ_ERRORS}, summary="Assessments you can see")
+def list_assessments(
+    request,
+    cycle: Annotated[int | None, Query(ge=1900, le=9999, description="The cycle's year")] = None,
+    status: Status | None = None,
+    unit: Annotated[
+        str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z]+$", description="Unit code")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+):
+    assessments = permissions.visible(request.user).select_related("body__unit")
+    if cycle is not None:
+        assessments = assessments.filter(cycle__year=cycle)
+    if status is not None:
+        assessments = assessments.filter(status=status)
+    if unit:
+        assessments = assessments.filter(unit__code=unit)
+    assessments = assessments.order_by("-cycle__year", "unit__code", "pk")
+    return {
+        "count": assessments.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [_summary_fields(a) for a in assessments[offset : offset + limit]],
+    }
+
+
+@router.get("/{assessment_id}", response={200: AssessmentDetail, **READ_ERRORS}, summary="One assessment")
+def get_assessment(request, assessment_id: Id):
+    return detail(request.user, assessment_id)
+
+
+# --- Scores and flags ---------------------------------------------------------------------------
+
+
+@router.patch(
+    "/{assessment_id}/scores/{indicator_code}",
+    response={200: ScoreOut, **WRITE_ERRORS},
+    summary="Save the self or the appraised fields of one indicator",
+)
+def patch_score(
+    request, assessment_id: Id, indicator_code: Annotated[str, Path(max_length=40)], payload: ScorePatch
+):
+    """Self fields go to `save_self_score`, appraised fields to `save_appraised_score` (whose first
+    save starts the appraisal). A stale `version` answers 409 with the current row in details."""
+    assessment = visible_assessment(request.user, assessment_id)
+    score = (
+        assessment.scores.select_related("indicator__criterion")
+        .filter(indicator__code=indicator_code)
+        .first()
+    )
+    if score is None:
+        raise Http404
+    values = payload.model_dump(exclude_unset=True, exclude={"version"})
+    save = (
+        services.save_self_score if set(values) & set(services.SELF_FIELDS) else services.save_appraised_score
+    )
+    saved = save(score, expected_version=payload.version, actor=request.user, **values)
+    return ScoreOut.of(saved, show_appraisal=shows_appraisal(request.user, assessment))
+
+
+@router.put(
+    "/{assessment_id}/flags", response={200: AssessmentDetail, **WRITE_ERRORS}, summary="Veto flags and bonus"
+)
+def put_flags(request, assessment_id: Id, payload: FlagsIn):
+    assessment = visible_assessment(request.user, assessment_id)
+    services.save_flags(
+        assessment, flags=dict(payload.flags), bonus=payload.bonus, actor=request.user, layer=payload.layer
+    )
+    return detail(request.user, assessment_id)
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{assessment_id}/evidence", response={200: list[EvidenceOut], **READ_ERRORS}, summary="Evidence files"
+)
+def list_evidence(request, assessment_id: Id):
+    assessment = visible_assessment(request.user, assessment_id)
+    files = assessment.evidence.filter(removed_at__isnull=True).select_related("indicator", "uploaded_by")
+    return [EvidenceOut.of(e) for e in files]
+
+
+@router.post(
+    "/{assessment_id}/evidence",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+    summary="Upload an evidence file (PDF, JPEG, PNG, DOCX, XLSX; checked by content)",
+)
+def upload_evidence(request, assessment_id: Id, indicator_code: Form[str], file: File[UploadedFile]):
+    assessment = visible_assessment(request.user, assessment_id)
+    indicator = assessment.cycle.framework.indicators.filter(code=indicator_code[:40]).first()
+    if indicator is None:
+        raise _payload_error("indicator_code", "no indicator with this code in the framework", source="form")
+    evidence = services.upload_evidence(assessment, indicator, file, actor=request.user)
+    return Reply(201, EvidenceOut.of(evidence))
+
+
+def _visible_evidence(user, evidence_id) -> Evidence:
+    evidence = (
+        Evidence.objects.filter(
+            pk=evidence_id, removed_at__isnull=True, assessment__in=permissions.visible(user).values("pk")
+        )
+        .select_related("indicator", "uploaded_by")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+BINARY = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment, with the type detected at upload",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@evidence_router.get(
+    "/{evidence_id}/download",
+    response=READ_ERRORS,
+    summary="Download an evidence file",
+    openapi_extra=BINARY,
+)
+def download_evidence(request, evidence_id: Id):
+    evidence = _visible_evidence(request.user, evidence_id)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@evidence_router.delete(
+    "/{evidence_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Withdraw an evidence file (kept for audit)",
+)
+def delete_evidence(request, evidence_id: Id):
+    services.remove_evidence(_visible_evidence(request.user, evidence_id), actor=request.user)
+    return Reply(204, None)
+
+
+# --- Workflow actions ---------------------------------------------------------------------------
+
+
+def _action(path: str, summary: str):
+    return router.post(
+        f"/{{assessment_id}}/{path}", response={200: AssessmentDetail, **WRITE_ERRORS}, summary=summary
+    )
+
+
+@_action("submit", "Chair submits the self-assessment for appraisal")
+def submit(request, assessment_id: Id):
+    services.submit_assessment(visible_assessment(request.user, assessment_id), actor=request.user)
+    return detail(request.user, assessment_id)
+
+
+@_action("start-appraisal", "Appraiser starts the appraisal")
+def start_appraisal(request, assessment_id: Id):
+    services.start_appraisal(visible_assessment(request.user, assessment_id), actor=request.user)
+    return detail(request.user, assessment_id)
+
+
+@_action("return", "Appraiser returns indicators for explanation")
+def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
+    assessment = visible_assessment(request.user, assessment_id)
+    ids = dict(
+        assessment.scores.filter(indicator__code__in=payload.reasons).values_list(
+            "indicator__code", "indicator_id"
+        )
+    )
+    unknown = sorted(set(payload.reasons) - set(ids))
+    if unknown:
+        raise _payload_error("reasons", f"indicators not in this assessment: {', '.join(unknown)}")
+    reasons = {ids[code]: reason for code, reason in payload.reasons.items()}
+    services.return_for_explanation(assessment, reasons=reasons, actor=request.user)
+    return detail(request.user, assessment_id)
+
+
+@router.post(
+    "/{assessment_id}/explanations/{request_id}",
+    response={200: ExplanationRequestOut, **WRITE_ERRORS},
+    summary="Commune answers one explanation request",
+)
+def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn):
+    assessment = visible_assessment(request.user, assessment_id)
+    req = assessment.explanation_requests.select_related("indicator").filter(pk=request_id).first()
+    if req is None:
+        raise Http404
+    return ExplanationRequestOut.of(
+        services.respond_to_request(req, response=payload.response, actor=request.user)
+    )
+
+
+@_action("resubmit", "Commune resubmits after explaining")
+def resubmit(request, assessment_id: Id):
+    services.resubmit_assessment(visible_assessment(request.user, assessment_id), actor=request.user)
+    return detail(request.user, assessment_id)
+
+
+@_action("approve", "Appraiser approves the appraisal result")
+def approve(request, assessment_id: Id):
+    services.approve_appraisal(visible_assessment(request.user, assessment_id), actor=request.user)
+    return detail(request.user, assessment_id)
+
+
+@router.post(
+    "/{assessment_id}/copy-self-to-appraisal",
+    response={200: CopiedOut, **WRITE_ERRORS},
+    summary="Appraiser starts from the commune's numbers",
+)
+def copy_self_to_appraisal(request, assessment_id: Id):
+    assessment = visible_assessment(request.user, assessment_id)
+    # The service saves indicator by indicator and checks the policy only when it saves one:
+    # ask the same policy first (so an empty copy is refused too) and keep the copy all-or-nothing.
+    services._require(request.user, permissions.APPRAISE, assessment)
+    with transaction.atomic():
+        copied = services.copy_self_to_appraisal(assessment, actor=request.user)
+    return {"copied": copied, "assessment": detail(request.user, assessment_id)}

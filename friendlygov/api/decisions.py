@@ -1,0 +1,196 @@
+"""Recognition decisions: list and read what the policy shows you; heads of the appraising body draft
+and issue them through `services.draft_decision` and `services.issue_decision`."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from django.db.models import Count
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Reply
+from pydantic import AfterValidator
+
+from friendlygov.assessments import permissions, services
+from friendlygov.assessments.models import AppraisingBody, Decision
+
+from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
+from .errors import AUTH, error_responses
+from .frameworks import DecimalString
+
+READ_ERRORS = error_responses(401, 404, 422)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+router = Router(tags=["decisions"], auth=AUTH)
+
+Line = Annotated[str, Field(max_length=1000, pattern=r"^[^\r\n]*$"), AfterValidator(_no_nul)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class DecisionItemOut(Schema):
+    assessment_id: int
+    unit_code: str
+    unit_name: str
+    final_score: DecimalString
+    level: int
+
+
+class DecisionSummary(Schema):
+    id: int
+    cycle: int = Field(description="The cycle's year")
+    body: BodyRef
+    kind: Decision.Kind
+    kind_label: str
+    state: Decision.State
+    state_label: str
+    number: str
+    signed_on: date
+    signer_name: str
+    supersedes_id: int | None
+    created_at: datetime
+    issued_at: datetime | None
+    unit_count: int
+
+
+class DecisionDetail(DecisionSummary):
+    legal_bases: list[str] = Field(description="One legal basis per entry")
+    created_by: str
+    items: list[DecisionItemOut]
+    actions: list[str] = Field(description="What you may do now: issue")
+
+
+class DecisionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DecisionSummary]
+
+
+class DecisionIn(Schema):
+    body_id: RowId = Field(description="The appraising body issuing the decision")
+    assessment_ids: list[RowId] = Field(max_length=1000)
+    number: Annotated[str, Field(max_length=40), AfterValidator(_no_nul)]
+    signed_on: date
+    signer_name: Annotated[str, Field(max_length=120), AfterValidator(_no_nul)]
+    legal_bases: list[Line] = Field(max_length=50, description="One legal basis per entry (“Căn cứ …”)")
+    supersedes_id: RowId | None = Field(None, description="The decision this one replaces or revokes")
+    kind: Decision.Kind = Decision.Kind.RECOGNITION
+
+
+def _summary(decision: Decision, unit_count: int) -> dict:
+    return {
+        "id": decision.pk,
+        "cycle": decision.cycle.year,
+        "body": _body(decision.body),
+        "kind": decision.kind,
+        "kind_label": str(decision.get_kind_display()),
+        "state": decision.state,
+        "state_label": str(decision.get_state_display()),
+        "number": decision.number,
+        "signed_on": decision.signed_on,
+        "signer_name": decision.signer_name,
+        "supersedes_id": decision.supersedes_id,
+        "created_at": decision.created_at,
+        "issued_at": decision.issued_at,
+        "unit_count": unit_count,
+    }
+
+
+def _visible_decision(user, decision_id: int) -> Decision:
+    decision = (
+        permissions.decisions_visible_to(user)
+        .select_related("body__unit", "created_by")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def _detail(user, decision_id: int) -> DecisionDetail:
+    decision = _visible_decision(user, decision_id)
+    items = list(decision.items.select_related("assessment__unit"))
+    may_issue = not decision.is_issued and permissions.may_decide_for(user, decision.body)
+    return DecisionDetail(
+        **_summary(decision, len(items)),
+        legal_bases=[line for line in decision.legal_bases.splitlines() if line.strip()],
+        created_by=_person(decision.created_by),
+        items=[
+            DecisionItemOut(
+                assessment_id=item.assessment_id,
+                unit_code=item.assessment.unit.code,
+                unit_name=item.assessment.unit.name,
+                final_score=item.final_score,
+                level=item.level,
+            )
+            for item in items
+        ],
+        actions=["issue"] if may_issue else [],
+    )
+
+
+@router.get("", response={200: DecisionPage, **READ_ERRORS}, summary="Decisions you can see")
+def list_decisions(
+    request,
+    cycle: Annotated[int | None, Query(ge=1900, le=9999, description="The cycle's year")] = None,
+    state: Decision.State | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+):
+    decisions = permissions.decisions_visible_to(request.user).select_related("body__unit")
+    if cycle is not None:
+        decisions = decisions.filter(cycle__year=cycle)
+    if state is not None:
+        decisions = decisions.filter(state=state)
+    decisions = decisions.annotate(unit_count=Count("items")).order_by("-signed_on", "number", "pk")
+    return {
+        "count": decisions.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [_summary(d, d.unit_count) for d in decisions[offset : offset + limit]],
+    }
+
+
+@router.get("/{decision_id}", response={200: DecisionDetail, **READ_ERRORS}, summary="One decision")
+def get_decision(request, decision_id: Id):
+    return _detail(request.user, decision_id)
+
+
+@router.post("", response={201: DecisionDetail, **WRITE_ERRORS}, summary="Draft a decision")
+def draft_decision(request, payload: DecisionIn):
+    """Referenced assessments and the superseded decision must be visible to you (else 404); the
+    service checks that you head the body and that every unit is ready."""
+    body = AppraisingBody.objects.select_related("cycle", "unit").filter(pk=payload.body_id).first()
+    if body is None:
+        raise Http404
+    wanted = set(payload.assessment_ids)
+    assessments = list(permissions.visible(request.user).filter(pk__in=wanted))
+    if len(assessments) != len(wanted):
+        raise Http404
+    supersedes = None
+    if payload.supersedes_id is not None:
+        supersedes = permissions.decisions_visible_to(request.user).filter(pk=payload.supersedes_id).first()
+        if supersedes is None:
+            raise Http404
+    decision = services.draft_decision(
+        body,
+        assessments=assessments,
+        number=payload.number,
+        signed_on=payload.signed_on,
+        signer_name=payload.signer_name,
+        legal_bases="\n".join(line.strip() for line in payload.legal_bases if line.strip()),
+        supersedes=supersedes,
+        kind=payload.kind,
+        actor=request.user,
+    )
+    return Reply(201, _detail(request.user, decision.pk))
+
+
+@router.post(
+    "/{decision_id}/issue",
+    response={200: DecisionDetail, **WRITE_ERRORS},
+    summary="Issue (sign) a draft decision",
+)
+def issue_decision(request, decision_id: Id):
+    services.issue_decision(_visible_decision(request.user, decision_id), actor=request.user)
+    return _detail(request.user, decision_id)

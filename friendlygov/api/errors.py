@@ -1,0 +1,170 @@
+"""One error shape for the whole API, and who may call the non-public operations.
+
+Every refusal is `{"error": {"code", "message", "details"}}`; the message is the one the service
+wrote for officials (translated), so a program and a page tell people the same thing. Exceptions
+map to statuses here and nowhere else; operations just call the services and let them raise.
+"""
+
+import inspect
+import re
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as PayloadInvalid
+from ninja.security import django_auth
+
+from friendlygov.assessments.models import IssuedDecisionImmutable
+from friendlygov.assessments.services import StaleVersion
+from friendlygov.assessments.uploads import UploadRefused
+from friendlygov.assessments.workflow import TransitionNotAllowed
+
+# Who may call the non-public operations. A bearer-token auth goes FIRST when it comes: the session
+# auth checks CSRF on unsafe methods and refuses before any later entry is tried.
+AUTH = [django_auth]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The `response=` entries of the errors an operation can answer, for the OpenAPI document."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+def _reply(api, request, status: int, code: str, message: str, details=None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": str(message), "details": details}}, status=status
+    )
+
+
+def _validation(api, request, exc: ValidationError):
+    messages = [str(m) for m in exc.messages]
+    return _reply(api, request, 422, "validation_error", " ".join(messages), messages)
+
+
+def _payload(api, request, exc: PayloadInvalid):
+    details = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors
+    ]
+    return _reply(api, request, 422, "invalid_payload", _("Dữ liệu gửi lên không hợp lệ."), details)
+
+
+class MethodNotAllowed(HttpError):
+    def __init__(self, allowed):
+        self.allowed = sorted(allowed)
+        super().__init__(405, _("Phương thức này không được hỗ trợ."))
+
+
+def _method_not_allowed(api, request, exc: MethodNotAllowed):
+    response = _reply(api, request, 405, "method_not_allowed", str(exc), exc.allowed)
+    response["Allow"] = ", ".join(exc.allowed)
+    return response
+
+
+def _http(api, request, exc: HttpError):
+    if exc.status_code == 400:
+        return _reply(api, request, 400, "malformed", _("Yêu cầu không đúng định dạng."), str(exc))
+    if exc.status_code == 403:  # ninja's CSRF refusal
+        return _reply(api, request, 403, "permission_denied", str(exc))
+    return _reply(api, request, exc.status_code, "http_error", str(exc))
+
+
+def _unauthenticated(api, request, exc):
+    return _reply(api, request, 401, "not_authenticated", _("Bạn cần đăng nhập để dùng chức năng này."))
+
+
+def _denied(api, request, exc: PermissionDenied):
+    message = str(exc) or _("Bạn không có quyền thực hiện thao tác này với hồ sơ này.")
+    return _reply(api, request, 403, "permission_denied", message)
+
+
+def _not_found(api, request, exc):
+    return _reply(api, request, 404, "not_found", _("Không tìm thấy, hoặc bạn không có quyền xem."))
+
+
+def _stale(api, request, exc: StaleVersion):
+    # Imported here: the score's shape belongs to the assessments router, which imports this module.
+    from .assessments import ScoreOut, shows_appraisal
+
+    shown = shows_appraisal(request.user, exc.score.assessment)
+    current = ScoreOut.of(exc.score, show_appraisal=shown).model_dump(mode="json")
+    return _reply(api, request, 409, "stale_version", str(exc), {"current": current})
+
+
+def _transition(api, request, exc: TransitionNotAllowed):
+    details = {"action": str(exc.action), "status": str(exc.status)}
+    return _reply(api, request, 409, "transition_not_allowed", str(exc), details)
+
+
+def _immutable(api, request, exc):
+    return _reply(
+        api, request, 409, "immutable", _("Quyết định này đã được ban hành và không thể thay đổi."), str(exc)
+    )
+
+
+def _upload(api, request, exc: UploadRefused):
+    return _reply(api, request, 422, "upload_refused", str(exc), [str(exc)])
+
+
+HANDLERS = (
+    (HttpError, _http),
+    (MethodNotAllowed, _method_not_allowed),
+    (AuthenticationError, _unauthenticated),
+    (PermissionDenied, _denied),
+    (Http404, _not_found),
+    (ObjectDoesNotExist, _not_found),
+    (StaleVersion, _stale),
+    (TransitionNotAllowed, _transition),
+    (IssuedDecisionImmutable, _immutable),
+    (ValidationError, _validation),
+    (PayloadInvalid, _payload),
+    (UploadRefused, _upload),
+)
+
+
+def install(api) -> None:
+    """Register the handlers on the API (ninja picks the most specific class of an exception)."""
+    for exception, handler in HANDLERS:
+        api.add_exception_handler(exception, partial(handler, api))
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def authenticate_other_methods(router) -> None:
+    """Give each path of a private router an operation for the methods it does not offer: it
+    authenticates like the others, then answers 405. Someone not signed in thus gets 401 from
+    every method of a private path and learns nothing about it, not even which methods it has."""
+    for path, path_view in list(router.path_operations.items()):
+        offered = {method for operation in path_view.operations for method in operation.methods}
+        missing = [method for method in METHODS if method not in offered]
+        if missing:
+            router.add_api_operation(
+                path, missing, _refuse_method(path, offered), auth=AUTH, include_in_schema=False
+            )
+
+
+def _refuse_method(path, offered):
+    def method_not_allowed(request, **path_params):
+        raise MethodNotAllowed(offered)
+
+    # Declare the path's parameters, as ninja expects every operation of a path to take them.
+    names = re.findall(r"{(?:\w+:)?(\w+)}", path)
+    method_not_allowed.__signature__ = inspect.Signature(
+        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names]
+    )
+    return method_not_allowed
