@@ -6,12 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.frameworks import selectors
+
+from .errors import error_responses
 
 DecimalString = Annotated[
     Decimal,
@@ -80,10 +81,6 @@ class FrameworkDetail(FrameworkSummary):
     bonus_rules: list[BonusRuleOut]
 
 
-class Message(Schema):
-    detail: str
-
-
 def _indicator(node) -> dict:
     ind = node.indicator
     return {
@@ -110,14 +107,14 @@ def list_frameworks(request: HttpRequest):
 
 @router.get(
     "/{int:framework_id}",
-    response={200: FrameworkDetail, 404: Message},
+    response={200: FrameworkDetail, **error_responses(404)},
     summary="One framework version with criteria, indicators, gating rules and bonus",
     auth=None,
 )
 def get_framework(request: HttpRequest, framework_id: int):
     version = selectors.version_with_tree(request.user, framework_id)
     if version is None:
-        raise HttpError(404, "framework version not found")
+        raise Http404("framework version not found")  # the API's one error shape (errors.py)
     return {
         **{field: getattr(version, field) for field in FrameworkSummary.model_fields if field != "id"},
         "id": version.pk,

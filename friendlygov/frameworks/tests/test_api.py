@@ -34,10 +34,12 @@ def test_it_answers_404_json_for_unknown_or_hidden_versions(anonymous, draft):
     for pk in (999999, draft.pk):
         response = anonymous.get(f"/api/v1/frameworks/{pk}")
         assert response.status_code == 404
-        assert response.json() == {"detail": "framework version not found"}
+        assert response.json()["error"]["code"] == "not_found"
 
 
 def test_it_documents_decimals_as_strings_in_openapi(anonymous):
     schema = anonymous.get("/api/v1/openapi.json").json()
     detail = schema["components"]["schemas"]["FrameworkDetail"]
     assert detail["properties"]["bonus_cap"]["type"] == "string"
+    operation = schema["paths"]["/api/v1/frameworks/{framework_id}"]["get"]
+    assert set(operation["responses"]) == {"200", "404"}
