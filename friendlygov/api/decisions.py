@@ -4,13 +4,13 @@ and issue them through `services.draft_decision` and `services.issue_decision`."
 from datetime import date, datetime
 from typing import Annotated
 
-from django.db.models import Count
-from django.http import Http404
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator
 
-from friendlygov.assessments import permissions, services
+from friendlygov.assessments import documents, permissions, services
 from friendlygov.assessments.models import AppraisingBody, Decision
 
 from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
@@ -95,13 +95,17 @@ def _summary(decision: Decision, unit_count: int) -> dict:
     }
 
 
+def _decisions(user):
+    """What the policy shows, drafts only to the heads who may issue them, as the pages do
+    (views/decisions.py). The draft rule belongs in `permissions.decisions_visible_to` (asked of
+    the lead); it is applied here as a queryset so that counts and pages stay right."""
+    bodies = AppraisingBody.objects.select_related("cycle", "unit__parent__parent")
+    headed = [body.pk for body in bodies if permissions.may_decide_for(user, body)]
+    return permissions.decisions_visible_to(user).filter(Q(state=Decision.State.ISSUED) | Q(body__in=headed))
+
+
 def _visible_decision(user, decision_id: int) -> Decision:
-    decision = (
-        permissions.decisions_visible_to(user)
-        .select_related("body__unit", "created_by")
-        .filter(pk=decision_id)
-        .first()
-    )
+    decision = _decisions(user).select_related("body__unit", "created_by").filter(pk=decision_id).first()
     if decision is None:
         raise Http404
     return decision
@@ -137,7 +141,7 @@ def list_decisions(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ):
-    decisions = permissions.decisions_visible_to(request.user).select_related("body__unit")
+    decisions = _decisions(request.user).select_related("cycle", "body__unit")
     if cycle is not None:
         decisions = decisions.filter(cycle__year=cycle)
     if state is not None:
@@ -160,8 +164,16 @@ def get_decision(request, decision_id: Id):
 def draft_decision(request, payload: DecisionIn):
     """Referenced assessments and the superseded decision must be visible to you (else 404); the
     service checks that you head the body and that every unit is ready."""
-    body = AppraisingBody.objects.select_related("cycle", "unit").filter(pk=payload.body_id).first()
-    if body is None:
+    body = (
+        AppraisingBody.objects.select_related("cycle", "unit__parent__parent")
+        .filter(pk=payload.body_id)
+        .first()
+    )
+    # A body whose area you cannot see is not found; one you see but do not head is refused (403).
+    if body is None or not (
+        permissions.may_decide_for(request.user, body)
+        or permissions.visible(request.user).filter(body=body).exists()
+    ):
         raise Http404
     wanted = set(payload.assessment_ids)
     assessments = list(permissions.visible(request.user).filter(pk__in=wanted))
@@ -169,7 +181,7 @@ def draft_decision(request, payload: DecisionIn):
         raise Http404
     supersedes = None
     if payload.supersedes_id is not None:
-        supersedes = permissions.decisions_visible_to(request.user).filter(pk=payload.supersedes_id).first()
+        supersedes = _decisions(request.user).filter(pk=payload.supersedes_id).first()
         if supersedes is None:
             raise Http404
     decision = services.draft_decision(
@@ -194,3 +206,40 @@ def draft_decision(request, payload: DecisionIn):
 def issue_decision(request, decision_id: Id):
     services.issue_decision(_visible_decision(request.user, decision_id), actor=request.user)
     return _detail(request.user, decision_id)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _document(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _binary(content_type: str, what: str) -> dict:
+    schema = {"type": "string", "format": "binary"}
+    return {"responses": {200: {"description": what, "content": {content_type: {"schema": schema}}}}}
+
+
+@router.get(
+    "/{decision_id}/docx",
+    response=READ_ERRORS,
+    summary="The decision as an editable Word document (Decree 30 layout)",
+    openapi_extra=_binary(DOCX, "The .docx file, as an attachment"),
+)
+def decision_docx(request, decision_id: Id):
+    decision = _visible_decision(request.user, decision_id)
+    return _document(documents.decision_docx(decision), DOCX, f"quyet-dinh-{decision.pk}.docx")
+
+
+@router.get(
+    "/{decision_id}/pdf",
+    response={**READ_ERRORS, **error_responses(503)},
+    summary="The decision as a PDF (503 while the server cannot convert)",
+    openapi_extra=_binary("application/pdf", "The PDF file, as an attachment"),
+)
+def decision_pdf(request, decision_id: Id):
+    decision = _visible_decision(request.user, decision_id)
+    return _document(documents.decision_pdf(decision), "application/pdf", f"quyet-dinh-{decision.pk}.pdf")

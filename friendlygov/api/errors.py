@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.security import django_auth
 
+from friendlygov.assessments.documents import PdfUnavailable
 from friendlygov.assessments.models import IssuedDecisionImmutable
 from friendlygov.assessments.services import StaleVersion
 from friendlygov.assessments.uploads import UploadRefused
@@ -115,6 +116,10 @@ def _immutable(api, request, exc):
     )
 
 
+def _pdf_unavailable(api, request, exc):
+    return _reply(api, request, 503, "pdf_unavailable", str(exc))
+
+
 def _upload(api, request, exc: UploadRefused):
     return _reply(api, request, 422, "upload_refused", str(exc), [str(exc)])
 
@@ -132,6 +137,7 @@ HANDLERS = (
     (ValidationError, _validation),
     (PayloadInvalid, _payload),
     (UploadRefused, _upload),
+    (PdfUnavailable, _pdf_unavailable),
 )
 
 

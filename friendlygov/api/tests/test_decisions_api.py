@@ -1,0 +1,111 @@
+"""Decisions through the API: heads draft and issue, drafts stay with them, issued ones never change,
+and the documents download as attachments."""
+
+import pytest
+
+from friendlygov.assessments import documents, services
+from friendlygov.assessments.documents import PdfUnavailable
+from friendlygov.assessments.models import Decision
+from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.audit.models import AuditEvent
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def appraised(dong_cam, people):
+    fill_self(dong_cam, people["officer"].user)
+    services.submit_assessment(dong_cam, actor=people["chair"].user)
+    services.copy_self_to_appraisal(dong_cam, actor=people["appraiser"].user)
+    services.approve_appraisal(dong_cam, actor=people["appraiser"].user)
+    dong_cam.refresh_from_db()
+    return dong_cam
+
+
+def draft_payload(assessment, **changes):
+    return {
+        "body_id": assessment.body_id,
+        "assessment_ids": [assessment.pk],
+        "number": "15/QĐ-UBND",
+        "signed_on": "2025-01-15",
+        "signer_name": "Nguyễn Văn A",
+        "legal_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương", "Căn cứ Quyết định số 25/2021/QĐ-TTg"],
+        **changes,
+    }
+
+
+def draft(client, assessment, **changes):
+    return client.post(
+        f"{API}/decisions", draft_payload(assessment, **changes), content_type="application/json"
+    )
+
+
+def test_a_unit_not_yet_appraised_cannot_be_decided(dong_cam, people):
+    response = draft(people["head"], dong_cam)
+    assert response.status_code == 422
+    assert "chưa được duyệt kết quả thẩm định" in response.json()["error"]["message"]
+    assert not Decision.objects.exists()
+
+
+def test_the_head_drafts_sees_and_issues_and_an_issued_decision_is_final(appraised, people):
+    head = people["head"]
+    created = draft(head, appraised, assessment_ids=[appraised.pk, appraised.pk])
+    assert created.status_code == 201
+    decision = created.json()
+    assert decision["legal_bases"] == draft_payload(appraised)["legal_bases"]
+    assert decision["unit_count"] == 1
+    assert [d["id"] for d in head.get(f"{API}/decisions").json()["items"]] == [decision["id"]]
+    assert head.get(f"{API}/decisions?state=issued").json()["count"] == 0
+
+    assert head.post(f"{API}/decisions/{decision['id']}/issue").status_code == 200
+    again = head.post(f"{API}/decisions/{decision['id']}/issue")
+    assert again.status_code == 422
+    assert "đã được ban hành" in again.json()["error"]["message"]
+    assert AuditEvent.objects.filter(event_type="decision.issued").count() == 1
+
+    for who in ("officer", "appraiser", "outsider_district"):
+        seen = people[who].get(f"{API}/decisions/{decision['id']}")
+        assert seen.status_code == 200, who
+        assert seen.json()["actions"] == []
+
+
+def test_a_revocation_supersedes_an_issued_decision_and_reopens_the_unit(appraised, people):
+    head = people["head"]
+    first = draft(head, appraised).json()
+    head.post(f"{API}/decisions/{first['id']}/issue")
+    revocation = draft(head, appraised, number="20/QĐ-UBND", kind="revocation", supersedes_id=first["id"])
+    assert revocation.status_code == 201
+    assert revocation.json()["supersedes_id"] == first["id"]
+    issued = head.post(f"{API}/decisions/{revocation.json()['id']}/issue")
+    assert issued.status_code == 200
+    assert head.get(f"{API}/assessments/{appraised.pk}").json()["status"] == "appraised"
+
+
+def test_the_decision_downloads_as_an_editable_docx(appraised, people):
+    decision = draft(people["head"], appraised).json()
+    response = people["head"].get(f"{API}/decisions/{decision['id']}/docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"PK")
+
+
+def test_the_pdf_is_a_download_or_a_503_in_the_error_shape(appraised, people, monkeypatch):
+    decision = draft(people["head"], appraised).json()
+    path = f"{API}/decisions/{decision['id']}/pdf"
+
+    def unavailable(decision):
+        raise PdfUnavailable("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF.")
+
+    monkeypatch.setattr(documents, "decision_pdf", unavailable)
+    response = people["head"].get(path)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "pdf_unavailable"
+
+    monkeypatch.setattr(documents, "decision_pdf", lambda decision: b"%PDF-1.4 test")
+    response = people["head"].get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
