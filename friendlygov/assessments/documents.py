@@ -18,7 +18,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -167,13 +167,21 @@ def _articles(decision, items, year) -> list[str]:
         )
     else:
         recognised = sum(1 for item in items if item.level)
-        first = (
-            f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}, "
-            "theo mức đạt tại Phụ lục kèm theo Quyết định này."
-        )
         refused = len(items) - recognised
-        if refused:
-            first += f" {refused} đơn vị có tên tại Phụ lục chưa đạt chuẩn, không được công nhận năm {year}."
+        if recognised:
+            first = (
+                f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}, "
+                "theo mức đạt tại Phụ lục kèm theo Quyết định này."
+            )
+            if refused:
+                first += (
+                    f" {refused} đơn vị có tên tại Phụ lục chưa đạt chuẩn, không được công nhận năm {year}."
+                )
+        else:
+            first = (
+                f"Không công nhận đạt chuẩn “{PROGRAM}” năm {year} đối với {refused} đơn vị "
+                "có tên tại Phụ lục kèm theo Quyết định này."
+            )
     second = "Quyết định này có hiệu lực kể từ ngày ký."
     if decision.kind == Decision.Kind.RECOGNITION and decision.supersedes is not None:
         old = decision.supersedes
@@ -340,7 +348,7 @@ def _appendix(document, decision, items, year):
     note.paragraph_format.space_after = Pt(12)
 
     headings = ("STT", "Đơn vị", "Mã đơn vị", "Điểm", "Mức đạt")
-    widths = (Mm(15), Mm(70), Mm(25), Mm(22), Mm(33))
+    widths = (Mm(14), Mm(64), Mm(25), Mm(22), Mm(40))
     table = document.add_table(rows=1, cols=len(headings))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -350,16 +358,22 @@ def _appendix(document, decision, items, year):
     _repeat_header(table.rows[0])
     for cell, text, width in zip(table.rows[0].cells, headings, widths, strict=True):
         cell.width = width
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(cell.paragraphs[0], text, bold=True, size=Pt(13))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(3)
+        _run(paragraph, text, bold=True, size=Pt(13))
     for index, item in enumerate(items, start=1):
         unit = item.assessment.unit
         values = (str(index), unit.name, unit.code, score_text(item.final_score), level_label(item.level))
         aligns = ("center", "left", "center", "right", "center")
         for cell, text, width, align in zip(table.add_row().cells, values, widths, aligns, strict=True):
             cell.width = width
-            cell.paragraphs[0].alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
-            _run(cell.paragraphs[0], text, size=Pt(13))
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+            paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
+            _run(paragraph, text, size=Pt(13))
     total = _para(
         document,
         f"Tổng số: {len(items)} đơn vị.",

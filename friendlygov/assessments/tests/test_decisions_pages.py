@@ -199,3 +199,9 @@ def test_it_lists_visible_decisions_with_a_link_to_each(issued, people):
 
 def test_the_signing_date_is_kept_as_entered(issued):
     assert Decision.objects.get(pk=issued.pk).signed_on == date(2025, 1, 5)
+
+
+def test_it_leaves_units_already_in_a_draft_unticked_and_says_so(draft, appraised_units, people):
+    page = people["head"].get(reverse("assessments:decision_new", args=[appraised_units[0].body.pk]))
+    assert page.context["chosen"] == set()
+    assert "Đã có trong dự thảo số 15/QĐ-UBND" in page.text

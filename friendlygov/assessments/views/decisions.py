@@ -10,7 +10,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from friendlygov.core.i18n import fold
 
 from .. import documents, permissions, services
-from ..models import AppraisingBody, Decision, IssuedDecisionImmutable
+from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, TransitionNotAllowed, IssuedDecisionImmutable)
@@ -138,9 +138,11 @@ def decision_list(request):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, body_id):
     body = _body_for(request.user, body_id)
+    in_drafts = DecisionItem.objects.filter(decision__state=Decision.State.DRAFT).select_related("decision")
     candidates = list(
         body.assessments.filter(status=Status.APPRAISED)
         .select_related("unit")
+        .prefetch_related(Prefetch("decision_items", queryset=in_drafts, to_attr="draft_items"))
         .order_by("-final_level", "-final_score", "unit__name")
     )
     errors = []
@@ -162,7 +164,8 @@ def decision_new(request, body_id):
                 return redirect("assessments:decision_detail", decision.pk)
     else:
         form = DecisionForm(initial=_initial(body, request.user), body=body)
-        chosen_ids = {a.pk for a in candidates}
+        # Units already in another draft start unticked: one unit, one pending decision.
+        chosen_ids = {a.pk for a in candidates if not a.draft_items}
     context = {"body": body, "form": form, "candidates": candidates, "chosen": chosen_ids, "errors": errors}
     return render(request, "assessments/decisions/new.html", context)
 
