@@ -1,9 +1,5 @@
-import os
-
 import pytest
 from django.core.management import call_command
-
-os.environ.setdefault("FRIENDLYGOV_ALLOW_INSECURE_KEY", "1")
 
 pytest_plugins = ["friendlygov.core.testing"]
 

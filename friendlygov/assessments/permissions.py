@@ -16,6 +16,7 @@ EDIT_SELF = "edit_self"
 APPRAISE = "appraise"
 DECIDE = "decide"
 VIEW = "view"
+VIEW_APPRAISAL = "view_appraisal"
 
 COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR)
 APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD)
@@ -24,6 +25,8 @@ APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD)
 # workflow table; here they decide what a page offers).
 ACTION_ROLES = {
     VIEW: tuple(Role.values),
+    # The appraiser's working numbers, before the appraisal is approved.
+    VIEW_APPRAISAL: (Role.APPRAISER, Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN, Role.VIEWER),
     EDIT_SELF: COMMUNE_ROLES,
     Action.SUBMIT: (Role.COMMUNE_CHAIR,),
     Action.RESUBMIT: COMMUNE_ROLES,
@@ -38,7 +41,7 @@ ACTION_STATES = {
     APPRAISE: APPRAISAL_EDITABLE,
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
+FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
 
 
 def _grants(user, roles):
@@ -70,7 +73,7 @@ def _covers(grant, assessment, *, from_above: bool) -> bool:
 
 def may(user, action: str, assessment: Assessment) -> bool:
     """May `user` take `action` on `assessment` now (role, scope and state)?"""
-    if user.is_authenticated and user.is_superuser and action == VIEW:
+    if user.is_authenticated and user.is_superuser and action in (VIEW, VIEW_APPRAISAL):
         return True
     roles = ACTION_ROLES.get(action, ())
     from_above = action in FROM_ABOVE

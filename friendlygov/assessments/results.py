@@ -73,13 +73,28 @@ class LayerResult:
 def layer_result(assessment, scores, layer: str) -> LayerResult:
     """Total, projected level and failed gates of one layer, from the assessment's score rows
     (with `indicator__criterion` loaded)."""
-    framework = assessment.cycle.framework
+    bonus_cap, gating_rules = framework_rules(assessment.cycle.framework)
     rows = [_row(score, layer) for score in scores]
     bonus = assessment.self_bonus if layer == SELF else (assessment.appraised_bonus or Decimal(0))
     flags = assessment.self_flags if layer == SELF else assessment.appraised_flags
-    total = scoring.total_score([row for row, _ in rows], bonus=bonus, bonus_cap=framework.bonus_cap)
-    recognition = recognise(total, framework.gating_rules_for_scoring(), flags)
+    total = scoring.total_score([row for row, _ in rows], bonus=bonus, bonus_cap=bonus_cap)
+    recognition = recognise(total, gating_rules, flags)
     return LayerResult(total, recognition, sum(1 for _, scored in rows if scored), len(rows))
+
+
+_published_rules: dict[tuple, tuple] = {}
+
+
+def framework_rules(framework) -> tuple[Decimal, list]:
+    """Bonus cap and gating rules of a framework version; kept in memory once it is published,
+    since a published version never changes."""
+    key = (framework.pk, framework.published_at)
+    if framework.is_published and key in _published_rules:
+        return _published_rules[key]
+    rules = (framework.bonus_cap, framework.gating_rules_for_scoring())
+    if framework.is_published:
+        _published_rules[key] = rules
+    return rules
 
 
 def _row(score, layer: str) -> tuple[scoring.IndicatorScore, bool]:

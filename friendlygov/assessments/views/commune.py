@@ -1,1 +1,198 @@
-urlpatterns = []
+"""The commune's pages: the list of assessments, one assessment, its self-assessment form,
+evidence, explanations and history."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions, selectors, services
+from ..forms import parse_score_post
+from ..models import Evidence
+from ..uploads import UploadRefused
+from ..workflow import Status
+from ._helpers import act, detail_context, is_htmx, row_response
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def assessment_list(request):
+    listing = selectors.assessment_list(
+        request.user,
+        year=request.GET.get("year"),
+        status=request.GET.get("status"),
+        group=request.GET.get("group"),
+        q=request.GET.get("q"),
+    )
+    statuses = [(value, label, listing.by_status.get(value, 0)) for value, label in Status.choices]
+    return render(request, "assessments/list.html", {"listing": listing, "statuses": statuses})
+
+
+def assessment_detail(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    return render(request, "assessments/detail.html", detail_context(request, assessment))
+
+
+def assessment_history(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    since_key = request.GET.get("since")
+    since = {"submitted": assessment.submitted_at, "appraised": assessment.appraised_at}.get(since_key)
+    events = selectors.history(assessment, since=since)
+    if since_key in ("submitted", "appraised"):
+        events = [
+            e for e in events if e.event_type.startswith(("score.", "evidence.", "assessment.self_flags"))
+        ]
+    return render(
+        request,
+        "assessments/history.html",
+        {
+            "assessment": assessment,
+            "events": events,
+            "since": since_key if since else None,
+            "since_at": since,
+        },
+    )
+
+
+@require_POST
+def save_self(request, pk, score_pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    score = selectors.score_row(assessment, score_pk)
+    only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
+    attempted = dict(request.POST.items())
+    try:
+        values, version = parse_score_post(request.POST, "self", only=only)
+        services.save_self_score(score, expected_version=version, actor=request.user, **values)
+    except services.StaleVersion as exc:
+        return row_response(
+            request, assessment, score, layer="self", error=str(exc), attempted=attempted, conflict=True
+        )
+    except ValidationError as exc:
+        return row_response(
+            request, assessment, score, layer="self", error=" ".join(exc.messages), attempted=attempted
+        )
+    return row_response(request, assessment, score, layer="self")
+
+
+@require_POST
+def upload(request, pk, score_pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    score = selectors.score_row(assessment, score_pk)
+    uploaded = request.FILES.get("file")
+    error = None
+    if uploaded is None:
+        error = _("Hãy chọn một tệp để tải lên.")
+    else:
+        try:
+            services.upload_evidence(assessment, score.indicator, uploaded, actor=request.user)
+        except UploadRefused as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return row_response(request, assessment, score, layer="self", error=error, full=True)
+
+
+@require_POST
+def remove_upload(request, pk, evidence_pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    evidence = get_object_or_404(
+        assessment.evidence.select_related("indicator"), pk=evidence_pk, removed_at=None
+    )
+    services.remove_evidence(evidence, actor=request.user)
+    score = assessment.scores.get(indicator=evidence.indicator)
+    return row_response(request, assessment, score, layer="self", full=True)
+
+
+def evidence_file(request, evidence_pk):
+    """Evidence is served only to those who may see the assessment, never as a page."""
+    evidence = get_object_or_404(Evidence.objects.select_related("assessment"), pk=evidence_pk)
+    if not permissions.visible(request.user).filter(pk=evidence.assessment_id).exists():
+        raise Http404(_("Không tìm thấy tài liệu."))
+    inline = evidence.content_type in INLINE_TYPES
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=not inline,
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    return response
+
+
+@require_POST
+def submit(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    return act(
+        request,
+        assessment,
+        lambda: services.submit_assessment(assessment, actor=request.user),
+        _("Đã gửi hồ sơ tự đánh giá để thẩm định."),
+    )
+
+
+@require_POST
+def resubmit(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    return act(
+        request,
+        assessment,
+        lambda: services.resubmit_assessment(assessment, actor=request.user),
+        _("Đã gửi lại hồ sơ sau giải trình."),
+    )
+
+
+@require_POST
+def respond(request, pk, request_pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    explanation = get_object_or_404(assessment.explanation_requests, pk=request_pk)
+    response = request.POST.get("response", "").strip()
+    if not response:
+        messages.error(request, _("Hãy nhập nội dung giải trình."))
+        return redirect("assessments:detail", assessment.pk)
+    return act(
+        request,
+        assessment,
+        lambda: services.respond_to_request(explanation, response=response, actor=request.user),
+        _("Đã lưu nội dung giải trình."),
+    )
+
+
+@require_POST
+def save_flags(request, pk, layer):
+    assessment = selectors.assessment_for(request.user, pk)
+    if layer not in ("self", "appraised"):
+        raise Http404
+    rules = [r for r in assessment.cycle.framework.gating_rules_for_scoring() if r.flag]
+    flags = {rule.flag: request.POST.get(f"flag_{rule.flag}") == "yes" for rule in rules}
+
+    def do():
+        from ..forms import parse_decimal
+
+        services.save_flags(
+            assessment,
+            flags=flags,
+            bonus=parse_decimal(request.POST.get("bonus", "")),
+            actor=request.user,
+            layer=layer,
+        )
+
+    return act(request, assessment, do, _("Đã lưu điểm thưởng và các điều kiện."))
+
+
+urlpatterns = [
+    path("", assessment_list, name="list"),
+    path("<int:pk>/", assessment_detail, name="detail"),
+    path("<int:pk>/history/", assessment_history, name="history"),
+    path("<int:pk>/scores/<int:score_pk>/self/", save_self, name="save_self"),
+    path("<int:pk>/scores/<int:score_pk>/evidence/", upload, name="upload"),
+    path("<int:pk>/evidence/<int:evidence_pk>/remove/", remove_upload, name="remove_upload"),
+    path("evidence/<int:evidence_pk>/", evidence_file, name="evidence"),
+    path("<int:pk>/submit/", submit, name="submit"),
+    path("<int:pk>/resubmit/", resubmit, name="resubmit"),
+    path("<int:pk>/explanations/<int:request_pk>/", respond, name="respond"),
+    path("<int:pk>/flags/<str:layer>/", save_flags, name="save_flags"),
+]

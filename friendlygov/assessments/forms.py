@@ -1,0 +1,50 @@
+"""Parsing of the score rows' fields: strings from a form into what the services take."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+LAYER_FIELDS = {
+    "self": {"value": "self_value", "na": "self_na", "note": "explanation"},
+    "appraised": {"value": "appraised_value", "na": "appraised_na", "note": "appraisal_comment"},
+}
+NOTE_MAX = 4000
+
+
+def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict, int]:
+    """(values for the service, expected version). `only` names the one field an autosave sent."""
+    names = LAYER_FIELDS[layer]
+    try:
+        version = int(data.get("version", ""))
+    except ValueError as exc:
+        raise ValidationError(_("Thiếu phiên bản dữ liệu; hãy tải lại trang.")) from exc
+    wanted = [only] if only in names.values() else list(names.values())
+    values = {}
+    for name in wanted:
+        if name == names["value"]:
+            values[name] = parse_decimal(data.get(name, ""))
+        elif name == names["na"]:
+            values[name] = data.get(name) in ("on", "1", "true")
+        else:
+            text = data.get(name, "").strip()
+            if len(text) > NOTE_MAX:
+                raise ValidationError(_("Nội dung quá dài (tối đa %(max)s ký tự).") % {"max": NOTE_MAX})
+            values[name] = text
+    return values, version
+
+
+def parse_decimal(raw: str) -> Decimal | None:
+    """Accept both 4,5 and 4.5; empty means no value yet."""
+    raw = (raw or "").strip().replace(" ", "")
+    if not raw:
+        return None
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ValidationError(_("“%(raw)s” không phải là số.") % {"raw": raw}) from exc
+    if not value.is_finite() or abs(value) >= Decimal("10000000"):
+        raise ValidationError(_("“%(raw)s” không phải là số hợp lệ.") % {"raw": raw})
+    return value

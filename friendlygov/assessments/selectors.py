@@ -1,0 +1,184 @@
+"""Every non-trivial read of the assessment area, scoped by the permission policy."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from friendlygov.audit.models import AuditEvent
+
+from . import permissions
+from .models import Assessment, ExplanationRequest, IndicatorScore
+from .workflow import DECIDED, Status
+
+
+def assessment_for(user, pk) -> Assessment:
+    """The assessment if the user may see it; 404 otherwise (outsiders learn nothing)."""
+    try:
+        return (
+            permissions.visible(user)
+            .select_related("cycle__framework", "unit__parent__parent", "body__unit")
+            .get(pk=pk)
+        )
+    except (Assessment.DoesNotExist, ValueError) as exc:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+
+
+@dataclass
+class CriterionBlock:
+    criterion: object
+    rows: list = field(default_factory=list)
+
+
+def rows_by_criterion(assessment) -> list[CriterionBlock]:
+    evidence = {}
+    for item in assessment.evidence.filter(removed_at__isnull=True).order_by("uploaded_at"):
+        evidence.setdefault(item.indicator_id, []).append(item)
+    requests = {}
+    for request in assessment.explanation_requests.order_by("round"):
+        requests.setdefault(request.indicator_id, []).append(request)
+    blocks: dict[int, CriterionBlock] = {}
+    for score in assessment.scores.select_related("indicator__criterion", "indicator__parent").order_by(
+        "indicator__criterion__order", "indicator__order", "indicator_id"
+    ):
+        score.live_evidence = evidence.get(score.indicator_id, [])
+        score.requests = requests.get(score.indicator_id, [])
+        criterion = score.indicator.criterion
+        blocks.setdefault(criterion.pk, CriterionBlock(criterion)).rows.append(score)
+    return list(blocks.values())
+
+
+def score_row(assessment, score_pk) -> IndicatorScore:
+    try:
+        score = assessment.scores.select_related("indicator__criterion", "indicator__parent").get(pk=score_pk)
+    except (IndicatorScore.DoesNotExist, ValueError) as exc:
+        raise Http404(_("Không tìm thấy chỉ tiêu.")) from exc
+    score.live_evidence = list(
+        assessment.evidence.filter(indicator_id=score.indicator_id, removed_at__isnull=True).order_by(
+            "uploaded_at"
+        )
+    )
+    score.requests = list(
+        assessment.explanation_requests.filter(indicator_id=score.indicator_id).order_by("round")
+    )
+    return score
+
+
+def latest_requests(assessment) -> list[ExplanationRequest]:
+    return list(
+        assessment.explanation_requests.filter(round=assessment.explanation_rounds)
+        .select_related("indicator")
+        .order_by("indicator__order")
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a commune stands: state, what happens next, by when, and why it was returned."""
+
+    status: str
+    label: str
+    next_step: str
+    deadline: date | None
+    overdue: bool
+
+
+def standing(assessment) -> Standing:
+    cycle = assessment.cycle
+    today = timezone.localdate()
+    status = assessment.status
+    if status == Status.DRAFT:
+        next_step, deadline = (
+            _("Cán bộ nhập điểm và tài liệu kiểm chứng; Chủ tịch UBND xã gửi thẩm định."),
+            cycle.self_assessment_closes,
+        )
+    elif status in (Status.SUBMITTED, Status.RESUBMITTED):
+        next_step, deadline = (
+            _("Chờ cơ quan thẩm định (%(body)s) tiếp nhận.") % {"body": assessment.body.name},
+            cycle.appraisal_deadline,
+        )
+    elif status == Status.UNDER_APPRAISAL:
+        next_step, deadline = (
+            _("%(body)s đang thẩm định.") % {"body": assessment.body.name},
+            cycle.appraisal_deadline,
+        )
+    elif status == Status.RETURNED:
+        next_step, deadline = (
+            _("Giải trình các chỉ tiêu được yêu cầu rồi gửi lại."),
+            assessment.explanation_due,
+        )
+    elif status == Status.APPRAISED:
+        next_step, deadline = (
+            _("Chờ quyết định công nhận của %(body)s.") % {"body": assessment.body.name},
+            cycle.decision_until,
+        )
+    else:
+        next_step, deadline = _("Đã có quyết định; kết quả được công bố công khai."), None
+    overdue = deadline is not None and today > deadline and status not in DECIDED
+    return Standing(status, Status(status).label, next_step, deadline, overdue)
+
+
+def overdue(assessment, today=None) -> bool:
+    today = today or timezone.localdate()
+    cycle = assessment.cycle
+    due = {
+        Status.DRAFT: cycle.self_assessment_closes,
+        Status.RETURNED: assessment.explanation_due,
+        Status.SUBMITTED: cycle.appraisal_deadline,
+        Status.RESUBMITTED: cycle.appraisal_deadline,
+        Status.UNDER_APPRAISAL: cycle.appraisal_deadline,
+        Status.APPRAISED: cycle.decision_until,
+    }.get(assessment.status)
+    return due is not None and today > due
+
+
+@dataclass
+class AssessmentList:
+    items: list
+    by_status: Counter
+    overdue_count: int
+    cycles: list
+    cycle: object
+    groups: list
+
+
+def assessment_list(user, *, year=None, status=None, group=None, q=None) -> AssessmentList:
+    """The assessments the user may see in one cycle, with progress counts (constant queries)."""
+    visible = permissions.visible(user)
+    years = sorted(set(visible.values_list("cycle__year", flat=True)), reverse=True)
+    if not years:
+        return AssessmentList([], Counter(), 0, [], None, [])
+    year = int(year) if year and str(year).isdigit() and int(year) in years else years[0]
+    in_cycle = (
+        visible.filter(cycle__year=year)
+        .select_related("cycle", "unit__parent", "body")
+        .order_by("body__name", "unit__name")
+    )
+    everything = list(in_cycle)
+    today = timezone.localdate()
+    for item in everything:
+        item.is_overdue = overdue(item, today)
+    groups = sorted({item.body.name for item in everything})
+    by_status = Counter(item.status for item in everything)
+    items = everything
+    if status:
+        items = [item for item in items if item.status == status]
+    if group:
+        items = [item for item in items if item.body.name == group]
+    if q:
+        from friendlygov.core.i18n import fold
+
+        needle = fold(q)
+        items = [item for item in items if needle in item.unit.search_name]
+    cycle = everything[0].cycle if everything else None
+    return AssessmentList(items, by_status, sum(1 for i in everything if i.is_overdue), years, cycle, groups)
+
+
+def history(assessment, *, since=None):
+    events = AuditEvent.objects.for_target(assessment).order_by("occurred_at", "id")
+    if since is not None:
+        events = events.filter(occurred_at__gt=since)
+    return list(events)

@@ -1,0 +1,147 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from friendlygov.assessments.models import Evidence
+from friendlygov.assessments.workflow import Status
+
+from .conftest import fill_self
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def first_score(assessment, method="manual"):
+    return assessment.scores.select_related("indicator").filter(indicator__method=method).first()
+
+
+def test_it_shows_the_commune_where_it_stands(dong_cam, people):
+    response = people["officer"].get(reverse("assessments:detail", args=[dong_cam.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hồ sơ đang ở đâu" in page and "Đang tự đánh giá" in page
+    assert "30/11/2024" in page  # the self-assessment deadline
+    assert 'name="self_value"' in page
+
+
+def test_it_lists_only_what_the_user_may_see(dong_cam, people):
+    page = people["officer"].get(reverse("assessments:list")).content.decode()
+    assert "Xã Đồng Cẩm" in page and "Xã Tam Kỳ" not in page
+    page = people["appraiser"].get(reverse("assessments:list")).content.decode()
+    assert "Xã Đồng Cẩm" in page and "Xã Tam Kỳ" in page
+    assert "Xã Thanh Hồng" not in page  # a commune of Thanh Hà, another district
+
+
+def test_an_autosave_saves_one_field_and_answers_with_the_new_version(dong_cam, people):
+    score = first_score(dong_cam)
+    response = people["officer"].post(
+        reverse("assessments:save_self", args=[dong_cam.pk, score.pk]),
+        {"self_value": "4,5", "version": score.version},
+        HTTP_HX_TRIGGER_NAME="self_value",
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Đã lưu" in body and f'value="{score.version + 1}"' in body and 'id="totals"' in body
+    score.refresh_from_db()
+    assert (str(score.self_value), str(score.self_points)) == ("4.50", "4.50")
+
+
+def test_a_stale_autosave_is_refused_with_a_message_and_keeps_the_first_value(dong_cam, people):
+    score = first_score(dong_cam)
+    url = reverse("assessments:save_self", args=[dong_cam.pk, score.pk])
+    people["officer"].post(
+        url, {"self_value": "3", "version": score.version}, HTTP_HX_TRIGGER_NAME="self_value", **HTMX
+    )
+    response = people["chair"].post(
+        url, {"self_value": "1", "version": score.version}, HTTP_HX_TRIGGER_NAME="self_value", **HTMX
+    )
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    score.refresh_from_db()
+    assert score.self_value == 3
+
+
+def test_a_bad_value_is_refused_and_the_typed_value_is_not_lost(dong_cam, people):
+    score = first_score(dong_cam)
+    response = people["officer"].post(
+        reverse("assessments:save_self", args=[dong_cam.pk, score.pk]),
+        {"self_value": "0.3", "version": score.version},
+        HTTP_HX_TRIGGER_NAME="self_value",
+        **HTMX,
+    )
+    assert "theo bước" in response.content.decode()
+    score.refresh_from_db()
+    assert score.self_value is None and score.version == 1
+
+
+def test_an_upload_is_checked_by_content(dong_cam, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    score = first_score(dong_cam)
+    url = reverse("assessments:upload", args=[dong_cam.pk, score.pk])
+    ok = people["officer"].post(url, {"file": SimpleUploadedFile("bien-ban.pdf", PDF)}, **HTMX)
+    assert ok.status_code == 200 and "bien-ban.pdf" in ok.content.decode()
+    stored = Evidence.objects.get()
+    assert stored.content_type == "application/pdf" and "bien-ban" not in stored.file.name
+
+    exe = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    refused = people["officer"].post(url, {"file": exe}, **HTMX)
+    assert "không phải PDF" in refused.content.decode()
+    html = people["officer"].post(url, {"file": SimpleUploadedFile("trang.html", b"<html><script>")}, **HTMX)
+    assert "không phải PDF" in html.content.decode()
+    settings.EVIDENCE_MAX_BYTES = 10
+    too_big = people["officer"].post(url, {"file": SimpleUploadedFile("lon.pdf", PDF)}, **HTMX)
+    assert "quá lớn" in too_big.content.decode()
+    assert Evidence.objects.count() == 1
+
+
+def test_evidence_is_served_only_to_those_who_may_see_the_assessment(dong_cam, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    score = first_score(dong_cam)
+    people["officer"].post(
+        reverse("assessments:upload", args=[dong_cam.pk, score.pk]),
+        {"file": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    url = reverse("assessments:evidence", args=[Evidence.objects.get().pk])
+    response = people["appraiser"].get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    assert people["outsider_commune"].get(url).status_code == 404
+    assert people["outsider_district"].get(url).status_code == 404
+
+
+def test_submitting_an_incomplete_form_names_what_is_missing(dong_cam, people):
+    response = people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]), follow=True)
+    assert "chưa chấm điểm" in response.content.decode()
+    dong_cam.refresh_from_db()
+    assert dong_cam.status == Status.DRAFT
+
+
+def test_approving_a_draft_through_the_page_is_refused_clearly(dong_cam, people):
+    response = people["appraiser"].post(reverse("assessments:approve", args=[dong_cam.pk]), follow=True)
+    assert "Không thể thực hiện" in response.content.decode()
+    dong_cam.refresh_from_db()
+    assert dong_cam.status == Status.DRAFT
+
+
+def test_the_history_shows_what_changed_since_submission(dong_cam, people):
+    fill_self(dong_cam, people["officer"].user)
+    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]))
+    dong_cam.refresh_from_db()
+    assert dong_cam.status == Status.SUBMITTED
+    page = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk])).content.decode()
+    assert "Gửi thẩm định" in page and "Xã cập nhật điểm" in page
+    since = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk]) + "?since=submitted")
+    assert "Xã cập nhật điểm" not in since.content.decode()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_page_speaks_the_chosen_language_whatever_the_browser_says(dong_cam, people, language, client):
+    officer = people["officer"]
+    officer.cookies["django_language"] = language
+    page = officer.get(
+        reverse("assessments:detail", args=[dong_cam.pk]), HTTP_ACCEPT_LANGUAGE="en-US"
+    ).content
+    expected = "Hồ sơ đang ở đâu" if language == "vi" else "Where the assessment stands"
+    assert expected in page.decode()

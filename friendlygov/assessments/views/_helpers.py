@@ -1,0 +1,108 @@
+"""What the commune and appraisal pages share: the detail context and the row responses."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import permissions, selectors, services
+from ..results import APPRAISED, SELF, layer_result
+from ..workflow import APPRAISAL_EDITABLE, DECIDED, Action, Status, TransitionNotAllowed
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def shows_appraisal(user, assessment) -> bool:
+    """The appraised layer is visible to the appraisers, and to everyone once the appraisal is done."""
+    return assessment.status in (Status.APPRAISED, *DECIDED) or permissions.may(
+        user, permissions.VIEW_APPRAISAL, assessment
+    )
+
+
+def abilities(user, assessment) -> dict:
+    may = permissions.may
+    return {
+        "edit_self": may(user, permissions.EDIT_SELF, assessment),
+        "submit": may(user, Action.SUBMIT, assessment) and assessment.status == Status.DRAFT,
+        "resubmit": may(user, Action.RESUBMIT, assessment) and assessment.status == Status.RETURNED,
+        "appraise": may(user, permissions.APPRAISE, assessment),
+        "return": may(user, Action.RETURN, assessment) and assessment.status in APPRAISAL_EDITABLE,
+        "approve": may(user, Action.APPROVE, assessment) and assessment.status in APPRAISAL_EDITABLE,
+    }
+
+
+def results_for(assessment, blocks, show_appraisal):
+    scores = [row for block in blocks for row in block.rows]
+    self_result = layer_result(assessment, scores, SELF)
+    appraised_result = layer_result(assessment, scores, APPRAISED) if show_appraisal else None
+    return self_result, appraised_result
+
+
+def detail_context(request, assessment, **extra) -> dict:
+    blocks = selectors.rows_by_criterion(assessment)
+    show_appraisal = shows_appraisal(request.user, assessment)
+    self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
+    can = abilities(request.user, assessment)
+    return {
+        "assessment": assessment,
+        "cycle": assessment.cycle,
+        "standing": selectors.standing(assessment),
+        "blocks": blocks,
+        "self_result": self_result,
+        "appraised_result": appraised_result,
+        "show_appraisal": show_appraisal,
+        "can": can,
+        "missing": services.missing_for_submission(assessment) if can["submit"] or can["resubmit"] else [],
+        "requests": selectors.latest_requests(assessment) if assessment.explanation_rounds else [],
+        "gating_flags": [r for r in assessment.cycle.framework.gating_rules_for_scoring() if r.flag],
+        "bonus_cap": assessment.cycle.framework.bonus_cap,
+        **extra,
+    }
+
+
+def row_response(
+    request, assessment, score, *, layer, error=None, attempted=None, conflict=False, full=False
+):
+    """The row again (htmx) with the live totals swapped out of band; or back to the page."""
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{score.pk}")
+    assessment.refresh_from_db()
+    score = selectors.score_row(assessment, score.pk)
+    blocks = selectors.rows_by_criterion(assessment)
+    show_appraisal = shows_appraisal(request.user, assessment)
+    self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
+    context = {
+        "assessment": assessment,
+        "row": score,
+        "layer": layer,
+        "can": abilities(request.user, assessment),
+        "show_appraisal": show_appraisal,
+        "error": error,
+        "attempted": attempted,
+        "conflict": conflict,
+        "self_result": self_result,
+        "appraised_result": appraised_result,
+        "oob": True,
+    }
+    template = (
+        "assessments/partials/row_full_response.html" if full else "assessments/partials/row_response.html"
+    )
+    return render(request, template, context)
+
+
+def act(request, assessment, do, success: str):
+    """Run one workflow action from a button; show its refusal clearly and change nothing."""
+    try:
+        do()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except (TransitionNotAllowed, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("assessments:detail", assessment.pk)
