@@ -5,6 +5,7 @@ import polib
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from friendlygov.core.i18n import catalogue_paths
 
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         app_roots = sorted(path.parent for path in (settings.BASE_DIR / "friendlygov").glob("*/locale"))
         options = {"locale": ["en"], "no_location": True, "no_obsolete": True, "verbosity": 0}
         for app_root in app_roots:
-            with chdir(app_root):
+            # makemessages writes to settings.LOCALE_PATHS before the app's own locale/ folder:
+            # without this, an app's strings would overwrite the project-wide catalogue.
+            with chdir(app_root), override_settings(LOCALE_PATHS=[]):
                 call_command("makemessages", ignore_patterns=["locale/*"], **options)
         own_catalogues = [f"{os.path.relpath(root, settings.BASE_DIR)}/*" for root in app_roots]
         with chdir(settings.BASE_DIR):
