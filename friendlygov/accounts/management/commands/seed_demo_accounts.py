@@ -1,14 +1,19 @@
 from django.core.management.base import BaseCommand
 
 from friendlygov.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from friendlygov.accounts.models import Role
 from friendlygov.accounts.services import ensure_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (idempotent) and print their logins."
+    help = "Create the demo accounts and their role grants (idempotent) and print their logins."
 
     def handle(self, *args, **options):
         ensure_demo_accounts()
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<22} {account.role}")
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        rows = [("username", "role", "where", "what to try")]
+        rows += [(a.username, str(Role(a.role).label), str(a.where), str(a.try_this)) for a in DEMO_ACCOUNTS]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for *cells, try_this in rows:
+            padded = "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+            self.stdout.write(f"  {padded}  {try_this}")
