@@ -30,7 +30,6 @@ FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 SMALL_SIZE = Pt(11)
-PROGRAM = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
 PDF_TIMEOUT_SECONDS = 120
 
 
@@ -93,7 +92,8 @@ def decision_items(decision):
     return list(decision.items.select_related("assessment__unit").order_by(*_ITEM_ORDER))
 
 
-_ITEM_ORDER = ("-level", "-final_score", "assessment__unit__name")
+# By name as Vietnamese readers expect (tone marks ignored: "Đồng Cẩm" sorts with "D").
+_ITEM_ORDER = ("-level", "-final_score", "assessment__unit__search_name", "assessment__unit__name")
 
 
 def decision_docx(decision: Decision) -> bytes:
@@ -145,23 +145,25 @@ def decision_docx(decision: Decision) -> bytes:
 
 
 def _subject(decision, year) -> str:
+    program = decision.cycle.program
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         if old is None:
-            return f"Về việc thu hồi kết quả công nhận đạt chuẩn “{PROGRAM}” năm {year}"
+            return f"Về việc thu hồi kết quả công nhận đạt chuẩn “{program}” năm {year}"
         return (
             f"Về việc thu hồi Quyết định số {old.number} ngày {short_date(old.signed_on)} "
-            f"về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}"
+            f"về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” năm {year}"
         )
-    return f"Về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}"
+    return f"Về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” năm {year}"
 
 
 def _articles(decision, items, year) -> list[str]:
+    program = decision.cycle.program
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         named = f"Quyết định số {old.number} ngày {short_date(old.signed_on)}" if old else "kết quả công nhận"
         first = (
-            f"Thu hồi {named} về việc công nhận xã, phường, thị trấn đạt chuẩn “{PROGRAM}” "
+            f"Thu hồi {named} về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” "
             f"năm {year} đối với {len(items)} đơn vị có tên tại Phụ lục kèm theo Quyết định này. "
             "Các đơn vị này được xem xét, quyết định lại theo quy định."
         )
@@ -170,7 +172,7 @@ def _articles(decision, items, year) -> list[str]:
         refused = len(items) - recognised
         if recognised:
             first = (
-                f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{PROGRAM}” năm {year}, "
+                f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{program}” năm {year}, "
                 "theo mức đạt tại Phụ lục kèm theo Quyết định này."
             )
             if refused:
@@ -179,7 +181,7 @@ def _articles(decision, items, year) -> list[str]:
                 )
         else:
             first = (
-                f"Không công nhận đạt chuẩn “{PROGRAM}” năm {year} đối với {refused} đơn vị "
+                f"Không công nhận đạt chuẩn “{program}” năm {year} đối với {refused} đơn vị "
                 "có tên tại Phụ lục kèm theo Quyết định này."
             )
     second = "Quyết định này có hiệu lực kể từ ngày ký."
@@ -330,13 +332,14 @@ def _closing(document, decision):
 
 def _appendix(document, decision, items, year):
     body = decision.body
+    program = decision.cycle.program
     breaker = document.add_paragraph()
     breaker.add_run().add_break(WD_BREAK.PAGE)
     _para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if decision.kind == Decision.Kind.REVOCATION:
-        heading = f"Danh sách đơn vị thu hồi kết quả công nhận đạt chuẩn “{PROGRAM}” năm {year}"
+        heading = f"Danh sách đơn vị thu hồi kết quả công nhận đạt chuẩn “{program}” năm {year}"
     else:
-        heading = f"Danh sách đơn vị và mức đạt chuẩn “{PROGRAM}” năm {year}"
+        heading = f"Danh sách đơn vị và mức đạt chuẩn “{program}” năm {year}"
     _para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     note = _para(
         document,

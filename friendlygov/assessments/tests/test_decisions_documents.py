@@ -12,6 +12,7 @@ from docx import Document
 from friendlygov.accounts.models import Role
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
+from friendlygov.core.i18n import fold
 
 from .conftest import district, fill_self
 
@@ -121,7 +122,10 @@ def test_it_lists_the_appendix_by_level_then_score_then_name(issued):
     assert [c.text for c in appendix.rows[0].cells] == ["STT", "Đơn vị", "Mã đơn vị", "Điểm", "Mức đạt"]
     rows = [[c.text for c in row.cells] for row in appendix.rows[1:]]
     assert [r[0] for r in rows] == ["1", "2", "3"]
-    keys = [(-item.level, -item.final_score, item.assessment.unit.name) for item in issued.items.all()]
+    keys = [
+        (-item.level, -item.final_score, fold(item.assessment.unit.name), item.assessment.unit.name)
+        for item in issued.items.all()
+    ]
     expected = [name for *_, name in sorted(keys)]
     assert [r[1] for r in rows] == expected
     assert all("," in r[3] and "." not in r[3] for r in rows)

@@ -143,7 +143,7 @@ def decision_new(request, body_id):
         body.assessments.filter(status=Status.APPRAISED)
         .select_related("unit")
         .prefetch_related(Prefetch("decision_items", queryset=in_drafts, to_attr="draft_items"))
-        .order_by("-final_level", "-final_score", "unit__name")
+        .order_by("-final_level", "-final_score", "unit__search_name")
     )
     errors = []
     if request.method == "POST":
