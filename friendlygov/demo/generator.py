@@ -183,6 +183,8 @@ class CycleBuilder:
             else:
                 target = self.rng.gauss(self.config.score_mean, self.config.score_sd)
             inflation = 0.0 if self.rng.random() < 0.3 else self.rng.uniform(0.5, 4.0)
+            if a.pk in failing:  # a good score that a weak criterion still blocks
+                target = max(target, self.rng.uniform(82.0, 88.0))
             result[a.pk] = {
                 "target": min(max(target, 62.0), 98.5),
                 "inflation": inflation,
@@ -484,8 +486,8 @@ class CityInProgress(CityMixin, CycleBuilder):
 
     def to_draft_partial(self, a, plan):
         officer, _ = self.people(a)
-        share = self.rng.uniform(0.35, 0.7)
-        picked = [pk for pk in plan.self_inputs if self.rng.random() < share]
+        # Officers fill the form from the top: the first criteria are done, the rest still empty.
+        picked = [i.pk for i in self.leaves][: round(len(self.leaves) * self.rng.uniform(0.35, 0.7))]
         self.enter(a, plan.self_inputs, picked, officer, "self")
 
     def to_submitted(self, a, plan):

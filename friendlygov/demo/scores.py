@@ -153,7 +153,7 @@ class Planner:
                     continue
                 share = _clamp(quality + 0.12 * z)
                 if fail_criterion and indicator.criterion.code == fail_criterion:
-                    share = _clamp(0.2 + 0.1 * z, 0, 0.35)
+                    share = _clamp(0.35 + 0.05 * z, 0.2, 0.45)
                 value = value_for(indicator, share, u)
                 inputs[indicator.pk] = Input(value, points=points(indicator, value), comment=explanation)
             return inputs
