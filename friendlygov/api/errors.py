@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.security import django_auth
@@ -30,9 +30,17 @@ AUTH = [django_auth]
 
 
 class ErrorBody(Schema):
-    code: str
-    message: str
-    details: Any = None
+    code: str = Field(
+        description="not_authenticated, permission_denied, not_found, malformed, invalid_payload, "
+        "validation_error, upload_refused, stale_version, transition_not_allowed, immutable, "
+        "method_not_allowed, pdf_unavailable"
+    )
+    message: str = Field(description="For people, in the request's language")
+    details: Any = Field(
+        None,
+        description="invalid_payload: [{loc, msg, type}]; validation_error: every message; "
+        "stale_version: {current: the row as saved now}; transition_not_allowed: {action, status}",
+    )
 
 
 class ErrorOut(Schema):
@@ -75,12 +83,14 @@ def _method_not_allowed(api, request, exc: MethodNotAllowed):
     return response
 
 
+HTTP_CODES = {400: "malformed", 403: "permission_denied", 404: "not_found", 429: "throttled"}
+
+
 def _http(api, request, exc: HttpError):
-    if exc.status_code == 400:
-        return _reply(api, request, 400, "malformed", _("Yêu cầu không đúng định dạng."), str(exc))
-    if exc.status_code == 403:  # ninja's CSRF refusal
-        return _reply(api, request, 403, "permission_denied", str(exc))
-    return _reply(api, request, exc.status_code, "http_error", str(exc))
+    """An HttpError raised by an operation (or ninja: unparsable body, CSRF refusal) keeps the
+    message it was raised with."""
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    return _reply(api, request, exc.status_code, code, str(exc))
 
 
 def _unauthenticated(api, request, exc):

@@ -2,6 +2,8 @@
 every operation with its error responses."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 API = "/api/v1"
 
@@ -153,3 +155,16 @@ def test_someone_without_any_role_sees_nothing(signed_in, dong_cam):
     assert signed_in.get(f"{API}/cycles").json() == []
     assert signed_in.get(f"{API}/assessments").json()["count"] == 0
     assert signed_in.get(f"{API}/assessments/{dong_cam.pk}").status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_5_or_50_assessments(people, dong_cam):
+    appraiser = people["appraiser"]
+    appraiser.get(f"{API}/assessments?limit=1")  # session and grants warm up like any other request
+    counts = []
+    for limit in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = appraiser.get(f"{API}/assessments?cycle=2024&limit={limit}")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.json()["count"] > 5
+    assert counts[0] == counts[1]
