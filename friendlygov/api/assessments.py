@@ -16,10 +16,11 @@ from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
 
-from friendlygov.assessments import permissions, services
+from friendlygov.assessments import permissions, selectors, services
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
-from friendlygov.assessments.workflow import DECIDED, Status, allowed_actions
+from friendlygov.assessments.views._helpers import shows_appraisal as _pages_show_appraisal
+from friendlygov.assessments.workflow import Status, allowed_actions
 
 from .errors import AUTH, error_responses
 from .frameworks import DecimalString
@@ -350,15 +351,8 @@ def _summary_fields(a: Assessment) -> dict:
 
 
 def visible_assessment(user, assessment_id: int) -> Assessment:
-    assessment = (
-        permissions.visible(user)
-        .select_related("cycle__framework", "unit__parent__parent", "body__unit")
-        .filter(pk=assessment_id)
-        .first()
-    )
-    if assessment is None:
-        raise Http404
-    return assessment
+    """The assessment if the policy lets the user see it, else 404 (outsiders learn nothing)."""
+    return selectors.assessment_for(user, assessment_id)
 
 
 def _actions(user, assessment) -> list[str]:
@@ -375,16 +369,9 @@ def _scores(assessment):
 
 
 def shows_appraisal(user, assessment) -> bool:
-    """The appraiser's working numbers are shown to the appraisal side, and to everyone once the
-    appraisal is approved. The same rule as the pages' `views._helpers.shows_appraisal`; it belongs
-    in permissions.py (asked of the lead). Until VIEW_APPRAISAL lands there, everyone who sees the
-    assessment sees both layers."""
-    view_appraisal = getattr(permissions, "VIEW_APPRAISAL", None)
-    return (
-        view_appraisal is None
-        or assessment.status in (Status.APPRAISED, *DECIDED)
-        or permissions.may(user, view_appraisal, assessment)
-    )
+    """The appraiser's working numbers: to the appraisal side, and to everyone once approved.
+    The pages' own rule, called rather than copied; it belongs in permissions.py (asked of the lead)."""
+    return _pages_show_appraisal(user, assessment)
 
 
 def detail(user, assessment_id: int) -> AssessmentDetail:
@@ -543,14 +530,13 @@ def upload_evidence(request, assessment_id: Id, indicator_code: Form[str], file:
     return Reply(201, EvidenceOut.of(evidence))
 
 
-def _visible_evidence(user, evidence_id) -> Evidence:
-    evidence = (
-        Evidence.objects.filter(
-            pk=evidence_id, removed_at__isnull=True, assessment__in=permissions.visible(user).values("pk")
-        )
-        .select_related("indicator", "uploaded_by")
-        .first()
-    )
+def _visible_evidence(user, evidence_id, *, live: bool) -> Evidence:
+    """Evidence of an assessment the user may see; withdrawn files still download (audit trail),
+    as on the pages, but cannot be withdrawn again."""
+    files = Evidence.objects.filter(pk=evidence_id, assessment__in=permissions.visible(user).values("pk"))
+    if live:
+        files = files.filter(removed_at__isnull=True)
+    evidence = files.select_related("indicator", "uploaded_by").first()
     if evidence is None:
         raise Http404
     return evidence
@@ -573,7 +559,7 @@ BINARY = {
     openapi_extra=BINARY,
 )
 def download_evidence(request, evidence_id: Id):
-    evidence = _visible_evidence(request.user, evidence_id)
+    evidence = _visible_evidence(request.user, evidence_id, live=False)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -581,6 +567,7 @@ def download_evidence(request, evidence_id: Id):
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 
@@ -590,7 +577,7 @@ def download_evidence(request, evidence_id: Id):
     summary="Withdraw an evidence file (kept for audit)",
 )
 def delete_evidence(request, evidence_id: Id):
-    services.remove_evidence(_visible_evidence(request.user, evidence_id), actor=request.user)
+    services.remove_evidence(_visible_evidence(request.user, evidence_id, live=True), actor=request.user)
     return Reply(204, None)
 
 

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Decision
 from friendlygov.assessments.tests.conftest import VALUES, fill_self
 from friendlygov.assessments.workflow import Status
@@ -247,9 +246,9 @@ def test_the_commune_does_not_see_the_appraisers_working_numbers_before_approval
     assert seen_by_appraiser["live_appraised"] is not None
     assert seen_by_appraiser["scores"][0]["appraised_value"] is not None
     seen_by_officer = ok(get(people["officer"], f"/assessments/{dong_cam.pk}"))
-    if hasattr(permissions, "VIEW_APPRAISAL"):
-        assert seen_by_officer["live_appraised"] is None
-        assert {s["appraised_value"] for s in seen_by_officer["scores"]} == {None}
+    assert seen_by_officer["live_appraised"] is None
+    assert {s["appraised_value"] for s in seen_by_officer["scores"]} == {None}
+    assert seen_by_officer["appraised_score"] is None
 
 
 def test_flags_and_bonus_are_saved_through_the_service(dong_cam, people):
