@@ -18,6 +18,9 @@ PUBLIC = {
     # Unit data and published frameworks are public reference data (issue 2).
     "api:openapi-json",
     "api:openapi-view",
+    # Decided results, once a decision is issued (issue 3).
+    "public:results",
+    "public:cycle_results",
 }
 PUBLIC_API_PREFIXES = ("/api/v1/units", "/api/v1/frameworks")
 

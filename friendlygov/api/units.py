@@ -9,6 +9,8 @@ from ninja.errors import HttpError
 from friendlygov.units import selectors
 from friendlygov.units.models import Level, LineageLink, UnitType, UnitVersion
 
+from .errors import ErrorOut
+
 router = Router(tags=["units"])
 
 
@@ -51,10 +53,6 @@ class LineageOut(Schema):
     unit: UnitOut
     predecessors: list[LineageEntryOut]
     successors: list[LineageEntryOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def parse_day(text: str | None) -> date:

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from .conftest import look_at
 
-PASSWORD = "smoke-test-pass-2026"  # noqa: S105
+PASSWORD = "smoke-test-pass-2026"
 
 
 @pytest.fixture

@@ -74,13 +74,13 @@ def test_it_marks_inferred_2025_merges(anonymous, units):
 def test_it_rejects_a_malformed_date_with_a_json_400(anonymous, units, date):
     status, body = get(anonymous, "/api/v1/units", date=date)
     assert status == 400
-    assert "YYYY-MM-DD" in body["detail"]
+    assert "YYYY-MM-DD" in body["error"]["message"]
 
 
 def test_it_answers_404_for_a_code_not_valid_on_the_date(anonymous, units):
     status, body = get(anonymous, "/api/v1/units/10624/lineage", date="2025-03-01")
     assert status == 404
-    assert "10624" in body["detail"]
+    assert "10624" in body["error"]["message"]
 
 
 def test_it_rejects_an_unknown_level(anonymous, units):

@@ -74,8 +74,7 @@ def test_it_keeps_the_detail_page_queries_constant(signed_in, units, django_asse
 
 
 def test_it_speaks_english_when_asked(signed_in, units):
-    html = signed_in.get(
-        reverse("units:tree"), {"date": "2024-12-31", "province": "30"}, HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    signed_in.cookies["django_language"] = "en"
+    html = signed_in.get(reverse("units:tree"), {"date": "2024-12-31", "province": "30"}).content.decode()
     assert "Administrative units" in html
     assert "Commune: " in html
