@@ -6,8 +6,6 @@ the current 2026 cycle on the 64 units of Hải Phòng formed from Hải Dương
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from .models import Role
 
 DEMO_PASSWORD = "demo-friendlygov-2026"  # noqa: S105 (documented demo login)
@@ -24,7 +22,7 @@ class DemoAccount:
     role: str  # a Role value; the superuser holds PROVINCE_ADMIN without a grant
     unit_id: str | None = None  # where the grant is; None: no grant (the superuser)
     year: int | None = None  # the grant's cycle year; None: every year
-    where: str = ""
+    where: str = ""  # console text for whoever runs `make run` (English, like the other commands)
     try_this: str = ""
     is_staff: bool = False
     is_superuser: bool = False
@@ -35,8 +33,8 @@ DEMO_ACCOUNTS = [
         "admin",
         "Quản trị hệ thống",
         Role.PROVINCE_ADMIN,
-        where=_("toàn hệ thống"),
-        try_this=_("Đơn vị hành chính, bộ tiêu chí, ba đợt đánh giá 2024–2026"),
+        where="whole system",
+        try_this="units, frameworks, the 2024–2026 cycles, the audit log",
         is_staff=True,
         is_superuser=True,
     ),
@@ -45,40 +43,40 @@ DEMO_ACCOUNTS = [
         "Nguyễn Thị Thu Hà",
         Role.COMMUNE_OFFICER,
         XA_KIM_THANH,
-        where=_("Xã Kim Thành"),
-        try_this=_("Năm 2026: chấm tiếp các chỉ tiêu còn trống, tải tài liệu kiểm chứng"),
+        where="Xã Kim Thành",
+        try_this="2026: score the indicators still empty, upload evidence",
     ),
     DemoAccount(
         "chutich.kimthanh",
         "Phạm Văn Khánh",
         Role.COMMUNE_CHAIR,
         XA_KIM_THANH,
-        where=_("Xã Kim Thành"),
-        try_this=_("Năm 2026: duyệt và gửi hồ sơ tự đánh giá khi đã chấm đủ"),
+        where="Xã Kim Thành",
+        try_this="2026: submit the self-assessment once every indicator is scored",
     ),
     DemoAccount(
         "thamdinh.sonoivu",
         "Trần Minh Tuấn",
         Role.APPRAISER,
         HAI_PHONG,
-        where=_("Sở Nội vụ thành phố Hải Phòng"),
-        try_this=_("Năm 2026: thẩm định hồ sơ đã gửi, yêu cầu giải trình, duyệt kết quả"),
+        where="Sở Nội vụ thành phố Hải Phòng",
+        try_this="2026: appraise submitted units, ask for explanations, approve",
     ),
     DemoAccount(
         "giamdoc.sonoivu",
         "Vũ Thị Lan Anh",
         Role.APPRAISAL_HEAD,
         HAI_PHONG,
-        where=_("Sở Nội vụ thành phố Hải Phòng"),
-        try_this=_("Năm 2026: lập dự thảo quyết định công nhận; xem quyết định năm 2025"),
+        where="Sở Nội vụ thành phố Hải Phòng",
+        try_this="2026: draft a recognition decision; read the issued 2025 decision",
     ),
     DemoAccount(
         "lanhdao.haiphong",
         "Đỗ Quang Huy",
         Role.VIEWER,
         HAI_PHONG,
-        where=_("Thành phố Hải Phòng"),
-        try_this=_("Chỉ xem: tiến độ năm 2026, kết quả năm 2025"),
+        where="Thành phố Hải Phòng",
+        try_this="read only: 2026 progress, 2025 results",
     ),
     DemoAccount(
         "thamdinh.kimthanh2024",
@@ -86,7 +84,7 @@ DEMO_ACCOUNTS = [
         Role.APPRAISER,
         HUYEN_KIM_THANH,
         year=2024,
-        where=_("Huyện Kim Thành (năm 2024)"),
-        try_this=_("Lịch sử: hồ sơ và quyết định năm 2024 của các xã, thị trấn trong huyện"),
+        where="Huyện Kim Thành (2024 only)",
+        try_this="history: the district's 2024 assessments and its issued decision",
     ),
 ]

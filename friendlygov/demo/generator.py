@@ -16,12 +16,15 @@ How, and why so:
   save_appraised_score, one call per field as an official would.
 - For the historical cycles (2024, 2025: 299 assessments × 21 indicators × 2 layers) entering
   each indicator through the services costs ~12 queries and a full re-total per call (about
-  12,500 calls), which alone would take most of the 90-second budget on SQLite. There the score
-  rows are written in bulk instead, right after the commune's submission window opens and after
-  the appraisal starts respectively; the stored points come from `results.points_for` and the
-  totals and levels are computed by the services themselves (`submit_assessment` and
-  `approve_appraisal` call `results.layer_result`). What history therefore lacks are the
-  per-indicator `score.*_saved` audit events; every state change has its event.
+  12,500 calls), which alone would take most of the 90-second budget on SQLite (measured: the
+  64 units of 2026, entered this way, take half of the whole run). There the score rows are
+  written in bulk instead (one executemany UPDATE per layer: Django's bulk_update builds a CASE
+  per field and row and took longer than the services), the commune's layer before its
+  submission and the appraiser's after the appraisal starts. The stored points come from
+  `results.points_for`; totals and levels are computed by the services themselves
+  (`submit_assessment` and `approve_appraisal` call `results.layer_result`). What history
+  therefore lacks are the per-indicator `score.*_saved` audit events; every state change has its
+  event.
 - Historical steps run on a travelled clock (time-machine, a dev dependency that `make run`
   installs) so that dates read as they would have: submissions in November, appraisal in
   December, decisions in January. Without time-machine they carry today's date.

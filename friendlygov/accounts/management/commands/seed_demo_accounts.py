@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from friendlygov.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from friendlygov.accounts.models import Role
@@ -12,7 +13,8 @@ class Command(BaseCommand):
         ensure_demo_accounts()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         rows = [("username", "role", "where", "what to try")]
-        rows += [(a.username, str(Role(a.role).label), str(a.where), str(a.try_this)) for a in DEMO_ACCOUNTS]
+        with translation.override("en"):
+            rows += [(a.username, str(Role(a.role).label), a.where, a.try_this) for a in DEMO_ACCOUNTS]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         for *cells, try_this in rows:
             padded = "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
