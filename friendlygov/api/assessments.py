@@ -39,7 +39,8 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
 ScoreValue = Annotated[Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False)]
 Points = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
-Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")]
+CODE = {"min_length": 1, "max_length": 40, "pattern": r"^[0-9A-Za-z._-]+$"}  # as frameworks.yaml_io
+Code = Annotated[str, Field(**CODE)]
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -473,7 +474,7 @@ def get_assessment(request, assessment_id: Id):
     summary="Save the self or the appraised fields of one indicator",
 )
 def patch_score(
-    request, assessment_id: Id, indicator_code: Annotated[str, Path(max_length=40)], payload: ScorePatch
+    request, assessment_id: Id, indicator_code: Annotated[str, Path(**CODE)], payload: ScorePatch
 ):
     """Self fields go to `save_self_score`, appraised fields to `save_appraised_score` (whose first
     save starts the appraisal). A stale `version` answers 409 with the current row in details."""
@@ -521,11 +522,15 @@ def list_evidence(request, assessment_id: Id):
     response={201: EvidenceOut, **WRITE_ERRORS},
     summary="Upload an evidence file (PDF, JPEG, PNG, DOCX, XLSX; checked by content)",
 )
-def upload_evidence(request, assessment_id: Id, indicator_code: Form[str], file: File[UploadedFile]):
+def upload_evidence(
+    request, assessment_id: Id, indicator_code: Annotated[str, Form(**CODE)], file: File[UploadedFile]
+):
     assessment = visible_assessment(request.user, assessment_id)
-    indicator = assessment.cycle.framework.indicators.filter(code=indicator_code[:40]).first()
+    indicator = assessment.cycle.framework.indicators.filter(code=indicator_code).first()
     if indicator is None:
         raise _payload_error("indicator_code", "no indicator with this code in the framework", source="form")
+    if "\x00" in file.name:
+        raise _payload_error("file", "NUL characters are not allowed in the file name", source="file")
     evidence = services.upload_evidence(assessment, indicator, file, actor=request.user)
     return Reply(201, EvidenceOut.of(evidence))
 

@@ -2,8 +2,11 @@
 every operation with its error responses."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from .conftest import small_pdf
 
 API = "/api/v1"
 
@@ -168,3 +171,20 @@ def test_the_list_costs_the_same_queries_for_5_or_50_assessments(people, dong_ca
         counts.append(len(queries))
     assert response.json()["count"] > 5
     assert counts[0] == counts[1]
+
+
+def test_nul_characters_anywhere_are_refused_not_a_500(dong_cam, people):
+    """PostgreSQL text cannot hold NUL: each way in refuses it as bad input."""
+    officer = people["officer"]
+    path = f"{API}/assessments/{dong_cam.pk}/scores/A%00B"
+    patched = officer.patch(path, {"version": 1, "self_value": "1"}, content_type="application/json")
+    assert patched.status_code in (404, 422)
+    code = dong_cam.scores.select_related("indicator").first().indicator.code
+    for indicator_code, name in (("A\x00B", "a.pdf"), (code, "a\x00b.pdf")):
+        response = officer.post(
+            f"{API}/assessments/{dong_cam.pk}/evidence",
+            {"indicator_code": indicator_code, "file": SimpleUploadedFile(name, small_pdf())},
+        )
+        assert response.status_code in (201, 422), (indicator_code, name, response.status_code)
+        if response.status_code == 201:
+            assert "\x00" not in response.json()["original_name"]
