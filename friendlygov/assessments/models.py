@@ -288,7 +288,7 @@ class DecisionItem(models.Model):
     class Meta:
         verbose_name = _("đơn vị trong quyết định")
         verbose_name_plural = _("đơn vị trong quyết định")
-        ordering = ["-level", "-final_score", "assessment__unit__name"]
+        ordering = ["-level", "-final_score", "assessment__unit__search_name"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "assessment"], name="decision_item_unique"),
         ]

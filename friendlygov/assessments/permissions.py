@@ -119,19 +119,20 @@ def may_decide_for(user, body) -> bool:
 
 
 def decisions_visible_to(user):
+    """Issued decisions are public; a draft is seen only by the heads who may issue it."""
     base = Decision.objects.select_related("cycle", "body")
+    issued = Q(state=Decision.State.ISSUED)
     if not user.is_authenticated:
-        return base.filter(state=Decision.State.ISSUED)
+        return base.filter(issued)
     if user.is_superuser:
         return base
-    bodies = list(_grants(user, (*APPRAISAL_ROLES, Role.PROVINCE_ADMIN, Role.VIEWER)))
-    query = Q(state=Decision.State.ISSUED)
-    for grant in bodies:
+    drafts = Q(pk__in=[])
+    for grant in _grants(user, (Role.APPRAISAL_HEAD,)):
         reach = Q(body__unit_id=grant.unit_id) | Q(body__unit__parent_id=grant.unit_id)
         if grant.year is not None:
             reach &= Q(cycle__year=grant.year)
-        query |= reach
-    return base.filter(query)
+        drafts |= reach
+    return base.filter(issued | (Q(state=Decision.State.DRAFT) & drafts))
 
 
 def is_public(assessment: Assessment) -> bool:
