@@ -249,6 +249,10 @@ def test_the_commune_does_not_see_the_appraisers_working_numbers_before_approval
     assert seen_by_officer["live_appraised"] is None
     assert {s["appraised_value"] for s in seen_by_officer["scores"]} == {None}
     assert seen_by_officer["appraised_score"] is None
+    (listed,) = ok(get(people["officer"], "/assessments"))["items"]
+    assert listed["appraised_score"] is None
+    (listed,) = ok(get(people["appraiser"], f"/assessments?unit={dong_cam.unit.code}"))["items"]
+    assert listed["appraised_score"] is not None
 
 
 def test_flags_and_bonus_are_saved_through_the_service(dong_cam, people):
