@@ -219,7 +219,7 @@ class HistoryBuilder(CycleBuilder):
         names = {n for u in units for n in self.commune_names(u)} | {
             n for b in bodies for n in self.body_names(b)
         }
-        commune_users = body_users = {u.username: u for u in User.objects.filter(username__in=names)}
+        users = {u.username: u for u in User.objects.filter(username__in=names)}
         opens = self.config.self_assessment_opens
         with clock(at(opens, self.rng)):
             services.open_cycle(cycle, units=units, actor=self.admin)
@@ -229,8 +229,8 @@ class HistoryBuilder(CycleBuilder):
         self.write_layer(assessments, plans, "self", at(opens + timedelta(days=30), self.rng))
         moments = {}
         for a in assessments:
-            officer, chair = (commune_users[n] for n in self.commune_names(a.unit))
-            appraiser, _ = (body_users[n] for n in self.body_names(a.body))
+            officer, chair = (users[n] for n in self.commune_names(a.unit))
+            appraiser, _ = (users[n] for n in self.body_names(a.body))
             submitted = at(date(self.config.year, 11, self.rng.randint(5, 29)), self.rng)
             if plans[a.pk].bonus:
                 with clock(submitted - timedelta(hours=2)):
@@ -245,13 +245,13 @@ class HistoryBuilder(CycleBuilder):
             moments[a.pk] = started
         self.write_layer(assessments, plans, APPRAISED, None, moments)
         for a in assessments:
-            appraiser, _ = (body_users[n] for n in self.body_names(a.body))
+            appraiser, _ = (users[n] for n in self.body_names(a.body))
             approved = max(moments[a.pk] + timedelta(days=1), at(date(self.config.year, 12, 10), self.rng))
             approved = min(approved, at(date(self.config.year, 12, 30), self.rng))
             with clock(approved):
                 services.approve_appraisal(a, actor=appraiser)
         for body in bodies:
-            _, head = (body_users[n] for n in self.body_names(body))
+            _, head = (users[n] for n in self.body_names(body))
             self.decide(body, head)
 
     def explanation_round(self, a, plan, officer, appraiser, started) -> datetime:
