@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-pytest_plugins = ["friendlygov.core.testing"]
+pytest_plugins = ["friendlygov.core.testing", "friendlygov.core.testing_browser"]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
@@ -19,7 +18,6 @@ from pydantic import AfterValidator, model_validator
 from friendlygov.assessments import permissions, selectors, services
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
-from friendlygov.assessments.views._helpers import shows_appraisal as _pages_show_appraisal
 from friendlygov.assessments.workflow import Status, allowed_actions
 
 from .errors import AUTH, error_responses
@@ -370,9 +368,7 @@ def _scores(assessment):
 
 
 def shows_appraisal(user, assessment) -> bool:
-    """The appraiser's working numbers: to the appraisal side, and to everyone once approved.
-    The pages' own rule, called rather than copied; it belongs in permissions.py (asked of the lead)."""
-    return _pages_show_appraisal(user, assessment)
+    return permissions.may_see_appraisal(user, assessment)
 
 
 def detail(user, assessment_id: int) -> AssessmentDetail:
@@ -662,9 +658,5 @@ def approve(request, assessment_id: Id):
 )
 def copy_self_to_appraisal(request, assessment_id: Id):
     assessment = visible_assessment(request.user, assessment_id)
-    # The service saves indicator by indicator and checks the policy only when it saves one:
-    # ask the same policy first (so an empty copy is refused too) and keep the copy all-or-nothing.
-    services._require(request.user, permissions.APPRAISE, assessment)
-    with transaction.atomic():
-        copied = services.copy_self_to_appraisal(assessment, actor=request.user)
+    copied = services.copy_self_to_appraisal(assessment, actor=request.user)
     return {"copied": copied, "assessment": detail(request.user, assessment_id)}

@@ -10,7 +10,7 @@ from django.db.models import Q
 from friendlygov.accounts.models import Role
 
 from .models import Assessment, Decision
-from .workflow import APPRAISAL_EDITABLE, SELF_EDITABLE, Action, Status
+from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status
 
 EDIT_SELF = "edit_self"
 APPRAISE = "appraise"
@@ -108,6 +108,11 @@ def which(user, action: str = VIEW):
 
 def visible(user):
     return which(user, VIEW)
+
+
+def may_see_appraisal(user, assessment: Assessment) -> bool:
+    """The appraiser's numbers: to the appraisal side at any time, to everyone once approved."""
+    return assessment.status in (Status.APPRAISED, *DECIDED) or may(user, VIEW_APPRAISAL, assessment)
 
 
 def may_decide_for(user, body) -> bool:

@@ -453,8 +453,10 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     return assessment
 
 
+@transaction.atomic
 def copy_self_to_appraisal(assessment, *, actor) -> int:
     """Start the appraisal from the commune's numbers (the appraiser then changes what differs)."""
+    _require(actor, permissions.APPRAISE, _locked(assessment.pk))
     copied = 0
     for score in _scores(assessment):
         if not score.appraised_scored and score.self_scored:
@@ -496,7 +498,10 @@ def draft_decision(
         raise ValidationError(_("Cần ghi số quyết định."))
     if not legal_bases.strip():
         raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
-    assessments = list(assessments)
+    # Read the units' current state afresh (and once each), whatever the caller holds in memory.
+    ids = list(dict.fromkeys(a.pk for a in assessments))
+    by_id = Assessment.objects.select_related("unit").in_bulk(ids)
+    assessments = [by_id[pk] for pk in ids if pk in by_id]
     if not assessments:
         raise ValidationError(_("Cần chọn ít nhất một đơn vị."))
     wanted_status = Status.APPRAISED if kind == Decision.Kind.RECOGNITION and supersedes is None else None

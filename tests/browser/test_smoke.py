@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from .conftest import look_at
+from friendlygov.core.testing_browser import look_at
+
+pytestmark = pytest.mark.browser
 
 PASSWORD = "smoke-test-pass-2026"
 

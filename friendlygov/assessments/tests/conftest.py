@@ -41,7 +41,7 @@ def cycle_2024(reference_data, django_user_model):
         unit = district(name)
         AppraisingBody.objects.create(
             cycle=cycle,
-            name=f"UBND {name.lower().replace('huyện', 'huyện')}",
+            name=f"UBND {name[0].lower()}{name[1:]}",
             unit=unit,
             issuing_authority=f"ỦY BAN NHÂN DÂN {name.upper()}",
             place_name=place,

@@ -7,18 +7,11 @@ from django.urls import reverse
 
 from .. import permissions, selectors, services
 from ..results import APPRAISED, SELF, layer_result
-from ..workflow import APPRAISAL_EDITABLE, DECIDED, Action, Status, TransitionNotAllowed
+from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
 
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def shows_appraisal(user, assessment) -> bool:
-    """The appraised layer is visible to the appraisers, and to everyone once the appraisal is done."""
-    return assessment.status in (Status.APPRAISED, *DECIDED) or permissions.may(
-        user, permissions.VIEW_APPRAISAL, assessment
-    )
 
 
 def abilities(user, assessment) -> dict:
@@ -42,7 +35,7 @@ def results_for(assessment, blocks, show_appraisal):
 
 def detail_context(request, assessment, **extra) -> dict:
     blocks = selectors.rows_by_criterion(assessment)
-    show_appraisal = shows_appraisal(request.user, assessment)
+    show_appraisal = permissions.may_see_appraisal(request.user, assessment)
     self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
     can = abilities(request.user, assessment)
     return {
@@ -73,7 +66,7 @@ def row_response(
     assessment.refresh_from_db()
     score = selectors.score_row(assessment, score.pk)
     blocks = selectors.rows_by_criterion(assessment)
-    show_appraisal = shows_appraisal(request.user, assessment)
+    show_appraisal = permissions.may_see_appraisal(request.user, assessment)
     self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
     context = {
         "assessment": assessment,

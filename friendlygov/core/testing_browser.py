@@ -1,4 +1,6 @@
-"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
+"""Browser-test fixtures (a pytest plugin, see conftest.py).
+
+Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
 
 Skipped when Chromium is missing, unless FRIENDLYGOV_REQUIRE_BROWSER=1 (as in .ci/run), where a
 missing browser is a failure. Screenshots go to test-artifacts/screenshots/.
@@ -19,14 +21,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("FRIENDLYGOV_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-AXE = next((Path(__file__).resolve().parents[1] / "vendor").glob("axe-core-*/axe.min.js"))
+AXE = next((Path(__file__).resolve().parents[2] / "tests" / "vendor").glob("axe-core-*/axe.min.js"))
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "tests/browser/" in str(item.path):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
