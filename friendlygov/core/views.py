@@ -1,12 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-
-def home(request):
-    return render(request, "core/home.html")
 
 
 @login_not_required

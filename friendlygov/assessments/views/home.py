@@ -1,0 +1,21 @@
+"""The first page after signing in: the person's own assessments of the latest cycle first."""
+
+from django.shortcuts import render
+
+from .. import permissions, selectors
+
+SHOWN = 6
+
+
+def home(request):
+    visible = permissions.visible(request.user)
+    latest = visible.order_by("-cycle__year").values_list("cycle__year", flat=True).first()
+    listing = selectors.assessment_list(request.user, year=latest) if latest else None
+    items = listing.items[:SHOWN] if listing else []
+    for item in items:
+        item.standing = selectors.standing(item)
+    return render(
+        request,
+        "assessments/home.html",
+        {"listing": listing, "items": items, "more": len(listing.items) - len(items) if listing else 0},
+    )
