@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from friendlygov.audit.models import AuditEvent
+from friendlygov.core.i18n import fold
 
 from . import permissions
 from .models import Assessment, ExplanationRequest, IndicatorScore
@@ -138,6 +139,7 @@ def overdue(assessment, today=None) -> bool:
 @dataclass
 class AssessmentList:
     items: list
+    total: int
     by_status: Counter
     overdue_count: int
     cycles: list
@@ -150,12 +152,12 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     visible = permissions.visible(user)
     years = sorted(set(visible.values_list("cycle__year", flat=True)), reverse=True)
     if not years:
-        return AssessmentList([], Counter(), 0, [], None, [])
+        return AssessmentList([], 0, Counter(), 0, [], None, [])
     year = int(year) if year and str(year).isdigit() and int(year) in years else years[0]
     in_cycle = (
         visible.filter(cycle__year=year)
         .select_related("cycle", "unit__parent", "body")
-        .order_by("body__name", "unit__name")
+        .order_by("body__name", "unit__search_name")
     )
     everything = list(in_cycle)
     today = timezone.localdate()
@@ -169,12 +171,11 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     if group:
         items = [item for item in items if item.body.name == group]
     if q:
-        from friendlygov.core.i18n import fold
-
         needle = fold(q)
         items = [item for item in items if needle in item.unit.search_name]
     cycle = everything[0].cycle if everything else None
-    return AssessmentList(items, by_status, sum(1 for i in everything if i.is_overdue), years, cycle, groups)
+    overdue_count = sum(1 for item in everything if item.is_overdue)
+    return AssessmentList(items, len(everything), by_status, overdue_count, years, cycle, groups)
 
 
 def history(assessment, *, since=None):
