@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
+from ..forms import parse_score_post
 from ..results import APPRAISED, SELF, layer_result
 from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
 
@@ -99,3 +101,38 @@ def act(request, assessment, do, success: str):
     else:
         messages.success(request, success)
     return redirect("assessments:detail", assessment.pk)
+
+
+def workflow_action(service, success):
+    """A POST-only view taking one workflow action on an assessment: `service(assessment, actor=…)`."""
+
+    @require_POST
+    def view(request, pk):
+        assessment = selectors.assessment_for(request.user, pk)
+        return act(request, assessment, lambda: service(assessment, actor=request.user), str(success))
+
+    view.__name__ = service.__name__
+    return view
+
+
+SAVERS = {"self": services.save_self_score, "appraised": services.save_appraised_score}
+
+
+def save_layer(request, pk, score_pk, layer):
+    """One autosave (htmx: the field named by HX-Trigger-Name) or the row's form, for one layer."""
+    assessment = selectors.assessment_for(request.user, pk)
+    score = selectors.score_row(assessment, score_pk)
+    only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
+    attempted = dict(request.POST.items())
+    try:
+        values, version = parse_score_post(request.POST, layer, only=only)
+        SAVERS[layer](score, expected_version=version, actor=request.user, **values)
+    except services.StaleVersion as exc:
+        error, conflict = str(exc), True
+    except ValidationError as exc:
+        error, conflict = " ".join(exc.messages), False
+    else:
+        return row_response(request, assessment, score, layer=layer)
+    return row_response(
+        request, assessment, score, layer=layer, error=error, attempted=attempted, conflict=conflict
+    )

@@ -7,14 +7,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
-from ..forms import parse_score_post
 from ..models import Evidence
 from ..uploads import UploadRefused
 from ..workflow import Status
-from ._helpers import act, detail_context, is_htmx, row_response
+from ._helpers import act, detail_context, row_response, save_layer, workflow_action
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
@@ -59,22 +59,7 @@ def assessment_history(request, pk):
 
 @require_POST
 def save_self(request, pk, score_pk):
-    assessment = selectors.assessment_for(request.user, pk)
-    score = selectors.score_row(assessment, score_pk)
-    only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
-    attempted = dict(request.POST.items())
-    try:
-        values, version = parse_score_post(request.POST, "self", only=only)
-        services.save_self_score(score, expected_version=version, actor=request.user, **values)
-    except services.StaleVersion as exc:
-        return row_response(
-            request, assessment, score, layer="self", error=str(exc), attempted=attempted, conflict=True
-        )
-    except ValidationError as exc:
-        return row_response(
-            request, assessment, score, layer="self", error=" ".join(exc.messages), attempted=attempted
-        )
-    return row_response(request, assessment, score, layer="self")
+    return save_layer(request, pk, score_pk, "self")
 
 
 @require_POST
@@ -123,26 +108,8 @@ def evidence_file(request, evidence_pk):
     return response
 
 
-@require_POST
-def submit(request, pk):
-    assessment = selectors.assessment_for(request.user, pk)
-    return act(
-        request,
-        assessment,
-        lambda: services.submit_assessment(assessment, actor=request.user),
-        _("Đã gửi hồ sơ tự đánh giá để thẩm định."),
-    )
-
-
-@require_POST
-def resubmit(request, pk):
-    assessment = selectors.assessment_for(request.user, pk)
-    return act(
-        request,
-        assessment,
-        lambda: services.resubmit_assessment(assessment, actor=request.user),
-        _("Đã gửi lại hồ sơ sau giải trình."),
-    )
+submit = workflow_action(services.submit_assessment, gettext_lazy("Đã gửi hồ sơ tự đánh giá để thẩm định."))
+resubmit = workflow_action(services.resubmit_assessment, gettext_lazy("Đã gửi lại hồ sơ sau giải trình."))
 
 
 @require_POST
