@@ -201,3 +201,58 @@ def test_only_the_allowed_persona_changes_anything(
 def test_outsiders_cannot_read_the_assessment_either(dong_cam, people, who):
     for name in ("assessments:detail", "assessments:history"):
         assert people[who].get(reverse(name, args=[dong_cam.pk])).status_code == 404
+
+
+def appraised(assessment, people):
+    under_appraisal(assessment, people)
+    services.approve_appraisal(assessment, actor=people["appraiser"].user)
+
+
+def decision_fingerprint():
+    from friendlygov.assessments.models import Decision, DecisionItem
+
+    return (
+        list(Decision.objects.order_by("pk").values("pk", "state", "number")),
+        DecisionItem.objects.count(),
+        list(Assessment.objects.order_by("pk").values_list("pk", "status")),
+        AuditEvent.objects.count(),
+    )
+
+
+DECISION_FORM = {
+    "number": "15/QĐ-UBND",
+    "signed_on": "2025-01-15",
+    "signer_name": "Nguyễn Văn An",
+    "legal_bases": "Căn cứ Luật Tổ chức chính quyền địa phương",
+}
+
+
+@pytest.mark.parametrize("action", ["draft", "issue"])
+@pytest.mark.parametrize("who", ["allowed", "outsider_commune", "outsider_district", "anonymous"])
+def test_only_the_head_drafts_and_issues_decisions(action, who, dong_cam, people, anonymous):
+    appraised(dong_cam, people)
+    if action == "draft":
+        url = reverse("assessments:decision_new", args=[dong_cam.body_id])
+        data = {**DECISION_FORM, "assessments": [dong_cam.pk]}
+    else:
+        draft = services.draft_decision(
+            dong_cam.body,
+            assessments=[dong_cam],
+            actor=people["head"].user,
+            **{**DECISION_FORM, "signed_on": "2025-01-15"},
+        )
+        url, data = reverse("assessments:decision_issue", args=[draft.pk]), {}
+    client = {"allowed": people["head"], "anonymous": anonymous}.get(who) or people[who]
+    before = decision_fingerprint()
+
+    response = client.post(url, data)
+
+    if who == "allowed":
+        assert response.status_code == 302
+        assert decision_fingerprint() != before
+        return
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code in (403, 404)
+    assert decision_fingerprint() == before
