@@ -16,6 +16,7 @@ urlpatterns = [
     path("frameworks/", include("friendlygov.frameworks.urls")),
     path("assessments/", include("friendlygov.assessments.urls")),
     path("public/", include("friendlygov.assessments.views.public")),
+    path("reports/", include("friendlygov.reports.urls")),
     path("api/", include("friendlygov.api.urls")),
     path("admin/", admin.site.urls),
 ]
