@@ -1,1 +1,129 @@
-urlpatterns = []
+"""Excel in and out: the cycle export, the offline self-assessment template and its import, and
+the import of past cycles' results. Thin views over reports.exports and reports.imports."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Cycle
+
+from .. import exports, imports
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
+
+
+class ResultsUploadForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=gettext_lazy("Tệp kết quả (.xlsx hoặc .csv)"))
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def export_cycle(request, year):
+    cycle = get_object_or_404(Cycle.objects.select_related("framework"), year=year)
+    if not permissions.visible(request.user).filter(cycle=cycle).exists():
+        raise Http404
+    return _xlsx(exports.export_cycle(cycle, request.user), f"ket-qua-{year}.xlsx")
+
+
+@require_GET
+def self_assessment_template(request, year):
+    """The template for the units the user may see in the cycle, narrowed by ?unit=<code> or
+    ?body=<id> (a whole appraising group)."""
+    cycle = get_object_or_404(Cycle.objects.select_related("framework"), year=year)
+    assessments = permissions.visible(request.user).filter(cycle=cycle)
+    if request.GET.get("unit"):
+        assessments = assessments.filter(unit__code=request.GET["unit"])
+    if request.GET.get("body", "").isdigit():
+        assessments = assessments.filter(body_id=int(request.GET["body"]))
+    if not assessments.exists():
+        raise Http404
+    data = exports.self_assessment_template(cycle, request.user, assessments)
+    suffix = f"-{request.GET['unit']}" if request.GET.get("unit", "").isalnum() else ""
+    return _xlsx(data, f"mau-tu-danh-gia-{year}{suffix}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def import_self_assessment(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems, status = [], 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                data, name = imports.read_upload(form.cleaned_data["file"])
+                summary = imports.import_self_assessment(data, name, actor=request.user)
+            except imports.ImportRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(
+                    request,
+                    _("Đã lưu %(count)s chỉ tiêu; %(units)s đơn vị được cập nhật.")
+                    % {"count": summary.saved, "units": len(summary.units)},
+                )
+                return redirect("reports:import_self_assessment")
+    templates = _template_links(request.user)
+    return render(
+        request,
+        "reports/excel_import_self.html",
+        {"form": form, "problems": problems, "templates": templates},
+        status=status,
+    )
+
+
+def _template_links(user):
+    """The templates this user can download: one per editable unit of an open cycle."""
+    editable = permissions.which(user, permissions.EDIT_SELF).order_by("-cycle__year", "unit__search_name")
+    return list(editable[:50])
+
+
+@require_http_methods(["GET", "POST"])
+def import_results(request):
+    if not imports.may_import_results(request.user):
+        raise PermissionDenied
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    problems, status = [], 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                data, name = imports.read_upload(form.cleaned_data["file"])
+                summary = imports.import_results(
+                    data, name, year=form.cleaned_data["year"], actor=request.user
+                )
+            except imports.ImportRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(
+                    request,
+                    _("Đã nhập %(saved)s kết quả, %(unchanged)s kết quả không đổi.")
+                    % {"saved": summary.saved, "unchanged": summary.unchanged},
+                )
+                return redirect("reports:import_results")
+    return render(
+        request, "reports/excel_import_results.html", {"form": form, "problems": problems}, status=status
+    )
+
+
+urlpatterns = [
+    path("<int:year>/export.xlsx", export_cycle, name="export_cycle"),
+    path(
+        "<int:year>/self-assessment-template.xlsx", self_assessment_template, name="self_assessment_template"
+    ),
+    path("import/self-assessment/", import_self_assessment, name="import_self_assessment"),
+    path("import/results/", import_results, name="import_results"),
+]

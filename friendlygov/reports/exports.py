@@ -1,0 +1,406 @@
+"""Excel workbooks for officials: a cycle's results, and the offline self-assessment template.
+
+Both read through the assessment area's permission policy (`visible(user)`), and both issue a
+fixed number of queries whatever the number of units: the rows are loaded in a handful of bulk
+queries and assembled in memory.
+
+The template is one sheet per unit (named after the unit's code), each indicator a row: a commune
+official fills one familiar table top to bottom. Hidden columns carry the keys the import needs
+(assessment id, row version); the sheet is protected except for the input columns.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments.workflow import DECIDED
+from friendlygov.frameworks import scoring
+from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
+from friendlygov.frameworks.models import Indicator
+
+from .targets import attainment
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+POINTS_FORMAT = "0.00"
+SHARE_FORMAT = "0.0%"
+DATE_FORMAT = "dd/mm/yyyy"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+
+# The template's layout, shared with the import (imports.py reads the same constants).
+TEMPLATE_MARKER = "ma_ho_so"
+TEMPLATE_HEADER_ROW = 5
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+COL_ASSESSMENT, COL_CODE, COL_NAME, COL_MAX, COL_METHOD, COL_WHAT = 1, 2, 3, 4, 5, 6
+COL_VALUE, COL_NA, COL_EXPLANATION, COL_VERSION = 7, 8, 9, 10
+YES, NO, NA_MARK = "Có", "Không", "x"
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleRows:
+    assessments: list
+    indicators: list  # leaf indicators of the cycle's framework, in order
+    scores: dict  # assessment id → {indicator id: IndicatorScore}
+    decisions: dict  # assessment id → the latest issued Decision
+
+
+def load_cycle(cycle, user, assessments=None) -> CycleRows:
+    """Everything the workbooks show about `cycle`, in five queries."""
+    if assessments is None:
+        assessments = permissions.visible(user).filter(cycle=cycle)
+    assessments = list(
+        assessments.select_related("unit__parent", "body").order_by("body__name", "unit__search_name")
+    )
+    ids = [a.pk for a in assessments]
+    indicators = list(Indicator.objects.filter(version_id=cycle.framework_id).order_by("order", "id"))
+    parents = {i.parent_id for i in indicators if i.parent_id}
+    leaves = [i for i in indicators if i.pk not in parents]
+    scores = defaultdict(dict)
+    for score in IndicatorScore.objects.filter(assessment_id__in=ids).only(
+        "assessment_id",
+        "indicator_id",
+        "self_value",
+        "self_na",
+        "self_points",
+        "explanation",
+        "appraised_na",
+        "appraised_points",
+        "version",
+    ):
+        scores[score.assessment_id][score.indicator_id] = score
+    decisions = {}
+    items = (
+        DecisionItem.objects.filter(
+            assessment_id__in=ids,
+            decision__state=Decision.State.ISSUED,
+            decision__kind=Decision.Kind.RECOGNITION,
+        )
+        .select_related("decision")
+        .order_by("decision__issued_at", "decision_id")
+    )
+    for item in items:
+        decisions[item.assessment_id] = item.decision
+    return CycleRows(assessments, leaves, scores, decisions)
+
+
+def decided_levels(assessments) -> Counter:
+    """Levels of the decided assessments; the others have no level yet (not qualified)."""
+    return Counter(a.final_level or 0 for a in assessments if a.status in DECIDED)
+
+
+# --- Cycle export -------------------------------------------------------------------------------
+
+
+def export_cycle(cycle, user) -> bytes:
+    rows = load_cycle(cycle, user)
+    book = Workbook()
+    _results_sheet(book.active, cycle, rows, user)
+    _matrix_sheet(book.create_sheet(_("Ma trận chỉ tiêu")), rows, user)
+    _targets_sheet(book.create_sheet(_("Mục tiêu")), cycle, rows)
+    return _bytes(book)
+
+
+def _results_sheet(sheet, cycle, rows, user):
+    sheet.title = _("Kết quả")
+    headers = [
+        (_("STT"), 6, None),
+        (_("Mã đơn vị"), 11, None),
+        (_("Tên đơn vị"), 28, None),
+        (_("Loại"), 10, None),
+        (_("Cơ quan thẩm định"), 30, None),
+        (_("Điểm tự chấm"), 12, POINTS_FORMAT),
+        (_("Điểm thẩm định"), 13, POINTS_FORMAT),
+        (_("Điểm cuối cùng"), 13, POINTS_FORMAT),
+        (_("Mức"), 16, None),
+        (_("Trạng thái"), 22, None),
+        (_("Số quyết định"), 16, None),
+        (_("Ngày quyết định"), 14, DATE_FORMAT),
+    ]
+    _header(sheet, headers)
+    for number, a in enumerate(rows.assessments, start=1):
+        decided = a.status in DECIDED
+        shows_appraisal = permissions.may_see_appraisal(user, a)
+        decision = rows.decisions.get(a.pk)
+        sheet.append(
+            [
+                number,
+                a.unit.code,
+                a.unit.name,
+                a.unit.get_type_display(),
+                a.body.name,
+                a.self_score,
+                a.appraised_score if shows_appraisal else None,
+                a.final_score if decided else None,
+                str(LEVEL_LABELS[a.final_level or 0]) if decided else None,
+                a.get_status_display(),
+                decision.number if decision else None,
+                decision.signed_on if decision else None,
+            ]
+        )
+    _formats(sheet, headers)
+
+
+def _matrix_sheet(sheet, rows, user):
+    headers = [(_("Mã đơn vị"), 11, None), (_("Tên đơn vị"), 28, None)]
+    headers += [(i.code, 9, POINTS_FORMAT) for i in rows.indicators]
+    _header(sheet, headers)
+    sheet.append([_("Điểm tối đa"), None, *[i.max_points for i in rows.indicators]])
+    for cell in sheet[2]:
+        cell.font = HEADER_FONT
+    for a in rows.assessments:
+        shows_appraisal = permissions.may_see_appraisal(user, a)
+        by_indicator = rows.scores.get(a.pk, {})
+        cells = []
+        for indicator in rows.indicators:
+            score = by_indicator.get(indicator.pk)
+            cells.append(_matrix_cell(score, shows_appraisal))
+        sheet.append([a.unit.code, a.unit.name, *cells])
+    _formats(sheet, headers, header_row=2)
+    note = sheet.cell(row=sheet.max_row + 2, column=1)
+    note.value = _(
+        "Điểm thẩm định nếu đã có, nếu chưa thì điểm tự chấm. “KAD”: không áp dụng; ô trống: chưa chấm "
+        "hoặc chỉ tiêu không áp dụng cho loại đơn vị."
+    )
+
+
+def _matrix_cell(score, shows_appraisal):
+    if score is None:
+        return None
+    if shows_appraisal and (score.appraised_na or score.appraised_points is not None):
+        return _("KAD") if score.appraised_na else score.appraised_points
+    return _("KAD") if score.self_na else score.self_points
+
+
+def _targets_sheet(sheet, cycle, rows):
+    headers = [
+        (_("Mục tiêu"), 48, None),
+        (_("Số đơn vị cần đạt"), 16, None),
+        (_("Tỷ lệ cần đạt"), 13, SHARE_FORMAT),
+        (_("Số đơn vị đã đạt"), 16, None),
+        (_("Tỷ lệ đã đạt"), 13, SHARE_FORMAT),
+        (_("Đạt mục tiêu"), 12, None),
+        (_("Còn thiếu (đơn vị)"), 16, None),
+        (_("Tổng số đơn vị"), 14, None),
+    ]
+    _header(sheet, headers)
+    results = attainment(cycle.year, decided_levels(rows.assessments), units_total=len(rows.assessments))
+    for result in results:
+        sheet.append(
+            [
+                result.rule.describe(),
+                result.required_units,
+                result.required_percent / 100,
+                result.actual_units,
+                result.actual_percent / 100,
+                _("Đạt") if result.met else _("Chưa đạt"),
+                result.gap_units,
+                result.units_total,
+            ]
+        )
+    _formats(sheet, headers)
+    note = sheet.cell(row=sheet.max_row + 2, column=1)
+    note.value = _(
+        "Mẫu số là mọi đơn vị của đợt đánh giá; đơn vị chưa có quyết định được tính là không đạt chuẩn."
+    )
+
+
+def _header(sheet, headers):
+    sheet.append([str(title) for title, _width, _format in headers])
+    for column, (_title, width, _format) in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _formats(sheet, headers, header_row=1):
+    """Number formats below the header, and the filter on the header row (the matrix has a second
+    header row with each indicator's maximum)."""
+    last_row = max(sheet.max_row, header_row + 1)
+    for column, (_title, _width, number_format) in enumerate(headers, start=1):
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
+                cell.number_format = number_format
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
+    sheet.freeze_panes = f"A{header_row + 1}"
+
+
+def _bytes(book) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Offline self-assessment template -----------------------------------------------------------
+
+WHAT_TO_ENTER = {
+    scoring.MANUAL: gettext_lazy("Số điểm, từ 0 đến %(max)s"),
+    scoring.YES_NO: gettext_lazy("Chọn Có hoặc Không"),
+    scoring.RATIO: gettext_lazy("Tỷ lệ phần trăm, từ 0 đến 100"),
+    scoring.SURVEY: gettext_lazy("Tỷ lệ hài lòng (phần trăm), từ 0 đến 100"),
+    scoring.DEDUCTION: gettext_lazy("Số vi phạm (số nguyên, 0 nếu không có)"),
+}
+
+
+def self_assessment_template(cycle, user, assessments) -> bytes:
+    """One sheet per unit, pre-filled with what is saved now, for the commune to fill offline."""
+    rows = load_cycle(cycle, user, assessments)
+    book = Workbook()
+    _instructions(book.active, cycle)
+    methods = dict(METHOD_CHOICES)
+    for a in rows.assessments:
+        sheet = book.create_sheet(a.unit.code)
+        _unit_sheet(sheet, cycle, a, rows, methods)
+    return _bytes(book)
+
+
+def _instructions(sheet, cycle):
+    sheet.title = INSTRUCTIONS_SHEET
+    sheet.column_dimensions["A"].width = 110
+    lines = [
+        _("Mẫu tự đánh giá ngoại tuyến: %(cycle)s") % {"cycle": cycle.name},
+        "",
+        _("Mỗi trang tính là một đơn vị (tên trang là mã đơn vị); mỗi dòng là một chỉ tiêu."),
+        _("Chỉ nhập vào các cột tô màu vàng: Số liệu, Không áp dụng, Giải trình."),
+        _("Có/Không: chọn Có hoặc Không. Tỷ lệ: nhập số từ 0 đến 100 (không nhập dấu %)."),
+        _("Số vi phạm: số nguyên. Điểm: số thập phân, dùng dấu phẩy hoặc dấu chấm."),
+        _("Không áp dụng: ghi “x” nếu chỉ tiêu cho phép và đơn vị không có nội dung này."),
+        _("Ô Số liệu để trống nghĩa là chưa chấm chỉ tiêu đó."),
+        _("Không đổi tên trang, không thêm, xoá hay đổi thứ tự các cột."),
+        _(
+            "Khi tải lên, hệ thống kiểm tra toàn bộ tệp; chỉ cần một ô sai thì không có gì được lưu "
+            "và mọi lỗi được liệt kê theo trang, dòng, cột."
+        ),
+    ]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=13)
+
+
+def _unit_sheet(sheet, cycle, assessment, rows, methods):
+    sheet.append(
+        [_("Đơn vị: %(name)s (%(code)s)") % {"name": assessment.unit.name, "code": assessment.unit.code}]
+    )
+    sheet.append([cycle.name])
+    sheet.append([_("Trạng thái hồ sơ: %(status)s") % {"status": assessment.get_status_display()}])
+    sheet.append([])
+    sheet["A1"].font = Font(bold=True, size=13)
+    headers = [
+        (TEMPLATE_MARKER, 8),
+        (_("Mã chỉ tiêu"), 10),
+        (_("Tên chỉ tiêu"), 55),
+        (_("Điểm tối đa"), 9),
+        (_("Cách chấm"), 18),
+        (_("Cần nhập"), 30),
+        (_("Số liệu"), 12),
+        (_("Không áp dụng"), 11),
+        (_("Giải trình"), 45),
+        ("phien_ban", 8),
+    ]
+    sheet.append([str(title) for title, _width in headers])
+    for column, (_title, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for letter in ("A", "J"):
+        sheet.column_dimensions[letter].hidden = True
+    validations = _validations(sheet)
+    scores = rows.scores.get(assessment.pk, {})
+    row = TEMPLATE_HEADER_ROW
+    for indicator in rows.indicators:
+        score = scores.get(indicator.pk)
+        if score is None:
+            continue
+        row += 1
+        sheet.append(
+            [
+                assessment.pk,
+                indicator.code,
+                indicator.name,
+                indicator.max_points,
+                str(methods.get(indicator.method, indicator.method)),
+                str(WHAT_TO_ENTER[indicator.method]) % {"max": indicator.max_points},
+                _display_value(indicator, score),
+                NA_MARK if score.self_na else None,
+                score.explanation or None,
+                score.version,
+            ]
+        )
+        _style_row(sheet, row, indicator, validations)
+    sheet.freeze_panes = sheet.cell(row=TEMPLATE_HEADER_ROW + 1, column=COL_VALUE)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _validations(sheet) -> dict:
+    yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+    percent = DataValidation(
+        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
+    )
+    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    na = DataValidation(type="list", formula1=f'"{NA_MARK}"', allow_blank=True)
+    for validation in (yes_no, percent, whole, na):
+        validation.error = _("Giá trị không hợp lệ; xem cột “Cần nhập”.")
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    return {
+        scoring.YES_NO: yes_no,
+        scoring.RATIO: percent,
+        scoring.SURVEY: percent,
+        scoring.DEDUCTION: whole,
+        "na": na,
+        "sheet": sheet,
+    }
+
+
+def _style_row(sheet, row, indicator, validations):
+    value_cell = sheet.cell(row=row, column=COL_VALUE)
+    if indicator.method == scoring.MANUAL:
+        manual = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=str(indicator.max_points),
+            allow_blank=True,
+        )
+        manual.error = _("Giá trị không hợp lệ; xem cột “Cần nhập”.")
+        manual.showErrorMessage = True
+        sheet.add_data_validation(manual)
+        manual.add(value_cell)
+    else:
+        validations[indicator.method].add(value_cell)
+    editable = [COL_VALUE, COL_EXPLANATION]
+    if indicator.na_allowed:
+        validations["na"].add(sheet.cell(row=row, column=COL_NA))
+        editable.append(COL_NA)
+    for column in editable:
+        cell = sheet.cell(row=row, column=column)
+        cell.protection = Protection(locked=False)
+        cell.fill = INPUT_FILL
+    for column in (COL_NAME, COL_WHAT, COL_EXPLANATION):
+        sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(row=row, column=COL_MAX).number_format = POINTS_FORMAT
+
+
+def _display_value(indicator, score):
+    if score.self_value is None:
+        return None
+    if indicator.method == scoring.YES_NO:
+        return YES if score.self_value == 1 else NO
+    return score.self_value

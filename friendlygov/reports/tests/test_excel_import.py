@@ -1,0 +1,228 @@
+"""The offline self-assessment template: download, fill, upload. All or nothing, every error
+with its sheet, row, column and reason; a clean file is saved through the services."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from friendlygov.assessments import services
+from friendlygov.assessments.models import IndicatorScore
+from friendlygov.assessments.tests.conftest import plausible_value, quick_fill_self
+from friendlygov.audit.models import AuditEvent
+from friendlygov.reports import exports
+
+from .excel_fixtures import *  # noqa: F403
+from .excel_fixtures import convert, workbook
+
+pytestmark = pytest.mark.django_db
+FIRST = exports.TEMPLATE_HEADER_ROW + 1
+
+
+def download(client, assessment):
+    url = reverse("reports:self_assessment_template", args=[assessment.cycle.year])
+    response = client.get(url, {"unit": assessment.unit.code})
+    assert response.status_code == 200
+    return workbook(response.content)
+
+
+def fill(book, assessment, override=None):
+    """Every indicator with a plausible value, as an official would type it."""
+    sheet = book[assessment.unit.code]
+    indicators = {s.indicator.code: s.indicator for s in assessment.scores.select_related("indicator")}
+    for row in range(FIRST, sheet.max_row + 1):
+        code = sheet.cell(row=row, column=exports.COL_CODE).value
+        indicator = indicators[code]
+        value = plausible_value(indicator)
+        if indicator.method == "yes_no":
+            value = "Có"
+        elif indicator.method == "manual":
+            value = str(value).replace(".", ",")  # typed with a decimal comma
+        else:
+            value = int(value)
+        sheet.cell(row=row, column=exports.COL_VALUE).value = value
+        sheet.cell(row=row, column=exports.COL_EXPLANATION).value = f"Hồ sơ {code} lưu tại văn phòng."
+        if override and code in override:
+            sheet.cell(row=row, column=exports.COL_VALUE).value = override[code]
+    return book
+
+
+def upload(client, data: bytes, name="tu-danh-gia.xlsx"):
+    return client.post(reverse("reports:import_self_assessment"), {"file": SimpleUploadedFile(name, data)})
+
+
+def as_bytes(book) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def snapshot(assessment):
+    return list(
+        IndicatorScore.objects.filter(assessment=assessment)
+        .order_by("pk")
+        .values_list("self_value", "self_na", "explanation", "version")
+    )
+
+
+def test_the_template_has_one_protected_sheet_per_unit_with_hidden_keys_and_validation(people, dong_cam):
+    book = download(people["officer"], dong_cam)
+    assert book.sheetnames == [exports.INSTRUCTIONS_SHEET, dong_cam.unit.code]
+    sheet = book[dong_cam.unit.code]
+    headers = [c.value for c in sheet[exports.TEMPLATE_HEADER_ROW]]
+    assert headers[1:9] == [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Điểm tối đa",
+        "Cách chấm",
+        "Cần nhập",
+        "Số liệu",
+        "Không áp dụng",
+        "Giải trình",
+    ]
+    assert sheet.column_dimensions["A"].hidden and sheet.column_dimensions["J"].hidden
+    assert sheet.protection.sheet
+    assert not sheet.cell(row=FIRST, column=exports.COL_VALUE).protection.locked
+    assert sheet.cell(row=FIRST, column=exports.COL_NAME).protection.locked
+    assert sheet.max_row - exports.TEMPLATE_HEADER_ROW == dong_cam.scores.count()
+    kinds = {v.type for v in sheet.data_validations.dataValidation}
+    assert {"list", "decimal", "whole"} <= kinds
+
+
+def test_a_filled_template_is_saved_through_the_services_with_audit_events(people, dong_cam):
+    officer = people["officer"]
+    book = fill(download(officer, dong_cam), dong_cam)
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 302, response.context and response.context["problems"]
+    for score in dong_cam.scores.select_related("indicator"):
+        assert score.self_value == plausible_value(score.indicator)
+        assert score.self_points is not None
+        assert score.version == 2
+        assert score.explanation == f"Hồ sơ {score.indicator.code} lưu tại văn phòng."
+    dong_cam.refresh_from_db()
+    assert dong_cam.self_score > 0
+    events = AuditEvent.objects.filter(target_id=str(dong_cam.pk), actor=officer.user)
+    assert events.filter(event_type="score.self_saved").count() == dong_cam.scores.count()
+    assert events.filter(event_type="assessment.self_imported").count() == 1
+
+
+def test_uploading_the_same_file_again_changes_nothing(people, dong_cam):
+    officer = people["officer"]
+    book = fill(download(officer, dong_cam), dong_cam)
+    assert upload(officer, as_bytes(book)).status_code == 302
+    before = snapshot(dong_cam)
+    assert upload(officer, as_bytes(book)).status_code == 302  # same values: nothing to save
+    assert snapshot(dong_cam) == before
+
+
+def test_a_template_written_by_libreoffice_imports(people, dong_cam, tmp_path):
+    officer = people["officer"]
+    source = tmp_path / "filled.xlsx"
+    source.write_bytes(as_bytes(fill(download(officer, dong_cam), dong_cam)))
+    ods = convert(source, "ods", tmp_path)
+    written = convert(ods, "xlsx", tmp_path)
+    data = written.read_bytes()
+    assert b"LibreOffice" in _app_properties(data)
+    response = upload(officer, data, name="filled-libreoffice.xlsx")
+    assert response.status_code == 302, response.context and response.context["problems"]
+    for score in dong_cam.scores.select_related("indicator"):
+        assert score.self_value == plausible_value(score.indicator)
+
+
+def _app_properties(data: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        return package.read("docProps/app.xml")
+
+
+def test_one_bad_cell_imports_nothing_and_names_the_cell(people, dong_cam):
+    officer = people["officer"]
+    ratio = dong_cam.scores.filter(indicator__method="ratio").select_related("indicator").first()
+    book = fill(download(officer, dong_cam), dong_cam, override={ratio.indicator.code: 120})
+    sheet = book[dong_cam.unit.code]
+    row = next(
+        r
+        for r in range(FIRST, sheet.max_row + 1)
+        if sheet.cell(row=r, column=2).value == ratio.indicator.code
+    )
+    before = snapshot(dong_cam)
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    (problem,) = response.context["problems"]
+    assert (problem.sheet, problem.row, problem.column) == (dong_cam.unit.code, row, "G")
+    assert "120" in problem.reason and "0 đến 100" in problem.reason
+    assert f"<td>{row}</td>" in response.text
+    assert snapshot(dong_cam) == before
+    assert not AuditEvent.objects.filter(event_type="score.self_saved").exists()
+
+
+def test_every_error_is_listed_at_once(people, dong_cam):
+    officer = people["officer"]
+    codes = list(dong_cam.scores.values_list("indicator__code", flat=True)[:2])
+    book = fill(download(officer, dong_cam), dong_cam, override={codes[0]: "abc", codes[1]: -1})
+    sheet = book[dong_cam.unit.code]
+    sheet.cell(row=sheet.max_row, column=exports.COL_CODE).value = "TC9.9"
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    reasons = [(p.column, p.reason) for p in response.context["problems"]]
+    assert len(reasons) == 3
+    assert ("B", "Mã chỉ tiêu “TC9.9” không có trong hồ sơ này.") in reasons
+
+
+def test_an_outsider_cannot_import_into_another_commune(people, dong_cam):
+    book = fill(download(people["officer"], dong_cam), dong_cam)
+    before = snapshot(dong_cam)
+    response = upload(people["outsider_commune"], as_bytes(book))
+    assert response.status_code == 400
+    assert {p.reason for p in response.context["problems"]} == {
+        f"Bạn không có quyền nhập tự đánh giá cho đơn vị {dong_cam.unit.name}."
+    }
+    assert snapshot(dong_cam) == before
+
+
+def test_a_submitted_assessment_is_locked(people, dong_cam):
+    officer = people["officer"]
+    book = fill(download(officer, dong_cam), dong_cam, override={})
+    quick_fill_self(dong_cam, explanation="Khác")
+    services.submit_assessment(dong_cam, actor=people["chair"].user)
+    before = snapshot(dong_cam)
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    assert all("Đã gửi thẩm định" in p.reason for p in response.context["problems"])
+    assert snapshot(dong_cam) == before
+
+
+def test_a_row_saved_by_someone_else_since_the_download_is_refused(people, dong_cam):
+    officer = people["officer"]
+    book = fill(download(officer, dong_cam), dong_cam)
+    score = dong_cam.scores.select_related("indicator").filter(indicator__method="manual").first()
+    services.save_self_score(score, expected_version=score.version, actor=officer.user, self_value=Decimal(0))
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    (problem,) = response.context["problems"]
+    assert problem.column == "J" and score.indicator.code in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("x.xlsx", b"%PDF-1.4 not a workbook"), ("x.xlsx", b"PK\x03\x04 broken zip"), ("x.xlsx", b"")],
+)
+def test_a_file_that_is_not_a_workbook_is_refused(people, dong_cam, name, data):
+    response = upload(people["officer"], data, name=name)
+    assert response.status_code == 400
+
+
+def test_a_sheet_that_is_not_a_template_is_named(people, dong_cam):
+    book = fill(download(people["officer"], dong_cam), dong_cam)
+    book.create_sheet("Ghi chú")["A1"] = "ghi chú riêng"
+    response = upload(people["officer"], as_bytes(book))
+    assert [p.sheet for p in response.context["problems"]] == ["Ghi chú"]
+
+
+def test_the_upload_page_offers_the_officers_template(people, dong_cam):
+    page = people["officer"].get(reverse("reports:import_self_assessment"))
+    assert page.status_code == 200
+    assert f"?unit={dong_cam.unit.code}" in page.text
