@@ -7,14 +7,26 @@ Decimals and never touches the database; the reads below it issue a fixed number
 whatever the number of units in the cycle.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from math import gcd
 
-from friendlygov.frameworks import scoring
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from friendlygov.assessments import permissions, results
+from friendlygov.assessments.models import Assessment, IndicatorScore
+from friendlygov.assessments.workflow import DECIDED, Status
+from friendlygov.frameworks import gating, scoring
+from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.frameworks.scoring import HUNDRED, ZERO, LinearMapping, ThresholdMapping, quantize
+from friendlygov.units.models import LineageLink, Share
+from friendlygov.units.selectors import ancestry_of
+
+from .targets import attainment
 
 CENT = Decimal("0.01")
 # A linear ratio can gain any amount; the lift offers it in quarter points (and the exact rest).
@@ -298,3 +310,519 @@ def _trace(blocks, stages, k, gain):
                 k, gain = k1, gain - found
                 break
     return plan
+
+
+# --- The reads behind the commune page -----------------------------------------------------------
+
+# Averages of fewer units than this are not shown: they would reveal a neighbour's numbers.
+MIN_UNITS_FOR_AVERAGE = 3
+
+FINAL = "final"
+APPRAISED = "appraised"
+SELF = "self"
+
+
+def shown_layer(assessment) -> str:
+    """Final once decided; the appraised result once the appraisal is approved; else the
+    commune's own score."""
+    if assessment.status in DECIDED:
+        return FINAL
+    if assessment.status == Status.APPRAISED:
+        return APPRAISED
+    return SELF
+
+
+def layer_label(layer: str) -> str:
+    return {
+        FINAL: _("Điểm cuối cùng (theo quyết định công nhận)"),
+        APPRAISED: _("Điểm thẩm định (đã duyệt, chờ quyết định công nhận)"),
+        SELF: _("Điểm tự chấm của xã (chưa thẩm định)"),
+    }[layer]
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    code: str
+    name: str
+    max_points: Decimal
+    self_percent: Decimal | None
+    appraised_percent: Decimal | None  # None when the user may not see it yet
+    shown_points: Decimal
+    shown_max: Decimal
+    shown_percent: Decimal | None
+    group_average: Decimal | None
+    province_average: Decimal | None
+    below_gate: bool
+
+
+@dataclass(frozen=True)
+class LostPoints:
+    code: str
+    name: str
+    criterion_code: str
+    max_points: Decimal
+    earned: Decimal
+    lost: Decimal
+    comment: str
+
+
+@dataclass(frozen=True)
+class LiftStep:
+    code: str
+    name: str
+    criterion_code: str
+    before: Decimal
+    after: Decimal
+    gain: Decimal
+    words: str
+
+
+@dataclass(frozen=True)
+class Averages:
+    group: Decimal | None
+    group_units: int
+    province: Decimal | None
+    province_units: int
+
+
+@dataclass(frozen=True)
+class Explanation:
+    assessment: object
+    layer: str
+    layer_label: str
+    score: Decimal
+    level: int
+    score_level: int
+    failures: tuple
+    criteria: tuple[CriterionLine, ...]
+    totals: Averages
+    lost: tuple[LostPoints, ...]
+    target: Decimal | None
+    lift: Lift | None
+    lift_steps: tuple[LiftStep, ...]
+    vetoed: bool
+    show_appraisal: bool
+    blocking: tuple[str, ...] = ()  # failed gates other than a criterion's minimum, by name
+    scored: int = 0
+    to_score: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.to_score
+
+
+def explain(user, assessment) -> Explanation:
+    """Everything the commune page says about one assessment the user may see (constant queries)."""
+    layer = shown_layer(assessment)
+    scoring_layer = SELF if layer == SELF else APPRAISED
+    scores = list(
+        assessment.scores.select_related("indicator__criterion").order_by(
+            "indicator__criterion__order", "indicator__order", "indicator_id"
+        )
+    )
+    show_appraisal = permissions.may_see_appraisal(user, assessment)
+    result = results.layer_result(assessment, scores, scoring_layer)
+    self_result = result if scoring_layer == SELF else results.layer_result(assessment, scores, SELF)
+    appraised_result = result if scoring_layer == APPRAISED else None
+    if appraised_result is None and show_appraisal and assessment.appraised_score is not None:
+        appraised_result = results.layer_result(assessment, scores, APPRAISED)
+    recognition = result.recognition
+    score, level = recognition.score, recognition.level
+    if layer == FINAL and assessment.final_score is not None:
+        score, level = assessment.final_score, assessment.final_level or 0
+
+    _bonus_cap, gating_rules = results.framework_rules(assessment.cycle.framework)
+    gate_percent = max(
+        (r.percent for r in gating_rules if r.kind == gating.MIN_CRITERION_PERCENT), default=None
+    )
+    averages, totals = _averages(assessment, layer)
+    criteria = _criterion_lines(scores, result, self_result, appraised_result, averages, gate_percent)
+    kinds = {r.code: r.kind for r in gating_rules}
+    vetoed = any(kinds.get(f.code) == gating.VETO_FLAG for f in recognition.failures)
+    blocking = tuple(
+        dict.fromkeys(
+            f.name for f in recognition.failures if kinds.get(f.code) != gating.MIN_CRITERION_PERCENT
+        )
+    )
+    gated = any(line.below_gate for line in criteria)
+    target = next_target(score, gated=gated)
+    lift, steps = None, ()
+    if target is not None and not vetoed:
+        lift_rows = [_lift_row(s, scoring_layer) for s in scores]
+        lift = smallest_lift(
+            lift_rows, target_score=target, bonus=result.total.bonus, gate_percent=gate_percent
+        )
+        by_code = {s.indicator.code: s for s in scores}
+        steps = tuple(_step(by_code[c.code], c) for c in lift.changes)
+    return Explanation(
+        assessment=assessment,
+        layer=layer,
+        layer_label=layer_label(layer),
+        score=score,
+        level=level,
+        score_level=recognition.score_level,
+        failures=recognition.failures,
+        criteria=criteria,
+        totals=totals,
+        lost=_lost(scores, scoring_layer),
+        target=target,
+        lift=lift,
+        lift_steps=steps,
+        vetoed=vetoed,
+        show_appraisal=show_appraisal,
+        blocking=blocking,
+        scored=result.scored,
+        to_score=result.to_score,
+    )
+
+
+def _layer_values(score, layer):
+    if layer == SELF:
+        return score.self_na, score.self_points, score.self_value
+    return score.appraised_na, score.appraised_points, score.appraised_value
+
+
+def _lift_row(score, layer) -> LiftRow:
+    na, points, value = _layer_values(score, layer)
+    indicator = score.indicator
+    earned = None if na else (points if points is not None else ZERO)
+    options = options_for(indicator.scoring_rule(), earned, value if points is not None else None)
+    return LiftRow(indicator.code, indicator.criterion.code, indicator.max_points, earned, options)
+
+
+def _criterion_lines(scores, result, self_result, appraised_result, averages, gate_percent):
+    names = {}
+    maxima = {}
+    for score in scores:
+        criterion = score.indicator.criterion
+        names[criterion.code] = criterion.localised_name()
+        maxima[criterion.code] = criterion.max_points
+    by_code = {c.code: c for c in result.total.criteria}
+    self_by_code = {c.code: c for c in self_result.total.criteria}
+    appraised_by_code = {c.code: c for c in appraised_result.total.criteria} if appraised_result else {}
+    lines = []
+    for code, name in names.items():
+        shown = by_code[code]
+        group, province = averages.get(code, (None, None))
+        lines.append(
+            CriterionLine(
+                code=code,
+                name=name,
+                max_points=maxima[code],
+                self_percent=self_by_code[code].percent,
+                appraised_percent=appraised_by_code[code].percent if code in appraised_by_code else None,
+                shown_points=shown.earned,
+                shown_max=shown.max_points,
+                shown_percent=shown.percent,
+                group_average=group,
+                province_average=province,
+                below_gate=gate_percent is not None
+                and shown.percent is not None
+                and shown.percent < gate_percent,
+            )
+        )
+    return tuple(lines)
+
+
+def _lost(scores, layer) -> tuple[LostPoints, ...]:
+    lost = []
+    for score in scores:
+        na, points, _value = _layer_values(score, layer)
+        if na:
+            continue
+        indicator = score.indicator
+        earned = points if points is not None else ZERO
+        if earned < indicator.max_points:
+            lost.append(
+                LostPoints(
+                    code=indicator.code,
+                    name=indicator.localised_name(),
+                    criterion_code=indicator.criterion.code,
+                    max_points=indicator.max_points,
+                    earned=earned,
+                    lost=indicator.max_points - earned,
+                    comment=score.appraisal_comment if layer != SELF else "",
+                )
+            )
+    return tuple(sorted(lost, key=lambda item: (-item.lost, item.code)))
+
+
+def _comparable(layer):
+    """The assessments whose same layer can be averaged with this one."""
+    if layer == FINAL:
+        return Q(status__in=DECIDED)
+    if layer == APPRAISED:
+        return Q(status__in=(Status.APPRAISED, *DECIDED))
+    return ~Q(status=Status.DRAFT)
+
+
+def _average(values) -> Decimal | None:
+    return quantize(sum(values, ZERO) / len(values)) if len(values) >= MIN_UNITS_FOR_AVERAGE else None
+
+
+def _averages(assessment, layer):
+    """Per criterion, the average percentage of the group (same appraising body) and of the
+    province (the whole cycle); and the average total. Two queries whatever the number of units."""
+    prefix = "self" if layer == SELF else "appraised"
+    comparable = Assessment.objects.filter(_comparable(layer), cycle=assessment.cycle)
+    rows = (
+        IndicatorScore.objects.filter(assessment__in=comparable)
+        .values("assessment_id", "assessment__body_id", "indicator__criterion__code")
+        .annotate(
+            earned=Sum(f"{prefix}_points", filter=Q(**{f"{prefix}_na": False})),
+            maximum=Sum("indicator__max_points", filter=Q(**{f"{prefix}_na": False})),
+        )
+        .order_by()
+    )
+    group, province = defaultdict(list), defaultdict(list)
+    for row in rows:
+        if not row["maximum"]:
+            continue
+        percent = quantize((row["earned"] or ZERO) / row["maximum"] * HUNDRED)
+        code = row["indicator__criterion__code"]
+        province[code].append(percent)
+        if row["assessment__body_id"] == assessment.body_id:
+            group[code].append(percent)
+    per_criterion = {code: (_average(group[code]), _average(values)) for code, values in province.items()}
+    field_name = {FINAL: "final_score", APPRAISED: "appraised_score", SELF: "self_score"}[layer]
+    totals = list(
+        comparable.filter(**{f"{field_name}__isnull": False}).values_list("body_id", field_name).order_by()
+    )
+    in_group = [value for body, value in totals if body == assessment.body_id]
+    everyone = [value for _body, value in totals]
+    return per_criterion, Averages(_average(in_group), len(in_group), _average(everyone), len(everyone))
+
+
+def _step(score, change: Change) -> LiftStep:
+    indicator = score.indicator
+    return LiftStep(
+        code=indicator.code,
+        name=indicator.localised_name(),
+        criterion_code=indicator.criterion.code,
+        before=change.before,
+        after=change.after,
+        gain=change.gain,
+        words=change_words(indicator.method, change),
+    )
+
+
+def change_words(method: str, change: Change) -> str:
+    """The change an official has to make, in words."""
+    values = {
+        "before": num(change.before),
+        "after": num(change.after),
+        "gain": num(change.gain),
+    }
+    option = change.option
+    if method == scoring.YES_NO:
+        return _("Đáp ứng yêu cầu của chỉ tiêu: được thêm %(gain)s điểm.") % values
+    if method == scoring.DEDUCTION and option.fewer_violations:
+        return _("Bớt %(fewer)s vi phạm: từ %(before)s lên %(after)s điểm (thêm %(gain)s điểm).") % {
+            **values,
+            "fewer": option.fewer_violations,
+        }
+    if method == scoring.SURVEY and option.percent is not None:
+        return _(
+            "Tỷ lệ hài lòng đạt từ %(percent)s%% trở lên: từ %(before)s lên %(after)s điểm "
+            "(thêm %(gain)s điểm)."
+        ) % {**values, "percent": num(option.percent)}
+    if method == scoring.RATIO and option.percent is not None:
+        return _(
+            "Tỷ lệ đạt từ %(percent)s%% trở lên: từ %(before)s lên %(after)s điểm (thêm %(gain)s điểm)."
+        ) % {**values, "percent": num(option.percent)}
+    return _("Nâng điểm từ %(before)s lên %(after)s (thêm %(gain)s điểm).") % values
+
+
+# --- History through lineage --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    year: int
+    unit: object
+    relation: str  # "self" or "predecessor"
+    status: str
+    status_label: str
+    score: Decimal | None  # shown only once decided (public) or for this assessment itself
+    level: int | None
+    divided: bool  # the predecessor went to several units: its result covers more than this one
+    partial: bool  # only part of the predecessor came to this unit
+    current: bool
+    via: object = None  # the intermediate unit it became before this one, if any
+
+
+@dataclass(frozen=True)
+class HistoryYear:
+    year: int
+    entries: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class Formation:
+    event: object
+    units: tuple
+
+    @property
+    def names(self) -> str:
+        return ", ".join(unit.name for unit in self.units)
+
+
+@dataclass(frozen=True)
+class History:
+    years: tuple[HistoryYear, ...]
+    formed_from: tuple[Formation, ...]  # the events that formed the unit, newest first
+
+
+def history_of(assessment, explanation: Explanation | None = None) -> History:
+    """The unit's results across cycles, and its predecessors' results through lineage (merged
+    units show every predecessor; a divided predecessor is marked). A handful of queries: one
+    per lineage step, one for the assessments, one for the divisions."""
+    unit = assessment.unit
+    steps = ancestry_of(unit)
+    links = [link for step in steps for link in step]
+    ancestors = {link.predecessor_id: link for link in links}
+    divided = _divided({link.predecessor_id for link in links})
+    found = (
+        Assessment.objects.filter(unit_id__in=[unit.pk, *ancestors])
+        .select_related("cycle", "unit")
+        .order_by("-cycle__year", "unit__search_name", "unit__code")
+    )
+    by_year: dict[int, list[HistoryEntry]] = defaultdict(list)
+    for other in found:
+        current = other.pk == assessment.pk
+        public = permissions.is_public(other)
+        score, level = None, None
+        if current and explanation is not None:
+            score, level = explanation.score, explanation.level
+        elif public:
+            score, level = other.final_score, other.final_level or 0
+        link = ancestors.get(other.unit_id)
+        by_year[other.cycle.year].append(
+            HistoryEntry(
+                year=other.cycle.year,
+                unit=other.unit,
+                relation="self" if other.unit_id == unit.pk else "predecessor",
+                status=other.status,
+                status_label=Status(other.status).label,
+                score=score,
+                level=level,
+                divided=other.unit_id in divided,
+                partial=link is not None and link.share != Share.WHOLE,
+                current=current,
+                via=link.successor if link is not None and link.successor_id != unit.pk else None,
+            )
+        )
+    formed_from = tuple(
+        Formation(event_links[0].event, tuple(link.predecessor for link in event_links))
+        for event_links in _by_event(list(steps[0]) if steps else [])
+    )
+    return History(
+        years=tuple(
+            HistoryYear(year, tuple(entries)) for year, entries in sorted(by_year.items(), reverse=True)
+        ),
+        formed_from=formed_from,
+    )
+
+
+def _by_event(links):
+    grouped: dict[str, list] = defaultdict(list)
+    for link in links:
+        grouped[link.event_id].append(link)
+    return sorted(grouped.values(), key=lambda group: group[0].event.effective_date, reverse=True)
+
+
+def _divided(unit_ids) -> set[str]:
+    """Predecessors whose territory went to more than one successor in the same event."""
+    if not unit_ids:
+        return set()
+    rows = (
+        LineageLink.objects.filter(predecessor_id__in=unit_ids)
+        .values("predecessor_id", "event_id")
+        .annotate(successors=Count("successor_id", distinct=True))
+        .filter(successors__gt=1)
+        .order_by()
+    )
+    return {row["predecessor_id"] for row in rows}
+
+
+# --- One cycle, for the printed report ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    unit: object
+    body_name: str
+    status: str
+    status_label: str
+    score: Decimal | None
+    level: int | None
+    decided: bool
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    year: int
+    name: str
+    rows: tuple[CycleRow, ...]
+    by_level: dict
+    undecided: int
+    targets: tuple
+    cycle_total: int  # every assessment of the cycle, whatever the user's scope
+
+    @property
+    def units_total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def whole_cycle(self) -> bool:
+        return self.units_total == self.cycle_total
+
+
+def cycle_summary(user, year: int) -> CycleSummary | None:
+    """The assessments of one cycle the user may see: levels (decided units only; the others
+    count as not qualified, as the targets do), the targets and the table. Three queries."""
+    visible = list(
+        permissions.visible(user)
+        .filter(cycle__year=year)
+        .select_related("cycle", "unit", "body")
+        .order_by("unit__search_name", "unit__code")
+    )
+    if not visible:
+        return None
+    rows = []
+    for item in visible:
+        decided = item.status in DECIDED
+        score = (
+            item.final_score
+            if decided
+            else (item.appraised_score if item.status == Status.APPRAISED else None)
+        )
+        rows.append(
+            CycleRow(
+                unit=item.unit,
+                body_name=item.body.name,
+                status=item.status,
+                status_label=Status(item.status).label,
+                score=score,
+                level=(item.final_level or 0) if decided else None,
+                decided=decided,
+            )
+        )
+    rows.sort(
+        key=lambda r: (-(r.level if r.level is not None else -1), -(r.score or ZERO), r.unit.search_name)
+    )
+    by_level = dict.fromkeys(range(5), 0)
+    for row in rows:
+        if row.decided:
+            by_level[row.level] += 1
+    undecided = sum(1 for row in rows if not row.decided)
+    targets = tuple(attainment(year, by_level, units_total=len(rows)))
+    return CycleSummary(
+        year=year,
+        name=visible[0].cycle.name,
+        rows=tuple(rows),
+        by_level=by_level,
+        undecided=undecided,
+        targets=targets,
+        cycle_total=Assessment.objects.filter(cycle__year=year).count(),
+    )

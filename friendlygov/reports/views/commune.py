@@ -1,1 +1,65 @@
-urlpatterns = []
+""" "Explain my level" for one commune in one cycle, and the printable PDF reports (one commune;
+one cycle). Who sees what is the assessment policy's answer: 404 for anything else."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from friendlygov.assessments import selectors
+
+from .. import explain, report_pdf
+
+PDF_TYPE = "application/pdf"
+
+
+def commune(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    explanation = explain.explain(request.user, assessment)
+    context = {
+        "assessment": assessment,
+        "cycle": assessment.cycle,
+        "x": explanation,
+        "history": explain.history_of(assessment, explanation),
+    }
+    return render(request, "reports/commune.html", context)
+
+
+def commune_pdf(request, pk):
+    assessment = selectors.assessment_for(request.user, pk)
+    try:
+        pdf = report_pdf.commune_pdf(request.user, assessment)
+    except report_pdf.PdfUnavailable as exc:
+        return _unavailable(request, exc, back=("reports:commune", assessment.pk))
+    filename = f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.pdf"
+    return _pdf_response(pdf, filename)
+
+
+def cycle_pdf(request, year):
+    summary = explain.cycle_summary(request.user, year)
+    if summary is None:
+        raise Http404(_("Không có đợt đánh giá nào bạn được xem cho năm này."))
+    try:
+        pdf = report_pdf.cycle_pdf(summary)
+    except report_pdf.PdfUnavailable as exc:
+        return _unavailable(request, exc, back=None)
+    return _pdf_response(pdf, f"bao-cao-dot-danh-gia-{year}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _unavailable(request, exc, *, back):
+    return render(
+        request, "reports/commune_pdf_unavailable.html", {"reason": str(exc), "back": back}, status=503
+    )
+
+
+urlpatterns = [
+    path("commune/<int:pk>/", commune, name="commune"),
+    path("commune/<int:pk>/pdf", commune_pdf, name="commune_pdf"),
+    path("cycle/<int:year>/pdf", cycle_pdf, name="cycle_pdf"),
+]

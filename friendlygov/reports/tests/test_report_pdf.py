@@ -1,0 +1,101 @@
+# ruff: noqa: F811 (pytest fixtures imported from the assessment tests are used as arguments)
+"""The printable reports: one commune, one cycle; as .docx, as PDF, and a friendly 503 without
+LibreOffice."""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from friendlygov.assessments.tests.conftest import (  # noqa: F401 (fixtures)
+    cycle_2024,
+    dong_cam,
+    people,
+    persona,
+)
+from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F401 (fixtures)
+    appraised_units,
+    draft,
+    issued,
+    kim_thanh_chair,
+)
+from friendlygov.reports import explain, report_pdf
+
+
+def text_of(docx_bytes) -> str:
+    document = Document(io.BytesIO(docx_bytes))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def needs_soffice():
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return
+    if os.environ.get("FRIENDLYGOV_REQUIRE_BROWSER") == "1":
+        pytest.fail("LibreOffice is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but soffice is missing.")
+    pytest.skip("LibreOffice (soffice) is not installed")
+
+
+def test_it_writes_the_commune_report_in_vietnamese_on_a4(issued, dong_cam, people):
+    dong_cam.refresh_from_db()
+    docx = report_pdf.commune_docx(people["officer"].user, dong_cam)
+    document = Document(io.BytesIO(docx))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210
+    assert round(section.page_height.mm) == 297
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    text = text_of(docx)
+    assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in text
+    assert "Xã Đồng Cẩm" in text
+    assert "Kết quả theo tiêu chí" in text
+    assert "Để đạt mức tiếp theo" in text
+    assert report_pdf.points(dong_cam.final_score) in text
+
+
+def test_it_writes_the_cycle_report_with_targets_and_gaps(issued, admin_client):
+    summary = explain.cycle_summary(admin_client.user, 2024)
+    text = text_of(report_pdf.cycle_docx(summary))
+    assert "BÁO CÁO KẾT QUẢ ĐỢT ĐÁNH GIÁ NĂM 2024" in text
+    assert "Phân bố theo mức" in text
+    target = summary.targets[0]
+    assert target.rule.describe() in text
+    assert ("Đạt" if target.met else f"Còn thiếu {target.gap_units} đơn vị") in text
+    assert len(summary.rows) == summary.cycle_total
+    assert "Xã Đồng Cẩm" in text
+
+
+def test_it_scopes_the_cycle_report_by_the_policy(issued, people):
+    summary = explain.cycle_summary(people["officer"].user, 2024)
+    assert [row.unit.name for row in summary.rows] == ["Xã Đồng Cẩm"]
+    assert not summary.whole_cycle
+    assert "Phạm vi: 1 trong" in text_of(report_pdf.cycle_docx(summary))
+
+
+def test_it_answers_404_for_a_cycle_the_user_cannot_see(cycle_2024, signed_in):
+    assert signed_in.get(reverse("reports:cycle_pdf", args=[2024])).status_code == 404
+
+
+def test_it_serves_both_pdfs(issued, dong_cam, people):
+    needs_soffice()
+    response = people["officer"].get(reverse("reports:commune_pdf", args=[dong_cam.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    response = people["appraiser"].get(reverse("reports:cycle_pdf", args=[2024]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_it_answers_a_friendly_503_without_libreoffice(dong_cam, people, monkeypatch):
+    monkeypatch.setattr(report_pdf, "soffice_path", lambda: None)
+    response = people["officer"].get(reverse("reports:commune_pdf", args=[dong_cam.pk]))
+    assert response.status_code == 503
+    assert "Chưa tạo được bản PDF" in response.content.decode()
+    response = people["officer"].get(reverse("reports:cycle_pdf", args=[2024]))
+    assert response.status_code == 503
