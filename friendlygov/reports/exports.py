@@ -224,7 +224,19 @@ def _header(sheet, headers):
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, "1:1")
+
+
+def _print_setup(sheet, title_rows):
+    """Landscape A4, one page wide, the header repeated on every printed page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
 
 
 def _formats(sheet, headers, header_row=1):
@@ -304,7 +316,7 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods):
         (_("Mã chỉ tiêu"), 10),
         (_("Tên chỉ tiêu"), 55),
         (_("Điểm tối đa"), 9),
-        (_("Cách chấm"), 18),
+        (_("Cách chấm"), 22),
         (_("Cần nhập"), 30),
         (_("Số liệu"), 12),
         (_("Không áp dụng"), 11),
@@ -317,8 +329,10 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods):
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[TEMPLATE_HEADER_ROW].height = 32
     for letter in ("A", "J"):
         sheet.column_dimensions[letter].hidden = True
+    _print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}")
     validations = _validations(sheet)
     scores = rows.scores.get(assessment.pk, {})
     row = TEMPLATE_HEADER_ROW
@@ -393,9 +407,21 @@ def _style_row(sheet, row, indicator, validations):
         cell = sheet.cell(row=row, column=column)
         cell.protection = Protection(locked=False)
         cell.fill = INPUT_FILL
-    for column in (COL_NAME, COL_WHAT, COL_EXPLANATION):
-        sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    for column in range(COL_ASSESSMENT, COL_VERSION + 1):
+        wrap = column in (COL_NAME, COL_WHAT, COL_EXPLANATION)
+        sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=wrap, vertical="top")
     sheet.cell(row=row, column=COL_MAX).number_format = POINTS_FORMAT
+    sheet.row_dimensions[row].height = 15 * _lines(sheet, row)
+
+
+def _lines(sheet, row) -> int:
+    """Lines the wrapped cells of a row need: spreadsheets do not grow a row by themselves."""
+    needed = 1
+    for column in (COL_NAME, COL_WHAT, COL_EXPLANATION):
+        text = str(sheet.cell(row=row, column=column).value or "")
+        width = sheet.column_dimensions[get_column_letter(column)].width
+        needed = max(needed, -(-len(text) * 11 // (int(width) * 10)))
+    return needed
 
 
 def _display_value(indicator, score):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Cycle
+from friendlygov.assessments.workflow import SELF_EDITABLE
 
 from .. import exports, imports
 
@@ -87,7 +88,11 @@ def import_self_assessment(request):
 
 def _template_links(user):
     """The templates this user can download: one per editable unit of an open cycle."""
-    editable = permissions.which(user, permissions.EDIT_SELF).order_by("-cycle__year", "unit__search_name")
+    editable = (
+        permissions.which(user, permissions.EDIT_SELF)
+        .filter(status__in=SELF_EDITABLE)
+        .order_by("-cycle__year", "unit__search_name")
+    )
     return list(editable[:50])
 
 
