@@ -21,6 +21,9 @@ PUBLIC = {
     # Decided results, once a decision is issued (issue 3).
     "public:results",
     "public:cycle_results",
+    # Results of a cycle: public once issued decisions settle all of it, else 401 (issue 4).
+    "api:cycle_summary",
+    "api:cycle_results",
 }
 PUBLIC_API_PREFIXES = ("/api/v1/units", "/api/v1/frameworks")
 

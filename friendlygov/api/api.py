@@ -8,6 +8,7 @@ from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
 from .frameworks import router as frameworks_router
+from .results import router as results_router
 from .units import router as units_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ for private in (cycles_router, assessments_router, evidence_router, decisions_ro
 api.add_router("/units", units_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/cycles", cycles_router)
+api.add_router("/cycles", results_router)  # public once decided: its own router, same prefix
 api.add_router("/assessments", assessments_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)

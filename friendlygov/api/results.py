@@ -1,3 +1,103 @@
-from ninja import Router
+"""Results of a cycle: the level distribution against the year's targets, and one line per unit.
+
+Mounted on /cycles next to the assessments' cycles router. A cycle that issued decisions have fully
+settled is public; before that, only signed-in users read it, each within the assessments the
+permission policy lets them see (401 when not signed in, 404 when they see nothing of it).
+The numbers are those of `friendlygov.reports.selectors`, the same as the dashboard's."""
+
+from dataclasses import asdict
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Field, Path, Router, Schema
+from ninja.errors import AuthenticationError
+
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Assessment, Cycle
+from friendlygov.reports import selectors
+
+from .errors import error_responses
+from .frameworks import DecimalString
 
 router = Router(tags=["results"])
+
+Year = Annotated[int, Path(ge=1900, le=9999)]
+ERRORS = error_responses(401, 404, 422)
+
+
+class TargetOut(Schema):
+    rule: str = Field(description="Stable code of the rule, e.g. share_level_2_plus_50pct")
+    description: str
+    required: int = Field(description="Units needed at the rule's level or above")
+    actual: int = Field(description="Units at the rule's level or above (decided levels only)")
+    met: bool
+    gap_units: int = Field(description="How many more units are needed (0 when met)")
+
+
+class SummaryOut(Schema):
+    year: int
+    units_total: int = Field(description="Every assessment of the cycle in scope: the denominator")
+    decided: int = Field(description="Units whose result an issued decision settled")
+    by_level: dict[str, int] = Field(description='"0" = not qualified or not decided yet; "1"–"4" levels')
+    targets: list[TargetOut]
+
+
+class ResultOut(Schema):
+    unit_code: str
+    unit_name: str
+    final_score: DecimalString | None = Field(description="Once the appraisal is approved")
+    level: int | None = Field(description="Decided level, 0 = not qualified; null while undecided")
+    status: str
+    decision_number: str | None
+
+
+def _scope(request, year: int):
+    """The cycle and the assessments of it the caller may read (see the module docstring)."""
+    cycle = Cycle.objects.filter(year=year).order_by("pk").first()
+    if cycle is not None and selectors.cycle_is_decided(cycle):
+        return cycle, Assessment.objects.all()
+    if not request.user.is_authenticated:
+        raise AuthenticationError
+    scope = permissions.visible(request.user)
+    if cycle is None or not scope.filter(cycle=cycle).exists():
+        raise Http404
+    return cycle, scope
+
+
+@router.get(
+    "/{int:year}/summary",
+    response={200: SummaryOut, **ERRORS},
+    auth=None,
+    summary="Levels and targets of a cycle",
+)
+def cycle_summary(request, year: Year):
+    cycle, scope = _scope(request, year)
+    summary = selectors.cycle_summary(cycle, scope)
+    return {
+        "year": summary.year,
+        "units_total": summary.units_total,
+        "decided": summary.decided,
+        "by_level": {str(level): count for level, count in summary.by_level.items()},
+        "targets": [
+            {
+                "rule": t.rule.code,
+                "description": t.rule.describe(),
+                "required": t.required_units,
+                "actual": t.actual_units,
+                "met": t.met,
+                "gap_units": t.gap_units,
+            }
+            for t in summary.targets
+        ],
+    }
+
+
+@router.get(
+    "/{int:year}/results",
+    response={200: list[ResultOut], **ERRORS},
+    auth=None,
+    summary="One line per unit of a cycle",
+)
+def cycle_results(request, year: Year):
+    cycle, scope = _scope(request, year)
+    return [asdict(line) for line in selectors.results(selectors.snapshot(cycle, scope))]

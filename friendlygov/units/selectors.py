@@ -143,3 +143,66 @@ def unit_detail(unit_id: str) -> UnitVersion | None:
         .filter(pk=unit_id)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+
+
+def former_districts(unit_ids, *, max_steps: int = 4) -> dict[str, District]:
+    """For each commune-level unit id, the district it belonged to, or for a unit formed after the
+    districts were abolished, the district that contributed most of its predecessors (ties: lowest
+    code). One query for the units, then one per lineage step, whatever the number of units.
+
+    Land-only transfers count only when a unit has no other predecessor."""
+    wanted = set(unit_ids)
+    result: dict[str, District] = {}
+    origins: dict[str, set[str]] = {}  # unit version reached → the units asked about it stems from
+    parents = UnitVersion.objects.filter(pk__in=wanted).values_list(
+        "pk", "parent__code", "parent__name", "parent__level"
+    )
+    for unit_id, parent_code, parent_name, parent_level in parents:
+        if parent_level == Level.DISTRICT:
+            result[unit_id] = District(parent_code, parent_name)
+        else:
+            origins[unit_id] = {unit_id}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    seen = set(origins)
+    for _ in range(max_steps):
+        if not origins:
+            break
+        links = list(
+            LineageLink.objects.filter(successor_id__in=list(origins)).values_list(
+                "successor_id",
+                "predecessor_id",
+                "share",
+                "predecessor__parent__code",
+                "predecessor__parent__name",
+                "predecessor__parent__level",
+            )
+        )
+        by_successor = defaultdict(list)
+        for link in links:
+            by_successor[link[0]].append(link)
+        following: dict[str, set[str]] = defaultdict(set)
+        for successor, starts in origins.items():
+            found = by_successor.get(successor, [])
+            kept = [link for link in found if link[2] != "land_only"] or found
+            for _succ, predecessor, _share, code, name, level in kept:
+                if level == Level.DISTRICT:
+                    for start in starts:
+                        votes[start][code] += 1
+                    names[code] = name
+                elif predecessor not in seen:
+                    following[predecessor] |= starts
+        seen |= set(following)
+        origins = following
+    for start, counter in votes.items():
+        if start in result:
+            continue
+        code = min(counter, key=lambda c: (-counter[c], c))
+        result[start] = District(code, names[code])
+    return result

@@ -1,0 +1,588 @@
+"""The numbers of the results area, read once and shared by the dashboard, the API and the exports.
+
+Pure reads over an assessments queryset the caller has already scoped (`permissions.visible(user)`
+for a page, every assessment for a public answer). Points are Decimals. The number of queries does
+not grow with the number of units: each function reads a handful of `values()` lists and counts in
+Python.
+
+Counting rule (BRIEF §1): the denominator is every assessment of the cycle in scope; only decided
+assessments carry a level (recognised → its final level, not recognised → 0); undecided units count
+as level 0 for the targets and are reported separately.
+
+Usage:
+    snap = snapshot(cycle, permissions.visible(user), grouping="former_district")
+    summary(snap), group_rows(snap), progress(snap), discrepancy(snap)
+    indicator_analysis(cycle, scope), trend(cycle, scope, grouping=...)
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments.selectors import overdue
+from friendlygov.assessments.workflow import DECIDED, Status
+from friendlygov.frameworks.labels import LEVEL_LABELS
+from friendlygov.frameworks.levels import LEVEL_BANDS
+from friendlygov.units.selectors import former_districts
+
+from .targets import LEVELS, TargetResult, attainment, percent_of
+
+BY_BODY = "body"
+BY_FORMER_DISTRICT = "former_district"
+GROUPINGS = (BY_BODY, BY_FORMER_DISTRICT)
+NEAR_BAND_MARGIN = Decimal(5)
+INFLATION_THRESHOLD = Decimal(3)
+APPRAISAL_DONE = (Status.APPRAISED, *DECIDED)
+# The lowest score of each level, lowest level first: {1: 80, 2: 85, 3: 90, 4: 95}.
+BAND_FLOOR = {level: lowest for lowest, level in LEVEL_BANDS}
+
+ROW_FIELDS = (
+    "pk",
+    "unit_id",
+    "unit__code",
+    "unit__name",
+    "unit__search_name",
+    "body__name",
+    "body__unit__code",
+    "status",
+    "self_score",
+    "appraised_score",
+    "final_score",
+    "final_level",
+    "explanation_due",
+)
+
+
+# --- One cycle's rows ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One assessment, as the numbers need it."""
+
+    pk: int
+    unit_id: str
+    unit_code: str
+    unit_name: str
+    search_name: str
+    group_key: str
+    group_name: str
+    status: str
+    self_score: Decimal | None
+    appraised_score: Decimal | None
+    final_score: Decimal | None
+    final_level: int | None
+    overdue: bool
+
+    @property
+    def decided(self) -> bool:
+        return self.status in DECIDED
+
+    @property
+    def level(self) -> int | None:
+        """The decided level (0 = not qualified), None while undecided."""
+        if self.status == Status.RECOGNISED:
+            return self.final_level or 0
+        if self.status == Status.NOT_RECOGNISED:
+            return 0
+        return None
+
+    @property
+    def counted_level(self) -> int:
+        """The level that counts for the targets: undecided units count as 0."""
+        return self.level or 0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    cycle: Cycle
+    grouping: str
+    rows: list[Row]
+
+
+def default_grouping(cycle: Cycle) -> str:
+    """Appraising bodies while they were the districts; the former district once one body appraises all."""
+    return BY_BODY if cycle.bodies.count() > 1 else BY_FORMER_DISTRICT
+
+
+def snapshot(cycle: Cycle, assessments, *, grouping: str = BY_BODY, today=None) -> Snapshot:
+    """The cycle's assessments in `assessments` (a scoped queryset), with their group (2–6 queries)."""
+    if grouping not in GROUPINGS:
+        raise ValueError(f"grouping must be one of {GROUPINGS}, not {grouping!r}")
+    today = today or timezone.localdate()
+    raw = list(
+        assessments.filter(cycle=cycle).order_by("unit__search_name", "unit__code").values(*ROW_FIELDS)
+    )
+    districts = (
+        former_districts([r["unit_id"] for r in raw]) if grouping == BY_FORMER_DISTRICT and raw else {}
+    )
+    rows = []
+    for r in raw:
+        if grouping == BY_BODY:
+            key, name = r["body__unit__code"], r["body__name"]
+        else:
+            district = districts.get(r["unit_id"])
+            key, name = (district.code, district.name) if district else ("", "—")
+        late = overdue(
+            SimpleNamespace(cycle=cycle, status=r["status"], explanation_due=r["explanation_due"]), today
+        )
+        rows.append(
+            Row(
+                pk=r["pk"],
+                unit_id=r["unit_id"],
+                unit_code=r["unit__code"],
+                unit_name=r["unit__name"],
+                search_name=r["unit__search_name"],
+                group_key=key,
+                group_name=name,
+                status=r["status"],
+                self_score=r["self_score"],
+                appraised_score=r["appraised_score"],
+                final_score=r["final_score"],
+                final_level=r["final_level"],
+                overdue=late,
+            )
+        )
+    return Snapshot(cycle, grouping, rows)
+
+
+# --- Levels and targets --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelShare:
+    level: int
+    label: str
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    year: int
+    units_total: int
+    decided: int
+    by_level: dict[int, int]  # decided levels; undecided units are in level 0
+    levels: list[LevelShare]
+    targets: list[TargetResult]
+
+    @property
+    def undecided(self) -> int:
+        return self.units_total - self.decided
+
+    def at_or_above(self, level: int) -> int:
+        return sum(n for lvl, n in self.by_level.items() if lvl >= level)
+
+
+def distribution(rows) -> dict[int, int]:
+    counts = Counter(row.counted_level for row in rows)
+    return {level: counts.get(level, 0) for level in LEVELS}
+
+
+def summary(snap: Snapshot) -> CycleSummary:
+    by_level = distribution(snap.rows)
+    total = len(snap.rows)
+    return CycleSummary(
+        year=snap.cycle.year,
+        units_total=total,
+        decided=sum(1 for row in snap.rows if row.decided),
+        by_level=by_level,
+        levels=[
+            LevelShare(level, str(LEVEL_LABELS[level]), by_level[level], percent_of(by_level[level], total))
+            for level in LEVELS
+        ],
+        targets=attainment(snap.cycle.year, by_level, units_total=total),
+    )
+
+
+def cycle_summary(cycle: Cycle, assessments) -> CycleSummary:
+    """Levels and targets of the cycle over the assessments in scope (2 queries)."""
+    return summary(snapshot(cycle, assessments))
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str  # the district's code (also the map's key)
+    name: str
+    units_total: int
+    decided: int
+    by_level: dict[int, int]
+    meeting: int  # level ≥ 1
+    above: int  # level ≥ 2
+    mean_final: Decimal | None
+    mean_gap: Decimal | None  # self − appraised, over units with both
+
+    @property
+    def meeting_percent(self) -> Decimal:
+        return percent_of(self.meeting, self.units_total)
+
+    @property
+    def above_percent(self) -> Decimal:
+        return percent_of(self.above, self.units_total)
+
+
+def _mean(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def group_rows(snap: Snapshot) -> list[GroupRow]:
+    groups = defaultdict(list)
+    for row in snap.rows:
+        groups[(row.group_key, row.group_name)].append(row)
+    result = []
+    for (key, name), rows in groups.items():
+        by_level = distribution(rows)
+        result.append(
+            GroupRow(
+                key=key,
+                name=name,
+                units_total=len(rows),
+                decided=sum(1 for r in rows if r.decided),
+                by_level=by_level,
+                meeting=sum(n for lvl, n in by_level.items() if lvl >= 1),
+                above=sum(n for lvl, n in by_level.items() if lvl >= 2),
+                mean_final=_mean(r.final_score for r in rows if r.decided),
+                mean_gap=_mean(_gap(r) for r in rows),
+            )
+        )
+    return sorted(result, key=lambda g: g.name)
+
+
+# --- Workflow progress ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    by_status: list[tuple[str, str, int]]  # (status, label, count) in workflow order
+    submitted: int  # sent at least once
+    appraised: int  # appraisal approved (or decided)
+    decided: int
+    overdue: int
+
+    @property
+    def segments(self) -> list[tuple[str, str, int, Decimal, Decimal]]:
+        """(status, label, count, percent of all, percent before it) for the statuses present:
+        the parts of one stacked bar."""
+        parts, offset = [], Decimal(0)
+        for status, label, count in self.by_status:
+            if count:
+                share = percent_of(count, self.total)
+                parts.append((status, label, count, share, offset))
+                offset += share
+        return parts
+
+
+def progress(snap: Snapshot) -> Progress:
+    counts = Counter(row.status for row in snap.rows)
+    return Progress(
+        total=len(snap.rows),
+        by_status=[(value, str(label), counts.get(value, 0)) for value, label in Status.choices],
+        submitted=sum(n for status, n in counts.items() if status != Status.DRAFT),
+        appraised=sum(counts.get(status, 0) for status in APPRAISAL_DONE),
+        decided=sum(counts.get(status, 0) for status in DECIDED),
+        overdue=sum(1 for row in snap.rows if row.overdue),
+    )
+
+
+# --- Self vs appraised ---------------------------------------------------------------------------
+
+
+def _gap(row: Row) -> Decimal | None:
+    if row.status not in APPRAISAL_DONE or row.self_score is None or row.appraised_score is None:
+        return None
+    return row.self_score - row.appraised_score
+
+
+@dataclass(frozen=True)
+class UnitGap:
+    row: Row
+    gap: Decimal
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    threshold: Decimal
+    compared: int  # units with an approved appraisal
+    mean_gap: Decimal | None
+    flagged: int
+    units: list[UnitGap]  # largest gap first
+    groups: list[GroupRow]  # largest mean gap first
+
+    @property
+    def group_bars(self) -> list[tuple[GroupRow, Decimal]]:
+        """Each group with its mean gap as a share of the largest (for a bar chart)."""
+        top = max((g.mean_gap for g in self.groups if g.mean_gap > 0), default=None)
+        return [(g, max(Decimal(0), g.mean_gap) * 100 / top if top else Decimal(0)) for g in self.groups]
+
+
+def discrepancy(snap: Snapshot, *, threshold: Decimal = INFLATION_THRESHOLD, groups=None) -> Discrepancy:
+    """Self score − appraised score, once the appraisal is approved; above `threshold` is flagged."""
+    units = [UnitGap(row, gap, gap > threshold) for row in snap.rows if (gap := _gap(row)) is not None]
+    units.sort(key=lambda u: (-u.gap, u.row.search_name))
+    groups = groups if groups is not None else group_rows(snap)
+    return Discrepancy(
+        threshold=threshold,
+        compared=len(units),
+        mean_gap=_mean(u.gap for u in units),
+        flagged=sum(1 for u in units if u.flagged),
+        units=units,
+        groups=sorted((g for g in groups if g.mean_gap is not None), key=lambda g: -g.mean_gap),
+    )
+
+
+# --- Indicators ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorLoss:
+    indicator_id: int
+    code: str
+    name: str
+    criterion: str
+    rows: int  # applicable appraised rows
+    max_points: Decimal  # of one row
+    lost: Decimal  # over all rows
+
+    @property
+    def lost_per_unit(self) -> Decimal:
+        return (
+            (self.lost / self.rows).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if self.rows
+            else Decimal(0)
+        )
+
+    @property
+    def lost_percent(self) -> Decimal:
+        possible = self.max_points * self.rows
+        if not possible:
+            return Decimal("0.00")
+        return (self.lost * 100 / possible).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class NearUnit:
+    pk: int
+    unit_name: str
+    score: Decimal
+    level: int
+    next_level: int
+    missing: Decimal  # points to the next band
+
+
+@dataclass(frozen=True)
+class IndicatorAnalysis:
+    appraised_units: int
+    losses: list[IndicatorLoss]  # most points lost first
+    near: list[NearUnit]  # units within the margin below the next band
+    near_losses: list[IndicatorLoss]  # what held those units back, most first
+    margin: Decimal
+
+
+def _losses(scores) -> list[IndicatorLoss]:
+    rows = (
+        scores.values(
+            "indicator_id",
+            "indicator__code",
+            "indicator__name",
+            "indicator__criterion__code",
+            "indicator__max_points",
+        )
+        .annotate(rows=Count("id"), earned=Sum("appraised_points"))
+        .order_by()
+    )
+    losses = [
+        IndicatorLoss(
+            indicator_id=r["indicator_id"],
+            code=r["indicator__code"],
+            name=r["indicator__name"],
+            criterion=r["indicator__criterion__code"],
+            rows=r["rows"],
+            max_points=r["indicator__max_points"],
+            lost=(r["indicator__max_points"] * r["rows"] - (r["earned"] or Decimal(0))).quantize(
+                Decimal("0.01")
+            ),
+        )
+        for r in rows
+    ]
+    return sorted((x for x in losses if x.lost > 0), key=lambda x: (-x.lost, x.code))
+
+
+def _applicable(assessment_ids_or_qs):
+    return IndicatorScore.objects.filter(
+        assessment__in=assessment_ids_or_qs, appraised_na=False, appraised_points__isnull=False
+    )
+
+
+def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = NEAR_BAND_MARGIN):
+    """(next level, points missing) when `score` is within `margin` below the next band, else None.
+    A unit held at 0 by a gating rule whatever its score is not "near": points will not lift it."""
+    if score is None or level is None or level >= 4:
+        return None
+    missing = BAND_FLOOR[level + 1] - score
+    if Decimal(0) < missing <= margin:
+        return level + 1, missing
+    return None
+
+
+def indicator_analysis(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND_MARGIN) -> IndicatorAnalysis:
+    """Points lost per indicator on the appraised layer (approved appraisals only), and for the
+    units just below the next band, which indicators cost them most (3 queries)."""
+    done = assessments.filter(cycle=cycle, status__in=APPRAISAL_DONE)
+    candidates = list(done.values_list("pk", "unit__name", "final_score", "final_level", "status"))
+    near = []
+    for pk, name, score, level, status in candidates:
+        level = 0 if status == Status.NOT_RECOGNISED else level
+        found = near_next_band(score, level, margin)
+        if found:
+            near.append(NearUnit(pk, name, score, level, found[0], found[1]))
+    near.sort(key=lambda u: (u.missing, u.unit_name))
+    return IndicatorAnalysis(
+        appraised_units=len(candidates),
+        losses=_losses(_applicable(done.values("pk"))),
+        near=near,
+        near_losses=_losses(_applicable([u.pk for u in near])) if near else [],
+        margin=margin,
+    )
+
+
+# --- Across cycles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    units_total: int
+    decided: int
+    meeting: int
+    above: int
+
+    @property
+    def meeting_percent(self) -> Decimal:
+        return percent_of(self.meeting, self.units_total)
+
+    @property
+    def above_percent(self) -> Decimal:
+        return percent_of(self.above, self.units_total)
+
+
+@dataclass(frozen=True)
+class GroupTrend:
+    key: str
+    name: str
+    points: dict[int, TrendPoint]  # by year
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    points: list[TrendPoint]  # the whole scope, one per cycle
+    groups: list[GroupTrend] = field(default_factory=list)  # by former district, through lineage
+
+
+def _point(year, rows) -> TrendPoint:
+    levels = [(0 if s == Status.NOT_RECOGNISED else (lvl or 0)) if s in DECIDED else 0 for s, lvl in rows]
+    return TrendPoint(
+        year=year,
+        units_total=len(rows),
+        decided=sum(1 for s, _ in rows if s in DECIDED),
+        meeting=sum(1 for lvl in levels if lvl >= 1),
+        above=sum(1 for lvl in levels if lvl >= 2),
+    )
+
+
+def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
+    """Share at level ≥ 1 and ≥ 2 for each cycle of the programme up to `cycle`, for the whole scope
+    and per former district: units of every year are mapped through lineage to the district they
+    belonged to (or came from), so a merged unit's history stays with its place (2–6 queries)."""
+    years_q = Q(cycle__program=cycle.program)
+    if until_current:
+        years_q &= Q(cycle__year__lte=cycle.year)
+    raw = list(assessments.filter(years_q).values_list("cycle__year", "unit_id", "status", "final_level"))
+    districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
+    by_year = defaultdict(list)
+    by_group = defaultdict(lambda: defaultdict(list))
+    names = {}
+    for year, unit_id, status, level in raw:
+        by_year[year].append((status, level))
+        district = districts.get(unit_id)
+        if district:
+            by_group[district.code][year].append((status, level))
+            names[district.code] = district.name
+    years = sorted(by_year)
+    groups = [
+        GroupTrend(code, names[code], {year: _point(year, rows) for year, rows in by_group[code].items()})
+        for code in sorted(by_group, key=lambda c: names[c])
+    ]
+    return Trend(years, [_point(year, by_year[year]) for year in years], groups)
+
+
+# --- Results and who may read them ---------------------------------------------------------------
+
+
+def cycle_is_decided(cycle: Cycle) -> bool:
+    """Every assessment of the cycle is settled by an issued decision (2 queries)."""
+    counts = Assessment.objects.filter(cycle=cycle).aggregate(
+        total=Count("id"), decided=Count("id", filter=Q(status__in=DECIDED))
+    )
+    if not counts["total"] or counts["decided"] != counts["total"]:
+        return False
+    return not (
+        Assessment.objects.filter(cycle=cycle, status__in=DECIDED)
+        .exclude(
+            decision_items__decision__state=Decision.State.ISSUED,
+            decision_items__decision__kind=Decision.Kind.RECOGNITION,
+        )
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    unit_code: str
+    unit_name: str
+    final_score: Decimal | None
+    level: int | None  # decided level (0 = not qualified); None while undecided
+    status: str
+    decision_number: str | None
+
+
+def results(snap: Snapshot) -> list[ResultLine]:
+    """One line per unit, with the number of the latest issued decision that settled it (1 query)."""
+    items = (
+        DecisionItem.objects.filter(
+            assessment_id__in=[row.pk for row in snap.rows if row.decided],
+            decision__state=Decision.State.ISSUED,
+            decision__kind=Decision.Kind.RECOGNITION,
+        )
+        .order_by("decision__issued_at", "decision_id")
+        .values_list("assessment_id", "decision__number")
+    )
+    numbers = dict(items) if any(row.decided for row in snap.rows) else {}
+    return [
+        ResultLine(
+            unit_code=row.unit_code,
+            unit_name=row.unit_name,
+            final_score=row.final_score if row.status in APPRAISAL_DONE else None,
+            level=row.level,
+            status=row.status,
+            decision_number=numbers.get(row.pk),
+        )
+        for row in snap.rows
+    ]
+
+
+def visible_years(assessments) -> list[int]:
+    return sorted(set(assessments.values_list("cycle__year", flat=True).distinct()), reverse=True)

@@ -1,0 +1,92 @@
+"""The full demo (235 units in 2024): the dashboard and the summary API agree on every count,
+percentage and target, and the number of queries does not grow with the number of units."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from friendlygov.accounts.models import Role
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Assessment
+from friendlygov.reports import selectors
+from friendlygov.reports.targets import attainment
+
+from .dashboard_fixtures import demo_data, grant
+
+HAI_DUONG = "30@2024-01-01"
+KIM_THANH_2024 = "293@2024-01-01"
+
+
+@pytest.fixture(scope="module")
+def cycles(django_db_setup, django_db_blocker):
+    with demo_data(django_db_blocker) as cycles:
+        yield cycles
+
+
+def test_2024_dashboard_api_and_targets_agree(cycles, admin_client, anonymous):
+    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    assert summary.units_total == 235 == summary.decided
+    api = anonymous.get("/api/v1/cycles/2024/summary").json()
+    assert api["units_total"] == 235
+    assert api["by_level"] == {str(k): v for k, v in summary.by_level.items()}
+    targets = attainment(2024, {int(k): v for k, v in api["by_level"].items()}, units_total=235)
+    assert [(t["required"], t["actual"], t["met"], t["gap_units"]) for t in api["targets"]] == [
+        (t.required_units, t.actual_units, t.met, t.gap_units) for t in targets
+    ]
+    page = re.sub(r"\s+", " ", admin_client.get(reverse("reports:dashboard", args=[2024])).content.decode())
+    for share in summary.levels:
+        percent = f"{share.percent.normalize():f}".replace(".", ",")
+        assert f'<td class="numeric">{share.count}</td> <td class="numeric">{percent}</td>' in page
+    for t in targets:
+        cells = f'<td class="numeric">{t.required_units}</td> <td class="numeric">{t.actual_units}</td>'
+        assert cells in page
+    assert sum(summary.by_level.values()) == 235
+    assert sum(share.percent for share in summary.levels) == pytest.approx(Decimal(100), abs=Decimal("0.05"))
+
+
+def count_queries(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def test_the_selectors_issue_as_many_queries_for_one_district_as_for_the_province(cycles, make_persona):
+    small = grant(make_persona, "viewer-kt", Role.VIEWER, KIM_THANH_2024, year=2024).user
+    large = grant(make_persona, "viewer-hd", Role.VIEWER, HAI_DUONG, year=2024).user
+
+    def everything(user):
+        def run():
+            scope = permissions.visible(user)
+            cycle = cycles[2024]
+            snap = selectors.snapshot(cycle, scope, grouping=selectors.BY_FORMER_DISTRICT)
+            for read in (selectors.summary, selectors.progress, selectors.discrepancy, selectors.results):
+                read(snap)
+            selectors.indicator_analysis(cycle, scope)
+            selectors.trend(cycle, scope)
+
+        return run
+
+    sizes = [permissions.visible(u).filter(cycle=cycles[2024]).count() for u in (small, large)]
+    assert sizes[0] < 30 and sizes[1] == 235
+    assert count_queries(everything(small)) == count_queries(everything(large))
+
+
+def test_the_page_issues_as_many_queries_for_one_district_as_for_the_province(cycles, make_persona):
+    small = grant(make_persona, "page-kt", Role.VIEWER, KIM_THANH_2024, year=2024)
+    large = grant(make_persona, "page-hd", Role.VIEWER, HAI_DUONG, year=2024)
+    url = reverse("reports:dashboard", args=[2024])
+    small.get(url), large.get(url)  # warm caches (framework rules, templates)
+    assert count_queries(lambda: small.get(url)) == count_queries(lambda: large.get(url))
+
+
+def test_the_api_issues_as_many_queries_for_one_unit_as_for_the_city(cycles, make_persona):
+    unit_id = cycles[2026].assessments.order_by("unit__code").first().unit_id
+    small = grant(make_persona, "api-one", Role.COMMUNE_OFFICER, unit_id)
+    large = grant(make_persona, "api-city", Role.VIEWER, "31@2025-07-01")
+    url = "/api/v1/cycles/2026/results"
+    assert len(small.get(url).json()) == 1 and len(large.get(url).json()) == 64
+    assert count_queries(lambda: small.get(url)) == count_queries(lambda: large.get(url))

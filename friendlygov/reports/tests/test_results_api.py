@@ -1,0 +1,86 @@
+"""GET /api/v1/cycles/{year}/summary and /results: public once issued decisions settle the whole
+cycle, before that signed-in users only, each within their scope."""
+
+import pytest
+
+from friendlygov.accounts.models import Role
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Assessment
+from friendlygov.reports import selectors
+
+from .dashboard_fixtures import demo_data, grant
+
+KIM_THANH_2024 = "293@2024-01-01"
+
+
+@pytest.fixture(scope="module")
+def cycles(django_db_setup, django_db_blocker):
+    with demo_data(django_db_blocker, "--small") as cycles:
+        yield cycles
+
+
+def summary_url(year):
+    return f"/api/v1/cycles/{year}/summary"
+
+
+def results_url(year):
+    return f"/api/v1/cycles/{year}/results"
+
+
+def test_a_decided_cycle_is_public(cycles, anonymous):
+    assert selectors.cycle_is_decided(cycles[2024])
+    body = anonymous.get(summary_url(2024)).json()
+    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    assert body["year"] == 2024
+    assert body["units_total"] == summary.units_total
+    assert body["by_level"] == {str(level): n for level, n in summary.by_level.items()}
+    assert body["targets"] == [
+        {
+            "rule": t.rule.code,
+            "description": t.rule.describe(),
+            "required": t.required_units,
+            "actual": t.actual_units,
+            "met": t.met,
+            "gap_units": t.gap_units,
+        }
+        for t in summary.targets
+    ]
+
+
+def test_the_results_list_one_line_per_unit_with_its_decision(cycles, anonymous):
+    lines = anonymous.get(results_url(2024)).json()
+    assert len(lines) == cycles[2024].assessments.count()
+    assert set(lines[0]) == {"unit_code", "unit_name", "final_score", "level", "status", "decision_number"}
+    assert all(line["decision_number"] and line["level"] in range(5) for line in lines)
+    recognised = [line for line in lines if line["status"] == "recognised"]
+    assert sum(1 for line in lines if line["level"] >= 1) == len(recognised)
+
+
+@pytest.mark.parametrize("url", [summary_url(2026), results_url(2026), summary_url(2031)])
+def test_an_undecided_cycle_is_refused_to_anonymous_visitors(cycles, anonymous, url):
+    response = anonymous.get(url)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_an_undecided_cycle_is_scoped_for_signed_in_users(cycles, make_persona, admin_client):
+    unit_id = cycles[2026].assessments.order_by("unit__code").first().unit_id
+    officer = grant(make_persona, "officer-api", Role.COMMUNE_OFFICER, unit_id)
+    lines = officer.get(results_url(2026)).json()
+    assert [line["unit_code"] for line in lines] == [cycles[2026].assessments.get(unit_id=unit_id).unit.code]
+    assert all(line["level"] is None and line["decision_number"] is None for line in lines)
+    assert officer.get(summary_url(2026)).json()["units_total"] == 1
+    assert admin_client.get(summary_url(2026)).json()["units_total"] == 14
+
+
+def test_someone_who_sees_nothing_of_an_undecided_cycle_gets_404(cycles, make_persona):
+    appraiser = grant(make_persona, "kt-2024-api", Role.APPRAISER, KIM_THANH_2024, year=2024)
+    assert not permissions.visible(appraiser.user).filter(cycle=cycles[2026]).exists()
+    response = appraiser.get(summary_url(2026))
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_the_openapi_document_lists_both_operations(cycles, anonymous):
+    paths = anonymous.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/cycles/{year}/summary" in paths and "/api/v1/cycles/{year}/results" in paths
+    assert "/api/v1/cycles/{year}" in paths  # the assessments' router on the same prefix still answers
