@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -30,7 +29,7 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.reports import explain
-from friendlygov.units.models import LineageLink, UnitVersion
+from friendlygov.units.models import EventKind, LineageEvent, LineageLink, Share, UnitVersion
 
 XA_KIM_THANH = "10804@2025-07-01"
 
@@ -165,24 +164,14 @@ def test_it_follows_lineage_to_the_predecessors_results(issued, dong_cam, kim_th
 
 
 def test_it_marks_a_predecessor_divided_between_several_units(reference_data):
-    split = (
-        LineageLink.objects.values("predecessor_id", "event_id")
-        .annotate(successors=Count("successor_id", distinct=True))
-        .filter(successors__gt=1)
-        .order_by("predecessor_id")
-        .first()
+    """The shipped Hải Dương lineage merges only; a division is recorded here for the test."""
+    old, first, second = UnitVersion.objects.filter(level=3, province_code="30").order_by("code")[:3]
+    event = LineageEvent.objects.create(
+        id="test-divide", kind=EventKind.DIVIDE, effective_date=date(2025, 7, 1)
     )
-    whole = (
-        LineageLink.objects.values("predecessor_id", "event_id")
-        .annotate(successors=Count("successor_id", distinct=True))
-        .filter(successors=1)
-        .order_by("predecessor_id")
-        .first()
-    )
-    assert explain._divided({whole["predecessor_id"]}) == set()
-    if split is None:
-        pytest.skip("the shipped lineage has no division")
-    assert explain._divided({split["predecessor_id"]}) == {split["predecessor_id"]}
+    LineageLink.objects.create(event=event, predecessor=old, successor=first, share=Share.PART)
+    LineageLink.objects.create(event=event, predecessor=old, successor=second, share=Share.PART)
+    assert explain._divided({old.pk, first.pk}) == {old.pk}
 
 
 def queries_for(client, url):
