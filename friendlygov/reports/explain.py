@@ -693,7 +693,9 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
         public = permissions.is_public(other)
         score, level = None, None
         if current and explanation is not None:
-            score, level = explanation.score, explanation.level
+            # Before the decision the level is only projected: the row shows the state instead.
+            score = explanation.score
+            level = explanation.level if explanation.layer == FINAL else None
         elif public:
             score, level = other.final_score, other.final_level or 0
         link = ancestors.get(other.unit_id)
