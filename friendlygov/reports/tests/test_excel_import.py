@@ -226,3 +226,27 @@ def test_the_upload_page_offers_the_officers_template(people, dong_cam):
     page = people["officer"].get(reverse("reports:import_self_assessment"))
     assert page.status_code == 200
     assert f"?unit={dong_cam.unit.code}" in page.text
+
+
+def test_an_appraiser_downloads_a_template_for_the_whole_group(people, cycle_2024, dong_cam):
+    url = reverse("reports:self_assessment_template", args=[2024])
+    response = people["appraiser"].get(url, {"body": dong_cam.body_id})
+    assert response.status_code == 200
+    book = workbook(response.content)
+    expected = sorted(cycle_2024.assessments.filter(body=dong_cam.body).values_list("unit__code", flat=True))
+    assert sorted(book.sheetnames[1:]) == expected
+
+
+def test_an_outsider_gets_no_template_of_another_commune(people, dong_cam):
+    url = reverse("reports:self_assessment_template", args=[2024])
+    assert people["outsider_commune"].get(url, {"unit": dong_cam.unit.code}).status_code == 404
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(people, dong_cam, monkeypatch):
+    from friendlygov.reports import imports
+
+    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
+    book = fill(download(people["officer"], dong_cam), dong_cam)
+    response = upload(people["officer"], as_bytes(book))
+    assert response.status_code == 400
+    assert "quá lớn" in response.context["problems"][0].reason

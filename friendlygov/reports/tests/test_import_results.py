@@ -167,3 +167,30 @@ def test_the_page_lists_every_problem_with_row_and_column(admin_client, communes
     cells = {(p.row, p.column) for p in response.context["problems"]}
     assert cells == {(2, "B"), (4, "D")}
     assert not ImportedResult.objects.exists()
+
+
+def test_the_command_records_the_importer_and_refuses_an_unknown_user(communes, tmp_path, admin_client):
+    units, _ = communes
+    path = tmp_path / "kq.xlsx"
+    path.write_bytes(xlsx(good_rows(units)))
+    with pytest.raises(CommandError):
+        call_command("import_results", str(path), cycle=2024, user="nobody", stdout=StringIO())
+    call_command("import_results", str(path), cycle=2024, user=admin_client.user.username, stdout=StringIO())
+    event = AuditEvent.objects.get(event_type="results.imported")
+    assert event.actor == admin_client.user
+    assert event.data["saved"] == 3
+
+
+def test_a_corrected_file_updates_the_unit_and_keeps_the_old_value_in_the_audit(communes, tmp_path):
+    units, _ = communes
+    path = tmp_path / "kq.xlsx"
+    path.write_bytes(xlsx(good_rows(units)))
+    assert run(path)[0]
+    rows = good_rows(units)
+    rows[0][1], rows[0][4] = 93, 3
+    path.write_bytes(xlsx(rows))
+    ok, output = run(path)
+    assert ok and "1 saved, 2 unchanged" in output
+    assert ImportedResult.objects.get(unit=units[0]).level == 3
+    last = AuditEvent.objects.filter(event_type="results.imported").order_by("-pk").first()
+    assert last.data["changed"][units[0].code]["level"] == {"old": 4, "new": 3}
