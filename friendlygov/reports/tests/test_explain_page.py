@@ -46,6 +46,12 @@ def test_it_shows_the_commune_its_own_page(dong_cam, people):
     assert "Giải thích mức đạt" in body
     assert "Điểm tự chấm của xã (chưa thẩm định)" in body
     assert "Để đạt mức tiếp theo" in body
+    assert "Mức dự kiến:" in body
+
+
+def test_it_says_how_many_indicators_are_still_unscored(dong_cam, people):
+    body = people["officer"].get(page(dong_cam)).content.decode()
+    assert f"Mới chấm 0/{dong_cam.scores.count()} chỉ tiêu" in body
 
 
 def test_it_shows_the_appraiser_the_page(dong_cam, people):
