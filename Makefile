@@ -54,5 +54,8 @@ messages: install
 	-$(BIN)/python manage.py check_catalogues --extract
 	$(BIN)/python manage.py compile_catalogues
 
+bench: install
+	$(BIN)/python bench/dashboard.py
+
 clean:
 	rm -rf $(VENV) var staticfiles
