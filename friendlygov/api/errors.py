@@ -18,11 +18,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.security import django_auth
 
-from friendlygov.assessments.documents import PdfUnavailable
 from friendlygov.assessments.models import IssuedDecisionImmutable
 from friendlygov.assessments.services import StaleVersion
 from friendlygov.assessments.uploads import UploadRefused
 from friendlygov.assessments.workflow import TransitionNotAllowed
+from friendlygov.core.office import PdfUnavailable
 
 # Who may call the non-public operations. A bearer-token auth goes FIRST when it comes: the session
 # auth checks CSRF on unsafe methods and refuses before any later entry is tried.

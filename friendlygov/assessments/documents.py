@@ -9,32 +9,26 @@ language.
 """
 
 import io
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
-from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from friendlygov.core.office import (
+    HEADER_SIZE,
+    SMALL_SIZE,
+    add_para,
+    add_rule,
+    add_run,
+    docx_to_pdf,
+    repeat_header,
+    setup_page,
+    soffice_path,
+)
+
 from .models import Decision
-
-FONT = "Times New Roman"
-BODY_SIZE = Pt(14)
-HEADER_SIZE = Pt(13)
-SMALL_SIZE = Pt(11)
-PDF_TIMEOUT_SECONDS = 120
-
-
-class PdfUnavailable(Exception):
-    """LibreOffice is missing or failed: the .docx still works, the PDF does not."""
 
 
 def level_label(level: int) -> str:
@@ -102,23 +96,23 @@ def decision_docx(decision: Decision) -> bytes:
     year = decision.cycle.year
     items = decision_items(decision)
     document = Document()
-    _setup(document)
+    setup_page(document)
 
     if not decision.is_issued:
-        _para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
+        add_para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
     _header(document, decision)
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     title.paragraph_format.space_after = Pt(0)
-    _run(title, "QUYẾT ĐỊNH", bold=True)
-    subject = _para(document, _subject(decision, year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_run(title, "QUYẾT ĐỊNH", bold=True)
+    subject = add_para(document, _subject(decision, year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     subject.paragraph_format.space_after = Pt(0)
-    _rule(document, width_mm=45)
+    add_rule(document, width_mm=45)
 
     authority = " ".join(body.issuing_authority.upper().split())
-    signer_line = _para(
+    signer_line = add_para(
         document, f"{body.signer_title.upper()} {authority}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     signer_line.paragraph_format.space_before = Pt(12)
@@ -127,14 +121,14 @@ def decision_docx(decision: Decision) -> bytes:
     for line in legal_basis_lines(decision.legal_bases):
         _body_para(document, line, italic=True)
 
-    decides = _para(document, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    decides = add_para(document, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     decides.paragraph_format.space_before = Pt(12)
     decides.paragraph_format.space_after = Pt(12)
 
     for number, text in enumerate(_articles(decision, items, year), start=1):
         paragraph = _body_para(document, "")
-        _run(paragraph, f"Điều {number}. ", bold=True)
-        _run(paragraph, text)
+        add_run(paragraph, f"Điều {number}. ", bold=True)
+        add_run(paragraph, text)
 
     _closing(document, decision)
     _appendix(document, decision, items, year)
@@ -202,65 +196,12 @@ def _articles(decision, items, year) -> list[str]:
 # --- Layout helpers -----------------------------------------------------------------------------
 
 
-def _setup(document):
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    for name in ("Normal", "Table Grid"):
-        style = document.styles[name]
-        style.font.name = FONT
-        style.font.size = BODY_SIZE
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attribute), FONT)
-    normal = document.styles["Normal"].paragraph_format
-    normal.space_before = Pt(0)
-    normal.space_after = Pt(0)
-    normal.line_spacing = 1.0
-
-
-def _run(paragraph, text, *, bold=False, italic=False, size=None):
-    run = paragraph.add_run(text)
-    run.bold = bold or None
-    run.italic = italic or None
-    if size is not None:
-        run.font.size = size
-    return run
-
-
-def _para(container, text, *, bold=False, italic=False, size=None, align=WD_ALIGN_PARAGRAPH.LEFT):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    if text:
-        _run(paragraph, text, bold=bold, italic=italic, size=size)
-    return paragraph
-
-
 def _body_para(document, text, *, italic=False):
     """A justified body paragraph with a first-line indent, 6 pt apart, line spacing 1.15."""
-    paragraph = _para(document, text, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph = add_para(document, text, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph.paragraph_format.first_line_indent = Mm(12.7)
     paragraph.paragraph_format.space_after = Pt(6)
     paragraph.paragraph_format.line_spacing = 1.15
-    return paragraph
-
-
-def _rule(container, *, width_mm: float, column_mm: float = 165):
-    """A short centred horizontal rule: a bottom border on an empty, indented paragraph."""
-    paragraph = container.add_paragraph()
-    side = Mm(max(column_mm - width_mm, 0) / 2)
-    paragraph.paragraph_format.left_indent = side
-    paragraph.paragraph_format.right_indent = side
-    paragraph.paragraph_format.line_spacing = Pt(4)
-    paragraph.paragraph_format.space_before = Pt(1)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
     return paragraph
 
 
@@ -283,19 +224,19 @@ def _header(document, decision):
     lines = authority_lines(body.issuing_authority)
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(first, lines[0], bold=True, size=HEADER_SIZE)
+    add_run(first, lines[0], bold=True, size=HEADER_SIZE)
     for line in lines[1:]:
-        _para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _rule(left, width_mm=20, column_mm=left_mm)
-    number = _para(left, f"Số: {decision.number}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add_para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_rule(left, width_mm=20, column_mm=left_mm)
+    number = add_para(left, f"Số: {decision.number}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     number.paragraph_format.space_before = Pt(6)
 
     motto = right.paragraphs[0]
     motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_SIZE)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _rule(right, width_mm=58, column_mm=right_mm)
-    place = _para(
+    add_run(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_SIZE)
+    add_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_rule(right, width_mm=58, column_mm=right_mm)
+    place = add_para(
         right,
         f"{body.place_name}, {date_text(decision.signed_on)}",
         italic=True,
@@ -316,18 +257,18 @@ def _closing(document, decision):
 
     heading = recipients.paragraphs[0]
     heading.paragraph_format.space_before = Pt(12)
-    _run(heading, "Nơi nhận:", bold=True, italic=True, size=Pt(12))
+    add_run(heading, "Nơi nhận:", bold=True, italic=True, size=Pt(12))
     for line in ("- Như Điều 3;", "- Lưu: VT."):
-        _para(recipients, line, size=SMALL_SIZE)
+        add_para(recipients, line, size=SMALL_SIZE)
 
     on_behalf = signature.paragraphs[0]
     on_behalf.alignment = WD_ALIGN_PARAGRAPH.CENTER
     on_behalf.paragraph_format.space_before = Pt(12)
-    _run(on_behalf, body.signing_on_behalf.upper(), bold=True)
-    _para(signature, body.signer_title.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_run(on_behalf, body.signing_on_behalf.upper(), bold=True)
+    add_para(signature, body.signer_title.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for _blank in range(4):
         signature.add_paragraph()
-    _para(signature, decision.signer_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_para(signature, decision.signer_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
 def _appendix(document, decision, items, year):
@@ -335,13 +276,13 @@ def _appendix(document, decision, items, year):
     program = decision.cycle.program
     breaker = document.add_paragraph()
     breaker.add_run().add_break(WD_BREAK.PAGE)
-    _para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if decision.kind == Decision.Kind.REVOCATION:
         heading = f"Danh sách đơn vị thu hồi kết quả công nhận đạt chuẩn “{program}” năm {year}"
     else:
         heading = f"Danh sách đơn vị và mức đạt chuẩn “{program}” năm {year}"
-    _para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    note = _para(
+    add_para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    note = add_para(
         document,
         f"(Kèm theo Quyết định số {decision.number} ngày {short_date(decision.signed_on)} "
         f"của {body.signer_title.capitalize()} {authority_in_text(body)})",
@@ -358,14 +299,14 @@ def _appendix(document, decision, items, year):
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    _repeat_header(table.rows[0])
+    repeat_header(table.rows[0])
     for cell, text, width in zip(table.rows[0].cells, headings, widths, strict=True):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(3)
-        _run(paragraph, text, bold=True, size=Pt(13))
+        add_run(paragraph, text, bold=True, size=Pt(13))
     for index, item in enumerate(items, start=1):
         unit = item.assessment.unit
         values = (str(index), unit.name, unit.code, score_text(item.final_score), level_label(item.level))
@@ -376,8 +317,8 @@ def _appendix(document, decision, items, year):
             paragraph = cell.paragraphs[0]
             paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
             paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
-            _run(paragraph, text, size=Pt(13))
-    total = _para(
+            add_run(paragraph, text, size=Pt(13))
+    total = add_para(
         document,
         f"Tổng số: {len(items)} đơn vị.",
         italic=True,
@@ -387,46 +328,6 @@ def _appendix(document, decision, items, year):
     total.paragraph_format.space_before = Pt(6)
 
 
-def _repeat_header(row):
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def decision_pdf(decision: Decision) -> bytes:
-    """The same document converted by LibreOffice, with a private profile per run so that
-    parallel conversions do not fight over one user installation."""
-    soffice = soffice_path()
-    if soffice is None:
-        raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
-    with tempfile.TemporaryDirectory(prefix="friendlygov-pdf-") as tmp:
-        folder = Path(tmp)
-        source = folder / "quyet-dinh.docx"
-        source.write_bytes(decision_docx(decision))
-        command = [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=True)  # noqa: S603
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise PdfUnavailable(_("Không chuyển được quyết định sang PDF, hãy thử lại sau.")) from exc
-        target = folder / "quyet-dinh.pdf"
-        if not target.exists():
-            raise PdfUnavailable(_("Không chuyển được quyết định sang PDF, hãy thử lại sau."))
-        return target.read_bytes()
+    """The same document converted by LibreOffice (see friendlygov.core.office.docx_to_pdf)."""
+    return docx_to_pdf(decision_docx(decision), "quyet-dinh", soffice=soffice_path())

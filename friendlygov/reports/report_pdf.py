@@ -5,10 +5,7 @@ into PDF by LibreOffice, as the recognition decision is. A report is a document 
 whatever language the reader browses in, so it is built under the Vietnamese translation.
 """
 
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,15 +14,15 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
-from friendlygov.assessments.documents import (
-    PDF_TIMEOUT_SECONDS,
+from friendlygov.assessments.documents import score_text
+from friendlygov.core.office import (
     PdfUnavailable,
-    _para,
-    _repeat_header,
-    _rule,
-    _run,
-    _setup,
-    score_text,
+    add_para,
+    add_rule,
+    add_run,
+    docx_to_pdf,
+    repeat_header,
+    setup_page,
     soffice_path,
 )
 from friendlygov.frameworks.labels import level_label
@@ -172,7 +169,7 @@ def commune_docx(user, assessment) -> bytes:
 
 
 def commune_pdf(user, assessment) -> bytes:
-    return docx_to_pdf(commune_docx(user, assessment), "bao-cao-xa")
+    return docx_to_pdf(commune_docx(user, assessment), "bao-cao-xa", soffice=soffice_path())
 
 
 def _lift_lines(x) -> list[str]:
@@ -306,7 +303,7 @@ def cycle_docx(summary) -> bytes:
 
 
 def cycle_pdf(summary) -> bytes:
-    return docx_to_pdf(cycle_docx(summary), "bao-cao-dot")
+    return docx_to_pdf(cycle_docx(summary), "bao-cao-dot", soffice=soffice_path())
 
 
 def _share(part, whole):
@@ -318,26 +315,26 @@ def _share(part, whole):
 
 def _new_document():
     document = Document()
-    _setup(document)
+    setup_page(document)
     document.styles["Normal"].font.size = REPORT_SIZE
     document.styles["Table Grid"].font.size = TABLE_SIZE
     return document
 
 
 def _title(document, title, subtitle):
-    _para(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(document, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _rule(document, width_mm=45)
+    add_para(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_para(document, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_rule(document, width_mm=45)
 
 
 def _centered(document, text, *, bold=False, italic=False):
-    paragraph = _para(document, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph = add_para(document, text, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph.paragraph_format.space_before = Pt(4)
     return paragraph
 
 
 def _heading(document, text):
-    paragraph = _para(document, text, bold=True)
+    paragraph = add_para(document, text, bold=True)
     paragraph.paragraph_format.space_before = Pt(12)
     paragraph.paragraph_format.space_after = Pt(4)
     paragraph.paragraph_format.keep_with_next = True
@@ -345,7 +342,7 @@ def _heading(document, text):
 
 
 def _line(document, text, *, italic=False, size=None):
-    paragraph = _para(document, text, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph = add_para(document, text, italic=italic, size=size, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph.paragraph_format.space_after = Pt(3)
     return paragraph
 
@@ -362,7 +359,7 @@ def _table(document, headings, rows, *, widths, aligns):
     widths = [Mm(w) for w in widths]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    _repeat_header(table.rows[0])
+    repeat_header(table.rows[0])
     for cell, text, width in zip(table.rows[0].cells, headings, widths, strict=True):
         _cell(cell, text, width, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     for values in rows:
@@ -377,11 +374,11 @@ def _cell(cell, text, width, align, *, bold=False):
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
-    _run(paragraph, str(text), bold=bold, size=TABLE_SIZE)
+    add_run(paragraph, str(text), bold=bold, size=TABLE_SIZE)
 
 
 def _footer(document):
-    paragraph = _para(
+    paragraph = add_para(
         document,
         _("Báo cáo in ngày %(date)s từ hệ thống Chính quyền thân thiện.")
         % {"date": timezone.localdate().strftime("%d/%m/%Y")},
@@ -402,35 +399,3 @@ def _save(document) -> bytes:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-
-
-def docx_to_pdf(docx: bytes, stem: str) -> bytes:
-    """LibreOffice conversion with a private profile per run, as `documents.decision_pdf` does.
-    `decision_pdf` builds its own .docx inside, so its conversion cannot be called with ours;
-    this mirrors it until `documents` offers `docx_to_pdf(bytes)` (asked of the lead)."""
-    soffice = soffice_path()
-    if soffice is None:
-        raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
-    with tempfile.TemporaryDirectory(prefix="friendlygov-report-") as tmp:
-        folder = Path(tmp)
-        source = folder / f"{stem}.docx"
-        source.write_bytes(docx)
-        command = [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=True)  # noqa: S603
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau.")) from exc
-        target = folder / f"{stem}.pdf"
-        if not target.exists():
-            raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau."))
-        return target.read_bytes()

@@ -4,10 +4,10 @@ and the documents download as attachments."""
 import pytest
 
 from friendlygov.assessments import documents, services
-from friendlygov.assessments.documents import PdfUnavailable
 from friendlygov.assessments.models import Decision
 from friendlygov.assessments.tests.conftest import fill_self
 from friendlygov.audit.models import AuditEvent
+from friendlygov.core.office import PdfUnavailable
 
 API = "/api/v1"
 

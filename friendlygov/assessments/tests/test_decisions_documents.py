@@ -13,6 +13,7 @@ from friendlygov.accounts.models import Role
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
 from friendlygov.core.i18n import fold
+from friendlygov.core.office import PdfUnavailable
 
 from .conftest import district, fill_self
 
@@ -172,5 +173,5 @@ def test_it_converts_the_document_to_pdf_with_libreoffice(issued):
 
 def test_it_explains_when_libreoffice_is_missing(issued, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(documents.PdfUnavailable, match="LibreOffice"):
+    with pytest.raises(PdfUnavailable, match="LibreOffice"):
         documents.decision_pdf(issued)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from friendlygov.core.i18n import fold
+from friendlygov.core.office import PdfUnavailable
 
 from .. import documents, permissions, services
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
@@ -272,7 +273,7 @@ def decision_pdf(request, pk):
     decision = _visible_decision(request.user, pk)
     try:
         pdf = documents.decision_pdf(decision)
-    except documents.PdfUnavailable as exc:
+    except PdfUnavailable as exc:
         context = {"decision": decision, "reason": str(exc)}
         return render(request, "assessments/decisions/pdf_unavailable.html", context, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")

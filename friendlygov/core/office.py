@@ -1,0 +1,122 @@
+"""Word documents in the national administrative style, and their PDF through LibreOffice.
+
+Shared by the recognition decision (assessments/documents.py) and the printable reports
+(reports/report_pdf.py). Generic on purpose: no domain model is imported here.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+FONT = "Times New Roman"
+BODY_SIZE = Pt(14)
+HEADER_SIZE = Pt(13)
+SMALL_SIZE = Pt(11)
+PDF_TIMEOUT_SECONDS = 120
+
+
+class PdfUnavailable(Exception):
+    """LibreOffice is missing or failed: the .docx still works, the PDF does not."""
+
+
+def setup_page(document):
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    for name in ("Normal", "Table Grid"):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = BODY_SIZE
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), FONT)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_before = Pt(0)
+    normal.space_after = Pt(0)
+    normal.line_spacing = 1.0
+
+
+def add_run(paragraph, text, *, bold=False, italic=False, size=None):
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    run.italic = italic or None
+    if size is not None:
+        run.font.size = size
+    return run
+
+
+def add_para(container, text, *, bold=False, italic=False, size=None, align=WD_ALIGN_PARAGRAPH.LEFT):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    if text:
+        add_run(paragraph, text, bold=bold, italic=italic, size=size)
+    return paragraph
+
+
+def add_rule(container, *, width_mm: float, column_mm: float = 165):
+    """A short centred horizontal rule: a bottom border on an empty, indented paragraph."""
+    paragraph = container.add_paragraph()
+    side = Mm(max(column_mm - width_mm, 0) / 2)
+    paragraph.paragraph_format.left_indent = side
+    paragraph.paragraph_format.right_indent = side
+    paragraph.paragraph_format.line_spacing = Pt(4)
+    paragraph.paragraph_format.space_before = Pt(1)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    return paragraph
+
+
+def repeat_header(row):
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None) -> bytes:
+    """Convert with LibreOffice in a temporary folder, with a private profile per run so that
+    parallel conversions do not fight over one user installation. `soffice` is the program to
+    run (callers pass `soffice_path()`); None means it is not installed."""
+    if soffice is None:
+        raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
+    with tempfile.TemporaryDirectory(prefix="friendlygov-pdf-") as tmp:
+        folder = Path(tmp)
+        source = folder / f"{stem}.docx"
+        source.write_bytes(docx)
+        command = [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=True)  # noqa: S603
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau.")) from exc
+        target = folder / f"{stem}.pdf"
+        if not target.exists():
+            raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau."))
+        return target.read_bytes()
