@@ -1,0 +1,64 @@
+"""The results pages in a real browser, on the small demo data set: the province dashboard, the
+commune's "explain my level", and the public page — which shows nothing for an undecided cycle.
+Screenshots at desktop and phone width, axe-core on each page."""
+
+import pytest
+from django.core.management import call_command
+
+from friendlygov.accounts.demo import DEMO_PASSWORD
+from friendlygov.assessments.models import Assessment
+from friendlygov.core.testing_browser import look_at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("setup_demo", small=True, verbosity=0)
+    return live_server
+
+
+def sign_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_the_public_page_shows_decided_results_and_nothing_before_a_decision(page, demo):
+    page.goto(f"{demo.url}/public/2025/")
+    decided = Assessment.objects.filter(cycle__year=2025).select_related("unit").first()
+    assert decided.unit.name in page.locator("main").inner_text()
+    look_at(page, "reports-public-2025")
+
+    page.goto(f"{demo.url}/public/2026/")
+    text = page.locator("main").inner_text()
+    assert "Chưa có kết quả được công bố cho năm này" in text
+    for assessment in Assessment.objects.filter(cycle__year=2026).select_related("unit"):
+        assert assessment.unit.name not in text
+    look_at(page, "reports-public-2026-undecided")
+
+
+def test_a_leader_reads_the_dashboard(page, demo):
+    sign_in(page, demo, "lanhdao.haiphong")
+    page.get_by_role("link", name="Báo cáo").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).first.inner_text().startswith("Kết quả năm")
+    page.goto(f"{demo.url}/reports/2025/")
+    main = page.locator("main").inner_text()
+    assert "Phân bố theo mức" in main
+    look_at(page, "reports-dashboard-2025")
+    page.goto(f"{demo.url}/reports/2026/")
+    look_at(page, "reports-dashboard-2026")
+
+
+def test_a_commune_reads_why_it_got_its_level(page, demo):
+    sign_in(page, demo, "canbo.kimthanh")
+    assessment = Assessment.objects.get(cycle__year=2025, unit_id="10804@2025-07-01")
+    page.goto(f"{demo.url}/assessments/{assessment.pk}/")
+    page.get_by_role("link", name="Giải thích mức đạt").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Giải thích mức đạt"
+    look_at(page, "reports-commune-2025")
