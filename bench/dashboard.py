@@ -133,6 +133,11 @@ def main() -> None:
         dashboard = f"{d['median_ms']:>14.1f} ms  {d['queries']:>7}"
         export = f"{e['median_ms']:>11.1f} ms  {e['queries']:>7}"
         print(f"{r['backend']:<11}{r['size']:<10}{r['units']:>7}  {dashboard}  {export}")
+    for backend in {r["backend"] for r in rows}:
+        for page in ("dashboard", "export_xlsx"):
+            counts = {r[page]["queries"] for r in rows if r["backend"] == backend}
+            verdict = "the same" if len(counts) == 1 else "DIFFERENT"
+            print(f"{backend}: {page} issues {verdict} number of queries at every size ({sorted(counts)})")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps({"measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "rows": rows}, indent=2) + "\n"
