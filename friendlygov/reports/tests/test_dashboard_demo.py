@@ -90,3 +90,31 @@ def test_the_api_issues_as_many_queries_for_one_unit_as_for_the_city(cycles, mak
     url = "/api/v1/cycles/2026/results"
     assert len(small.get(url).json()) == 1 and len(large.get(url).json()) == 64
     assert count_queries(lambda: small.get(url)) == count_queries(lambda: large.get(url))
+
+
+def test_2024_export_agrees_with_the_dashboard_and_the_api(cycles, admin_client, anonymous):
+    import io
+    from collections import Counter
+
+    import openpyxl
+
+    from friendlygov.frameworks.labels import LEVEL_LABELS
+
+    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    api = anonymous.get("/api/v1/cycles/2024/summary").json()
+    response = admin_client.get(reverse("reports:export_cycle", args=[2024]))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+
+    level_of = {str(label): level for level, label in LEVEL_LABELS.items()}
+    header, *rows = list(book["Kết quả"].iter_rows(values_only=True))
+    levels = Counter(level_of[row[header.index("Mức")]] for row in rows if row[0] is not None)
+    assert len([row for row in rows if row[0] is not None]) == api["units_total"] == summary.units_total
+    assert {level: levels.get(level, 0) for level in range(5)} == summary.by_level
+    assert {str(k): v for k, v in summary.by_level.items()} == api["by_level"]
+
+    _header, *target_rows = list(book["Mục tiêu"].iter_rows(values_only=True))
+    exported = [(row[1], row[3], row[6]) for row in target_rows if isinstance(row[1], int)]
+    assert exported == [(t["required"], t["actual"], t["gap_units"]) for t in api["targets"]]
+    shares = [round(row[4] * 100, 2) for row in target_rows if isinstance(row[1], int)]
+    assert shares == [float(t.actual_percent) for t in summary.targets]
