@@ -101,7 +101,7 @@ def commune_docx(user, assessment) -> bytes:
         _heading(document, _("2. Kết quả theo tiêu chí (tỷ lệ điểm đạt trên điểm tối đa)"))
         _table(
             document,
-            (_("Tiêu chí"), _("Điểm"), _("Tỷ lệ"), _("TB nhóm"), _("TB toàn tỉnh")),
+            (_("Tiêu chí"), _("Điểm"), _("Tỷ lệ điểm"), _("TB nhóm"), _("TB toàn tỉnh")),
             [
                 (
                     f"{c.code}. {c.name}" + (" — " + _("dưới 50%") if c.below_gate else ""),
@@ -252,13 +252,13 @@ def cycle_docx(summary) -> bytes:
                 (_("Chưa có quyết định"), str(summary.undecided), percent(_share(summary.undecided, total)))
             )
         rows.append((_("Tổng số"), str(total), percent(_share(total, total))))
-        _table(document, (_("Mức"), _("Số đơn vị"), _("Tỷ lệ")), rows, widths=(80, 40, 40), aligns="lrr")
+        _table(document, (_("Mức"), _("Số đơn vị"), _("Tỷ lệ đơn vị")), rows, widths=(80, 40, 40), aligns="lrr")
 
-        _heading(document, _("2. Chỉ tiêu năm %(year)s") % {"year": summary.year})
+        _heading(document, _("2. Mục tiêu năm %(year)s") % {"year": summary.year})
         if summary.targets:
             _table(
                 document,
-                (_("Chỉ tiêu"), _("Yêu cầu"), _("Thực tế"), _("Kết quả")),
+                (_("Mục tiêu"), _("Yêu cầu"), _("Thực tế"), _("Kết quả")),
                 [
                     (
                         t.rule.describe(),
