@@ -252,7 +252,9 @@ def cycle_docx(summary) -> bytes:
                 (_("Chưa có quyết định"), str(summary.undecided), percent(_share(summary.undecided, total)))
             )
         rows.append((_("Tổng số"), str(total), percent(_share(total, total))))
-        _table(document, (_("Mức"), _("Số đơn vị"), _("Tỷ lệ đơn vị")), rows, widths=(80, 40, 40), aligns="lrr")
+        _table(
+            document, (_("Mức"), _("Số đơn vị"), _("Tỷ lệ đơn vị")), rows, widths=(80, 40, 40), aligns="lrr"
+        )
 
         _heading(document, _("2. Mục tiêu năm %(year)s") % {"year": summary.year})
         if summary.targets:
