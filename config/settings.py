@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from friendlygov.core.env import env_bool, env_int, env_list, env_str
+from friendlygov.core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(env_str("FRIENDLYGOV_SHARED_DIR", str(BASE_DIR.parent / "shared")))
@@ -22,8 +22,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Keys that signed sessions, password-reset links and signed values before the last rotation:
+# still accepted for checking, never used to sign (docs/ops/secret-rotation.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,7 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "friendlygov.core.request_id.RequestIdMiddleware",
+    "friendlygov.core.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "friendlygov.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +82,11 @@ TEMPLATES = [
 # --- Database: SQLite out of the box, PostgreSQL through DATABASE_URL -----------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -117,11 +124,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static and media -------------------------------------------------------------------------
-STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -134,9 +137,80 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# === Deployment ================================================================================
+# How the app meets a server: hosts and proxy, static files, uploaded files, logs. docs/ops/ tells
+# how to set these on a Debian server; .ci/deploy-check proves that it works.
+
+# --- Hosts and the reverse proxy ---
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself (nginx in
+# docs/ops/nginx/friendlygov.conf). Without such a proxy a client could claim HTTPS with the header.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Static files: served by the app itself through whitenoise (docs/adr/0007-ops-...) ---
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# 1 (production default): serve what `collectstatic` wrote to STATIC_ROOT, under names that carry
+# a content hash, compressed, cached for a year. 0 (`make run`, the tests): serve the files straight
+# from the static/ folders, no collectstatic needed; slower, for development only.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+if STATIC_MANIFEST:
+    _static_backend = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _static_backend = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+
+# --- Uploaded files (evidence): on disk, or in an S3-compatible bucket ---
+# Either way they are never given a public URL: the views stream them after the permission check.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ["disk", "s3"], "disk")
+if MEDIA_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (see .env.example).")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws); set for MinIO and the like.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION", "media"),
+            "addressing_style": env_choice("AWS_S3_ADDRESSING_STYLE", ["auto", "path", "virtual"], "auto"),
+            # Private objects, signed short-lived links if a URL were ever made, never overwrite.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+STORAGES = {"default": _media_storage, "staticfiles": {"BACKEND": _static_backend}}
+
+# --- Logs: one line per request (friendlygov.core.request_log), JSON for machines or plain text ---
+LOG_FORMAT = env_choice("LOG_FORMAT", ["json", "text"], "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "friendlygov.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -6,9 +6,11 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
 
     The JSON API under /api/ answers for itself: it applies the same permission policies and
     replies 401/403 in JSON, which a program can read, instead of redirecting to a login page.
+    Public views are let through before `request.user` is read, so they never load a session
+    (the health check stays one query however often it is probed).
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path_info.startswith("/api/"):
+        if request.path_info.startswith("/api/") or not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -4,3 +4,6 @@ settings that production must set explicitly."""
 import os
 
 os.environ.setdefault("FRIENDLYGOV_ALLOW_INSECURE_KEY", "1")
+# Static files straight from static/, so the suite needs no collectstatic (.ci/deploy-check covers
+# the collected, hashed files).
+os.environ.setdefault("STATIC_MANIFEST", "0")

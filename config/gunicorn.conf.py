@@ -1,0 +1,29 @@
+"""gunicorn settings, read from the environment like the app's own (docs/ops/).
+
+    gunicorn --config config/gunicorn.conf.py
+
+GUNICORN_BIND     address to listen on (default 127.0.0.1:8000; nginx proxies to it)
+GUNICORN_WORKERS  processes (default 2 × CPU cores + 1)
+GUNICORN_THREADS  threads per process (default 1; more than 1 uses the gthread worker)
+GUNICORN_TIMEOUT  seconds before a silent worker is restarted (default 60: PDF decisions take a while)
+"""
+
+import multiprocessing
+
+from friendlygov.core.env import env_int, env_str
+
+wsgi_app = "config.wsgi:application"
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
+threads = env_int("GUNICORN_THREADS", 1)
+timeout = env_int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+# Restart each worker now and then, so a slow leak never grows for months.
+max_requests = 2000
+max_requests_jitter = 200
+# The app writes one line per request itself (friendlygov.core.request_log); gunicorn logs only
+# its own start, stop and errors, to stderr, which systemd's journal keeps.
+accesslog = None
+errorlog = "-"
+# Heartbeat files in memory, not on a disk that may stall.
+worker_tmp_dir = "/dev/shm"
