@@ -70,7 +70,8 @@ def run_with_settings(env: dict, code: str) -> subprocess.CompletedProcess:
 def test_evidence_is_kept_on_disk_by_default():
     result = run_with_settings(
         {"MEDIA_STORAGE": None, "MEDIA_ROOT": None},
-        "from django.core.files.storage import storages; s = storages['default']; print(type(s).__name__, s.location)",
+        "from django.core.files.storage import storages; s = storages['default']\n"
+        "print(type(s).__name__, s.location)",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", str(ROOT / "var" / "media")]
