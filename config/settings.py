@@ -203,9 +203,11 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "{asctime}{levelname}{name}{message}{request_id}",
+            "fmt": "{levelname}{name}{message}{request_id}",
             "style": "{",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC under "time", whatever TIME_ZONE says.
+            "timestamp": "time",
         },
         "text": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
     },
