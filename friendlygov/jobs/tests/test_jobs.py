@@ -49,7 +49,7 @@ def test_it_shows_the_progress_fragment_polling_until_the_job_is_done(issued, pe
     assert fragment.status_code == 200
     assert 'hx-trigger="every 2s"' in fragment.text
     assert "Đã xong 0/1." in fragment.text
-    assert "jobs/%d/download/" % job.pk not in fragment.text
+    assert reverse("jobs:download", args=[job.pk]) not in fragment.text
 
     services.run_job(job.pk)
     page = head.get(reverse("jobs:detail", args=[job.pk]))  # a reload shows the final state
@@ -121,10 +121,8 @@ def test_it_prepares_the_cycle_export_from_the_dashboard(
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     direct = load_workbook(io.BytesIO(appraiser.get(reverse("reports:export_cycle", args=[2024])).content))
     assert book.sheetnames == direct.sheetnames
-    results = book[book.sheetnames[0]]
-    assert [row for row in results.iter_rows(values_only=True)] == [
-        row for row in direct[direct.sheetnames[0]].iter_rows(values_only=True)
-    ]
+    first = book.sheetnames[0]
+    assert list(book[first].iter_rows(values_only=True)) == list(direct[first].iter_rows(values_only=True))
     # The dashboard shows the job (and a reload keeps showing it).
     assert (
         reverse("jobs:download", args=[job.pk])
