@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from friendlygov.audit.services import record
 
 from . import permissions, runners
-from .models import TRANSITIONS, Job, Kind, State
+from .models import FINISHED, TRANSITIONS, Job, Kind, State
 
 logger = logging.getLogger(__name__)
 
@@ -104,3 +104,14 @@ def run_job(job_id: int) -> Job:
         note=output.note,
         done=job.total,
     )
+
+
+def prune_jobs(*, finished_before) -> int:
+    """Delete finished jobs (and their files) that finished before the given time. Jobs still
+    queued or running are left alone. Housekeeping, not a user action: no audit event."""
+    old = list(Job.objects.filter(state__in=FINISHED, finished_at__lt=finished_before))
+    for job in old:
+        if job.result:
+            job.result.delete(save=False)
+        job.delete()
+    return len(old)

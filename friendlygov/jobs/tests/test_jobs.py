@@ -3,6 +3,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -185,3 +186,25 @@ def test_it_queues_the_job_for_the_database_worker_when_configured(
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
     job.refresh_from_db()
     assert (job.state, job.done) == (State.DONE, 1)
+
+
+def test_it_prunes_finished_jobs_and_their_files_after_the_retention_days(issued, people, settings):
+    import time_machine
+
+    settings.JOB_RETENTION_DAYS = 7
+    old = services.start_decision_documents(issued.cycle, actor=people["head"].user)
+    with time_machine.travel("2026-11-01 08:00 +0700", tick=False):
+        services.run_job(old.pk)
+    old.refresh_from_db()
+    stored = old.result.path
+    waiting = services.start_decision_documents(issued.cycle, actor=people["head"].user)
+
+    with time_machine.travel("2026-11-07 09:00 +0700", tick=False):
+        call_command("prune_jobs", stdout=io.StringIO())
+    assert Job.objects.filter(pk=old.pk).exists()
+    out = io.StringIO()
+    with time_machine.travel("2026-11-08 09:00 +0700", tick=False):
+        call_command("prune_jobs", stdout=out)
+    assert "removed 1 finished job(s)" in out.getvalue()
+    assert list(Job.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert not Path(stored).exists()

@@ -7,7 +7,7 @@ from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people,
 
 
 @pytest.fixture
-def staff(people):
+def staff(people):  # noqa: F811
     """officer, chair (Đồng Cẩm), appraiser, head (Kim Thành), outsiders, with e-mail addresses."""
     for name, client in people.items():
         client.user.email = f"{name}@example.gov.vn"

@@ -154,7 +154,9 @@ def test_it_mails_an_explanation_request_at_once_and_not_again(
     ]
 
 
-def test_it_rolls_back_nothing_to_mail_when_the_request_fails(staff, dong_cam, django_capture_on_commit_callbacks):
+def test_it_rolls_back_nothing_to_mail_when_the_request_fails(
+    staff, dong_cam, django_capture_on_commit_callbacks
+):
     """A refused request (no reason given) commits nothing, so no e-mail goes out."""
     from django.core.exceptions import ValidationError
 
