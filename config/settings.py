@@ -140,10 +140,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Background work and e-mail ---------------------------------------------------------------
 # Long jobs (bulk decision documents, exports) and reminders go through django-tasks
-# (docs/adr/0007-tasks-background-work.md). TASKS_BACKEND=immediate (the default) runs a task in
-# the request that starts it: nothing else to run, right for the embedded demo and the tests.
+# (docs/adr/0007-tasks-background-work-with-django-tasks.md). TASKS_BACKEND=immediate (the default)
+# runs a task in the request that starts it: nothing else to run, right for the demo and the tests.
 # TASKS_BACKEND=database stores tasks in the database; `manage.py db_worker` runs them.
-TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate")
+TASKS_BACKEND = env_str("TASKS_BACKEND") or "immediate"
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -155,13 +155,15 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 7)
 
 # E-mail: printed to the console unless EMAIL_BACKEND says otherwise; SMTP from the environment.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, 587) or EMAIL_USE_SSL (465), not both.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FriendlyGov <no-reply@localhost>")
 # The address people open the site at, for links in e-mails (no trailing slash).
