@@ -2,6 +2,7 @@
 (immediately in tests), followed by a polled fragment, downloaded only by who may see the result."""
 
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -208,3 +209,29 @@ def test_it_prunes_finished_jobs_and_their_files_after_the_retention_days(issued
     assert "removed 1 finished job(s)" in out.getvalue()
     assert list(Job.objects.values_list("pk", flat=True)) == [waiting.pk]
     assert not Path(stored).exists()
+
+
+def zip_names(job):
+    job.refresh_from_db()
+    with job.result.open("rb") as handle:
+        return sorted(zipfile.ZipFile(io.BytesIO(handle.read())).namelist())
+
+
+def test_it_keeps_the_word_files_and_says_so_when_the_pdf_cannot_be_made(issued, people, monkeypatch):
+    monkeypatch.setattr(services.runners, "soffice_path", lambda: None)
+    job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
+    services.run_job(job.pk)
+    assert zip_names(job) == ["QD-15-QD-UBND-2025.docx"]
+    assert job.state == State.DONE
+    assert "Không tạo được bản PDF cho 1 quyết định" in job.note
+    assert job.note in people["head"].get(reverse("jobs:detail", args=[job.pk])).text
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed"
+)
+def test_it_adds_the_pdf_of_each_decision_when_libreoffice_is_installed(issued, people):
+    job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
+    services.run_job(job.pk)
+    assert zip_names(job) == ["QD-15-QD-UBND-2025.docx", "QD-15-QD-UBND-2025.pdf"]
+    assert job.note == ""
