@@ -41,12 +41,25 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
+def _pending(actor, kind, cycle, **scope) -> Job | None:
+    """The same job, asked by the same person, still waiting or running: a second click (or a
+    reload of the POST) follows that one instead of queueing the same work twice."""
+    return (
+        Job.objects.filter(created_by=actor, kind=kind, cycle=cycle, state__in=(State.QUEUED, State.RUNNING))
+        .filter(**scope)
+        .first()
+    )
+
+
 @transaction.atomic
 def start_decision_documents(cycle, *, body=None, with_pdf: bool = False, actor) -> Job:
     """All decisions of `cycle` (of one appraising body, or all the actor may see) as .docx in a zip."""
     decisions = permissions.decisions_for(actor, cycle, body)
     if not decisions:
         raise ValidationError(_("Không có quyết định nào để tải trong phạm vi này."))
+    pending = _pending(actor, Kind.DECISION_DOCUMENTS, cycle, body=body, with_pdf=with_pdf)
+    if pending is not None:
+        return pending
     job = Job.objects.create(
         kind=Kind.DECISION_DOCUMENTS,
         created_by=actor,
@@ -65,6 +78,9 @@ def start_cycle_export(cycle, *, actor) -> Job:
     """The cycle's Excel workbook (the same file as the direct download), prepared in the background."""
     if not permissions.may_export(actor, cycle):
         raise PermissionDenied(_("Bạn không xem được kết quả của đợt đánh giá này."))
+    pending = _pending(actor, Kind.CYCLE_EXPORT, cycle)
+    if pending is not None:
+        return pending
     job = Job.objects.create(kind=Kind.CYCLE_EXPORT, created_by=actor, cycle=cycle, total=1)
     record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year})
     transaction.on_commit(lambda: _enqueue(job))

@@ -235,3 +235,14 @@ def test_it_adds_the_pdf_of_each_decision_when_libreoffice_is_installed(issued, 
     services.run_job(job.pk)
     assert zip_names(job) == ["QD-15-QD-UBND-2025.docx", "QD-15-QD-UBND-2025.pdf"]
     assert job.note == ""
+
+
+def test_it_follows_the_waiting_job_instead_of_queueing_the_same_work_twice(issued, people):
+    head = people["head"].user
+    first = services.start_decision_documents(issued.cycle, actor=head)
+    assert services.start_decision_documents(issued.cycle, actor=head) == first
+    with_pdf = services.start_decision_documents(issued.cycle, with_pdf=True, actor=head)
+    assert with_pdf != first
+    services.run_job(first.pk)
+    assert services.start_decision_documents(issued.cycle, actor=head) not in (first, with_pdf)
+    assert Job.objects.count() == 3
