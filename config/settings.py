@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "friendlygov.core",
     "friendlygov.accounts",
     "friendlygov.audit",
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "friendlygov.assessments",
     "friendlygov.reports",
     "friendlygov.api",
+    "friendlygov.jobs",
+    "friendlygov.notifications",
     "friendlygov.demo",
 ]
 
@@ -136,6 +140,37 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Background work and e-mail ---------------------------------------------------------------
+# Long jobs (bulk decision documents, exports) and reminders go through django-tasks
+# (docs/adr/0007-tasks-background-work-with-django-tasks.md). TASKS_BACKEND=immediate (the default)
+# runs a task in the request that starts it: nothing else to run, right for the demo and the tests.
+# TASKS_BACKEND=database stores tasks in the database; `manage.py db_worker` runs them.
+TASKS_BACKEND = env_str("TASKS_BACKEND") or "immediate"
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# Finished job files (zip, xlsx) are kept this many days, then `manage.py prune_jobs` removes them.
+JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 7)
+
+# E-mail: printed to the console unless EMAIL_BACKEND says otherwise; SMTP from the environment.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, 587) or EMAIL_USE_SSL (465), not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FriendlyGov <no-reply@localhost>")
+# The address people open the site at, for links in e-mails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # === Deployment ================================================================================
 # How the app meets a server: hosts and proxy, static files, uploaded files, logs. docs/ops/ tells

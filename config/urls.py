@@ -18,5 +18,7 @@ urlpatterns = [
     path("public/", include("friendlygov.assessments.views.public")),
     path("reports/", include("friendlygov.reports.urls")),
     path("api/", include("friendlygov.api.urls")),
+    path("jobs/", include("friendlygov.jobs.views")),
+    path("notifications/", include("friendlygov.notifications.views")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from .models import (
     IndicatorScore,
 )
 from .results import APPRAISED, SELF, ValueRefused, layer_result, points_for
+from .signals import explanation_requested
 from .uploads import check_upload
 from .workflow import Action, Status, target_of
 
@@ -360,6 +361,8 @@ def return_for_explanation(assessment, *, reasons: dict, actor) -> list[Explanat
             "reasons": {scores[i].indicator.code: r for i, r in reasons.items()},
         },
     )
+    assessment_id = assessment.pk
+    transaction.on_commit(lambda: explanation_requested.send(Assessment, assessment_id=assessment_id))
     return requests
 
 

@@ -1,0 +1,7 @@
+"""Events other areas may react to. Sent from services after the transaction commits, so a
+receiver never sees (or mails about) a change that was rolled back."""
+
+from django.dispatch import Signal
+
+# An appraiser asked the commune to explain some indicators. Arguments: assessment_id.
+explanation_requested = Signal()

@@ -1,0 +1,133 @@
+"""Starting jobs (user writes: checked, audited, enqueued after commit) and running them (the
+worker's side: progress, the result file, the failure)."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from friendlygov.audit.services import record
+
+from . import permissions, runners
+from .models import FINISHED, TRANSITIONS, Job, Kind, State
+
+logger = logging.getLogger(__name__)
+
+
+class JobTransitionNotAllowed(Exception):
+    """A job moves only as TRANSITIONS allows (a finished job never runs again)."""
+
+
+def move_job(job: Job, target: str, **fields) -> Job:
+    """Change the state in the database, guarded by the state it is expected to be in now."""
+    if target not in TRANSITIONS[job.state]:
+        raise JobTransitionNotAllowed(f"{job.state} → {target}")
+    changed = Job.objects.filter(pk=job.pk, state=job.state).update(state=target, **fields)
+    if not changed:
+        raise JobTransitionNotAllowed(f"job {job.pk} is no longer {job.state}")
+    job.state = target
+    for name, value in fields.items():
+        setattr(job, name, value)
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    from .tasks import run_job  # the task module imports this one
+
+    result = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def _pending(actor, kind, cycle, **scope) -> Job | None:
+    """The same job, asked by the same person, still waiting or running: a second click (or a
+    reload of the POST) follows that one instead of queueing the same work twice."""
+    return (
+        Job.objects.filter(created_by=actor, kind=kind, cycle=cycle, state__in=(State.QUEUED, State.RUNNING))
+        .filter(**scope)
+        .first()
+    )
+
+
+@transaction.atomic
+def start_decision_documents(cycle, *, body=None, with_pdf: bool = False, actor) -> Job:
+    """All decisions of `cycle` (of one appraising body, or all the actor may see) as .docx in a zip."""
+    decisions = permissions.decisions_for(actor, cycle, body)
+    if not decisions:
+        raise ValidationError(_("Không có quyết định nào để tải trong phạm vi này."))
+    pending = _pending(actor, Kind.DECISION_DOCUMENTS, cycle, body=body, with_pdf=with_pdf)
+    if pending is not None:
+        return pending
+    job = Job.objects.create(
+        kind=Kind.DECISION_DOCUMENTS,
+        created_by=actor,
+        cycle=cycle,
+        body=body,
+        with_pdf=with_pdf,
+        total=len(decisions),
+    )
+    record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year, "body": body and body.pk})
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+@transaction.atomic
+def start_cycle_export(cycle, *, actor) -> Job:
+    """The cycle's Excel workbook (the same file as the direct download), prepared in the background."""
+    if not permissions.may_export(actor, cycle):
+        raise PermissionDenied(_("Bạn không xem được kết quả của đợt đánh giá này."))
+    pending = _pending(actor, Kind.CYCLE_EXPORT, cycle)
+    if pending is not None:
+        return pending
+    job = Job.objects.create(kind=Kind.CYCLE_EXPORT, created_by=actor, cycle=cycle, total=1)
+    record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year})
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def run_job(job_id: int) -> Job:
+    """Run a queued job to the end. Progress is written as it goes, so a page polling the job sees
+    it move; any error ends the job as failed with a message the requester can read."""
+    job = Job.objects.select_related("created_by", "cycle", "body").get(pk=job_id)
+    if job.state != State.QUEUED:
+        logger.warning("job %s is %s, not queued: not run again", job.pk, job.state)
+        return job
+    move_job(job, State.RUNNING, started_at=timezone.now())
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        output = runners.RUNNERS[job.kind](job, progress)
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        return move_job(
+            job,
+            State.FAILED,
+            finished_at=timezone.now(),
+            error=_("Có lỗi khi chuẩn bị tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị viên."),
+        )
+    job.refresh_from_db(fields=["done", "total"])
+    job.result.save(output.filename, ContentFile(output.data), save=False)
+    return move_job(
+        job,
+        State.DONE,
+        finished_at=timezone.now(),
+        result=job.result.name,
+        result_name=output.filename,
+        note=output.note,
+        done=job.total,
+    )
+
+
+def prune_jobs(*, finished_before) -> int:
+    """Delete finished jobs (and their files) that finished before the given time. Jobs still
+    queued or running are left alone. Housekeeping, not a user action: no audit event."""
+    old = list(Job.objects.filter(state__in=FINISHED, finished_at__lt=finished_before))
+    for job in old:
+        if job.result:
+            job.result.delete(save=False)
+        job.delete()
+    return len(old)

@@ -1,0 +1,149 @@
+"""Which reminders are due on a given day: pure decisions over the assessments of running cycles,
+the role grants and the kinds table. Nothing is sent or written here (see services.py)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from friendlygov.accounts.models import Role, RoleGrant
+from friendlygov.assessments.models import Assessment
+from friendlygov.assessments.permissions import APPRAISAL_ROLES, COMMUNE_ROLES
+from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status
+
+from .kinds import APPRAISAL_DUE, EXPLANATION_REQUESTED, KINDS, OVERDUE, OVERDUE_REPEAT_DAYS, SELF_CLOSING
+
+# Who is told when a unit's or an appraiser's work is late: the heads of the appraising body and
+# the province's administrators, through a grant on the body's area or above it.
+SUPERVISOR_ROLES = (Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN)
+
+LATE_SELF = "self"
+LATE_EXPLANATION = "explanation"
+LATE_APPRAISAL = "appraisal"
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    assessment: Assessment
+    recipient: object
+    key: str
+    deadline: date | None
+    as_supervisor: bool = False
+    late: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+class Grants:
+    """The role grants, indexed by unit, loaded once per run."""
+
+    def __init__(self, roles):
+        self.by_unit = defaultdict(list)
+        grants = RoleGrant.objects.filter(role__in=roles, user__is_active=True).select_related("user")
+        for grant in grants:
+            self.by_unit[grant.unit_id].append(grant)
+
+    def people(self, units, roles, year) -> list:
+        found = {}
+        for unit in units:
+            for grant in self.by_unit.get(unit.pk, ()):
+                if grant.role in roles and grant.applies_to_year(year):
+                    found[grant.user_id] = grant.user
+        return sorted(found.values(), key=lambda user: user.pk)
+
+
+def _chain(unit) -> list:
+    units = []
+    while unit is not None:
+        units.append(unit)
+        unit = unit.parent
+    return units
+
+
+def unit_people(assessment, grants: Grants) -> list:
+    """The commune's officers and chair (a grant on the unit or above it)."""
+    return grants.people(_chain(assessment.unit), COMMUNE_ROLES, assessment.cycle.year)
+
+
+def appraisers(assessment, grants: Grants) -> list:
+    """Who appraises the unit: an appraisal grant strictly above it (nobody appraises their own unit)."""
+    return grants.people(_chain(assessment.unit)[1:], APPRAISAL_ROLES, assessment.cycle.year)
+
+
+def supervisors(assessment, grants: Grants) -> list:
+    return grants.people(_chain(assessment.body.unit), SUPERVISOR_ROLES, assessment.cycle.year)
+
+
+def lead_stage(kind_code: str, deadline: date, today: date) -> int | None:
+    """The tightest lead time the day falls in (7 days, then 2 days before), or None."""
+    days_left = (deadline - today).days
+    stages = [days for days in sorted(KINDS[kind_code].lead_days) if 0 <= days_left <= days]
+    return stages[0] if stages else None
+
+
+def overdue_week(deadline: date, today: date) -> int | None:
+    """0 on the first week after the deadline, 1 on the next…; None when not late."""
+    late_days = (today - deadline).days
+    return None if late_days <= 0 else (late_days - 1) // OVERDUE_REPEAT_DAYS
+
+
+def running_assessments(today: date, assessments=None):
+    """Assessments of cycles that are open and not past their decision period."""
+    base = assessments if assessments is not None else Assessment.objects.all()
+    return base.filter(cycle__opened_at__isnull=False, cycle__decision_until__gte=today).select_related(
+        "cycle", "unit__parent__parent", "body__unit__parent__parent"
+    )
+
+
+def due_reminders(today: date, assessments=None, kinds=None) -> list[Due]:
+    """Every reminder due on `today`, before preferences and the sent log are applied."""
+    kinds = set(kinds or KINDS)
+    grants = Grants((*COMMUNE_ROLES, *APPRAISAL_ROLES, *SUPERVISOR_ROLES))
+    due = []
+    for assessment in running_assessments(today, assessments):
+        due.extend(_for_assessment(assessment, today, grants, kinds))
+    return due
+
+
+def _for_assessment(assessment, today, grants, kinds):
+    cycle, status = assessment.cycle, assessment.status
+    if status == Status.DRAFT and SELF_CLOSING in kinds:
+        stage = lead_stage(SELF_CLOSING, cycle.self_assessment_closes, today)
+        if stage is not None:
+            key = f"{cycle.self_assessment_closes}:{stage}d"
+            for person in unit_people(assessment, grants):
+                yield Due(SELF_CLOSING, assessment, person, key, cycle.self_assessment_closes)
+    if status in APPRAISAL_EDITABLE and APPRAISAL_DUE in kinds:
+        stage = lead_stage(APPRAISAL_DUE, cycle.appraisal_deadline, today)
+        if stage is not None:
+            key = f"{cycle.appraisal_deadline}:{stage}d"
+            for person in appraisers(assessment, grants):
+                yield Due(APPRAISAL_DUE, assessment, person, key, cycle.appraisal_deadline)
+    if status == Status.RETURNED and EXPLANATION_REQUESTED in kinds:
+        key = f"round-{assessment.explanation_rounds}"
+        for person in unit_people(assessment, grants):
+            yield Due(EXPLANATION_REQUESTED, assessment, person, key, assessment.explanation_due)
+    if OVERDUE in kinds:
+        yield from _overdue(assessment, today, grants)
+
+
+def _overdue(assessment, today, grants):
+    cycle, status = assessment.cycle, assessment.status
+    if status == Status.DRAFT:
+        late, deadline, responsible = LATE_SELF, cycle.self_assessment_closes, unit_people
+    elif status == Status.RETURNED and assessment.explanation_due:
+        late, deadline, responsible = LATE_EXPLANATION, assessment.explanation_due, unit_people
+    elif status in APPRAISAL_EDITABLE:
+        late, deadline, responsible = LATE_APPRAISAL, cycle.appraisal_deadline, appraisers
+    else:
+        return
+    week = overdue_week(deadline, today)
+    if week is None:
+        return
+    key = f"{late}:{deadline}:w{week}"
+    told = set()
+    for person in responsible(assessment, grants):
+        told.add(person.pk)
+        yield Due(OVERDUE, assessment, person, key, deadline, late=late)
+    for person in supervisors(assessment, grants):
+        if person.pk not in told:
+            yield Due(OVERDUE, assessment, person, key, deadline, as_supervisor=True, late=late)
