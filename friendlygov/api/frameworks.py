@@ -12,7 +12,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.frameworks import selectors
 
-from .errors import error_responses
+from .errors import OPTIONAL_AUTH, error_responses
 
 DecimalString = Annotated[
     Decimal,
@@ -100,7 +100,7 @@ def _indicator(node) -> dict:
     }
 
 
-@router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=None)
+@router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=OPTIONAL_AUTH)
 def list_frameworks(request: HttpRequest):
     return list(selectors.versions_for(request.user))
 
@@ -109,7 +109,7 @@ def list_frameworks(request: HttpRequest):
     "/{int:framework_id}",
     response={200: FrameworkDetail, **error_responses(404)},
     summary="One framework version with criteria, indicators, gating rules and bonus",
-    auth=None,
+    auth=OPTIONAL_AUTH,
 )
 def get_framework(request: HttpRequest, framework_id: int):
     version = selectors.version_with_tree(request.user, framework_id)

@@ -15,7 +15,7 @@ from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle
 from friendlygov.reports import selectors
 
-from .errors import error_responses
+from .errors import OPTIONAL_AUTH, error_responses
 from .frameworks import DecimalString
 
 router = Router(tags=["results"])
@@ -66,7 +66,7 @@ def _scope(request, year: int):
 @router.get(
     "/{int:year}/summary",
     response={200: SummaryOut, **ERRORS},
-    auth=None,
+    auth=OPTIONAL_AUTH,
     summary="Levels and targets of a cycle",
 )
 def cycle_summary(request, year: int):
@@ -94,7 +94,7 @@ def cycle_summary(request, year: int):
 @router.get(
     "/{int:year}/results",
     response={200: list[ResultOut], **ERRORS},
-    auth=None,
+    auth=OPTIONAL_AUTH,
     summary="One line per unit of a cycle",
 )
 def cycle_results(request, year: int):
