@@ -43,6 +43,6 @@ def token_client(user, **token_fields):
 
 
 @pytest.fixture
-def programs(people):
+def programs(people):  # noqa: F811 (the fixture imported above)
     """The same personas as `people`, each as a program holding a token instead of a session."""
     return {who: token_client(client.user) for who, client in people.items()}

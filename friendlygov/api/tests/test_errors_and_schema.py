@@ -46,7 +46,7 @@ def test_the_openapi_document_lists_every_operation_with_its_auth_and_errors(ano
     for method, path in OPERATIONS:
         operation = document["paths"][path][method]
         assert operation.get("summary"), (method, path)
-        assert operation["security"] == [{"SessionAuth": []}], (method, path)
+        assert operation["security"] == [{"BearerToken": []}, {"SignedInSession": []}], (method, path)
         for status in ("401", "404"):
             schema = operation["responses"][status]["content"]["application/json"]["schema"]
             assert schema == {"$ref": error_ref}, (method, path, status)
