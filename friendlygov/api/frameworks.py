@@ -13,6 +13,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 from friendlygov.frameworks import selectors
 
 from .errors import OPTIONAL_AUTH, error_responses
+from .pagination import paged
 
 DecimalString = Annotated[
     Decimal,
@@ -101,8 +102,9 @@ def _indicator(node) -> dict:
 
 
 @router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=OPTIONAL_AUTH)
+@paged
 def list_frameworks(request: HttpRequest):
-    return list(selectors.versions_for(request.user))
+    return selectors.versions_for(request.user)
 
 
 @router.get(

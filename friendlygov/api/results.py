@@ -13,10 +13,13 @@ from ninja.errors import AuthenticationError
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle
+from friendlygov.assessments.workflow import Status
 from friendlygov.reports import selectors
 
 from .errors import OPTIONAL_AUTH, error_responses
+from .filters import Group, Level, UnitCode
 from .frameworks import DecimalString
+from .pagination import paged
 
 router = Router(tags=["results"])
 
@@ -97,6 +100,23 @@ def cycle_summary(request, year: int):
     auth=OPTIONAL_AUTH,
     summary="One line per unit of a cycle",
 )
-def cycle_results(request, year: int):
+@paged
+def cycle_results(
+    request,
+    year: int,
+    unit: UnitCode = None,
+    status: Status | None = None,
+    level: Level = None,
+    group: Group = None,
+):
+    """Filters as on the assessment list; `group` is the appraising body's unit code."""
     cycle, scope = _scope(request, year)
+    if unit:
+        scope = scope.filter(unit__code=unit)
+    if status is not None:
+        scope = scope.filter(status=status)
+    if level is not None:
+        scope = scope.filter(selectors.decided_level_is(level))
+    if group:
+        scope = scope.filter(body__unit__code=group)
     return [asdict(line) for line in selectors.results(selectors.snapshot(cycle, scope))]
