@@ -219,3 +219,21 @@ def _refuse_method(path, offered):
         + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names]
     )
     return method_not_allowed
+
+
+def document_common_errors(api) -> None:
+    """Write in the OpenAPI document the errors any operation can answer, whatever it declares:
+    422 for input that fails validation (ninja checks every parameter and body), 400 for a body
+    that is not JSON, and 401 where a caller must be recognised. Called once every router is added."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if not operation.include_in_schema:
+                    continue
+                statuses = [400, 422]
+                if operation.auth_callbacks and _anyone not in operation.auth_callbacks:
+                    statuses.append(401)
+                for status in statuses:
+                    if status not in operation.response_models:
+                        # ninja's own way of turning a response class into the operation's model
+                        operation.response_models[status] = operation._create_response_model(ErrorOut)
