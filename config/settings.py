@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "friendlygov.core",
     "friendlygov.accounts",
     "friendlygov.audit",

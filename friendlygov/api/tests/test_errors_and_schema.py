@@ -188,3 +188,10 @@ def test_nul_characters_anywhere_are_refused_not_a_500(dong_cam, people):
         assert response.status_code in (201, 422), (indicator_code, name, response.status_code)
         if response.status_code == 201:
             assert "\x00" not in response.json()["original_name"]
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_swagger_ui_from_our_static_files_not_a_cdn(anonymous):
+    page = anonymous.get(f"{API}/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page
