@@ -40,11 +40,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture(autouse=True)
 def _no_office(monkeypatch):
-    """LibreOffice takes seconds a document: the PDF operation is fuzzed on its documented 503
-    answer here, and its conversion is tested in assessments/tests/test_decisions_documents.py."""
+    """LibreOffice takes seconds a document: here the .docx is built for real and its conversion
+    answers a fixed PDF. The conversion is tested in assessments/tests/test_decisions_documents.py."""
     from friendlygov.assessments import documents
 
-    monkeypatch.setattr(documents, "soffice_path", lambda: None)
+    monkeypatch.setattr(documents, "docx_to_pdf", lambda docx, stem, *, soffice: b"%PDF-1.4\n%%EOF\n")
 
 
 @pytest.fixture(params=list(PERSONAS))
