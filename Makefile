@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Development defaults; production sets SECRET_KEY and DEBUG=0 itself (see .env.example).
 export FRIENDLYGOV_ALLOW_INSECURE_KEY ?= 1
 
-.PHONY: install run test test-fast test-pg test-browser lint format messages bench clean
+.PHONY: install run test test-fast test-pg test-browser fuzz lint format messages bench clean
 
 install: $(STAMP) catalogues
 
@@ -37,6 +37,10 @@ test-pg: install
 
 test-browser: install
 	$(BIN)/python -m pytest -m browser
+
+# Schemathesis on /api/v1/openapi.json with the small demo, as three personas (docs/api.md).
+fuzz: install
+	$(BIN)/python -m pytest friendlygov/api/fuzz/fuzz_api.py -q -p no:warnings
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "friendlygov.core",
     "friendlygov.accounts",
     "friendlygov.audit",

@@ -9,6 +9,7 @@ from friendlygov.core import views as core_views
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/api-tokens/", include("friendlygov.api.token_urls")),
     path("accounts/", include("friendlygov.accounts.urls")),
     # Anyone may switch language, including on the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -29,3 +29,4 @@ api.add_router("/cycles", results_router)  # public once decided: its own router
 api.add_router("/assessments", assessments_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)
+errors.document_common_errors(api)

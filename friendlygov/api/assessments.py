@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Path, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
@@ -19,9 +19,12 @@ from friendlygov.assessments import permissions, selectors, services
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
 from friendlygov.assessments.workflow import Status, allowed_actions
+from friendlygov.reports.selectors import decided_level_is
 
 from .errors import AUTH, error_responses
+from .filters import Group, Level, UnitCode, Year
 from .frameworks import DecimalString
+from .pagination import Shown, paged
 
 MAX_ID = 2**31 - 1
 
@@ -232,13 +235,6 @@ class AssessmentDetail(AssessmentSummary):
     )
 
 
-class AssessmentPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[AssessmentSummary]
-
-
 class EvidenceOut(Schema):
     id: int
     indicator_code: str
@@ -397,11 +393,12 @@ def _payload_error(field: str, message: str, *, source: str = "body"):
 @cycles_router.get(
     "", response={200: list[CycleOut], **READ_ERRORS}, summary="Cycles you can see anything in"
 )
+@paged
 def list_cycles(request):
     cycles = Cycle.objects.filter(pk__in=permissions.visible(request.user).values("cycle")).select_related(
         "framework"
     )
-    return [_cycle(c) for c in cycles.order_by("-year")]
+    return Shown(cycles.order_by("-year", "pk"), _cycle)
 
 
 def _cycle(cycle) -> dict:
@@ -426,32 +423,32 @@ def get_cycle(request, year: Annotated[int, Path(ge=1900, le=9999)]):
     }
 
 
-@router.get("", response={200: AssessmentPage, **READ_ERRORS}, summary="Assessments you can see")
+@router.get("", response={200: list[AssessmentSummary], **READ_ERRORS}, summary="Assessments you can see")
+@paged
 def list_assessments(
     request,
-    cycle: Annotated[int | None, Query(ge=1900, le=9999, description="The cycle's year")] = None,
+    cycle: Year = None,
     status: Status | None = None,
-    unit: Annotated[
-        str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z]+$", description="Unit code")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    unit: UnitCode = None,
+    level: Level = None,
+    group: Group = None,
 ):
     # The whole unit chain is loaded so that the policy's per-row answer costs no query.
-    assessments = permissions.visible(request.user).select_related("body__unit", "unit__parent__parent")
+    assessments = permissions.visible(request.user).select_related(
+        "cycle", "body__unit", "unit__parent__parent"
+    )
     if cycle is not None:
         assessments = assessments.filter(cycle__year=cycle)
     if status is not None:
         assessments = assessments.filter(status=status)
     if unit:
         assessments = assessments.filter(unit__code=unit)
+    if level is not None:
+        assessments = assessments.filter(decided_level_is(level))
+    if group:
+        assessments = assessments.filter(body__unit__code=group)
     assessments = assessments.order_by("-cycle__year", "unit__code", "pk")
-    return {
-        "count": assessments.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_summary(request.user, a) for a in assessments[offset : offset + limit]],
-    }
+    return Shown(assessments, lambda a: _summary(request.user, a))
 
 
 def _summary(user, assessment) -> dict:
@@ -512,10 +509,11 @@ def put_flags(request, assessment_id: Id, payload: FlagsIn):
 @router.get(
     "/{assessment_id}/evidence", response={200: list[EvidenceOut], **READ_ERRORS}, summary="Evidence files"
 )
+@paged
 def list_evidence(request, assessment_id: Id):
     assessment = visible_assessment(request.user, assessment_id)
     files = assessment.evidence.filter(removed_at__isnull=True).select_related("indicator", "uploaded_by")
-    return [EvidenceOut.of(e) for e in files]
+    return Shown(files.order_by("pk"), EvidenceOut.of)
 
 
 @router.post(

@@ -6,16 +6,18 @@ from typing import Annotated
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator
 
 from friendlygov.assessments import documents, permissions, services
-from friendlygov.assessments.models import AppraisingBody, Decision
+from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem
 
 from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
 from .errors import AUTH, error_responses
+from .filters import Group, UnitCode, Year
 from .frameworks import DecimalString
+from .pagination import Shown, paged
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -56,13 +58,6 @@ class DecisionDetail(DecisionSummary):
     created_by: str
     items: list[DecisionItemOut]
     actions: list[str] = Field(description="What you may do now: issue")
-
-
-class DecisionPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[DecisionSummary]
 
 
 class DecisionIn(Schema):
@@ -133,26 +128,29 @@ def _detail(user, decision_id: int) -> DecisionDetail:
     )
 
 
-@router.get("", response={200: DecisionPage, **READ_ERRORS}, summary="Decisions you can see")
+@router.get("", response={200: list[DecisionSummary], **READ_ERRORS}, summary="Decisions you can see")
+@paged
 def list_decisions(
     request,
-    cycle: Annotated[int | None, Query(ge=1900, le=9999, description="The cycle's year")] = None,
+    cycle: Year = None,
     state: Decision.State | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    unit: UnitCode = None,
+    group: Group = None,
 ):
+    """`unit`: decisions that name the unit; `group`: decisions of that appraising body."""
     decisions = _decisions(request.user).select_related("cycle", "body__unit")
     if cycle is not None:
         decisions = decisions.filter(cycle__year=cycle)
     if state is not None:
         decisions = decisions.filter(state=state)
+    if unit:
+        decisions = decisions.filter(
+            pk__in=DecisionItem.objects.filter(assessment__unit__code=unit).values("decision")
+        )
+    if group:
+        decisions = decisions.filter(body__unit__code=group)
     decisions = decisions.annotate(unit_count=Count("items")).order_by("-signed_on", "number", "pk")
-    return {
-        "count": decisions.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": [_summary(d, d.unit_count) for d in decisions[offset : offset + limit]],
-    }
+    return Shown(decisions, lambda d: _summary(d, d.unit_count))
 
 
 @router.get("/{decision_id}", response={200: DecisionDetail, **READ_ERRORS}, summary="One decision")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
-from ninja.security import django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from friendlygov.assessments.models import IssuedDecisionImmutable
 from friendlygov.assessments.services import StaleVersion
@@ -24,9 +24,44 @@ from friendlygov.assessments.uploads import UploadRefused
 from friendlygov.assessments.workflow import TransitionNotAllowed
 from friendlygov.core.office import PdfUnavailable
 
-# Who may call the non-public operations. A bearer-token auth goes FIRST when it comes: the session
-# auth checks CSRF on unsafe methods and refuses before any later entry is tried.
-AUTH = [django_auth]
+from . import tokens
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` of a personal API token (tokens.py). The request then acts as
+    the token's user, so the permission policy and the audit trail see the same person as the pages."""
+
+    openapi_description = "A personal API token: created on the “API tokens” page or by `create_api_token`."
+
+    def authenticate(self, request, token):
+        user = tokens.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser's session. CSRF is checked only for someone signed in: a caller with no session
+    (a program whose token was refused, say) is told 401, not that a CSRF cookie is missing."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# Who may call the non-public operations. The bearer token goes FIRST: the session auth checks CSRF
+# on unsafe methods and refuses before any later entry is tried, and programs carry no cookie.
+AUTH = [BearerToken(), SignedInSession()]
+
+
+def _anyone(request):
+    return True
+
+
+# Public operations that show a signed-in caller more (draft frameworks, undecided results): the
+# caller is recognised by token or session when it can be, and served as anonymous otherwise.
+OPTIONAL_AUTH = [*AUTH, _anyone]
 
 
 class ErrorBody(Schema):
@@ -184,3 +219,21 @@ def _refuse_method(path, offered):
         + [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names]
     )
     return method_not_allowed
+
+
+def document_common_errors(api) -> None:
+    """Write in the OpenAPI document the errors any operation can answer, whatever it declares:
+    422 for input that fails validation (ninja checks every parameter and body), 400 for a body
+    that is not JSON, and 401 where a caller must be recognised. Called once every router is added."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if not operation.include_in_schema:
+                    continue
+                statuses = [400, 422]
+                if operation.auth_callbacks and _anyone not in operation.auth_callbacks:
+                    statuses.append(401)
+                for status in statuses:
+                    if status not in operation.response_models:
+                        # ninja's own way of turning a response class into the operation's model
+                        operation.response_models[status] = operation._create_response_model(ErrorOut)

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.frameworks import selectors
 
-from .errors import error_responses
+from .errors import OPTIONAL_AUTH, error_responses
+from .pagination import paged
 
 DecimalString = Annotated[
     Decimal,
@@ -100,18 +101,19 @@ def _indicator(node) -> dict:
     }
 
 
-@router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=None)
+@router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=OPTIONAL_AUTH)
+@paged
 def list_frameworks(request: HttpRequest):
-    return list(selectors.versions_for(request.user))
+    return selectors.versions_for(request.user)
 
 
 @router.get(
-    "/{int:framework_id}",
+    "/{framework_id}",
     response={200: FrameworkDetail, **error_responses(404)},
     summary="One framework version with criteria, indicators, gating rules and bonus",
-    auth=None,
+    auth=OPTIONAL_AUTH,
 )
-def get_framework(request: HttpRequest, framework_id: int):
+def get_framework(request: HttpRequest, framework_id: Annotated[int, Path(ge=1, le=2**31 - 1)]):
     version = selectors.version_with_tree(request.user, framework_id)
     if version is None:
         raise Http404("framework version not found")  # the API's one error shape (errors.py)

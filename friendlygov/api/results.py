@@ -6,22 +6,27 @@ permission policy lets them see (401 when not signed in, 404 when they see nothi
 The numbers are those of `friendlygov.reports.selectors`, the same as the dashboard's."""
 
 from dataclasses import asdict
+from typing import Annotated
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import AuthenticationError
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle
+from friendlygov.assessments.workflow import Status
 from friendlygov.reports import selectors
 
-from .errors import error_responses
+from .errors import OPTIONAL_AUTH, error_responses
+from .filters import Group, Level, UnitCode
 from .frameworks import DecimalString
+from .pagination import paged
 
 router = Router(tags=["results"])
 
-# No bounds on the year: any year not public answers 401 to an anonymous caller, like a private path.
+# Any year in range that is not public answers 401 to an anonymous caller, like a private path.
 ERRORS = error_responses(401, 404)
+YearPath = Annotated[int, Path(ge=1, le=9999, description="The cycle's year")]
 
 
 class TargetOut(Schema):
@@ -64,12 +69,12 @@ def _scope(request, year: int):
 
 
 @router.get(
-    "/{int:year}/summary",
+    "/{year}/summary",
     response={200: SummaryOut, **ERRORS},
-    auth=None,
+    auth=OPTIONAL_AUTH,
     summary="Levels and targets of a cycle",
 )
-def cycle_summary(request, year: int):
+def cycle_summary(request, year: YearPath):
     cycle, scope = _scope(request, year)
     summary = selectors.cycle_summary(cycle, scope)
     return {
@@ -92,11 +97,28 @@ def cycle_summary(request, year: int):
 
 
 @router.get(
-    "/{int:year}/results",
+    "/{year}/results",
     response={200: list[ResultOut], **ERRORS},
-    auth=None,
+    auth=OPTIONAL_AUTH,
     summary="One line per unit of a cycle",
 )
-def cycle_results(request, year: int):
+@paged
+def cycle_results(
+    request,
+    year: YearPath,
+    unit: UnitCode = None,
+    status: Status | None = None,
+    level: Level = None,
+    group: Group = None,
+):
+    """Filters as on the assessment list; `group` is the appraising body's unit code."""
     cycle, scope = _scope(request, year)
+    if unit:
+        scope = scope.filter(unit__code=unit)
+    if status is not None:
+        scope = scope.filter(status=status)
+    if level is not None:
+        scope = scope.filter(selectors.decided_level_is(level))
+    if group:
+        scope = scope.filter(body__unit__code=group)
     return [asdict(line) for line in selectors.results(selectors.snapshot(cycle, scope))]

@@ -10,6 +10,7 @@ from friendlygov.units import selectors
 from friendlygov.units.models import Level, LineageLink, UnitType, UnitVersion
 
 from .errors import ErrorOut
+from .pagination import Shown, paged
 
 router = Router(tags=["units"])
 
@@ -76,6 +77,7 @@ def entry(link: LineageLink, other: UnitVersion) -> LineageEntryOut:
 
 
 @router.get("", response={200: list[UnitOut], 400: ErrorOut}, summary="Units valid on a date")
+@paged
 def list_units(request, date: str | None = None, province: str | None = None, level: int | None = None):
     """District- and commune-level units valid on `date` (default today), optionally of one province
     (code, e.g. 30) and one level (2 district, 3 commune)."""
@@ -83,7 +85,7 @@ def list_units(request, date: str | None = None, province: str | None = None, le
     if level is not None and level not in (Level.DISTRICT, Level.COMMUNE):
         raise HttpError(400, "level must be 2 (district) or 3 (commune).")
     units = selectors.units_on(day, province=province, level=level).exclude(level=Level.PROVINCE)
-    return [UnitOut.from_unit(u) for u in units]
+    return Shown(units, UnitOut.from_unit)
 
 
 @router.get(

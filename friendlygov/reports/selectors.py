@@ -98,6 +98,13 @@ class Row:
         return self.level or 0
 
 
+def decided_level_is(level: int) -> Q:
+    """The assessments whose `Row.level` is `level`, as a query (0 = decided, not qualified)."""
+    if level == 0:
+        return Q(status=Status.NOT_RECOGNISED) | Q(status=Status.RECOGNISED, final_level__in=[0, None])
+    return Q(status=Status.RECOGNISED, final_level=level)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     cycle: Cycle

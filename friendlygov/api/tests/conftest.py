@@ -27,3 +27,22 @@ def small_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def token_client(user, **token_fields):
+    """A cookie-less client that sends a fresh personal API token of `user`, as a program does.
+    Enforces CSRF like a browser would, so a token request that needed it would fail."""
+    from django.test import Client
+
+    from friendlygov.api import tokens
+
+    token, secret = tokens.create_token(user, name="test", actor=user, **token_fields)
+    client = Client(enforce_csrf_checks=True, headers={"authorization": f"Bearer {secret}"})
+    client.user, client.token, client.secret = user, token, secret
+    return client
+
+
+@pytest.fixture
+def programs(people):  # noqa: F811 (the fixture imported above)
+    """The same personas as `people`, each as a program holding a token instead of a session."""
+    return {who: token_client(client.user) for who, client in people.items()}

@@ -12,7 +12,7 @@ from friendlygov.assessments.models import Evidence, IndicatorScore
 from friendlygov.assessments.tests.conftest import fill_self
 from friendlygov.audit.models import AuditEvent
 
-from .conftest import small_pdf
+from .conftest import small_pdf, token_client
 
 API = "/api/v1"
 PUBLIC_PREFIXES = ("/api/v1/units", "/api/v1/frameworks", "/api/v1/openapi.json", "/api/v1/docs")
@@ -67,17 +67,26 @@ def every_write_and_read(assessment, score, evidence, request):
     ]
 
 
+VIA = pytest.mark.parametrize("via", ["session", "token"])
+
+
+def as_(people, who, via):
+    """The persona signed in to the browser, or as a program holding a token of the same user."""
+    return people[who] if via == "session" else token_client(people[who].user)
+
+
 def call(client, method, path, data, content_type):
     if content_type:
         return getattr(client, method)(path, data or {}, content_type=content_type)
     return getattr(client, method)(path)
 
 
+@VIA
 @pytest.mark.parametrize("who", ["outsider_commune", "outsider_district"])
-def test_outsiders_get_404_on_every_read_and_write_and_nothing_changes(dong_cam, people, who):
+def test_outsiders_get_404_on_every_read_and_write_and_nothing_changes(dong_cam, people, who, via):
     score, evidence, request = returned_with_evidence(dong_cam, people)
     score.refresh_from_db()
-    client = people[who]
+    client = as_(people, who, via)
     before = state_of(dong_cam)
     for method, path, data, content_type in every_write_and_read(dong_cam, score, evidence, request):
         response = call(client, method, path, data, content_type)
@@ -93,8 +102,9 @@ def test_outsiders_get_404_on_every_read_and_write_and_nothing_changes(dong_cam,
     assert dong_cam.pk not in [a["id"] for a in listed["items"]]
 
 
+@VIA
 @pytest.mark.parametrize("who", ["outsider_commune", "outsider_district", "appraiser"])
-def test_outsiders_cannot_see_or_touch_a_draft_decision(dong_cam, people, who):
+def test_outsiders_cannot_see_or_touch_a_draft_decision(dong_cam, people, who, via):
     fill_self(dong_cam, people["officer"].user)
     services.submit_assessment(dong_cam, actor=people["chair"].user)
     services.copy_self_to_appraisal(dong_cam, actor=people["appraiser"].user)
@@ -109,7 +119,7 @@ def test_outsiders_cannot_see_or_touch_a_draft_decision(dong_cam, people, who):
         legal_bases="Căn cứ Luật Tổ chức chính quyền địa phương",
         actor=people["head"].user,
     )
-    client = people[who]
+    client = as_(people, who, via)
     events = AuditEvent.objects.count()
     for path in (
         f"/decisions/{decision.pk}",
@@ -147,10 +157,12 @@ def test_outsiders_cannot_see_or_touch_a_draft_decision(dong_cam, people, who):
         ("appraiser", "resubmit"),
     ],
 )
-def test_insiders_without_the_role_get_403_and_nothing_changes(dong_cam, people, who, path):
+@VIA
+def test_insiders_without_the_role_get_403_and_nothing_changes(dong_cam, people, who, path, via):
     fill_self(dong_cam, people["officer"].user)
+    client = as_(people, who, via)
     before = state_of(dong_cam)
-    response = people[who].post(f"{API}/assessments/{dong_cam.pk}/{path}")
+    response = client.post(f"{API}/assessments/{dong_cam.pk}/{path}")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
     assert "không có quyền" in response.json()["error"]["message"]

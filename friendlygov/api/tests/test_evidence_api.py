@@ -84,7 +84,7 @@ def test_a_file_is_downloaded_as_an_attachment_of_its_detected_type_then_withdra
 
     assert people["appraiser"].delete(f"{API}/evidence/{evidence_id}").status_code == 403
     assert people["officer"].delete(f"{API}/evidence/{evidence_id}").status_code == 204
-    assert people["officer"].get(f"{API}/assessments/{dong_cam.pk}/evidence").json() == []
+    assert people["officer"].get(f"{API}/assessments/{dong_cam.pk}/evidence").json()["items"] == []
     assert people["officer"].delete(f"{API}/evidence/{evidence_id}").status_code == 404
     assert people["officer"].get(f"{API}/evidence/{evidence_id}/download").status_code == 200  # audit trail
     evidence = Evidence.objects.get(pk=evidence_id)

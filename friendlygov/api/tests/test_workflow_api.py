@@ -86,7 +86,7 @@ def test_it_runs_the_whole_cycle_through_the_api_with_the_same_audit_trail(dong_
     )
     assert uploaded["content_type"] == "application/pdf"
     listed = ok(get(officer, f"{url}/evidence"))
-    assert [e["id"] for e in listed] == [uploaded["id"]]
+    assert [e["id"] for e in listed["items"]] == [uploaded["id"]]
 
     assert "submit" in ok(get(chair, url))["actions"]
     assert ok(post(chair, f"{url}/submit"))["status"] == "submitted"

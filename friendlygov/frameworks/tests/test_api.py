@@ -6,11 +6,11 @@ pytestmark = pytest.mark.django_db
 def test_it_lists_only_published_versions_publicly(anonymous, published, draft):
     response = anonymous.get("/api/v1/frameworks")
     assert response.status_code == 200
-    assert [v["code"] for v in response.json()] == ["hai-duong-2024"]
+    assert [v["code"] for v in response.json()["items"]] == ["hai-duong-2024"]
 
 
 def test_it_lists_drafts_for_administrators(admin_client, published, draft):
-    codes = {v["code"] for v in admin_client.get("/api/v1/frameworks").json()}
+    codes = {v["code"] for v in admin_client.get("/api/v1/frameworks").json()["items"]}
     assert codes == {"hai-duong-2024", "hai-duong-2025-draft"}
 
 
@@ -42,4 +42,4 @@ def test_it_documents_decimals_as_strings_in_openapi(anonymous):
     detail = schema["components"]["schemas"]["FrameworkDetail"]
     assert detail["properties"]["bonus_cap"]["type"] == "string"
     operation = schema["paths"]["/api/v1/frameworks/{framework_id}"]["get"]
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "400", "404", "422"}

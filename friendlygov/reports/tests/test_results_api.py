@@ -48,7 +48,7 @@ def test_a_decided_cycle_is_public(cycles, anonymous):
 
 
 def test_the_results_list_one_line_per_unit_with_its_decision(cycles, anonymous):
-    lines = anonymous.get(results_url(2024)).json()
+    lines = anonymous.get(results_url(2024), {"limit": 500}).json()["items"]
     assert len(lines) == cycles[2024].assessments.count()
     assert set(lines[0]) == {"unit_code", "unit_name", "final_score", "level", "status", "decision_number"}
     assert all(line["decision_number"] and line["level"] in range(5) for line in lines)
@@ -66,7 +66,7 @@ def test_an_undecided_cycle_is_refused_to_anonymous_visitors(cycles, anonymous, 
 def test_an_undecided_cycle_is_scoped_for_signed_in_users(cycles, make_persona, admin_client):
     unit_id = cycles[2026].assessments.order_by("unit__code").first().unit_id
     officer = grant(make_persona, "officer-api", Role.COMMUNE_OFFICER, unit_id)
-    lines = officer.get(results_url(2026)).json()
+    lines = officer.get(results_url(2026)).json()["items"]
     assert [line["unit_code"] for line in lines] == [cycles[2026].assessments.get(unit_id=unit_id).unit.code]
     assert all(line["level"] is None and line["decision_number"] is None for line in lines)
     assert officer.get(summary_url(2026)).json()["units_total"] == 1

@@ -1,0 +1,71 @@
+"""Creating, checking and revoking API tokens. Writes follow the services rule: atomic, checked,
+audited in the same transaction."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from friendlygov.audit.services import record
+
+from .models import ApiToken
+
+PREFIX = "fg_"
+SECRET_BYTES = 32  # 256 bits: guessing is hopeless, so a fast hash (SHA-256) is enough
+LAST_USED_PRECISION = timedelta(minutes=1)  # spare a write on every request of a busy program
+
+
+def digest_of(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(user, *, name: str, expires_at: datetime | None = None, actor) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret, which is not stored and cannot be shown again.
+    `actor` None is an administrator at the server's console (create_api_token)."""
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied(_("Chỉ quản trị viên mới tạo được mã truy cập cho người khác."))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Hãy đặt tên cho mã truy cập, ví dụ tên hệ thống sẽ dùng nó."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(_("Ngày hết hạn phải ở tương lai."))
+    secret = PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=secret[:10], digest=digest_of(secret), expires_at=expires_at
+    )
+    record(actor, "api_token.created", token, {"user": user.get_username(), "expires_at": expires_at})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor) -> ApiToken:
+    if actor.pk != token.user_id and not actor.is_superuser:
+        raise PermissionDenied(_("Bạn chỉ thu hồi được mã truy cập của chính mình."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(actor, "api_token.revoked", token, {"user": token.user.get_username()})
+    return token
+
+
+def user_for(secret: str):
+    """The active user a secret belongs to, or None. Records when the token was last used."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=digest_of(secret)).first()
+    now = timezone.now()
+    if token is None or not token.is_active(now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user)
