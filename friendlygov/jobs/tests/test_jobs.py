@@ -170,8 +170,9 @@ def test_it_offers_the_background_bundle_on_the_decisions_page(issued, people):
 
 
 def test_it_queues_the_job_for_the_database_worker_when_configured(
-    issued, people, settings, django_capture_on_commit_callbacks
+    issued, people, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
     # django-tasks drops its backends when TASKS changes (setting_changed), and again on restore.
@@ -184,6 +185,9 @@ def test_it_queues_the_job_for_the_database_worker_when_configured(
     assert stored.args_kwargs == {"args": [job.pk], "kwargs": {}}
     assert stored.task_path == "friendlygov.jobs.tasks.run_job"
 
+    # The worker closes stale connections between tasks; here that would close the test's own
+    # transaction (on PostgreSQL), so it is kept open for the test.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
     job.refresh_from_db()
     assert (job.state, job.done) == (State.DONE, 1)
