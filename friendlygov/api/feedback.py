@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
+from friendlygov.assessments import permissions as assessment_permissions
 from friendlygov.assessments import selectors as assessment_selectors
 from friendlygov.assessments.models import Cycle
 from friendlygov.feedback import permissions, selectors
@@ -40,7 +41,7 @@ class PointsOut(Schema):
     rate: RateOut
     survey_points: DecimalString | None = Field(description="The framework's mapping applied to the rate")
     claimed_points: DecimalString | None
-    appraised_points: DecimalString | None
+    appraised_points: DecimalString | None = Field(description="Null until the caller may see the appraisal")
 
 
 class UnitSurveyOut(Schema):
@@ -88,6 +89,7 @@ def unit_results(request, id: Id):
     if not permissions.may_see_results(request.user, assessment):
         raise _embargoed(assessment.cycle)
     survey = selectors.unit_survey(assessment)
+    show_appraisal = assessment_permissions.may_see_appraisal(request.user, assessment)
     return {
         "assessment_id": assessment.pk,
         "unit_code": assessment.unit.code,
@@ -102,7 +104,7 @@ def unit_results(request, id: Id):
                 "rate": _rate(line.rate),
                 "survey_points": line.points,
                 "claimed_points": line.claimed,
-                "appraised_points": line.appraised,
+                "appraised_points": line.appraised if show_appraisal else None,
             }
             for line in survey.points
         ],
@@ -114,7 +116,7 @@ def unit_results(request, id: Id):
 )
 def cycle_results(request, year: int):
     cycle = Cycle.objects.filter(year=year).order_by("pk").first()
-    visible = assessment_selectors.permissions.visible(request.user)
+    visible = assessment_permissions.visible(request.user)
     if cycle is None or not visible.filter(cycle=cycle).exists():
         raise Http404
     scope = permissions.results_scope(request.user, cycle)

@@ -180,7 +180,8 @@ class CycleSurvey:
 
     @property
     def too_small(self) -> int:
-        return sum(1 for line in self.lines if line.overall.too_small)
+        """Units with answers but fewer than needed (units without any answer are counted apart)."""
+        return sum(1 for line in self.answered if line.overall.too_small)
 
     @property
     def by_channel(self) -> list[tuple[str, str, int]]:

@@ -190,3 +190,16 @@ def test_the_poster_and_qr_codes_carry_the_units_link_only(people, dong_cam, sur
     assert f"/y-kien/{dong_cam.unit.code}/" in poster.content.decode()
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_the_commune_never_reads_the_appraisers_working_points_through_the_survey(
+    people, dong_cam, survey_form, on_day
+):
+    add_responses(dong_cam, survey_form, [5] * 40)
+    dong_cam.scores.filter(indicator__code="TC5.1").update(appraised_points=Decimal("6.5"))
+    with on_day(AFTER_EMBARGO):
+        commune_page = people["officer"].get(f"/feedback/{dong_cam.pk}/").content.decode()
+        appraiser_page = people["appraiser"].get(f"/feedback/{dong_cam.pk}/").content.decode()
+        api = people["officer"].get(f"/api/v1/feedback/assessments/{dong_cam.pk}").json()
+    assert "6,5" not in commune_page and "6,5" in appraiser_page
+    assert {p["indicator"]: p["appraised_points"] for p in api["points"]}["TC5.1"] is None

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from friendlygov.assessments import permissions as assessment_policy
 from friendlygov.assessments import selectors as assessment_selectors
 
 from .. import permissions, selectors, services
@@ -60,6 +61,7 @@ def unit(request, pk, paper_form=None, population_form=None, status=200):
             else None
         ),
         "survey_url": survey_url(request, assessment),
+        "show_appraisal": assessment_policy.may_see_appraisal(request.user, assessment),
     }
     return render(request, "feedback/unit.html", context, status=status)
 
