@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "friendlygov.frameworks",
     "friendlygov.assessments",
     "friendlygov.reports",
+    "friendlygov.feedback",
     "friendlygov.api",
     "friendlygov.jobs",
     "friendlygov.notifications",
@@ -141,6 +142,28 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Cache: per-process memory by default; several server processes need a shared one ----------
+# The citizen-survey limits (friendlygov.feedback) count in the cache: with more than one process
+# set CACHE_URL=redis://host:6379/0 (needs the `redis` package) so every process sees one count.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://… or rediss://…, or leave it empty.")
+
+# --- Citizen feedback (friendlygov.feedback) ----------------------------------------------------
+# Accepted answers per unit and day from one device (a random cookie) and one network address.
+FEEDBACK_DEVICE_DAILY_LIMIT = env_int("FEEDBACK_DEVICE_DAILY_LIMIT", 2)
+FEEDBACK_NETWORK_DAILY_LIMIT = env_int("FEEDBACK_NETWORK_DAILY_LIMIT", 30)
+# Behind a reverse proxy that sets X-Forwarded-For, take the client address from its last entry.
+FEEDBACK_TRUST_X_FORWARDED_FOR = env_bool("FEEDBACK_TRUST_X_FORWARDED_FOR", False)
+# Longest comment kept (characters, after removing markup).
+FEEDBACK_COMMENT_MAX = env_int("FEEDBACK_COMMENT_MAX", 500)
+# Absolute address printed in QR codes (e.g. https://danhgia.example.gov.vn); empty: this request's host.
+FEEDBACK_PUBLIC_BASE_URL = env_str("FEEDBACK_PUBLIC_BASE_URL")
 
 # --- Background work and e-mail ---------------------------------------------------------------
 # Long jobs (bulk decision documents, exports) and reminders go through django-tasks

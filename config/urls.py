@@ -18,6 +18,9 @@ urlpatterns = [
     path("assessments/", include("friendlygov.assessments.urls")),
     path("public/", include("friendlygov.assessments.views.public")),
     path("reports/", include("friendlygov.reports.urls")),
+    path("feedback/", include("friendlygov.feedback.urls")),
+    # The citizen survey behind each commune's QR code: public, marked on its views.
+    path("y-kien/", include("friendlygov.feedback.views.public")),
     path("api/", include("friendlygov.api.urls")),
     path("jobs/", include("friendlygov.jobs.views")),
     path("notifications/", include("friendlygov.notifications.views")),

@@ -24,6 +24,10 @@ PUBLIC = {
     # Results of a cycle: public once issued decisions settle all of it, else 401 (issue 4).
     "api:cycle_summary",
     "api:cycle_results",
+    # The citizen survey behind each commune's QR code and its thank-you page (issue 5): no account,
+    # the link names the unit; a code with no open survey answers a friendly 404.
+    "survey:form",
+    "survey:thanks",
 }
 PUBLIC_API_PREFIXES = ("/api/v1/units", "/api/v1/frameworks")
 

@@ -7,6 +7,7 @@ from . import errors
 from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
+from .feedback import router as feedback_router
 from .frameworks import router as frameworks_router
 from .results import router as results_router
 from .units import router as units_router
@@ -29,4 +30,5 @@ api.add_router("/cycles", results_router)  # public once decided: its own router
 api.add_router("/assessments", assessments_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/feedback", feedback_router)
 errors.document_common_errors(api)

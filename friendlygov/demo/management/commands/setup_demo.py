@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from friendlygov.demo.generator import setup_cycles
 from friendlygov.demo.summary import cycle_summaries
+from friendlygov.feedback.demo import seed_demo_surveys
 
 
 class Command(BaseCommand):
@@ -27,4 +28,5 @@ class Command(BaseCommand):
             state = outcome.get(summary.year, "")
             self.stdout.write(f"{summary.line()}  [{state}]")
         call_command("seed_demo_accounts", stdout=self.stdout)
+        seed_demo_surveys(log=self.stdout.write)
         self.stdout.write(f"setup_demo finished in {time.monotonic() - started:.1f} s")

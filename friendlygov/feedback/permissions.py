@@ -1,0 +1,81 @@
+"""The permission policy of citizen feedback, on top of the assessment policy.
+
+- Results (rates, points): whoever may see the assessment, except that the commune's own users
+  see nothing before the cycle's self-assessment deadline has passed (the embargo); the appraisal
+  side, province and viewers above the unit see them at any time.
+- Comments: the appraisal side and province administrators above the unit, and the commune's own
+  users once the embargo is over. Viewers (leaders) get the numbers, not the comments.
+- Paper forms: the commune's own officers and chair. The sample frame N: the commune or its appraisers.
+"""
+
+from django.utils import timezone
+
+from friendlygov.accounts.models import Role
+from friendlygov.assessments import permissions as assessment_policy
+
+COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR)
+APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN)
+
+
+def embargo_lifted(cycle, today=None) -> bool:
+    """The commune may see its own results once the self-assessment deadline has passed."""
+    return (today or timezone.localdate()) > cycle.self_assessment_closes
+
+
+def _grants(user):
+    cache = getattr(user, "_feedback_grants", None)
+    if cache is None:
+        cache = user._feedback_grants = list(user.grants.all()) if user.is_authenticated else []
+    return cache
+
+
+def _holds(user, roles, assessment, *, from_above: bool) -> bool:
+    chain = []
+    unit = assessment.unit
+    while unit is not None:
+        chain.append(unit.pk)
+        unit = unit.parent
+    if from_above:
+        chain = chain[1:]
+    year = assessment.cycle.year
+    return any(g.role in roles and g.applies_to_year(year) and g.unit_id in chain for g in _grants(user))
+
+
+def may_see_results(user, assessment, today=None) -> bool:
+    if assessment_policy.may(user, assessment_policy.VIEW_APPRAISAL, assessment):
+        return True
+    return assessment_policy.may(user, assessment_policy.VIEW, assessment) and embargo_lifted(
+        assessment.cycle, today
+    )
+
+
+def may_see_comments(user, assessment, today=None) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    if _holds(user, APPRAISAL_ROLES, assessment, from_above=True):
+        return True
+    return _holds(user, COMMUNE_ROLES, assessment, from_above=False) and embargo_lifted(
+        assessment.cycle, today
+    )
+
+
+def may_enter_paper(user, assessment) -> bool:
+    return _holds(user, COMMUNE_ROLES, assessment, from_above=False)
+
+
+def may_set_population(user, assessment) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return may_enter_paper(user, assessment) or _holds(user, APPRAISAL_ROLES, assessment, from_above=True)
+
+
+def may_print_poster(user, assessment) -> bool:
+    return assessment_policy.may(user, assessment_policy.VIEW, assessment)
+
+
+def results_scope(user, cycle, today=None):
+    """The assessments of `cycle` whose survey results `user` may see (a queryset)."""
+    visible = assessment_policy.visible(user).filter(cycle=cycle)
+    if (user.is_authenticated and user.is_superuser) or embargo_lifted(cycle, today):
+        return visible
+    return assessment_policy.which(user, assessment_policy.VIEW_APPRAISAL).filter(cycle=cycle)

@@ -1,0 +1,235 @@
+"""Reads of citizen feedback: the form to show, where a QR link leads, and the rates per unit and
+cycle with their survey-based points. The policy (permissions.py) decides who may call what; the
+arithmetic is in stats.py and the points come from the framework's own mapping (frameworks.scoring)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from friendlygov.assessments.models import Assessment, IndicatorScore
+from friendlygov.frameworks import scoring
+from friendlygov.frameworks.models import Indicator
+
+from .definition import SATISFIED_MIN, Question
+from .models import Channel, SampleFrame, SurveyAnswer, SurveyForm, SurveyResponse
+from .stats import Rate
+
+SATISFIED = Q(overall__gte=SATISFIED_MIN)
+
+
+def current_form(program: str) -> SurveyForm | None:
+    return (
+        SurveyForm.objects.filter(program=program, published_at__isnull=False)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+
+
+def survey_target(unit_code: str, day: date) -> Assessment | None:
+    """The assessment a QR link leads to on `day`: the unit's, in the cycle of that year."""
+    return (
+        Assessment.objects.select_related("cycle", "unit")
+        .filter(unit__code=unit_code, cycle__year=day.year)
+        .order_by("-cycle_id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SurveyPoints:
+    """What the survey says an indicator is worth, beside the commune's claim and the appraiser's."""
+
+    indicator: Indicator
+    question: Question
+    rate: Rate
+    points: Decimal | None  # None without answers
+    claimed: Decimal | None
+    appraised: Decimal | None
+
+    @property
+    def differs(self) -> bool:
+        return self.points is not None and self.claimed is not None and self.points != self.claimed
+
+
+@dataclass
+class UnitSurvey:
+    assessment: Assessment
+    overall: Rate
+    by_channel: dict[str, int] = field(default_factory=dict)
+    aspects: list[tuple[Question, Rate]] = field(default_factory=list)
+    points: list[SurveyPoints] = field(default_factory=list)
+    basis: str = ""
+
+    @property
+    def channels(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_channel.get(value, 0)) for value, label in Channel.choices]
+
+
+def points_for(indicator: Indicator, rate: Rate) -> Decimal | None:
+    """The framework's own rule applied to the measured rate; None while nobody has answered."""
+    if rate.percent is None:
+        return None
+    return scoring.indicator_points(indicator.scoring_rule(), rate.percent)
+
+
+def survey_indicators(framework) -> list[Indicator]:
+    return list(Indicator.objects.filter(version=framework, method=scoring.SURVEY).order_by("order"))
+
+
+def question_for(indicator: Indicator, definition) -> Question:
+    """The question whose rate feeds `indicator`: the one naming it, else the overall question."""
+    return next((q for q in definition.questions if q.indicator == indicator.code), definition.overall)
+
+
+def _form_of(assessment):
+    form = current_form(assessment.cycle.program)
+    return form.parsed() if form else None
+
+
+def unit_survey(assessment: Assessment, *, with_points: bool = True) -> UnitSurvey:
+    responses = SurveyResponse.objects.filter(assessment=assessment)
+    totals = responses.aggregate(n=Count("id"), satisfied=Count("id", filter=SATISFIED))
+    frame = SampleFrame.objects.filter(assessment=assessment).first()
+    population = frame.population if frame else None
+    overall = Rate(totals["n"], totals["satisfied"], population)
+    by_channel = dict(responses.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    aspect_counts = {
+        row["question"]: row
+        for row in SurveyAnswer.objects.filter(response__assessment=assessment)
+        .values("question")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=Q(value__gte=SATISFIED_MIN)))
+    }
+    definition = _form_of(assessment)
+    rates = {}
+    if definition is not None:
+        rates[definition.overall.code] = overall
+        for question in definition.aspects:
+            row = aspect_counts.get(question.code, {"n": 0, "satisfied": 0})
+            rates[question.code] = Rate(row["n"], row["satisfied"], population)
+    survey = UnitSurvey(
+        assessment=assessment,
+        overall=overall,
+        by_channel=by_channel,
+        aspects=[(q, rates[q.code]) for q in definition.aspects] if definition else [],
+        basis=frame.basis if frame else "",
+    )
+    if with_points and definition is not None:
+        survey.points = _points(assessment, definition, rates)
+    return survey
+
+
+def _points(assessment, definition, rates) -> list[SurveyPoints]:
+    indicators = survey_indicators(assessment.cycle.framework)
+    claims = {
+        score.indicator_id: score
+        for score in IndicatorScore.objects.filter(assessment=assessment, indicator__in=indicators)
+    }
+    rows = []
+    for indicator in indicators:
+        question = question_for(indicator, definition)
+        rate = rates[question.code]
+        score = claims.get(indicator.pk)
+        rows.append(
+            SurveyPoints(
+                indicator=indicator,
+                question=question,
+                rate=rate,
+                points=points_for(indicator, rate),
+                claimed=score.self_points if score else None,
+                appraised=score.appraised_points if score else None,
+            )
+        )
+    return rows
+
+
+def comments(assessment: Assessment, limit: int = 100):
+    return list(
+        SurveyResponse.objects.filter(assessment=assessment)
+        .exclude(comment="")
+        .only("comment", "overall", "channel", "received_on")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CycleLine:
+    """One unit of a cycle on the dashboard and in the export."""
+
+    assessment: Assessment
+    overall: Rate
+    by_channel: dict[str, int]
+    points: tuple[Decimal | None, ...]  # in the order of `CycleSurvey.indicators`
+
+
+@dataclass
+class CycleSurvey:
+    indicators: list[Indicator]
+    lines: list[CycleLine]
+
+    @property
+    def total(self) -> Rate:
+        return Rate(
+            sum(x.overall.responses for x in self.lines), sum(x.overall.satisfied for x in self.lines)
+        )
+
+    @property
+    def answered(self) -> list[CycleLine]:
+        return [line for line in self.lines if line.overall.responses]
+
+    @property
+    def too_small(self) -> int:
+        """Units with answers but fewer than needed (units without any answer are counted apart)."""
+        return sum(1 for line in self.answered if line.overall.too_small)
+
+    @property
+    def by_channel(self) -> list[tuple[str, str, int]]:
+        return [
+            (value, label, sum(line.by_channel.get(value, 0) for line in self.lines))
+            for value, label in Channel.choices
+        ]
+
+
+def cycle_survey(cycle, scope) -> CycleSurvey:
+    """Rates of every assessment of `cycle` in `scope`, in a constant number of queries."""
+    assessments = list(scope.filter(cycle=cycle).select_related("unit").order_by("unit__code"))
+    ids = [a.pk for a in assessments]
+    counts = defaultdict(lambda: {"n": 0, "satisfied": 0, "channels": {}})
+    for row in (
+        SurveyResponse.objects.filter(assessment_id__in=ids)
+        .values("assessment_id", "channel")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=SATISFIED))
+    ):
+        entry = counts[row["assessment_id"]]
+        entry["n"] += row["n"]
+        entry["satisfied"] += row["satisfied"]
+        entry["channels"][row["channel"]] = row["n"]
+    aspect = defaultdict(dict)
+    for row in (
+        SurveyAnswer.objects.filter(response__assessment_id__in=ids)
+        .values("response__assessment_id", "question")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=Q(value__gte=SATISFIED_MIN)))
+    ):
+        aspect[row["response__assessment_id"]][row["question"]] = (row["n"], row["satisfied"])
+    populations = dict(
+        SampleFrame.objects.filter(assessment_id__in=ids).values_list("assessment_id", "population")
+    )
+    form = current_form(cycle.program)
+    definition = form.parsed() if form else None
+    indicators = survey_indicators(cycle.framework) if definition else []
+    lines = []
+    for assessment in assessments:
+        entry = counts[assessment.pk]
+        population = populations.get(assessment.pk)
+        overall = Rate(entry["n"], entry["satisfied"], population)
+        points = []
+        for indicator in indicators:
+            question = question_for(indicator, definition)
+            if question.overall:
+                rate = overall
+            else:
+                rate = Rate(*aspect[assessment.pk].get(question.code, (0, 0)), population)
+            points.append(points_for(indicator, rate))
+        lines.append(CycleLine(assessment, overall, entry["channels"], tuple(points)))
+    return CycleSurvey(indicators=indicators, lines=lines)

@@ -1,0 +1,4 @@
+from .views import export, officer
+
+app_name = "feedback"
+urlpatterns = officer.urlpatterns + export.urlpatterns
