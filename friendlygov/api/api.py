@@ -21,7 +21,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
-for private in (cycles_router, assessments_router, evidence_router, decisions_router):
+for private in (cycles_router, assessments_router, evidence_router, decisions_router, feedback_router):
     errors.authenticate_other_methods(private)
 api.add_router("/units", units_router)
 api.add_router("/frameworks", frameworks_router)
