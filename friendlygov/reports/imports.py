@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -638,7 +639,8 @@ FIELDS = ("final_score", "level", "decision_number", "decision_date")
 def _store_results(checked, year, name, sha256, actor) -> ImportSummary:
     summary = ImportSummary()
     existing = {r.unit_id: r for r in ImportedResult.objects.select_for_update().filter(year=year)}
-    changed = {}
+    source = {"source_name": name[:255], "source_sha256": sha256, "imported_by": actor}
+    changed, new_rows, updated_rows = {}, [], []
     for result in checked:
         values = {f: getattr(result, f) for f in FIELDS}
         current = existing.get(result.unit.pk)
@@ -648,13 +650,19 @@ def _store_results(checked, year, name, sha256, actor) -> ImportSummary:
                 summary.unchanged += 1
                 continue
             changed[result.unit.code] = changes(before, values)
-        ImportedResult.objects.update_or_create(
-            year=year,
-            unit=result.unit,
-            defaults={**values, "source_name": name[:255], "source_sha256": sha256, "imported_by": actor},
-        )
+            for field_name, value in {**values, **source}.items():
+                setattr(current, field_name, value)
+            updated_rows.append(current)
+        else:
+            new_rows.append(ImportedResult(year=year, unit=result.unit, **values, **source))
         summary.saved += 1
         summary.units.append(result.unit.name)
+    # In bulk: a national file has over ten thousand rows, and one statement per row took minutes.
+    ImportedResult.objects.bulk_create(new_rows, batch_size=2000)
+    now = timezone.now()
+    for row in updated_rows:
+        row.imported_at = now  # bulk_update skips auto_now
+    ImportedResult.objects.bulk_update(updated_rows, [*FIELDS, *source, "imported_at"], batch_size=1000)
     cycle_target = Cycle.objects.filter(year=year).first() or _YearTarget(year)
     record(
         actor,
