@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Development defaults; production sets SECRET_KEY and DEBUG=0 itself (see .env.example).
 export FRIENDLYGOV_ALLOW_INSECURE_KEY ?= 1
 
-.PHONY: install run test test-fast test-pg test-browser fuzz lint format messages bench clean
+.PHONY: install run test test-fast test-pg test-browser fuzz lint format messages bench bench-compare clean
 
 install: $(STAMP) catalogues
 
@@ -59,6 +59,9 @@ messages: install
 	$(BIN)/python manage.py compile_catalogues
 
 bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-compare: install
 	$(BIN)/python bench/dashboard.py
 
 clean:

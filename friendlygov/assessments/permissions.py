@@ -8,6 +8,7 @@ the grant's year (or every year); nobody appraises or decides on their own unit.
 from django.db.models import Q
 
 from friendlygov.accounts.models import Role
+from friendlygov.units.models import UnitVersion
 
 from .models import Assessment, Decision
 from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status
@@ -84,11 +85,14 @@ def may(user, action: str, assessment: Assessment) -> bool:
 
 
 def _scope_q(grants, *, from_above: bool) -> Q:
+    # The units reached are a subquery on the small units table, not a join with ORs across it:
+    # PostgreSQL then reads the assessments of those units by index instead of scanning them all.
     query = Q(pk__in=[])
     for grant in grants:
-        reach = Q(unit__parent_id=grant.unit_id) | Q(unit__parent__parent_id=grant.unit_id)
+        units = Q(parent_id=grant.unit_id) | Q(parent__parent_id=grant.unit_id)
         if not from_above:
-            reach |= Q(unit_id=grant.unit_id)
+            units |= Q(pk=grant.unit_id)
+        reach = Q(unit_id__in=UnitVersion.objects.filter(units).values("pk"))
         if grant.year is not None:
             reach &= Q(cycle__year=grant.year)
         query |= reach

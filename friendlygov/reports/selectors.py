@@ -22,10 +22,12 @@ from types import SimpleNamespace
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
 from friendlygov.assessments.selectors import overdue
 from friendlygov.assessments.workflow import DECIDED, Status
+from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.units.selectors import former_districts
@@ -191,25 +193,44 @@ def distribution(rows) -> dict[int, int]:
     return {level: counts.get(level, 0) for level in LEVELS}
 
 
+def counted_level(status: str, final_level: int | None) -> int:
+    """`Row.counted_level` from the two columns it depends on."""
+    return (final_level or 0) if status == Status.RECOGNISED else 0
+
+
 def summary(snap: Snapshot) -> CycleSummary:
-    by_level = distribution(snap.rows)
-    total = len(snap.rows)
+    return _summary(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
+
+
+def cycle_summary(cycle: Cycle, assessments) -> CycleSummary:
+    """Levels and targets of the cycle over the assessments in scope, counted by the database
+    (1 query, whatever the number of units)."""
+    counts = (
+        assessments.filter(cycle=cycle)
+        .order_by()
+        .values_list("status", "final_level")
+        .annotate(n=Count("pk"))
+    )
+    return _summary(cycle.year, {(status, level): n for status, level, n in counts})
+
+
+def _summary(year: int, counts: dict[tuple[str, int | None], int]) -> CycleSummary:
+    """The summary from the number of units per (status, final level)."""
+    by_level = dict.fromkeys(LEVELS, 0)
+    for (status, final_level), n in counts.items():
+        by_level[counted_level(status, final_level)] += n
+    total = sum(counts.values())
     return CycleSummary(
-        year=snap.cycle.year,
+        year=year,
         units_total=total,
-        decided=sum(1 for row in snap.rows if row.decided),
+        decided=sum(n for (status, _), n in counts.items() if status in DECIDED),
         by_level=by_level,
         levels=[
             LevelShare(level, str(LEVEL_LABELS[level]), by_level[level], percent_of(by_level[level], total))
             for level in LEVELS
         ],
-        targets=attainment(snap.cycle.year, by_level, units_total=total),
+        targets=attainment(year, by_level, units_total=total),
     )
-
-
-def cycle_summary(cycle: Cycle, assessments) -> CycleSummary:
-    """Levels and targets of the cycle over the assessments in scope (2 queries)."""
-    return summary(snapshot(cycle, assessments))
 
 
 # --- Groups --------------------------------------------------------------------------------------
@@ -388,6 +409,15 @@ class NearUnit:
     next_level: int
     missing: Decimal  # points to the next band
 
+    @property
+    def missing_text(self) -> str:
+        # Formatted here rather than with {% blocktranslate %} in the list: that tag costs half a
+        # millisecond a row, and a province lists hundreds of these units.
+        return _("%(missing)s điểm → mức %(level)s") % {
+            "missing": num(self.missing),
+            "level": self.next_level,
+        }
+
 
 @dataclass(frozen=True)
 class IndicatorAnalysis:
@@ -448,7 +478,7 @@ def indicator_analysis(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND
     """Points lost per indicator on the appraised layer (approved appraisals only), and for the
     units just below the next band, which indicators cost them most (3 queries)."""
     done = assessments.filter(cycle=cycle, status__in=APPRAISAL_DONE)
-    candidates = list(done.values_list("pk", "unit__name", "final_score", "final_level", "status"))
+    candidates = list(done.order_by().values_list("pk", "unit__name", "final_score", "final_level", "status"))
     near = []
     for pk, name, score, level, status in candidates:
         level = 0 if status == Status.NOT_RECOGNISED else level
@@ -490,6 +520,7 @@ class GroupTrend:
     key: str
     name: str
     points: dict[int, TrendPoint]  # by year
+    cells: list[TrendPoint | None] = field(default_factory=list)  # one per year of the trend, for a table
 
 
 @dataclass
@@ -517,7 +548,9 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
     years_q = Q(cycle__program=cycle.program)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
-    raw = list(assessments.filter(years_q).values_list("cycle__year", "unit_id", "status", "final_level"))
+    raw = list(
+        assessments.filter(years_q).order_by().values_list("cycle__year", "unit_id", "status", "final_level")
+    )
     districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
     by_year = defaultdict(list)
     by_group = defaultdict(lambda: defaultdict(list))
@@ -529,10 +562,10 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
             by_group[district.code][year].append((status, level))
             names[district.code] = district.name
     years = sorted(by_year)
-    groups = [
-        GroupTrend(code, names[code], {year: _point(year, rows) for year, rows in by_group[code].items()})
-        for code in sorted(by_group, key=lambda c: names[c])
-    ]
+    groups = []
+    for code in sorted(by_group, key=lambda c: names[c]):
+        points = {year: _point(year, rows) for year, rows in by_group[code].items()}
+        groups.append(GroupTrend(code, names[code], points, [points.get(year) for year in years]))
     return Trend(years, [_point(year, by_year[year]) for year in years], groups)
 
 
@@ -592,4 +625,5 @@ def results(snap: Snapshot) -> list[ResultLine]:
 
 
 def visible_years(assessments) -> list[int]:
-    return sorted(set(assessments.values_list("cycle__year", flat=True).distinct()), reverse=True)
+    # order_by() first: the model's default ordering would put the unit's code into the DISTINCT.
+    return sorted(assessments.order_by().values_list("cycle__year", flat=True).distinct(), reverse=True)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..forms import parse_score_post
+from ..models import Assessment
 from ..results import APPRAISED, SELF, layer_result
 from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
 
@@ -57,6 +58,9 @@ def detail_context(request, assessment, **extra) -> dict:
     }
 
 
+ASSESSMENT_VALUES = [f.attname for f in Assessment._meta.concrete_fields if not f.is_relation]
+
+
 def row_response(
     request, assessment, score, *, layer, error=None, attempted=None, conflict=False, full=False
 ):
@@ -65,7 +69,9 @@ def row_response(
         if error:
             messages.error(request, error)
         return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{score.pk}")
-    assessment.refresh_from_db()
+    # Fresh totals, status and version; the unit, cycle and body cannot have changed, and keeping
+    # them cached saves five queries on every autosave.
+    assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
     score = selectors.score_row(assessment, score.pk)
     blocks = selectors.rows_by_criterion(assessment)
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)

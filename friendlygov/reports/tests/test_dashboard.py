@@ -185,3 +185,36 @@ def test_the_map_data_is_small_and_names_each_district():
     drawn = district_map({"293": 50, "294": 10})
     assert {s.code for s in drawn.shapes} == {"293", "294"}
     assert len({s.fill for s in drawn.shapes}) == 2
+
+
+def _recount(cycle, assessments):
+    """The summary's numbers recomputed the plain way, one assessment at a time."""
+    by_level, decided, total = dict.fromkeys(range(5), 0), 0, 0
+    for a in assessments.filter(cycle=cycle):
+        total += 1
+        decided += a.status in ("recognised", "not_recognised")
+        by_level[(a.final_level or 0) if a.status == "recognised" else 0] += 1
+    return total, decided, by_level
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_the_summary_counted_by_the_database_agrees_with_a_plain_recount(cycles, make_persona, year):
+    appraiser = grant(make_persona, f"kt-sum-{year}", Role.APPRAISER, KIM_THANH_2024, year=2024)
+    for scope in (Assessment.objects.all(), permissions.visible(appraiser.user)):
+        counted = selectors.cycle_summary(cycles[year], scope)
+        from_rows = selectors.summary(selectors.snapshot(cycles[year], scope))
+        assert counted == from_rows
+        total, decided, by_level = _recount(cycles[year], scope)
+        assert (counted.units_total, counted.decided, counted.by_level) == (total, decided, by_level)
+    assert selectors.cycle_summary(cycles[2026], Assessment.objects.all()).undecided > 0
+
+
+def test_the_summary_takes_one_query_whatever_the_number_of_units(cycles, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+
+
+def test_the_trend_table_has_one_cell_per_year_in_order(cycles):
+    trend = selectors.trend(cycles[2026], Assessment.objects.all())
+    for group in trend.groups:
+        assert group.cells == [group.points.get(year) for year in trend.years]
