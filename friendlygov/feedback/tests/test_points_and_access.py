@@ -110,7 +110,9 @@ def test_the_api_refuses_the_commune_during_the_embargo_and_answers_the_appraise
     assert {p["indicator"] for p in body["points"]} == {"TC3.4", "TC5.1"}
     assert cycle.status_code == 200
     assert (
-        next(line for line in cycle.json() if line["assessment_id"] == dong_cam.pk)["overall"]["satisfied"]
+        next(line for line in cycle.json()["items"] if line["assessment_id"] == dong_cam.pk)["overall"][
+            "satisfied"
+        ]
         == 3
     )
     with on_day(AFTER_EMBARGO):
