@@ -1,6 +1,7 @@
 """The audit hash chain: every event links to the one before; verify_audit finds the first break."""
 
 import importlib
+import itertools
 import threading
 
 import pytest
@@ -35,7 +36,7 @@ def test_it_links_each_event_to_the_one_before(five_events):
     events = list(AuditEvent.objects.order_by("sequence"))
     assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
     assert events[0].previous_hash == chain.GENESIS
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.previous_hash == before.hash
     assert "5 event(s)" in verify_audit()
     assert events[-1].hash in verify_audit()
