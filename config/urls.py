@@ -20,3 +20,6 @@ urlpatterns = [
     path("api/", include("friendlygov.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that went away answers 503 with a clear page (friendlygov.core.views.server_error).
+handler500 = "friendlygov.core.views.server_error"
