@@ -1,3 +1,4 @@
+import io
 from base64 import b32encode
 
 import segno
@@ -110,8 +111,9 @@ def two_factor_qr(request):
     device = two_factor.pending_device(request.user)
     if device is None:
         raise PermissionDenied
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @require_POST
@@ -179,6 +181,9 @@ EVENT_LABELS = {
 }
 
 
+ALARMING = {"auth.login_failed", "auth.locked_out", "two_factor.failed", "two_factor.disabled"}
+
+
 @never_cache
 def security_events(request):
     if not permissions.may_view_security_events(request.user):
@@ -189,7 +194,7 @@ def security_events(request):
             "label": EVENT_LABELS.get(event.event_type, event.event_type),
             "who": event.actor_name or event.data.get("username", ""),
             "ip": event.data.get("ip", ""),
-            "alarming": event.event_type in {"auth.locked_out", "two_factor.disabled", "auth.login_failed"},
+            "alarming": event.event_type in ALARMING,
         }
         for event in selectors.recent_security_events()
     ]
