@@ -64,3 +64,15 @@ def test_check_deploy_fails_when_a_production_setting_is_left_out():
     result = run_deploy_check(env)
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout
+
+
+def test_behind_the_proxy_http_is_redirected_but_the_health_probe_is_not(settings, db):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
