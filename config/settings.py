@@ -108,7 +108,9 @@ LOGOUT_REDIRECT_URL = "login"
 # === Security (issue 7, part 4) ================================================================
 # Everything about logins, sessions, two-factor, headers and cookies is in this one block; the
 # production values are documented in .env.example and checked by tests/test_deploy_check.py.
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+# "ninja" as an app makes the API docs page use django-ninja's bundled Swagger UI (static files,
+# no inline script) instead of one from a CDN, which the CSP below refuses.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp", "ninja"]
 # OTPMiddleware after authentication (it reads request.user); the two-factor gate after the login
 # gate; axes last, as its documentation asks, so it can replace the response of a locked-out login.
 MIDDLEWARE.insert(

@@ -243,3 +243,8 @@ def test_administrators_see_recent_security_events(admin_client, official):
 def test_people_without_the_administrator_role_cannot_see_security_events(signed_in, appraiser):
     assert signed_in.get("/accounts/security-events/").status_code == 403
     assert appraiser.get("/accounts/security-events/").status_code == 403
+
+
+def test_the_api_docs_page_loads_its_scripts_from_this_site(anonymous):
+    page = anonymous.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page and "cdn." not in page
