@@ -1,5 +1,8 @@
 import time
 
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +20,20 @@ OPEN_BEFORE_ENROLMENT = OPEN_BEFORE_SECOND_FACTOR | {
     "two_factor_qr",
     "two_factor_confirm",
 }
+# Session keys: whether the person has an authenticator (noted at login and when it changes, so
+# pages cost no query for it), whether their role must have one, and when they were last seen.
+HAS_DEVICE, GUARDED, SEEN = "_2fa_device", "_2fa_guarded", "_seen"
+
+
+def note_device(request, has_device: bool) -> None:
+    request.session[HAS_DEVICE] = has_device
+
+
+@receiver(user_logged_in, dispatch_uid="two-factor-note-device")
+def _note_at_login(sender, request, user, **kwargs):
+    if getattr(request, "session", None) is not None:
+        note_device(request, two_factor.confirmed_device(user) is not None)
+        request.session[SEEN] = int(time.time())
 
 
 class TwoFactorMiddleware:
@@ -33,11 +50,17 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
+        session = request.session
+        if HAS_DEVICE not in session:  # a session from before this check existed
+            note_device(request, two_factor.confirmed_device(user) is not None)
         name = request.resolver_match.view_name if request.resolver_match else ""
-        if name not in OPEN_BEFORE_SECOND_FACTOR and two_factor.confirmed_device(user) is not None:
-            return self._refuse(request, "two_factor_verify")
-        if name not in OPEN_BEFORE_ENROLMENT and two_factor.must_enrol(user):
-            return self._refuse(request, "two_factor")
+        if session[HAS_DEVICE]:
+            return None if name in OPEN_BEFORE_SECOND_FACTOR else self._refuse(request, "two_factor_verify")
+        if settings.TWO_FACTOR_REQUIRED and name not in OPEN_BEFORE_ENROLMENT:
+            if GUARDED not in session:
+                session[GUARDED] = two_factor.is_guarded(user)
+            if session[GUARDED]:
+                return self._refuse(request, "two_factor")
         return None
 
     def _refuse(self, request, page):
@@ -60,6 +83,6 @@ class SessionIdleMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            if now - request.session.get("_seen", 0) >= self.RENEW_AFTER_SECONDS:
-                request.session["_seen"] = now
+            if now - request.session.get(SEEN, 0) >= self.RENEW_AFTER_SECONDS:
+                request.session[SEEN] = now
         return self.get_response(request)

@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from friendlygov.audit.services import record
 
 from . import permissions, selectors, services, two_factor
+from .middleware import note_device
 from .security_events import client_address
 
 
@@ -89,6 +90,7 @@ def two_factor_page(request):
         "required": settings.TWO_FACTOR_REQUIRED and two_factor.is_guarded(user),
         "form": CodeForm(),
         "next": _safe_next(request, ""),
+        "may_view_security_events": permissions.may_view_security_events(user),
     }
     if context["pending"] is not None:
         context["secret"] = _grouped(context["pending"])
@@ -126,6 +128,7 @@ def two_factor_confirm(request):
             messages.error(request, str(wrong))
             return redirect_with_next(request, "two_factor")
         otp_login(request, device)
+        note_device(request, True)
         messages.success(request, _("Đã bật xác thực hai lớp."))
         return redirect(_safe_next(request, "two_factor"))
     messages.error(request, _("Hãy nhập mã 6 chữ số."))
@@ -141,6 +144,7 @@ def two_factor_disable(request):
     except services.WrongCode as wrong:
         messages.error(request, str(wrong))
     else:
+        note_device(request, False)
         messages.success(request, _("Đã tắt xác thực hai lớp."))
     return redirect("two_factor")
 
