@@ -1,9 +1,11 @@
 """The one settings file. Everything that differs between machines comes from the environment;
 `.env.example` documents every variable."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (see .env.example); "
             "`make run` and the tests set a development key for you."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105  # nosec B105
 
 # Keys that signed sessions, password-reset links and signed values before the last rotation:
 # still accepted for checking, never used to sign (docs/ops/secret-rotation.md).
@@ -36,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "friendlygov.core",
     "friendlygov.accounts",
     "friendlygov.audit",
@@ -115,12 +116,111 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# === Security (issue 7, part 4) ================================================================
+# Everything about logins, sessions, two-factor, headers and cookies is in this one block; the
+# production values are documented in .env.example and checked by tests/test_deploy_check.py.
+# "ninja" as an app makes the API docs page use django-ninja's bundled Swagger UI (static files,
+# no inline script) instead of one from a CDN, which the CSP below refuses.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp", "ninja"]
+# OTPMiddleware after authentication (it reads request.user); the two-factor gate after the login
+# gate; axes last, as its documentation asks, so it can replace the response of a locked-out login.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("friendlygov.core.middleware.LoginRequiredExceptApiMiddleware") + 1,
+    "friendlygov.accounts.middleware.TwoFactorMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("friendlygov.accounts.middleware.TwoFactorMiddleware") + 1,
+    "friendlygov.accounts.middleware.SessionIdleMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one
+# address, that pair is refused for LOGIN_LOCKOUT_MINUTES after the last failure. Locking the pair,
+# not the name alone, keeps a stranger from locking an official out of their own account.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "friendlygov.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Behind a reverse proxy the client's address is the last one the proxy appends to
+# X-Forwarded-For; set TRUSTED_PROXY_COUNT to the number of proxies in front of the app.
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Two-factor (django-otp, TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED=1 appraisers and
+# administrators must enrol before they can use anything else.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "FriendlyGov")
+
+# Passwords: at least PASSWORD_MIN_LENGTH characters, not like the user's name, not a common or
+# all-digit password. Django's validators come with Vietnamese messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (SessionIdleMiddleware renews the
+# expiry at most once a minute) and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS: the reverse proxy ends TLS and says so in X-Forwarded-Proto (TRUST_X_FORWARDED_PROTO=1
+# only when the proxy always sets or overwrites that header). /healthz stays reachable over plain
+# HTTP for a local health probe.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", bool(SECURE_HSTS_SECONDS))
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): only this site's own scripts, styles and fonts; no
+# inline script or style anywhere (templates keep none; htmx's own indicator style is turned
+# off in base.html and lives in app.css). Pico's icons are data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# === end of the security block ====================================================================
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -134,14 +234,6 @@ USE_TZ = True
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-# --- Security ---------------------------------------------------------------------------------
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
 # The citizen-survey limits (friendlygov.feedback) count in the cache: with more than one process
@@ -159,7 +251,7 @@ else:
 FEEDBACK_DEVICE_DAILY_LIMIT = env_int("FEEDBACK_DEVICE_DAILY_LIMIT", 2)
 FEEDBACK_NETWORK_DAILY_LIMIT = env_int("FEEDBACK_NETWORK_DAILY_LIMIT", 30)
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from its last entry.
-FEEDBACK_TRUST_X_FORWARDED_FOR = env_bool("FEEDBACK_TRUST_X_FORWARDED_FOR", False)
+FEEDBACK_TRUST_X_FORWARDED_FOR = env_bool("FEEDBACK_TRUST_X_FORWARDED_FOR", bool(AXES_IPWARE_PROXY_COUNT))
 # Longest comment kept (characters, after removing markup).
 FEEDBACK_COMMENT_MAX = env_int("FEEDBACK_COMMENT_MAX", 500)
 # Absolute address printed in QR codes (e.g. https://danhgia.example.gov.vn); empty: this request's host.
@@ -203,10 +295,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Hosts and the reverse proxy ---
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself (nginx in
-# docs/ops/nginx/friendlygov.conf). Without such a proxy a client could claim HTTPS with the header.
-if env_bool("BEHIND_TLS_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's X-Forwarded-Proto is trusted only with TRUST_X_FORWARDED_PROTO=1 (security block).
 
 # --- Static files: served by the app itself through whitenoise (docs/adr/0007-ops-...) ---
 STATIC_URL = "static/"

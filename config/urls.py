@@ -26,3 +26,6 @@ urlpatterns = [
     path("notifications/", include("friendlygov.notifications.views")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that went away answers 503 with a clear page (friendlygov.core.views.server_error).
+handler500 = "friendlygov.core.views.server_error"

@@ -143,5 +143,5 @@ def test_the_forwarded_scheme_is_trusted_only_behind_a_declared_tls_proxy():
         "from django.test import RequestFactory;"
         "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
     )
-    assert run_with_settings({"BEHIND_TLS_PROXY": "1"}, code).stdout.strip() == "True"
-    assert run_with_settings({"BEHIND_TLS_PROXY": "0"}, code).stdout.strip() == "False"
+    assert run_with_settings({"TRUST_X_FORWARDED_PROTO": "1"}, code).stdout.strip() == "True"
+    assert run_with_settings({"TRUST_X_FORWARDED_PROTO": "0"}, code).stdout.strip() == "False"

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "friendlygov.accounts"
     label = "accounts"
+
+    def ready(self):
+        from . import middleware, security_events  # noqa: F401 - connect their signal receivers

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .models import Role
 
-DEMO_PASSWORD = "demo-friendlygov-2026"  # noqa: S105 (documented demo login)
+DEMO_PASSWORD = "demo-friendlygov-2026"  # noqa: S105 (documented demo login)  # nosec B105  # the published demo password
 
 HAI_PHONG = "31@2025-07-01"  # Thành phố Hải Phòng since the two-tier reorganisation
 XA_KIM_THANH = "10804@2025-07-01"  # Xã Kim Thành (took the code of Xã Đồng Cẩm)

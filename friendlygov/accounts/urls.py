@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.two_factor_page, name="two_factor"),
+    path("two-factor/start/", views.two_factor_start, name="two_factor_start"),
+    path("two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
+    path("two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("security-events/", views.security_events, name="security_events"),
 ]

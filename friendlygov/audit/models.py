@@ -37,13 +37,17 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("mã đối tượng"), max_length=64)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+    # The hash chain (audit/chain.py): position, link to the event before, hash of this event.
+    sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
+    previous_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64)
+    hash = models.CharField(_("mã băm"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sự kiện nhật ký")
         verbose_name_plural = _("nhật ký hệ thống")
-        ordering = ["occurred_at", "id"]
+        ordering = ["sequence"]
         indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time")]
 
     def __str__(self):

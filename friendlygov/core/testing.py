@@ -66,3 +66,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    """django-axes counts failed logins per address; tests that log in many times from 127.0.0.1
+    must not lock each other out. A lockout test turns it back on with `settings.AXES_ENABLED = True`
+    (axes' own advice for test suites). Two-factor is off unless a test sets TWO_FACTOR_REQUIRED or
+    gives its user an authenticator."""
+    settings.AXES_ENABLED = False
+    settings.TWO_FACTOR_REQUIRED = False

@@ -147,7 +147,7 @@ def setup_cycles(*, small: bool = False, log=print) -> dict[int, str]:
 class CycleBuilder:
     def __init__(self, cycle_config, framework, admin, *, small: bool):
         self.config, self.framework, self.admin, self.small = cycle_config, framework, admin, small
-        self.rng = random.Random(config.SEED + cycle_config.year)  # noqa: S311 (reproducible demo data)
+        self.rng = random.Random(config.SEED + cycle_config.year)  # noqa: S311 (reproducible demo data)  # nosec B311
         self.leaves = [
             i for i in framework.indicators.select_related("criterion").order_by("order") if i.method
         ]
@@ -303,7 +303,7 @@ class HistoryBuilder(CycleBuilder):
         columns = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in (*fields, "updated_at"))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET {columns}, version = version + 1 WHERE id = %s",  # noqa: S608
+                f"UPDATE {table} SET {columns}, version = version + 1 WHERE id = %s",  # noqa: S608  # nosec B608
                 params,
             )
 

@@ -23,8 +23,8 @@ Text = Annotated[str, Field(min_length=1)]
 MaxPoints = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
 Method = Literal["manual", "yes_no", "ratio", "deduction", "survey"]
 UnitType = Literal["xa", "phuong", "thi_tran", "dac_khu"]
-assert set(UnitType.__args__) == set(UNIT_TYPES)
-assert set(Method.__args__) == set(scoring.METHODS)
+assert set(UnitType.__args__) == set(UNIT_TYPES)  # nosec B101  # import-time consistency check
+assert set(Method.__args__) == set(scoring.METHODS)  # nosec B101
 
 
 class Doc(BaseModel):
@@ -90,7 +90,7 @@ class FrameworkDocument(Doc):
     bonus_rules: list[BonusRuleDoc] = Field(default_factory=list)
 
 
-assert set(GatingRuleDoc.model_fields["kind"].annotation.__args__) == set(gating.GATING_KINDS)
+assert set(GatingRuleDoc.model_fields["kind"].annotation.__args__) == set(gating.GATING_KINDS)  # nosec B101
 
 # --- Errors -------------------------------------------------------------------------------------
 
@@ -208,7 +208,7 @@ _DecimalLoader.add_constructor(
 def parse_framework(text: str, filename: str) -> FrameworkDocument:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = _("Lỗi cú pháp YAML: %(problem)s") % {"problem": getattr(error, "problem", None) or error}

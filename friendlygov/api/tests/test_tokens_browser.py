@@ -18,6 +18,7 @@ def test_it_creates_shows_once_and_revokes_a_token(page, live_server, make_perso
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/")
 
+    page.locator("details.account-menu summary").click()
     page.get_by_role("link", name="Mã API").click()
     page.get_by_label("Tên gọi").fill("Hệ thống quản lý văn bản của Sở")
     page.get_by_label("Hết hạn sau ngày").fill("2099-12-31")
