@@ -259,7 +259,7 @@ FEEDBACK_PUBLIC_BASE_URL = env_str("FEEDBACK_PUBLIC_BASE_URL")
 
 # --- Background work and e-mail ---------------------------------------------------------------
 # Long jobs (bulk decision documents, exports) and reminders go through django-tasks
-# (docs/adr/0007-tasks-background-work-with-django-tasks.md). TASKS_BACKEND=immediate (the default)
+# (docs/adr/0012-background-work-with-django-tasks.md). TASKS_BACKEND=immediate (the default)
 # runs a task in the request that starts it: nothing else to run, right for the demo and the tests.
 # TASKS_BACKEND=database stores tasks in the database; `manage.py db_worker` runs them.
 TASKS_BACKEND = env_str("TASKS_BACKEND") or "immediate"
@@ -297,7 +297,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The proxy's X-Forwarded-Proto is trusted only with TRUST_X_FORWARDED_PROTO=1 (security block).
 
-# --- Static files: served by the app itself through whitenoise (docs/adr/0007-ops-...) ---
+# --- Static files: served by the app itself through whitenoise (docs/adr/0011-whitenoise-storages-and-deploy-check.md) ---
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -1,4 +1,4 @@
-"""The audit hash chain: pure functions, no database (see docs/adr/0007-security-audit-chain.md).
+"""The audit hash chain: pure functions, no database (see docs/adr/0009-audit-hash-chain.md).
 
 Each event stores `previous_hash` (the hash of the event before it, GENESIS for the first) and
 `hash` = SHA-256 of the previous hash and the event's canonical content. Editing an event breaks
