@@ -26,4 +26,4 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 # Heartbeat files in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm"  # noqa: S108 (gunicorn only writes its own heartbeat files there)
+worker_tmp_dir = "/dev/shm"  # noqa: S108  # nosec B108 - gunicorn only writes its own heartbeat files there

@@ -297,7 +297,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The proxy's X-Forwarded-Proto is trusted only with TRUST_X_FORWARDED_PROTO=1 (security block).
 
-# --- Static files: served by the app itself through whitenoise (docs/adr/0011-whitenoise-storages-and-deploy-check.md) ---
+# --- Static files: served by the app itself through whitenoise (docs/adr/0011) ---
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -54,7 +54,7 @@ def seed_demo_surveys(*, log=print) -> int:
         for index, assessment in enumerate(_units(year)):
             if SurveyResponse.objects.filter(assessment=assessment).exists():
                 continue
-            rng = random.Random(SEED + year * 100 + index)  # noqa: S311 (reproducible demo data)
+            rng = random.Random(SEED + year * 100 + index)  # noqa: S311  # nosec B311 - reproducible demo data
             with transaction.atomic():
                 created += _seed_unit(assessment, form, definition, officer, rng)
     if created:
