@@ -47,6 +47,8 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None  # public pages (health probe, survey form, public results) read no session
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
@@ -81,8 +83,13 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None  # public pages read no session, so a probe leaves none behind
         if request.user.is_authenticated:
             now = int(time.time())
             if now - request.session.get(SEEN, 0) >= self.RENEW_AFTER_SECONDS:
                 request.session[SEEN] = now
-        return self.get_response(request)
+        return None
