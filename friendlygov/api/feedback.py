@@ -20,6 +20,7 @@ from friendlygov.feedback.stats import Rate
 from .errors import AUTH, error_responses
 from .frameworks import DecimalString
 from .pagination import paged
+from .results import YearPath
 
 router = Router(tags=["feedback"], auth=AUTH)
 ERRORS = error_responses(401, 403, 404)
@@ -113,10 +114,10 @@ def unit_results(request, id: Id):
 
 
 @router.get(
-    "/cycles/{int:year}", response={200: list[CycleLineOut], **ERRORS}, summary="Survey results of a cycle"
+    "/cycles/{year}", response={200: list[CycleLineOut], **ERRORS}, summary="Survey results of a cycle"
 )
 @paged
-def cycle_results(request, year: int):
+def cycle_results(request, year: YearPath):
     cycle = Cycle.objects.filter(year=year).order_by("pk").first()
     visible = assessment_permissions.visible(request.user)
     if cycle is None or not visible.filter(cycle=cycle).exists():
