@@ -80,7 +80,7 @@ def measure(size: str, runs: int) -> dict:
 
 
 def run_child(backend: str, size: str, runs: int) -> dict:
-    env = {**os.environ, "FRIENDLYGOV_ALLOW_INSECURE_KEY": "1", "DEBUG": "0"}
+    env = {**os.environ, "FRIENDLYGOV_ALLOW_INSECURE_KEY": "1", "DEBUG": "0", "STATIC_MANIFEST": "0"}
     env.pop("DATABASE_URL", None)
     with tempfile.TemporaryDirectory() as tmp:
         if backend == "sqlite":

@@ -37,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 from bench import dataset  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "national.json"
+# DEBUG=0 would serve static files from collectstatic's manifest; the bench renders pages without
+# running collectstatic, so `{% static %}` uses plain names (no request here fetches a static file).
+NO_COLLECTSTATIC = {"STATIC_MANIFEST": "0"}
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 SCRATCH_DB = os.environ.get("BENCH_SCRATCH_DB", "wt_bench_scratch")
 PORT = int(os.environ.get("BENCH_PORT", "8160"))
@@ -64,7 +67,7 @@ def stats(seconds: list[float]) -> dict:
 
 
 def _django(database_url: str) -> None:
-    os.environ.update({**dataset.django_env(), "DATABASE_URL": database_url})
+    os.environ.update({**dataset.django_env(), **NO_COLLECTSTATIC, "DATABASE_URL": database_url})
     import django
 
     django.setup()
@@ -192,7 +195,7 @@ def part_autosave(seconds: float) -> dict:
 
 
 def _start_gunicorn() -> subprocess.Popen:
-    env = {**os.environ, **dataset.django_env(), "DB_CONN_MAX_AGE": "600"}
+    env = {**os.environ, **dataset.django_env(), **NO_COLLECTSTATIC, "DB_CONN_MAX_AGE": "600"}
     command = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", *GUNICORN]
     command += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
