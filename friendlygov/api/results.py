@@ -68,6 +68,31 @@ def _scope(request, year: int):
     return cycle, scope
 
 
+def _scope_counts(request, year: int) -> tuple[Cycle, dict]:
+    """`_scope` for the summary: the cycle and its counts per (status, level) in the caller's
+    scope, reading the whole cycle's counts once for both the public check and a caller who sees
+    everything."""
+    cycle = Cycle.objects.filter(year=year).order_by("pk").first()
+    if cycle is None:
+        if not request.user.is_authenticated:
+            raise AuthenticationError
+        raise Http404
+    everything = selectors.status_level_counts(cycle, Assessment.objects.all())
+    if selectors.cycle_is_decided(cycle, everything):
+        return cycle, everything
+    if not request.user.is_authenticated:
+        raise AuthenticationError
+    scope = permissions.visible(request.user)
+    counts = (
+        everything
+        if permissions.sees_everything(request.user)
+        else selectors.status_level_counts(cycle, scope)
+    )
+    if not counts:
+        raise Http404
+    return cycle, counts
+
+
 @router.get(
     "/{year}/summary",
     response={200: SummaryOut, **ERRORS},
@@ -75,8 +100,8 @@ def _scope(request, year: int):
     summary="Levels and targets of a cycle",
 )
 def cycle_summary(request, year: YearPath):
-    cycle, scope = _scope(request, year)
-    summary = selectors.cycle_summary(cycle, scope)
+    cycle, counts = _scope_counts(request, year)
+    summary = selectors.summary_of_counts(cycle.year, counts)
     return {
         "year": summary.year,
         "units_total": summary.units_total,

@@ -52,6 +52,11 @@ def rows_by_criterion(assessment) -> list[CriterionBlock]:
     return list(blocks.values())
 
 
+def scores_for_totals(assessment) -> list[IndicatorScore]:
+    """Every row of the assessment, enough for `results.layer_result` (no evidence, no requests)."""
+    return list(assessment.scores.select_related("indicator__criterion"))
+
+
 def score_row(assessment, score_pk) -> IndicatorScore:
     try:
         score = assessment.scores.select_related("indicator__criterion", "indicator__parent").get(pk=score_pk)

@@ -15,6 +15,17 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
 
+    def pending(self):
+        """Stored but not chained yet (audit/services.seal chains them after their commit)."""
+        return self.filter(sequence__isnull=True)
+
+    def sealed(self):
+        return self.filter(sequence__isnull=False)
+
+    def seal(self, *, sequence: int, previous_hash: str, hash: str) -> int:
+        """The one update an event ever gets: its place in the chain, once (services.seal)."""
+        return super().update(sequence=sequence, previous_hash=previous_hash, hash=hash)
+
     def for_target(self, target):
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 
@@ -38,17 +49,22 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     # The hash chain (audit/chain.py): position, link to the event before, hash of this event.
-    sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
-    previous_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64)
-    hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    # Empty (NULL) from the insert until services.seal chains the event after its commit.
+    sequence = models.PositiveBigIntegerField(_("số thứ tự"), unique=True, null=True)
+    previous_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64, blank=True)
+    # NULL, not "", while pending: several pending events must not collide on the unique hash.
+    hash = models.CharField(_("mã băm"), max_length=64, unique=True, null=True)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sự kiện nhật ký")
         verbose_name_plural = _("nhật ký hệ thống")
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time")]
+        ordering = [models.F("sequence").asc(nulls_last=True), "id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_target_time"),
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="audit_pending"),
+        ]
 
     def __str__(self):
         return f"{self.event_type} {self.target_type}:{self.target_id}"

@@ -5,7 +5,6 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
-from django.utils import timezone
 
 from friendlygov.core.request_id import current_request_id
 
@@ -17,6 +16,7 @@ CHAIN_LOCK_KEY = 0x46474155444954  # "FGAUDIT"
 
 
 def record(actor, event_type: str, target, data: dict | None = None) -> AuditEvent:
+    """Store one event in the caller's transaction; it joins the hash chain once that commits."""
     signed_in = actor is not None and actor.is_authenticated
     event = AuditEvent(
         event_type=event_type,
@@ -27,34 +27,46 @@ def record(actor, event_type: str, target, data: dict | None = None) -> AuditEve
         data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
         request_id=current_request_id(),
     )
-    return _append(event)
-
-
-def _append(event: AuditEvent) -> AuditEvent:
-    """Link the event to the head of the chain and insert it.
-
-    Two transactions must never read the same head. On PostgreSQL a transaction-level advisory
-    lock is held from reading the head until the surrounding transaction commits or rolls back;
-    SQLite runs every transaction IMMEDIATE (settings), so the write lock is already ours. The
-    unique `sequence` and `hash` make any fork fail loudly rather than pass silently.
-    """
     using = router.db_for_write(AuditEvent)
+    event.save(using=using)
+    # After the commit, not inside it: a lock held until the caller commits would queue every
+    # write of the whole site behind one another (docs/adr/0009-audit-hash-chain.md). If sealing
+    # fails the event stays pending and the next seal (any later write, verify_audit) chains it.
+    transaction.on_commit(lambda: seal(using=using), using=using, robust=True)
+    return event
+
+
+def seal(using: str = "default") -> int:
+    """Chain the pending events, in the order they were stored; how many were chained.
+
+    Sealers take turns: on PostgreSQL a transaction-level advisory lock is held from reading the
+    head until the commit; SQLite runs every transaction IMMEDIATE (settings), so the write lock
+    is already ours. The unique `sequence` and `hash` make any fork fail loudly rather than pass
+    silently. One sealer chains everything pending, so under load most find nothing left to do.
+    """
     with transaction.atomic(using=using):
         connection = connections[using]
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-        head = AuditEvent.objects.using(using).order_by("-sequence").values("sequence", "hash").first()
-        event.occurred_at = timezone.now()
-        event.sequence = head["sequence"] + 1 if head else 1
-        event.previous_hash = head["hash"] if head else chain.GENESIS
-        event.hash = chain.event_hash(event.previous_hash, event)
-        event.save(using=using)
-    return event
+        events = AuditEvent.objects.using(using)
+        pending = list(events.pending().order_by("pk"))
+        if not pending:
+            return 0
+        head = events.sealed().order_by("-sequence").values("sequence", "hash").first()
+        sequence, previous = (head["sequence"], head["hash"]) if head else (0, chain.GENESIS)
+        for event in pending:
+            sequence += 1
+            digest = chain.event_hash(previous, event)
+            events.pending().filter(pk=event.pk).seal(sequence=sequence, previous_hash=previous, hash=digest)
+            previous = digest
+    return len(pending)
 
 
 def verify(using: str = "default") -> chain.Verdict:
-    events = AuditEvent.objects.using(using).order_by("sequence").iterator(chunk_size=2000)
+    """Seal what is pending, then walk the whole chain."""
+    seal(using=using)
+    events = AuditEvent.objects.using(using).sealed().order_by("sequence").iterator(chunk_size=2000)
     return chain.verify_chain(events, lambda hash_: is_stored(hash_, using=using))
 
 

@@ -191,6 +191,66 @@ class CycleSurvey:
         ]
 
 
+@dataclass(frozen=True)
+class OverviewLine:
+    assessment_id: int
+    unit_name: str
+    overall: Rate
+
+
+@dataclass(frozen=True)
+class CycleOverview:
+    """The dashboard's panel: totals, channels and the units' overall rates, without the per-unit
+    indicator points `cycle_survey` works out for the export."""
+
+    units: int  # assessments of the cycle in scope, with or without answers
+    answered: list[OverviewLine]  # units with at least one response, by name
+    by_channel: list[tuple[str, str, int]]
+
+    @property
+    def total(self) -> Rate:
+        return Rate(
+            sum(x.overall.responses for x in self.answered), sum(x.overall.satisfied for x in self.answered)
+        )
+
+    @property
+    def too_small(self) -> int:
+        return sum(1 for line in self.answered if line.overall.too_small)
+
+
+def cycle_overview(cycle, scope) -> CycleOverview:
+    """`CycleOverview` of `cycle` in `scope`: three queries, whatever the number of units."""
+    in_scope = scope.filter(cycle=cycle).order_by()
+    counts = defaultdict(lambda: {"n": 0, "satisfied": 0})
+    names, channels = {}, dict.fromkeys(Channel.values, 0)
+    for row in (
+        SurveyResponse.objects.filter(assessment_id__in=in_scope.values("pk"))
+        .values("assessment_id", "assessment__unit__name", "channel")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=SATISFIED))
+        .order_by()
+    ):
+        entry = counts[row["assessment_id"]]
+        entry["n"] += row["n"]
+        entry["satisfied"] += row["satisfied"]
+        names[row["assessment_id"]] = row["assessment__unit__name"]
+        channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
+    populations = dict(
+        SampleFrame.objects.filter(assessment_id__in=list(counts)).values_list("assessment_id", "population")
+    )
+    answered = sorted(
+        (
+            OverviewLine(pk, names[pk], Rate(entry["n"], entry["satisfied"], populations.get(pk)))
+            for pk, entry in counts.items()
+        ),
+        key=lambda line: line.unit_name,
+    )
+    return CycleOverview(
+        units=in_scope.count(),
+        answered=answered,
+        by_channel=[(value, label, channels.get(value, 0)) for value, label in Channel.choices],
+    )
+
+
 def cycle_survey(cycle, scope) -> CycleSurvey:
     """Rates of every assessment of `cycle` in `scope`, in a constant number of queries."""
     assessments = list(scope.filter(cycle=cycle).select_related("unit").order_by("unit__code"))

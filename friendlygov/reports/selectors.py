@@ -199,22 +199,27 @@ def counted_level(status: str, final_level: int | None) -> int:
 
 
 def summary(snap: Snapshot) -> CycleSummary:
-    return _summary(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
+    return summary_of_counts(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
 
 
 def cycle_summary(cycle: Cycle, assessments) -> CycleSummary:
     """Levels and targets of the cycle over the assessments in scope, counted by the database
     (1 query, whatever the number of units)."""
-    counts = (
+    return summary_of_counts(cycle.year, status_level_counts(cycle, assessments))
+
+
+def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None], int]:
+    """How many of `assessments` in `cycle` have each (status, final level): one GROUP BY."""
+    rows = (
         assessments.filter(cycle=cycle)
         .order_by()
         .values_list("status", "final_level")
         .annotate(n=Count("pk"))
     )
-    return _summary(cycle.year, {(status, level): n for status, level, n in counts})
+    return {(status, level): n for status, level, n in rows}
 
 
-def _summary(year: int, counts: dict[tuple[str, int | None], int]) -> CycleSummary:
+def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleSummary:
     """The summary from the number of units per (status, final level)."""
     by_level = dict.fromkeys(LEVELS, 0)
     for (status, final_level), n in counts.items():
@@ -572,12 +577,12 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
 # --- Results and who may read them ---------------------------------------------------------------
 
 
-def cycle_is_decided(cycle: Cycle) -> bool:
-    """Every assessment of the cycle is settled by an issued decision (2 queries)."""
-    counts = Assessment.objects.filter(cycle=cycle).aggregate(
-        total=Count("id"), decided=Count("id", filter=Q(status__in=DECIDED))
-    )
-    if not counts["total"] or counts["decided"] != counts["total"]:
+def cycle_is_decided(cycle: Cycle, counts: dict[tuple[str, int | None], int] | None = None) -> bool:
+    """Every assessment of the cycle is settled by an issued decision (2 queries; 1 when the
+    whole cycle's `status_level_counts` are given)."""
+    if counts is None:
+        counts = status_level_counts(cycle, Assessment.objects.all())
+    if not counts or any(status not in DECIDED for status, _ in counts):
         return False
     return not (
         Assessment.objects.filter(cycle=cycle, status__in=DECIDED)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..forms import parse_score_post
-from ..models import Assessment
+from ..models import Assessment, IndicatorScore
 from ..results import APPRAISED, SELF, layer_result
 from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
 
@@ -29,8 +29,7 @@ def abilities(user, assessment) -> dict:
     }
 
 
-def results_for(assessment, blocks, show_appraisal):
-    scores = [row for block in blocks for row in block.rows]
+def results_for(assessment, scores, show_appraisal):
     self_result = layer_result(assessment, scores, SELF)
     appraised_result = layer_result(assessment, scores, APPRAISED) if show_appraisal else None
     return self_result, appraised_result
@@ -39,7 +38,8 @@ def results_for(assessment, blocks, show_appraisal):
 def detail_context(request, assessment, **extra) -> dict:
     blocks = selectors.rows_by_criterion(assessment)
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
-    self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
+    rows = [row for block in blocks for row in block.rows]
+    self_result, appraised_result = results_for(assessment, rows, show_appraisal)
     can = abilities(request.user, assessment)
     return {
         "assessment": assessment,
@@ -59,12 +59,17 @@ def detail_context(request, assessment, **extra) -> dict:
 
 
 ASSESSMENT_VALUES = [f.attname for f in Assessment._meta.concrete_fields if not f.is_relation]
+SCORE_VALUES = [f.attname for f in IndicatorScore._meta.concrete_fields if not f.is_relation]
 
 
 def row_response(
-    request, assessment, score, *, layer, error=None, attempted=None, conflict=False, full=False
+    request, assessment, score, *, layer, error=None, attempted=None, conflict=False, full=False, saved=None
 ):
-    """The row again (htmx) with the live totals swapped out of band; or back to the page."""
+    """The row again (htmx) with the live totals swapped out of band; or back to the page.
+
+    `saved`: the row as the service just wrote it. A save changes neither the row's evidence nor
+    its explanation requests, so `score` keeps those and only takes the saved values.
+    """
     if not is_htmx(request):
         if error:
             messages.error(request, error)
@@ -72,10 +77,14 @@ def row_response(
     # Fresh totals, status and version; the unit, cycle and body cannot have changed, and keeping
     # them cached saves five queries on every autosave.
     assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
-    score = selectors.score_row(assessment, score.pk)
-    blocks = selectors.rows_by_criterion(assessment)
+    if saved is None:
+        score = selectors.score_row(assessment, score.pk)
+    else:
+        for name in SCORE_VALUES:
+            setattr(score, name, getattr(saved, name))
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
-    self_result, appraised_result = results_for(assessment, blocks, show_appraisal)
+    scores = selectors.scores_for_totals(assessment)
+    self_result, appraised_result = results_for(assessment, scores, show_appraisal)
     context = {
         "assessment": assessment,
         "row": score,
@@ -132,13 +141,13 @@ def save_layer(request, pk, score_pk, layer):
     attempted = dict(request.POST.items())
     try:
         values, version = parse_score_post(request.POST, layer, only=only)
-        SAVERS[layer](score, expected_version=version, actor=request.user, **values)
+        saved = SAVERS[layer](score, expected_version=version, actor=request.user, **values)
     except services.StaleVersion as exc:
         error, conflict = str(exc), True
     except ValidationError as exc:
         error, conflict = " ".join(exc.messages), False
     else:
-        return row_response(request, assessment, score, layer=layer)
+        return row_response(request, assessment, score, layer=layer, saved=saved)
     return row_response(
         request, assessment, score, layer=layer, error=error, attempted=attempted, conflict=conflict
     )

@@ -9,14 +9,16 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from friendlygov.audit import chain
-from friendlygov.audit.models import AuditEvent
+from friendlygov.audit.models import AppendOnlyError, AuditEvent
 from friendlygov.audit.services import record, verify
 
 
 @pytest.fixture
-def five_events(admin_client):
+def five_events(admin_client, django_capture_on_commit_callbacks):
     user = admin_client.user
-    return [record(user, "account.renamed", user, {"step": n, "tên": "Bình"}) for n in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = [record(user, "account.renamed", user, {"step": n, "tên": "Bình"}) for n in range(5)]
+    return [AuditEvent.objects.get(pk=event.pk) for event in stored]
 
 
 def run_sql(sql, params=()):
@@ -40,6 +42,53 @@ def test_it_links_each_event_to_the_one_before(five_events):
         assert after.previous_hash == before.hash
     assert "5 event(s)" in verify_audit()
     assert events[-1].hash in verify_audit()
+
+
+def test_an_event_is_stored_pending_and_chained_once_its_transaction_commits(
+    admin_client, django_capture_on_commit_callbacks
+):
+    user = admin_client.user
+    with django_capture_on_commit_callbacks() as callbacks:
+        event = record(user, "account.renamed", user, {"step": 1})
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert (stored.sequence, stored.hash) == (None, None)  # nothing waits for the chain here
+    assert len(callbacks) == 1
+    callbacks[0]()
+    sealed = AuditEvent.objects.get(pk=event.pk)
+    assert sealed.sequence == 1 and sealed.previous_hash == chain.GENESIS
+    assert sealed.hash == chain.event_hash(chain.GENESIS, sealed)
+
+
+def test_a_rolled_back_transaction_leaves_no_event_and_no_gap(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    user = admin_client.user
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record(user, "account.renamed", user, {"step": "lost"})
+            raise RuntimeError
+        record(user, "account.renamed", user, {"step": "kept"})
+    assert len(callbacks) == 1  # the rolled-back event's seal never ran
+    assert list(AuditEvent.objects.values_list("sequence", "data")) == [(1, {"step": "kept"})]
+
+
+def test_verify_chains_events_left_pending_first(admin_client):
+    user = admin_client.user  # no on-commit callbacks run here: as if the process died after commit
+    for n in range(3):
+        record(user, "account.renamed", user, {"step": n})
+    assert AuditEvent.objects.pending().count() == 3
+    assert "3 event(s)" in verify_audit()
+    assert AuditEvent.objects.pending().count() == 0
+    assert list(AuditEvent.objects.values_list("data", flat=True)) == [{"step": n} for n in range(3)]
+
+
+def test_the_chain_fields_of_an_event_cannot_be_updated_through_the_orm(five_events):
+    first = five_events[0]
+    assert AuditEvent.objects.pending().filter(pk=first.pk).count() == 0
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=first.pk).update(hash="0" * 64)
 
 
 def test_it_reports_an_edited_event(five_events):
@@ -109,7 +158,7 @@ def test_the_data_migration_chains_events_recorded_before_the_chain(five_events)
     ordered = list(AuditEvent.objects.order_by("sequence").values_list("pk", flat=True))
     assert ordered == [e.pk for e in five_events]  # in the order they happened
     record(None, "account.renamed", five_events[0], {})
-    assert verify().checked == 6
+    assert verify().checked == 6  # verify chains the new, pending event after the old ones
 
 
 @pytest.mark.django_db(transaction=True)

@@ -36,9 +36,9 @@ def survey_beside(context, row):
 def survey_dashboard_panel(context, cycle):
     request = context["request"]
     scope = permissions.results_scope(request.user, cycle)
-    survey = selectors.cycle_survey(cycle, scope)
-    embargoed = not survey.lines and not permissions.embargo_lifted(cycle)
-    weakest = sorted(survey.answered, key=lambda line: (line.overall.percent, line.assessment.unit.name))
+    survey = selectors.cycle_overview(cycle, scope)
+    embargoed = not survey.units and not permissions.embargo_lifted(cycle)
+    weakest = sorted(survey.answered, key=lambda line: (line.overall.percent, line.unit_name))
     return {"cycle": cycle, "survey": survey, "embargoed": embargoed, "weakest": weakest[:10]}
 
 
