@@ -162,10 +162,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}: use 0 or more.")
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "friendlygov.core.client.client_address"
 
 # Two-factor (django-otp, TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED=1 appraisers and
 # administrators must enrol before they can use anything else.
@@ -254,8 +251,6 @@ else:
 # Accepted answers per unit and day from one device (a random cookie) and one network address.
 FEEDBACK_DEVICE_DAILY_LIMIT = env_int("FEEDBACK_DEVICE_DAILY_LIMIT", 2)
 FEEDBACK_NETWORK_DAILY_LIMIT = env_int("FEEDBACK_NETWORK_DAILY_LIMIT", 30)
-# Behind a reverse proxy that sets X-Forwarded-For, take the client address from its last entry.
-FEEDBACK_TRUST_X_FORWARDED_FOR = env_bool("FEEDBACK_TRUST_X_FORWARDED_FOR", bool(AXES_IPWARE_PROXY_COUNT))
 # Longest comment kept (characters, after removing markup).
 FEEDBACK_COMMENT_MAX = env_int("FEEDBACK_COMMENT_MAX", 500)
 # Absolute address printed in QR codes (e.g. https://danhgia.example.gov.vn); empty: this request's host.
