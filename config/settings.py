@@ -158,10 +158,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Behind a reverse proxy the client's address is the last one the proxy appends to
 # X-Forwarded-For; set TRUSTED_PROXY_COUNT to the number of proxies in front of the app.
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# The one switch for the lockout, the audit trail and the survey limits (friendlygov.core.client).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT}: use 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "friendlygov.core.client.client_address"
 
 # Two-factor (django-otp, TOTP): anyone may turn it on; with TWO_FACTOR_REQUIRED=1 appraisers and
 # administrators must enrol before they can use anything else.
@@ -250,8 +251,6 @@ else:
 # Accepted answers per unit and day from one device (a random cookie) and one network address.
 FEEDBACK_DEVICE_DAILY_LIMIT = env_int("FEEDBACK_DEVICE_DAILY_LIMIT", 2)
 FEEDBACK_NETWORK_DAILY_LIMIT = env_int("FEEDBACK_NETWORK_DAILY_LIMIT", 30)
-# Behind a reverse proxy that sets X-Forwarded-For, take the client address from its last entry.
-FEEDBACK_TRUST_X_FORWARDED_FOR = env_bool("FEEDBACK_TRUST_X_FORWARDED_FOR", bool(AXES_IPWARE_PROXY_COUNT))
 # Longest comment kept (characters, after removing markup).
 FEEDBACK_COMMENT_MAX = env_int("FEEDBACK_COMMENT_MAX", 500)
 # Absolute address printed in QR codes (e.g. https://danhgia.example.gov.vn); empty: this request's host.

@@ -145,3 +145,9 @@ def test_the_forwarded_scheme_is_trusted_only_behind_a_declared_tls_proxy():
     )
     assert run_with_settings({"TRUST_X_FORWARDED_PROTO": "1"}, code).stdout.strip() == "True"
     assert run_with_settings({"TRUST_X_FORWARDED_PROTO": "0"}, code).stdout.strip() == "False"
+
+
+def test_a_negative_proxy_count_stops_the_app():
+    result = run_with_settings({"TRUSTED_PROXY_COUNT": "-1"}, "")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT=-1" in result.stderr

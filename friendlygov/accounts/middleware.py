@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from friendlygov.core.errors import api_error
+from friendlygov.core.middleware import is_public
 
 from . import two_factor
 
@@ -47,7 +48,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "login_required", True):
+        if is_public(view_func):
             return None  # public pages (health probe, survey form, public results) read no session
         user = request.user
         if not user.is_authenticated or user.is_verified():
@@ -86,7 +87,7 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "login_required", True):
+        if is_public(view_func):
             return None  # public pages read no session, so a probe leaves none behind
         if request.user.is_authenticated:
             now = int(time.time())

@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from friendlygov.audit.services import record
+from friendlygov.core.client import client_address
 
 # Event types the security events page shows, by prefix.
 SECURITY_PREFIXES = ("auth.", "two_factor.", "api_token.")
@@ -28,18 +29,11 @@ def _target(username):
     return user or LoginName(username)
 
 
-def client_address(request):
-    if request is None:
-        return ""
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
-
-
 @receiver(user_login_failed, dispatch_uid="security-login-failed")
 def login_failed(sender, credentials, request=None, **kwargs):
     username = credentials.get("username", "")
-    record(
-        None, "auth.login_failed", _target(username), {"username": username, "ip": client_address(request)}
-    )
+    ip = client_address(request) if request is not None else ""  # authenticate() without a request
+    record(None, "auth.login_failed", _target(username), {"username": username, "ip": ip})
 
 
 @receiver(user_locked_out, dispatch_uid="security-locked-out")

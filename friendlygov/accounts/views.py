@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from friendlygov.audit.services import record
+from friendlygov.core.client import client_address
 
 from . import permissions, selectors, services, two_factor
 from .middleware import note_device
-from .security_events import client_address
 
 
 class LoginView(auth_views.LoginView):

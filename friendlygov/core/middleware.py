@@ -1,6 +1,11 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 
+def is_public(view_func) -> bool:
+    """Whether the view is marked `login_not_required` (health probe, survey form, public results)."""
+    return not getattr(view_func, "login_required", True)
+
+
 class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
     """Pages require a login unless marked with `login_not_required`.
 
@@ -11,6 +16,6 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path_info.startswith("/api/") or not getattr(view_func, "login_required", True):
+        if request.path_info.startswith("/api/") or is_public(view_func):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from friendlygov.core.client import client_address
+
 from .models import Refusal
 
 DEVICE_COOKIE = "fg_survey_device"
@@ -22,14 +24,6 @@ DAY_SECONDS = 24 * 3600
 
 def hashed(value: str, day) -> str:
     return salted_hmac(f"friendlygov.feedback.{day.isoformat()}", value, algorithm="sha256").hexdigest()
-
-
-def client_address(request) -> str:
-    if settings.FEEDBACK_TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def new_device_token() -> str:

@@ -76,6 +76,20 @@ def test_a_lockout_of_one_name_does_not_lock_another(lockout_on, official, djang
     assert log_in(client, "other.official", PERSONA_PASSWORD).status_code == 302
 
 
+def test_behind_a_proxy_a_lockout_holds_the_forwarded_address_not_the_proxys(
+    lockout_on, official, django_user_model
+):
+    lockout_on.TRUSTED_PROXY_COUNT = 1
+    stranger = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(3):
+        log_in(stranger, "canbo.test", "wrong")
+    assert log_in(stranger, "canbo.test", PERSONA_PASSWORD).status_code == 429
+    official_at_work = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert log_in(official_at_work, "canbo.test", PERSONA_PASSWORD).status_code == 302
+    failed = AuditEvent.objects.filter(event_type="auth.login_failed").first()
+    assert failed.data["ip"] == "198.51.100.66"
+
+
 def test_the_lockout_page_is_in_english_when_english_is_chosen(lockout_on, official):
     client = Client()
     client.cookies["django_language"] = "en"

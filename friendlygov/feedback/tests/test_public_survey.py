@@ -96,6 +96,20 @@ def test_it_limits_one_network_address_even_without_a_device_cookie(dong_cam, su
     assert RefusedCount.objects.get(reason=Refusal.NETWORK_LIMIT).count == 2
 
 
+def test_behind_a_proxy_the_network_limit_counts_the_forwarded_address(
+    dong_cam, survey_form, on_day, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.FEEDBACK_NETWORK_DAILY_LIMIT = 3
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    with on_day(DURING_EMBARGO):
+        for _ in range(5):
+            Client().post(url(dong_cam), ANSWER, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+        Client().post(url(dong_cam), ANSWER, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert SurveyResponse.objects.count() == 4
+    assert RefusedCount.objects.get(reason=Refusal.NETWORK_LIMIT).count == 2
+
+
 def test_it_lets_the_same_device_answer_again_the_next_day(
     anonymous, dong_cam, survey_form, on_day, settings
 ):
