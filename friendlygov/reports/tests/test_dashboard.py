@@ -218,3 +218,38 @@ def test_the_trend_table_has_one_cell_per_year_in_order(cycles):
     trend = selectors.trend(cycles[2026], Assessment.objects.all())
     for group in trend.groups:
         assert group.cells == [group.points.get(year) for year in trend.years]
+
+
+def part_url(year, part):
+    return reverse("reports:dashboard_part", args=[year, part])
+
+
+def test_the_long_lists_are_read_only_when_opened(cycles, admin_client):
+    page = text(admin_client.get(reverse("reports:dashboard", args=[2026])))
+    for part in ("gan-muc-tren", "xu-huong-huyen"):
+        assert f'hx-get="{part_url(2026, part)}"' in page  # htmx, on the first toggle
+        assert f'<a href="{part_url(2026, part)}">' in page  # and a link without JavaScript
+    trend = selectors.trend(cycles[2026], Assessment.objects.all())
+    assert len(trend.groups) > 1
+    fragment = admin_client.get(part_url(2026, "xu-huong-huyen"), headers={"HX-Request": "true"})
+    body = text(fragment)
+    assert "<html" not in body and body.strip() not in page
+    assert [g.name for g in trend.groups] == re.findall(r'<th scope="row">([^<]+)</th>', body)
+
+
+def test_the_near_band_list_is_the_selectors_and_a_page_of_its_own_without_htmx(cycles, admin_client):
+    analysis = selectors.indicator_analysis(cycles[2024], Assessment.objects.all())
+    assert analysis.near
+    fragment = text(admin_client.get(part_url(2024, "gan-muc-tren"), headers={"HX-Request": "true"}))
+    assert re.findall(r'<th scope="row">([^<]+)</th>', fragment) == [u.unit_name for u in analysis.near]
+    page = text(admin_client.get(part_url(2024, "gan-muc-tren")))
+    assert "<html" in page and "Danh sách đơn vị sát mức trên" in page
+    assert f'href="{reverse("reports:dashboard", args=[2024])}"' in page
+
+
+def test_a_list_follows_the_scope_and_unknown_lists_are_404(cycles, make_persona, viewer):
+    appraiser = grant(make_persona, "kt-parts", Role.APPRAISER, KIM_THANH_2024, year=2024)
+    body = text(appraiser.get(part_url(2024, "xu-huong-huyen"), headers={"HX-Request": "true"}))
+    assert "Thanh Hà" not in body
+    assert viewer.get(part_url(2024, "gan-muc-tren")).status_code == 404  # a year outside the scope
+    assert appraiser.get(part_url(2024, "khong-co")).status_code == 404

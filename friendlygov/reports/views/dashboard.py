@@ -1,8 +1,10 @@
 """The province dashboard of one cycle, scoped to what the signed-in user may see."""
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Cycle
@@ -20,13 +22,22 @@ def latest(request):
     return redirect("reports:dashboard", year=years[0])
 
 
-def dashboard(request, year: int):
+def _cycle_in_scope(request, year: int):
+    """(cycle, the user's assessments, the years they see), or the page saying there is nothing."""
     scope = permissions.visible(request.user)
     years = selectors.visible_years(scope)
     cycle = Cycle.objects.filter(year=year).order_by("pk").first()
     if cycle is None or year not in years:
         # Not a bare 404 page: say so, and offer the years this person can see.
         return render(request, "reports/dashboard_empty.html", {"years": years, "year": year}, status=404)
+    return cycle, scope, years
+
+
+def dashboard(request, year: int):
+    found = _cycle_in_scope(request, year)
+    if isinstance(found, HttpResponse):
+        return found
+    cycle, scope, years = found
     grouping = request.GET.get("group")
     if grouping not in selectors.GROUPINGS:
         grouping = selectors.default_grouping(cycle)
@@ -53,7 +64,37 @@ def dashboard(request, year: int):
     return render(request, "reports/dashboard.html", context)
 
 
+# The long lists the dashboard keeps closed (<details>): read when someone opens them.
+PARTS = {
+    "gan-muc-tren": (
+        "reports/partials/dashboard_near_list.html",
+        lambda cycle, scope: {"analysis": selectors.indicator_analysis(cycle, scope)},
+        gettext_lazy("Danh sách đơn vị sát mức trên"),
+    ),
+    "xu-huong-huyen": (
+        "reports/partials/dashboard_trend_groups.html",
+        lambda cycle, scope: {"trend": selectors.trend(cycle, scope)},
+        gettext_lazy("Theo huyện cũ, qua các năm (tỷ lệ đạt chuẩn, %)"),
+    ),
+}
+
+
+def dashboard_part(request, year: int, part: str):
+    """One closed list of the dashboard: the fragment for htmx, or a page of its own without it."""
+    if part not in PARTS:
+        raise Http404
+    found = _cycle_in_scope(request, year)
+    if isinstance(found, HttpResponse):
+        return found
+    cycle, scope, _years = found
+    template, build, title = PARTS[part]
+    context = {"cycle": cycle, "part_template": template, "title": title, **build(cycle, scope)}
+    fragment = request.headers.get("HX-Request") == "true"
+    return render(request, template if fragment else "reports/dashboard_part.html", context)
+
+
 urlpatterns = [
     path("", latest, name="dashboard_latest"),
     path("<int:year>/", dashboard, name="dashboard"),
+    path("<int:year>/danh-sach/<slug:part>/", dashboard_part, name="dashboard_part"),
 ]
