@@ -253,3 +253,10 @@ def test_a_list_follows_the_scope_and_unknown_lists_are_404(cycles, make_persona
     assert "Thanh Hà" not in body
     assert viewer.get(part_url(2024, "gan-muc-tren")).status_code == 404  # a year outside the scope
     assert appraiser.get(part_url(2024, "khong-co")).status_code == 404
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_the_trend_counted_by_the_database_is_the_trend(cycles, make_persona, year):
+    appraiser = grant(make_persona, f"kt-trend-{year}", Role.APPRAISER, KIM_THANH_2024, year=2024)
+    for scope in (Assessment.objects.all(), permissions.visible(appraiser.user)):
+        assert selectors.trend_points(cycles[year], scope) == selectors.trend(cycles[year], scope).points

@@ -43,7 +43,6 @@ def dashboard(request, year: int):
         grouping = selectors.default_grouping(cycle)
     snap = selectors.snapshot(cycle, scope, grouping=grouping)
     groups = selectors.group_rows(snap)
-    trend = selectors.trend(cycle, scope)
     context = {
         "cycle": cycle,
         "years": years,
@@ -57,7 +56,7 @@ def dashboard(request, year: int):
         "progress": selectors.progress(snap),
         "discrepancy": selectors.discrepancy(snap, groups=groups),
         "analysis": selectors.indicator_analysis(cycle, scope),
-        "trend": trend,
+        "trend_points": selectors.trend_points(cycle, scope),
         "map": district_map({g.key: g.meeting_percent for g in groups if g.key}),
         "limit": LIST_LIMIT,
     }
