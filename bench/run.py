@@ -174,8 +174,8 @@ def part_autosave(seconds: float) -> dict:
     before = _child_json("autosave-count", plan)
     server = _start_gunicorn()
     try:
-        trivial = _load("trivial", plan, seconds)
-        autosave = _load("autosave", plan, seconds)
+        trivial = _with_cpu(server.pid, lambda: _load("trivial", plan, seconds))
+        autosave = _with_cpu(server.pid, lambda: _load("autosave", plan, seconds))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -191,6 +191,46 @@ def part_autosave(seconds: float) -> dict:
         "audit_events": audited,
         "saves_match": saved == audited == autosave["ok"],
     }
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used so far) of every process, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        out.append((int(entry.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick))
+    return out
+
+
+def _cpu_by_side(server_pid: int) -> dict:
+    """CPU seconds so far of the app server (gunicorn and its workers) and of PostgreSQL."""
+    procs = _processes()
+    server = sum(cpu for pid, ppid, _, cpu in procs if server_pid in (pid, ppid))
+    database = sum(cpu for _, _, name, cpu in procs if name.startswith("postgres"))
+    return {"server": server, "database": database}
+
+
+def _with_cpu(server_pid: int, run) -> dict:
+    """`run()`'s result with the CPU milliseconds per request that the server and the database spent:
+    with the machine's cores, they give the ceiling of requests per second on this machine."""
+    before = _cpu_by_side(server_pid)
+    result = run()
+    after = _cpu_by_side(server_pid)
+    requests = max(result["requests"], 1)
+    for side in ("server", "database"):
+        result[f"{side}_cpu_ms_per_request"] = round((after[side] - before[side]) * 1000 / requests, 2)
+    spent = result["server_cpu_ms_per_request"] + result["database_cpu_ms_per_request"]
+    result["cores"] = os.cpu_count()
+    result["ceiling_per_second"] = round(os.cpu_count() * 1000 / spent, 1) if spent else None
+    return result
 
 
 def _start_gunicorn() -> subprocess.Popen:
@@ -404,7 +444,9 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
             (
                 f"autosave, {a['clients']} clients",
                 f"{s['per_second']} req/s, p99 {s['p99_ms']} ms, {s['errors']} errors "
-                f"(trivial view: {t['per_second']} req/s, p99 {t['p99_ms']} ms)",
+                f"(trivial view: {t['per_second']} req/s, p99 {t['p99_ms']} ms); CPU per save "
+                f"{s['server_cpu_ms_per_request']} ms app + {s['database_cpu_ms_per_request']} ms "
+                f"PostgreSQL → at most {s['ceiling_per_second']} req/s on {s['cores']} cores",
                 f"≥ {TARGETS['autosave_rps']} req/s, p99 ≤ {TARGETS['autosave_p99_ms']} ms, 0 errors",
                 s["per_second"] >= TARGETS["autosave_rps"]
                 and s["p99_ms"] <= TARGETS["autosave_p99_ms"]

@@ -17,15 +17,21 @@ from .workflow import DECIDED, Status
 
 
 def assessment_for(user, pk) -> Assessment:
-    """The assessment if the user may see it; 404 otherwise (outsiders learn nothing)."""
+    """The assessment if the user may see it; 404 otherwise (outsiders learn nothing).
+
+    Read by its key and checked with `permissions.may(…, VIEW, …)` rather than filtered through
+    `visible()`: the same rule (a test holds the two equal), but PostgreSQL plans the scope's
+    subquery joined with six tables in ~3.6 ms and this query in a tenth of that, on every page
+    and every autosave."""
     try:
-        return (
-            permissions.visible(user)
-            .select_related("cycle__framework", "unit__parent__parent", "body__unit")
-            .get(pk=pk)
-        )
+        assessment = Assessment.objects.select_related(
+            "cycle__framework", "unit__parent__parent", "body__unit"
+        ).get(pk=pk)
     except (Assessment.DoesNotExist, ValueError) as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+    if not permissions.may(user, permissions.VIEW, assessment):
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return assessment
 
 
 @dataclass
