@@ -15,7 +15,6 @@ from friendlygov.assessments import permissions as assessment_permissions
 from friendlygov.assessments import selectors as assessment_selectors
 from friendlygov.assessments.models import Cycle
 from friendlygov.feedback import permissions, selectors
-from friendlygov.feedback.stats import Rate
 
 from .errors import AUTH, error_responses
 from .frameworks import DecimalString
@@ -28,6 +27,8 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class RateOut(Schema):
+    """Read from a `feedback.stats.Rate`: its fields and properties."""
+
     responses: int
     satisfied: int = Field(description="Answers 4 or 5 on the 5-point overall question")
     percent: DecimalString | None = Field(description="satisfied ÷ responses × 100; null without answers")
@@ -64,18 +65,6 @@ class CycleLineOut(Schema):
     by_channel: dict[str, int]
 
 
-def _rate(rate: Rate) -> dict:
-    return {
-        "responses": rate.responses,
-        "satisfied": rate.satisfied,
-        "percent": rate.percent,
-        "margin_of_error": rate.margin_of_error,
-        "population": rate.population,
-        "recommended": rate.recommended,
-        "too_small": rate.too_small,
-    }
-
-
 def _embargoed(cycle):
     return PermissionDenied(
         _("Kết quả khảo sát của xã chỉ mở cho xã sau hạn tự đánh giá (%(day)s).")
@@ -97,13 +86,13 @@ def unit_results(request, id: Id):
         "unit_code": assessment.unit.code,
         "unit_name": assessment.unit.name,
         "year": assessment.cycle.year,
-        "overall": _rate(survey.overall),
+        "overall": survey.overall,
         "by_channel": {value: count for value, _label, count in survey.channels},
         "points": [
             {
                 "indicator": line.indicator.code,
                 "question": line.question.code,
-                "rate": _rate(line.rate),
+                "rate": line.rate,
                 "survey_points": line.points,
                 "claimed_points": line.claimed,
                 "appraised_points": line.appraised if show_appraisal else None,
@@ -131,7 +120,7 @@ def cycle_results(request, year: YearPath):
             "assessment_id": line.assessment.pk,
             "unit_code": line.assessment.unit.code,
             "unit_name": line.assessment.unit.name,
-            "overall": _rate(line.overall),
+            "overall": line.overall,
             "by_channel": {value: line.by_channel.get(value, 0) for value in ("qr", "paper", "other")},
         }
         for line in survey.lines
