@@ -271,6 +271,8 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 # Finished job files (zip, xlsx) are kept this many days, then `manage.py prune_jobs` removes them.
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 7)
+# A running job that reports no progress for this long lost its worker: it is ended as failed.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15)
 
 # E-mail: printed to the console unless EMAIL_BACKEND says otherwise; SMTP from the environment.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"

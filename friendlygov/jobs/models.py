@@ -64,6 +64,9 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("ngày yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    # Written at the start and with each step of progress: a running job whose worker died stops
+    # beating, and services.fail_stale_jobs ends it after JOB_STALE_MINUTES.
+    heartbeat_at = models.DateTimeField(_("lần báo tiến độ gần nhất"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,9 @@
 worker's side: progress, the result file, the failure)."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,9 +43,24 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
+def fail_stale_jobs(now=None) -> int:
+    """End as failed the running jobs that have not reported progress for JOB_STALE_MINUTES: their
+    worker died (killed, restarted, out of memory) and nothing else would ever finish them. The
+    update is guarded by the same condition, so a job that beats meanwhile is left alone."""
+    now = now or timezone.now()
+    silent_since = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
+    return Job.objects.filter(state=State.RUNNING, heartbeat_at__lt=silent_since).update(
+        state=State.FAILED,
+        finished_at=now,
+        error=_("Việc bị gián đoạn: máy chạy nền đã dừng giữa chừng. Hãy yêu cầu lại."),
+    )
+
+
 def _pending(actor, kind, cycle, **scope) -> Job | None:
     """The same job, asked by the same person, still waiting or running: a second click (or a
-    reload of the POST) follows that one instead of queueing the same work twice."""
+    reload of the POST) follows that one instead of queueing the same work twice (a stale one is
+    ended first, so it is asked again rather than followed)."""
+    fail_stale_jobs()
     return (
         Job.objects.filter(created_by=actor, kind=kind, cycle=cycle, state__in=(State.QUEUED, State.RUNNING))
         .filter(**scope)
@@ -94,10 +111,11 @@ def run_job(job_id: int) -> Job:
     if job.state != State.QUEUED:
         logger.warning("job %s is %s, not queued: not run again", job.pk, job.state)
         return job
-    move_job(job, State.RUNNING, started_at=timezone.now())
+    started = timezone.now()
+    move_job(job, State.RUNNING, started_at=started, heartbeat_at=started)
 
     def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, heartbeat_at=timezone.now())
 
     try:
         output = runners.RUNNERS[job.kind](job, progress)
@@ -111,15 +129,22 @@ def run_job(job_id: int) -> Job:
         )
     job.refresh_from_db(fields=["done", "total"])
     job.result.save(output.filename, ContentFile(output.data), save=False)
-    return move_job(
-        job,
-        State.DONE,
-        finished_at=timezone.now(),
-        result=job.result.name,
-        result_name=output.filename,
-        note=output.note,
-        done=job.total,
-    )
+    try:
+        return move_job(
+            job,
+            State.DONE,
+            finished_at=timezone.now(),
+            result=job.result.name,
+            result_name=output.filename,
+            note=output.note,
+            done=job.total,
+        )
+    except JobTransitionNotAllowed:
+        # Silent so long that fail_stale_jobs ended it (and the requester was told to ask again).
+        logger.warning("job %s was ended as stale before it finished; its file is dropped", job.pk)
+        job.result.delete(save=False)
+        job.refresh_from_db()
+        return job
 
 
 def prune_jobs(*, finished_before) -> int:

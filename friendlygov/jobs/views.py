@@ -69,6 +69,7 @@ def job_detail(request, pk):
 
 @require_GET
 def job_progress(request, pk):
+    services.fail_stale_jobs()  # a page polling a job whose worker died learns it here
     job = _visible_job(request.user, pk)
     return render(request, "jobs/partials/progress.html", {"job": job, "poll_seconds": POLL_SECONDS})
 

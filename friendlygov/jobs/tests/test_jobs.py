@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from friendlygov.accounts.models import Role
@@ -250,3 +251,58 @@ def test_it_follows_the_waiting_job_instead_of_queueing_the_same_work_twice(issu
     services.run_job(first.pk)
     assert services.start_decision_documents(issued.cycle, actor=head) not in (first, with_pdf)
     assert Job.objects.count() == 3
+
+
+def test_a_running_job_whose_worker_died_is_ended_and_can_be_asked_again(issued, people, settings):
+    import time_machine
+
+    settings.JOB_STALE_MINUTES = 15
+    head = people["head"]
+    job = services.start_decision_documents(issued.cycle, actor=head.user)
+    with time_machine.travel("2026-12-03 09:00 +0700", tick=False):
+        services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    with time_machine.travel("2026-12-03 09:14 +0700", tick=False):
+        fragment = head.get(reverse("jobs:progress", args=[job.pk]))
+        job.refresh_from_db()
+        assert job.state == State.RUNNING and "every" in fragment.text  # still polling
+    with time_machine.travel("2026-12-03 09:16 +0700", tick=False):
+        fragment = head.get(reverse("jobs:progress", args=[job.pk]))
+        job.refresh_from_db()
+        assert job.state == State.FAILED and "máy chạy nền đã dừng" in fragment.text
+        assert "every" not in fragment.text  # the page stops polling
+        again = services.start_decision_documents(issued.cycle, actor=head.user)
+    assert again != job and again.state == State.QUEUED
+
+
+def test_a_job_that_reports_progress_is_not_stale_and_prune_ends_the_silent_ones(issued, people, settings):
+    import time_machine
+
+    settings.JOB_STALE_MINUTES = 15
+    beating = services.start_decision_documents(issued.cycle, actor=people["head"].user)
+    silent = services.start_cycle_export(issued.cycle, actor=people["head"].user)
+    with time_machine.travel("2026-12-03 09:00 +0700", tick=False):
+        for job in (beating, silent):
+            services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    with time_machine.travel("2026-12-03 09:10 +0700", tick=False):
+        Job.objects.filter(pk=beating.pk).update(heartbeat_at=timezone.now())
+    with time_machine.travel("2026-12-03 09:20 +0700", tick=False):
+        out = io.StringIO()
+        call_command("prune_jobs", stdout=out)
+    assert "ended 1 running job(s)" in out.getvalue()
+    states = dict(Job.objects.values_list("pk", "state"))
+    assert states == {beating.pk: State.RUNNING, silent.pk: State.FAILED}
+
+
+def test_a_job_ended_as_stale_while_its_worker_was_still_busy_keeps_no_file(issued, people, monkeypatch):
+    job = services.start_decision_documents(issued.cycle, actor=people["head"].user)
+    real = services.runners.RUNNERS[job.kind]
+
+    def slow(job, progress):
+        output = real(job, progress)
+        Job.objects.filter(pk=job.pk).update(state=State.FAILED)  # what fail_stale_jobs does meanwhile
+        return output
+
+    monkeypatch.setitem(services.runners.RUNNERS, job.kind, slow)
+    services.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == State.FAILED and not job.result
