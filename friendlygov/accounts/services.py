@@ -29,6 +29,8 @@ def ensure_demo_accounts() -> list[User]:
             username=account.username,
             defaults={
                 "full_name": account.full_name,
+                # A reserved domain (RFC 2606): reminders can be tried on the demo and go nowhere.
+                "email": f"{account.username}@demo.friendlygov.invalid",
                 "is_staff": account.is_staff,
                 "is_superuser": account.is_superuser,
             },

@@ -21,6 +21,7 @@ from .models import (
     Evidence,
     ExplanationRequest,
     IndicatorScore,
+    IssuedDecisionImmutable,
 )
 from .results import APPRAISED, SELF, ValueRefused, layer_result, points_for
 from .signals import explanation_requested
@@ -546,7 +547,7 @@ def issue_decision(decision, *, actor) -> Decision:
     decision = Decision.objects.select_for_update().select_related("body__cycle").get(pk=decision.pk)
     _require_head(actor, decision.body)
     if decision.is_issued:
-        raise ValidationError(_("Quyết định này đã được ban hành và không thể thay đổi."))
+        raise IssuedDecisionImmutable(decision.number)
     now = timezone.now()
     for item in decision.items.select_related("assessment"):
         assessment = _locked(item.assessment_id)

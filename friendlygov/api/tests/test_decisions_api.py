@@ -59,7 +59,8 @@ def test_the_head_drafts_sees_and_issues_and_an_issued_decision_is_final(apprais
 
     assert head.post(f"{API}/decisions/{decision['id']}/issue").status_code == 200
     again = head.post(f"{API}/decisions/{decision['id']}/issue")
-    assert again.status_code == 422
+    assert again.status_code == 409  # a conflict with the decision's state, not a bad payload
+    assert again.json()["error"]["code"] == "immutable"
     assert "đã được ban hành" in again.json()["error"]["message"]
     assert AuditEvent.objects.filter(event_type="decision.issued").count() == 1
 

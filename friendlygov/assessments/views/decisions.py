@@ -85,6 +85,8 @@ def _initial(body, user):
 def _error_messages(exc) -> list[str]:
     if isinstance(exc, ValidationError):
         return list(exc.messages)
+    if isinstance(exc, IssuedDecisionImmutable):
+        return [_("Quyết định này đã được ban hành và không thể thay đổi.")]
     return [str(exc) or _("Bạn không có quyền thực hiện thao tác này.")]
 
 

@@ -161,3 +161,8 @@ def test_each_demo_account_sees_and_may_do_what_its_role_allows(cycles):
     assert set(seen.values_list("cycle__year", flat=True)) == {2024}
 
     assert permissions.visible(user("admin")).count() == Assessment.objects.count() == 235 + 64 + 64
+
+
+def test_every_demo_login_has_an_address_that_reminders_can_use_and_that_goes_nowhere(cycles):
+    for account in DEMO_ACCOUNTS:
+        assert user(account.username).email == f"{account.username}@demo.friendlygov.invalid"
