@@ -18,6 +18,9 @@ RECENT = 20
 
 
 def _visible_job(user, pk):
+    """The job if the user may see it (404 otherwise), ended first if its worker died, so a page
+    never shows "running" for a job that cannot finish."""
+    services.fail_stale_jobs()
     job = get_object_or_404(permissions.visible_jobs(user), pk=pk)
     if not permissions.may_see(user, job):
         raise Http404
@@ -57,6 +60,7 @@ def start_cycle_export(request, year):
 
 @require_GET
 def job_list(request):
+    services.fail_stale_jobs()
     jobs = permissions.visible_jobs(request.user)[:RECENT]
     return render(request, "jobs/list.html", {"jobs": jobs, "poll_seconds": POLL_SECONDS})
 
@@ -69,7 +73,6 @@ def job_detail(request, pk):
 
 @require_GET
 def job_progress(request, pk):
-    services.fail_stale_jobs()  # a page polling a job whose worker died learns it here
     job = _visible_job(request.user, pk)
     return render(request, "jobs/partials/progress.html", {"job": job, "poll_seconds": POLL_SECONDS})
 

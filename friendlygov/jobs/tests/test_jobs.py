@@ -266,6 +266,8 @@ def test_a_running_job_whose_worker_died_is_ended_and_can_be_asked_again(issued,
         job.refresh_from_db()
         assert job.state == State.RUNNING and "every" in fragment.text  # still polling
     with time_machine.travel("2026-12-03 09:16 +0700", tick=False):
+        page = head.get(reverse("jobs:detail", args=[job.pk]))
+        assert "máy chạy nền đã dừng" in page.text  # the page itself, not only its next poll
         fragment = head.get(reverse("jobs:progress", args=[job.pk]))
         job.refresh_from_db()
         assert job.state == State.FAILED and "máy chạy nền đã dừng" in fragment.text
