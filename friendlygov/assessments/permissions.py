@@ -72,9 +72,14 @@ def _covers(grant, assessment, *, from_above: bool) -> bool:
     return grant.unit_id in chain
 
 
+def sees_everything(user) -> bool:
+    """A superuser sees every assessment and its appraisal (and acts on none by that alone)."""
+    return user.is_authenticated and user.is_superuser
+
+
 def may(user, action: str, assessment: Assessment) -> bool:
     """May `user` take `action` on `assessment` now (role, scope and state)?"""
-    if user.is_authenticated and user.is_superuser and action in (VIEW, VIEW_APPRAISAL):
+    if action in (VIEW, VIEW_APPRAISAL) and sees_everything(user):
         return True
     roles = ACTION_ROLES.get(action, ())
     from_above = action in FROM_ABOVE
@@ -104,7 +109,7 @@ def which(user, action: str = VIEW):
     base = Assessment.objects.select_related("cycle", "unit", "unit__parent", "body")
     if not user.is_authenticated:
         return base.none()
-    if user.is_superuser and action == VIEW:
+    if action == VIEW and sees_everything(user):
         return base
     grants = _grants(user, ACTION_ROLES.get(action, ()))
     return base.filter(_scope_q(grants, from_above=action in FROM_ABOVE))
@@ -112,11 +117,6 @@ def which(user, action: str = VIEW):
 
 def visible(user):
     return which(user, VIEW)
-
-
-def sees_everything(user) -> bool:
-    """`visible(user)` is every assessment (the same test `which` makes)."""
-    return user.is_authenticated and user.is_superuser
 
 
 def may_see_appraisal(user, assessment: Assessment) -> bool:

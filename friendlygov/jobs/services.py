@@ -43,29 +43,56 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def fail_stale_jobs(now=None) -> int:
-    """End as failed the running jobs that have not reported progress for JOB_STALE_MINUTES: their
-    worker died (killed, restarted, out of memory) and nothing else would ever finish them. The
-    update is guarded by the same condition, so a job that beats meanwhile is left alone."""
+def _silent_since(now=None):
+    return (now or timezone.now()) - timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def is_stale(job: Job, now=None) -> bool:
+    """Running, but silent for JOB_STALE_MINUTES: its worker died (killed, restarted, out of
+    memory) and nothing else would ever finish it."""
+    if job.state != State.RUNNING or job.heartbeat_at is None:
+        return False
+    return job.heartbeat_at < _silent_since(now)
+
+
+def fail_stale_jobs(jobs=None, now=None) -> int:
+    """End as failed the stale jobs among `jobs` (all jobs when None). The cron command does this
+    for all; a page does it only for a job it is about to show as stale. The update is guarded by
+    the same condition, so a job that beats meanwhile is left alone."""
     now = now or timezone.now()
-    silent_since = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
-    return Job.objects.filter(state=State.RUNNING, heartbeat_at__lt=silent_since).update(
+    jobs = Job.objects.all() if jobs is None else jobs
+    return jobs.filter(state=State.RUNNING, heartbeat_at__lt=_silent_since(now)).update(
         state=State.FAILED,
         finished_at=now,
         error=_("Việc bị gián đoạn: máy chạy nền đã dừng giữa chừng. Hãy yêu cầu lại."),
     )
 
 
+def ended_if_stale(jobs: list[Job]) -> list[Job]:
+    """The jobs as a page should show them: the stale ones ended first (one write, and only when
+    one is stale; reading a job page never writes otherwise), so a page never shows "running" for
+    a job that cannot finish."""
+    stale = [job for job in jobs if is_stale(job)]
+    if stale:
+        fail_stale_jobs(Job.objects.filter(pk__in=[job.pk for job in stale]))
+        for job in stale:
+            job.refresh_from_db(fields=["state", "finished_at", "error"])
+    return jobs
+
+
 def _pending(actor, kind, cycle, **scope) -> Job | None:
     """The same job, asked by the same person, still waiting or running: a second click (or a
     reload of the POST) follows that one instead of queueing the same work twice (a stale one is
-    ended first, so it is asked again rather than followed)."""
-    fail_stale_jobs()
-    return (
+    ended, so it is asked again rather than followed)."""
+    pending = (
         Job.objects.filter(created_by=actor, kind=kind, cycle=cycle, state__in=(State.QUEUED, State.RUNNING))
         .filter(**scope)
         .first()
     )
+    if pending is not None and is_stale(pending):
+        fail_stale_jobs(Job.objects.filter(pk=pending.pk))
+        return None
+    return pending
 
 
 @transaction.atomic

@@ -18,12 +18,11 @@ RECENT = 20
 
 
 def _visible_job(user, pk):
-    """The job if the user may see it (404 otherwise), ended first if its worker died, so a page
-    never shows "running" for a job that cannot finish."""
-    services.fail_stale_jobs()
+    """The job if the user may see it (404 otherwise), ended first if its worker died."""
     job = get_object_or_404(permissions.visible_jobs(user), pk=pk)
     if not permissions.may_see(user, job):
         raise Http404
+    [job] = services.ended_if_stale([job])
     return job
 
 
@@ -60,8 +59,7 @@ def start_cycle_export(request, year):
 
 @require_GET
 def job_list(request):
-    services.fail_stale_jobs()
-    jobs = permissions.visible_jobs(request.user)[:RECENT]
+    jobs = services.ended_if_stale(list(permissions.visible_jobs(request.user)[:RECENT]))
     return render(request, "jobs/list.html", {"jobs": jobs, "poll_seconds": POLL_SECONDS})
 
 

@@ -535,21 +535,17 @@ class Trend:
     groups: list[GroupTrend] = field(default_factory=list)  # by former district, through lineage
 
 
-def _point(year, rows) -> TrendPoint:
-    levels = [(0 if s == Status.NOT_RECOGNISED else (lvl or 0)) if s in DECIDED else 0 for s, lvl in rows]
-    return TrendPoint(
-        year=year,
-        units_total=len(rows),
-        decided=sum(1 for s, _ in rows if s in DECIDED),
-        meeting=sum(1 for lvl in levels if lvl >= 1),
-        above=sum(1 for lvl in levels if lvl >= 2),
-    )
-
-
-def _point_of_counts(year, counts: dict[tuple[str, int | None], int]) -> TrendPoint:
-    """`_point` from the number of units per (status, final level)."""
-    rows = [key for key, n in counts.items() for _ in range(n)]
-    return _point(year, rows)
+def _point(year, counts: Counter) -> TrendPoint:
+    """The year's point from the number of units per (status, final level)."""
+    total = decided = meeting = above = 0
+    for (status, level), n in counts.items():
+        total += n
+        if status in DECIDED:
+            decided += n
+            level = 0 if status == Status.NOT_RECOGNISED else (level or 0)
+            meeting += n if level >= 1 else 0
+            above += n if level >= 2 else 0
+    return TrendPoint(year=year, units_total=total, decided=decided, meeting=meeting, above=above)
 
 
 def trend_points(cycle: Cycle, assessments) -> list[TrendPoint]:
@@ -561,10 +557,10 @@ def trend_points(cycle: Cycle, assessments) -> list[TrendPoint]:
         .values_list("cycle__year", "status", "final_level")
         .annotate(n=Count("pk"))
     )
-    by_year = defaultdict(dict)
+    by_year = defaultdict(Counter)
     for year, status, level, n in rows:
-        by_year[year][(status, level)] = n
-    return [_point_of_counts(year, by_year[year]) for year in sorted(by_year)]
+        by_year[year][(status, level)] += n
+    return [_point(year, by_year[year]) for year in sorted(by_year)]
 
 
 def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
@@ -578,19 +574,19 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
         assessments.filter(years_q).order_by().values_list("cycle__year", "unit_id", "status", "final_level")
     )
     districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
-    by_year = defaultdict(list)
-    by_group = defaultdict(lambda: defaultdict(list))
+    by_year = defaultdict(Counter)
+    by_group = defaultdict(lambda: defaultdict(Counter))
     names = {}
     for year, unit_id, status, level in raw:
-        by_year[year].append((status, level))
+        by_year[year][(status, level)] += 1
         district = districts.get(unit_id)
         if district:
-            by_group[district.code][year].append((status, level))
+            by_group[district.code][year][(status, level)] += 1
             names[district.code] = district.name
     years = sorted(by_year)
     groups = []
     for code in sorted(by_group, key=lambda c: names[c]):
-        points = {year: _point(year, rows) for year, rows in by_group[code].items()}
+        points = {year: _point(year, counts) for year, counts in by_group[code].items()}
         groups.append(GroupTrend(code, names[code], points, [points.get(year) for year in years]))
     return Trend(years, [_point(year, by_year[year]) for year in years], groups)
 

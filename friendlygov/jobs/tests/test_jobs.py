@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -308,3 +310,17 @@ def test_a_job_ended_as_stale_while_its_worker_was_still_busy_keeps_no_file(issu
     services.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == State.FAILED and not job.result
+
+
+def test_reading_job_pages_writes_nothing_while_no_job_is_stale(issued, people):
+    head = people["head"]
+    job = services.start_decision_documents(issued.cycle, actor=head.user)
+    services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        for name in ("jobs:detail", "jobs:progress"):
+            assert head.get(reverse(name, args=[job.pk])).status_code == 200
+        assert head.get(reverse("jobs:list")).status_code == 200
+    job_writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    assert not any('"jobs_job"' in sql for sql in job_writes), job_writes
