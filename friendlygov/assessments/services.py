@@ -132,66 +132,91 @@ APPRAISAL_FIELDS = ("appraised_value", "appraised_na", "appraisal_comment")
 @transaction.atomic
 def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
     """Save some of the commune's fields of one indicator (value, N/A, explanation)."""
-    return _save_score(score, permissions.EDIT_SELF, SELF_FIELDS, SELF, expected_version, actor, values)
+    assessment = _locked_for(score)
+    return _save_score(
+        score, assessment, permissions.EDIT_SELF, SELF_FIELDS, SELF, expected_version, actor, values
+    )
 
 
 @transaction.atomic
 def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
     """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
-    assessment = _locked(score.assessment_id)
+    assessment = _locked_for(score)
     if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
         _require(actor, Action.START_APPRAISAL, assessment)
         _move(assessment, Action.START_APPRAISAL, actor)
     return _save_score(
-        score, permissions.APPRAISE, APPRAISAL_FIELDS, APPRAISED, expected_version, actor, values
+        score, assessment, permissions.APPRAISE, APPRAISAL_FIELDS, APPRAISED, expected_version, actor, values
     )
 
 
-def _save_score(score, action, allowed, layer, expected_version, actor, values):
+ASSESSMENT_VALUES = tuple(f.attname for f in Assessment._meta.concrete_fields if not f.is_relation)
+
+
+def _locked_for(score) -> Assessment:
+    """The score's assessment, its row locked for the rest of the transaction.
+
+    When the caller has loaded it (a page or the API reads it to check access), only its own
+    values are read again, under the lock, into that object: its cycle, unit and framework never
+    change once it is opened, and locking through the six-table join of `_locked` costs
+    PostgreSQL more to plan than the whole save does to run."""
+    if not IndicatorScore._meta.get_field("assessment").is_cached(score):
+        return _locked(score.assessment_id)
+    assessment = score.assessment
+    current = Assessment.objects.select_for_update().filter(pk=assessment.pk).values(*ASSESSMENT_VALUES).get()
+    for name, value in current.items():
+        setattr(assessment, name, value)
+    return assessment
+
+
+def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values):
+    """Returns the row as saved; its `assessment` is the locked assessment with its new total, and
+    `rows_for_totals` every row of the assessment as saved, so a page can show the live totals of
+    both layers without reading them again."""
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    assessment = _locked(score.assessment_id)
     _require(actor, action, assessment)
-    current = IndicatorScore.objects.select_related("indicator__criterion").get(pk=score.pk)
+    indicator = score.indicator  # never changes; the caller has usually loaded it
+    current = IndicatorScore.objects.get(pk=score.pk)
     if current.version != expected_version:
+        current.indicator = indicator
         raise StaleVersion(current)
-    before = {field: getattr(current, field) for field in (*allowed, f"{layer}_points")}
+    changed = (*allowed, f"{layer}_points")
+    before = {field: getattr(current, field) for field in changed}
     for field, value in values.items():
         setattr(current, field, value)
     na_field, value_field = f"{layer}_na", f"{layer}_value"
-    if getattr(current, na_field) and not current.indicator.na_allowed:
+    if getattr(current, na_field) and not indicator.na_allowed:
         raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
     try:
-        points = (
-            None
-            if getattr(current, na_field)
-            else points_for(current.indicator, getattr(current, value_field))
-        )
+        points = None if getattr(current, na_field) else points_for(indicator, getattr(current, value_field))
     except ValueRefused as exc:
         raise ValidationError(str(exc)) from exc
     setattr(current, f"{layer}_points", points)
     updated = IndicatorScore.objects.filter(pk=current.pk, version=expected_version).update(
-        **{field: getattr(current, field) for field in (*allowed, f"{layer}_points")},
+        **{field: getattr(current, field) for field in changed},
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
     if updated != 1:
+        current.indicator = indicator
         raise StaleVersion(current)
-    current.refresh_from_db()
-    after = {field: getattr(current, field) for field in (*allowed, f"{layer}_points")}
-    _refresh_layer_score(assessment, layer)
+    rows = list(_scores(assessment))
+    saved = next(row for row in rows if row.pk == current.pk)
+    _refresh_layer_score(assessment, layer, rows)
     record(
         actor,
         f"score.{layer}_saved",
         assessment,
-        {"indicator": current.indicator.code, **changes(before, after)},
+        {"indicator": indicator.code, **changes(before, {field: getattr(saved, field) for field in changed})},
     )
-    return current
+    saved.rows_for_totals = rows
+    return saved
 
 
-def _refresh_layer_score(assessment, layer):
-    result = layer_result(assessment, _scores(assessment), layer)
+def _refresh_layer_score(assessment, layer, rows=None):
+    result = layer_result(assessment, _scores(assessment) if rows is None else rows, layer)
     field = "self_score" if layer == SELF else "appraised_score"
     setattr(assessment, field, result.total.total)
     assessment.save(update_fields=[field])

@@ -155,3 +155,26 @@ def test_the_list_counts_every_assessment_and_hides_unfinished_appraisal_totals(
     assert f"<strong>{in_district}</strong>" in response.content.decode()
     names = [item.unit.search_name for item in listing.items]
     assert names == sorted(names)
+
+
+def _totals(html: str) -> str:
+    start = html.index('id="totals"')
+    return html[start : html.index("</div>", start)].replace('hx-swap-oob="true"', "")
+
+
+def test_an_autosave_answers_with_the_same_totals_the_page_shows_after_it(
+    dong_cam, people, django_assert_max_num_queries
+):
+    score = first_score(dong_cam)
+    officer = people["officer"]
+    before = _totals(officer.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode())
+    with django_assert_max_num_queries(15):  # session, user, grants; reads; the save; the audit seal
+        response = officer.post(
+            reverse("assessments:save_self", args=[dong_cam.pk, score.pk]),
+            {"self_value": "4,5", "version": score.version},
+            HTTP_HX_TRIGGER_NAME="self_value",
+            **HTMX,
+        )
+    answered = _totals(response.content.decode())
+    page = _totals(officer.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode())
+    assert answered == page != before

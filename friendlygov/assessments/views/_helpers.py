@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..forms import parse_score_post
-from ..models import Assessment, IndicatorScore
+from ..models import IndicatorScore
 from ..results import APPRAISED, SELF, layer_result
+from ..services import ASSESSMENT_VALUES
 from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
 
 
@@ -58,7 +59,6 @@ def detail_context(request, assessment, **extra) -> dict:
     }
 
 
-ASSESSMENT_VALUES = [f.attname for f in Assessment._meta.concrete_fields if not f.is_relation]
 SCORE_VALUES = [f.attname for f in IndicatorScore._meta.concrete_fields if not f.is_relation]
 
 
@@ -67,23 +67,27 @@ def row_response(
 ):
     """The row again (htmx) with the live totals swapped out of band; or back to the page.
 
-    `saved`: the row as the service just wrote it. A save changes neither the row's evidence nor
-    its explanation requests, so `score` keeps those and only takes the saved values.
+    `saved`: the row as the service just wrote it, with its locked assessment and every row of it
+    as saved (the live totals come from those, not from reading them again). A save changes
+    neither the row's evidence nor its explanation requests, so `score` keeps those and only
+    takes the saved values.
     """
     if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{score.pk}")
-    # Fresh totals, status and version; the unit, cycle and body cannot have changed, and keeping
-    # them cached saves five queries on every autosave.
-    assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
     if saved is None:
+        # Fresh totals, status and version; the unit, cycle and body cannot have changed, and
+        # keeping them cached saves five queries.
+        assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
         score = selectors.score_row(assessment, score.pk)
+        scores = selectors.scores_for_totals(assessment)
     else:
+        assessment = saved.assessment
         for name in SCORE_VALUES:
             setattr(score, name, getattr(saved, name))
+        scores = saved.rows_for_totals
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
-    scores = selectors.scores_for_totals(assessment)
     self_result, appraised_result = results_for(assessment, scores, show_appraisal)
     context = {
         "assessment": assessment,
