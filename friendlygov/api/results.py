@@ -77,8 +77,8 @@ def _scope_counts(request, year: int) -> tuple[Cycle, dict]:
         if not request.user.is_authenticated:
             raise AuthenticationError
         raise Http404
-    everything = selectors.status_level_counts(cycle, Assessment.objects.all())
-    if selectors.cycle_is_decided(cycle, everything):
+    everything, decided = selectors.decided_counts(cycle)
+    if decided:
         return cycle, everything
     if not request.user.is_authenticated:
         raise AuthenticationError

