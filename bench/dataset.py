@@ -134,8 +134,10 @@ def _scope(year_end: date):
 
 
 def _decided_cycle(year: int) -> None:
-    """One decided cycle over every commune of the 2024 list: assessments through the ORM, score
-    rows through COPY (the ORM's bulk_create spends most of its time building objects)."""
+    """One decided cycle over every commune of the 2024 list: assessments through the ORM, one
+    issued decision per appraising body naming its communes (so the cycle is public, as a decided
+    one is in service), score rows through COPY (the ORM's bulk_create spends most of its time
+    building objects)."""
     from django.db import connection, transaction
 
     from bench import national
@@ -189,6 +191,7 @@ def _decided_cycle(year: int) -> None:
                 )
             )
         Assessment.objects.bulk_create(assessments, batch_size=5000)
+        _issued_decisions(cycle, bodies, Assessment.objects.filter(cycle=cycle))
         ids = list(Assessment.objects.filter(cycle=cycle).values_list("pk", flat=True))
         columns = (
             "assessment_id, indicator_id, self_value, self_na, self_points, explanation, "
@@ -205,6 +208,44 @@ def _decided_cycle(year: int) -> None:
                     copy.write_row(
                         (pk, indicator.pk, value, False, points, "", value, False, points, "", 1, "now")
                     )
+
+
+def _issued_decisions(cycle, bodies, assessments) -> None:
+    """What `issue_decision` leaves behind, written in bulk (the decisions are issued as created)."""
+    from django.utils import timezone
+
+    from bench import national
+    from friendlygov.assessments.models import Decision, DecisionItem
+
+    issued = timezone.now()
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            cycle=cycle,
+            body=body,
+            state=Decision.State.ISSUED,
+            number=f"{number}/QĐ-UBND",
+            signed_on=cycle.decision_from,
+            signer_name="Chủ tịch",
+            legal_bases="Quyết định về đánh giá chính quyền thân thiện",
+            created_by=national.bench_user(),
+            issued_at=issued,
+        )
+        for number, body in enumerate(bodies, start=1)
+    )
+    decision_of = {decision.body_id: decision for decision in decisions}
+    DecisionItem.objects.bulk_create(
+        (
+            DecisionItem(
+                decision=decision_of[a.body_id],
+                assessment=a,
+                final_score=a.final_score,
+                level=a.final_level or 0,
+            )
+            for a in assessments.only("pk", "body_id", "final_score", "final_level")
+        ),
+        batch_size=5000,
+    )
+    assessments.update(decided_at=issued)
 
 
 def _open_cycle_and_users() -> None:
