@@ -2,9 +2,11 @@
 and scope, how far it has got, and the file it produced (or why it failed)."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,6 +79,16 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.cycle.year}"
+
+    @property
+    def minutes_waiting(self) -> int:
+        """Whole minutes since it was asked for (the page says how long a queued job has waited)."""
+        return int((timezone.now() - self.created_at) / timedelta(minutes=1))
+
+    @property
+    def waiting_too_long(self) -> bool:
+        """Still queued after JOB_STALE_MINUTES: no worker has taken it (none running, or all busy)."""
+        return self.state == State.QUEUED and self.minutes_waiting >= settings.JOB_STALE_MINUTES
 
     @property
     def is_finished(self) -> bool:

@@ -53,7 +53,7 @@ def test_it_shows_the_progress_fragment_polling_until_the_job_is_done(issued, pe
     fragment = head.get(reverse("jobs:progress", args=[job.pk]))
     assert fragment.status_code == 200
     assert 'hx-trigger="every 2s"' in fragment.text
-    assert "Đã xong 0/1." in fragment.text
+    assert "Đang chờ máy chạy nền nhận việc." in fragment.text
     assert reverse("jobs:download", args=[job.pk]) not in fragment.text
 
     services.run_job(job.pk)
@@ -267,6 +267,7 @@ def test_a_running_job_whose_worker_died_is_ended_and_can_be_asked_again(issued,
         fragment = head.get(reverse("jobs:progress", args=[job.pk]))
         job.refresh_from_db()
         assert job.state == State.RUNNING and "every" in fragment.text  # still polling
+        assert "Đã xong 0/1." in fragment.text
     with time_machine.travel("2026-12-03 09:16 +0700", tick=False):
         page = head.get(reverse("jobs:detail", args=[job.pk]))
         assert "máy chạy nền đã dừng" in page.text  # the page itself, not only its next poll
@@ -324,3 +325,20 @@ def test_reading_job_pages_writes_nothing_while_no_job_is_stale(issued, people):
         q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
     ]
     assert not any('"jobs_job"' in sql for sql in job_writes), job_writes
+
+
+def test_a_queued_job_says_how_long_it_has_waited_and_warns_when_no_worker_takes_it(issued, people, settings):
+    import time_machine
+
+    settings.JOB_STALE_MINUTES = 15
+    head = people["head"]
+    with time_machine.travel("2026-12-03 09:00 +0700", tick=False):
+        job = services.start_decision_documents(issued.cycle, actor=head.user)
+    with time_machine.travel("2026-12-03 09:05 +0700", tick=False):
+        page = head.get(reverse("jobs:detail", args=[job.pk])).text
+        assert "Đang chờ máy chạy nền nhận việc." in page and "Đã chờ 5 phút." in page and "lâu hơn bình thường" not in page
+    with time_machine.travel("2026-12-03 09:20 +0700", tick=False):
+        fragment = head.get(reverse("jobs:progress", args=[job.pk])).text
+        assert "lâu hơn bình thường" in fragment and "every" in fragment  # still polling, still kept
+    job.refresh_from_db()
+    assert job.state == State.QUEUED
