@@ -68,9 +68,8 @@ def row_response(
     """The row again (htmx) with the live totals swapped out of band; or back to the page.
 
     `saved`: the row as the service just wrote it, with its locked assessment and every row of it
-    as saved (the live totals come from those, not from reading them again). A save changes
-    neither the row's evidence nor its explanation requests, so `score` keeps those and only
-    takes the saved values.
+    as saved (the live totals come from those, not from reading them again). The answer shows the
+    saved value and the totals, not the whole row, so `score` needs no evidence or requests.
     """
     if not is_htmx(request):
         if error:
@@ -140,7 +139,7 @@ SAVERS = {"self": services.save_self_score, "appraised": services.save_appraised
 def save_layer(request, pk, score_pk, layer):
     """One autosave (htmx: the field named by HX-Trigger-Name) or the row's form, for one layer."""
     assessment = selectors.assessment_for(request.user, pk)
-    score = selectors.score_row(assessment, score_pk)
+    score = selectors.score_to_save(assessment, score_pk)
     only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
     attempted = dict(request.POST.items())
     try:
