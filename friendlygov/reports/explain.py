@@ -26,6 +26,7 @@ from friendlygov.frameworks.scoring import HUNDRED, ZERO, LinearMapping, Thresho
 from friendlygov.units.models import LineageLink, Share
 from friendlygov.units.selectors import ancestry_of
 
+from .models import ImportedResult
 from .targets import attainment
 
 CENT = Decimal("0.01")
@@ -649,6 +650,9 @@ class HistoryEntry:
     partial: bool  # only part of the predecessor came to this unit
     current: bool
     via: object = None  # the intermediate unit it became before this one, if any
+    # A past year's result imported from the province's own sheets (`ImportedResult`): the
+    # decision it came from, since there is no assessment here to open.
+    imported_decision: str = ""
 
 
 @dataclass(frozen=True)
@@ -675,8 +679,9 @@ class History:
 
 def history_of(assessment, explanation: Explanation | None = None) -> History:
     """The unit's results across cycles, and its predecessors' results through lineage (merged
-    units show every predecessor; a divided predecessor is marked). A handful of queries: one
-    per lineage step, one for the assessments, one for the divisions."""
+    units show every predecessor; a divided predecessor is marked), with the results imported for
+    years before this system. A handful of queries: one per lineage step, one for the assessments,
+    one for the imported results, one for the divisions."""
     unit = assessment.unit
     steps = ancestry_of(unit)
     links = [link for step in steps for link in step]
@@ -688,30 +693,50 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
         .order_by("-cycle__year", "unit__search_name", "unit__code")
     )
     by_year: dict[int, list[HistoryEntry]] = defaultdict(list)
+
+    def entry(year, of_unit, **fields) -> HistoryEntry:
+        link = ancestors.get(of_unit.pk)
+        return HistoryEntry(
+            year=year,
+            unit=of_unit,
+            relation="self" if of_unit.pk == unit.pk else "predecessor",
+            status_label=Status(fields["status"]).label,
+            divided=of_unit.pk in divided,
+            partial=link is not None and link.share != Share.WHOLE,
+            via=link.successor if link is not None and link.successor_id != unit.pk else None,
+            **fields,
+        )
+
+    assessed = set()
     for other in found:
+        assessed.add((other.cycle.year, other.unit_id))
         current = other.pk == assessment.pk
-        public = permissions.is_public(other)
         score, level = None, None
         if current and explanation is not None:
             # Before the decision the level is only projected: the row shows the state instead.
             score = explanation.score
             level = explanation.level if explanation.layer == FINAL else None
-        elif public:
+        elif permissions.is_public(other):
             score, level = other.final_score, other.final_level or 0
-        link = ancestors.get(other.unit_id)
         by_year[other.cycle.year].append(
-            HistoryEntry(
-                year=other.cycle.year,
-                unit=other.unit,
-                relation="self" if other.unit_id == unit.pk else "predecessor",
-                status=other.status,
-                status_label=Status(other.status).label,
-                score=score,
-                level=level,
-                divided=other.unit_id in divided,
-                partial=link is not None and link.share != Share.WHOLE,
-                current=current,
-                via=link.successor if link is not None and link.successor_id != unit.pk else None,
+            entry(
+                other.cycle.year, other.unit, status=other.status, score=score, level=level, current=current
+            )
+        )
+    # Decided results of years before this system, as imported; an assessment of the same unit
+    # and year, where there is one, is the record.
+    for past in ImportedResult.objects.filter(unit_id__in=[unit.pk, *ancestors]).select_related("unit"):
+        if (past.year, past.unit_id) in assessed:
+            continue
+        by_year[past.year].append(
+            entry(
+                past.year,
+                past.unit,
+                status=Status.RECOGNISED if past.level else Status.NOT_RECOGNISED,
+                score=past.final_score,
+                level=past.level,
+                current=False,
+                imported_decision=past.decision_number,
             )
         )
     formed_from = tuple(
@@ -720,10 +745,15 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
     )
     return History(
         years=tuple(
-            HistoryYear(year, tuple(entries)) for year, entries in sorted(by_year.items(), reverse=True)
+            HistoryYear(year, tuple(sorted(entries, key=_history_order)))
+            for year, entries in sorted(by_year.items(), reverse=True)
         ),
         formed_from=formed_from,
     )
+
+
+def _history_order(entry: HistoryEntry):
+    return (entry.unit.search_name, entry.unit.code)
 
 
 def _by_event(links):

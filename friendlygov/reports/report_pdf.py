@@ -208,6 +208,8 @@ def _history_unit(entry, unit) -> str:
         notes.append(_("đã chia tách"))
     if entry.partial:
         notes.append(_("một phần"))
+    if entry.imported_decision:
+        notes.append(_("nhập từ tệp, QĐ số %(number)s") % {"number": entry.imported_decision})
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 

@@ -3,6 +3,7 @@
 and a query count that does not grow with the number of units."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -29,6 +30,7 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.reports import explain
+from friendlygov.reports.models import ImportedResult
 from friendlygov.units.models import EventKind, LineageEvent, LineageLink, Share, UnitVersion
 
 XA_KIM_THANH = "10804@2025-07-01"
@@ -197,3 +199,35 @@ def test_it_issues_the_same_queries_whatever_the_number_of_units(
         services.submit_assessment(other, actor=kim_thanh_chair)
     Assessment.objects.filter(cycle=cycle_2024).exclude(body=dong_cam.body).update(self_score=50)
     assert queries_for(people["appraiser"], page(dong_cam)) == before
+
+
+def test_it_shows_past_results_imported_for_the_unit_and_its_predecessors(
+    issued, dong_cam, kim_thanh_2025, persona
+):
+    def imported(year, score, level, number):
+        ImportedResult.objects.create(
+            year=year,
+            unit=dong_cam.unit,
+            final_score=Decimal(score),
+            level=level,
+            decision_number=number,
+            decision_date=date(year + 1, 1, 15),
+            source_name="ket-qua.xlsx",
+            source_sha256="0" * 64,
+        )
+
+    imported(2023, "91.50", 3, "12/QĐ-UBND")
+    imported(2024, "50.00", 0, "99/QĐ-UBND")  # assessed here in 2024: the assessment is the record
+    response = persona(Role.COMMUNE_OFFICER, kim_thanh_2025.unit, year=2025).get(page(kim_thanh_2025))
+    years = {year.year: year.entries for year in response.context["history"].years}
+    [past] = years[2023]
+    assert (past.unit.name, past.relation, past.score, past.level, past.imported_decision) == (
+        "Xã Đồng Cẩm",
+        "predecessor",
+        Decimal("91.50"),
+        3,
+        "12/QĐ-UBND",
+    )
+    assert [e.imported_decision for e in years[2024] if e.unit.name == "Xã Đồng Cẩm"] == [""]
+    body = response.content.decode()
+    assert "nhập từ tệp, QĐ số 12/QĐ-UBND" in body and "99/QĐ-UBND" not in body
