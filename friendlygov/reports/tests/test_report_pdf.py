@@ -5,6 +5,8 @@ LibreOffice."""
 import io
 import os
 import shutil
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -23,6 +25,7 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
     kim_thanh_chair,
 )
 from friendlygov.reports import explain, report_pdf
+from friendlygov.reports.models import ImportedResult
 
 
 def text_of(docx_bytes) -> str:
@@ -99,3 +102,20 @@ def test_it_answers_a_friendly_503_without_libreoffice(dong_cam, people, monkeyp
     assert "Chưa tạo được bản PDF" in response.content.decode()
     response = people["officer"].get(reverse("reports:cycle_pdf", args=[2024]))
     assert response.status_code == 503
+
+
+def test_the_commune_report_names_a_past_result_imported_from_a_file(issued, dong_cam, people):
+    ImportedResult.objects.create(
+        year=2023,
+        unit=dong_cam.unit,
+        final_score=Decimal("88.25"),
+        level=2,
+        decision_number="15/QĐ-UBND",
+        decision_date=date(2024, 1, 20),
+        source_name="ket-qua-2023.xlsx",
+        source_sha256="0" * 64,
+    )
+    dong_cam.refresh_from_db()
+    text = text_of(report_pdf.commune_docx(people["officer"].user, dong_cam))
+    assert "Xã Đồng Cẩm (nhập từ tệp, QĐ số 15/QĐ-UBND)" in text
+    assert report_pdf.points(Decimal("88.25")) in text
