@@ -81,6 +81,14 @@ class Job(models.Model):
         return f"{self.get_kind_display()} · {self.cycle.year}"
 
     @property
+    def is_stale(self) -> bool:
+        """Running, but silent for JOB_STALE_MINUTES: its worker died (killed, restarted, out of
+        memory) and nothing else would ever finish it (`services.fail_stale_jobs` ends it)."""
+        if self.state != State.RUNNING or self.heartbeat_at is None:
+            return False
+        return timezone.now() - self.heartbeat_at > timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+    @property
     def minutes_waiting(self) -> int:
         """Whole minutes since it was asked for (the page says how long a queued job has waited)."""
         return int((timezone.now() - self.created_at) / timedelta(minutes=1))

@@ -43,25 +43,14 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def _silent_since(now=None):
-    return (now or timezone.now()) - timedelta(minutes=settings.JOB_STALE_MINUTES)
-
-
-def is_stale(job: Job, now=None) -> bool:
-    """Running, but silent for JOB_STALE_MINUTES: its worker died (killed, restarted, out of
-    memory) and nothing else would ever finish it."""
-    if job.state != State.RUNNING or job.heartbeat_at is None:
-        return False
-    return job.heartbeat_at < _silent_since(now)
-
-
 def fail_stale_jobs(jobs=None, now=None) -> int:
     """End as failed the stale jobs among `jobs` (all jobs when None). The cron command does this
     for all; a page does it only for a job it is about to show as stale. The update is guarded by
     the same condition, so a job that beats meanwhile is left alone."""
     now = now or timezone.now()
     jobs = Job.objects.all() if jobs is None else jobs
-    return jobs.filter(state=State.RUNNING, heartbeat_at__lt=_silent_since(now)).update(
+    silent_since = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
+    return jobs.filter(state=State.RUNNING, heartbeat_at__lt=silent_since).update(
         state=State.FAILED,
         finished_at=now,
         error=_("Việc bị gián đoạn: máy chạy nền đã dừng giữa chừng. Hãy yêu cầu lại."),
@@ -72,7 +61,7 @@ def ended_if_stale(jobs: list[Job]) -> list[Job]:
     """The jobs as a page should show them: the stale ones ended first (one write, and only when
     one is stale; reading a job page never writes otherwise), so a page never shows "running" for
     a job that cannot finish."""
-    stale = [job for job in jobs if is_stale(job)]
+    stale = [job for job in jobs if job.is_stale]
     if stale:
         fail_stale_jobs(Job.objects.filter(pk__in=[job.pk for job in stale]))
         for job in stale:
@@ -89,7 +78,7 @@ def _pending(actor, kind, cycle, **scope) -> Job | None:
         .filter(**scope)
         .first()
     )
-    if pending is not None and is_stale(pending):
+    if pending is not None and pending.is_stale:
         fail_stale_jobs(Job.objects.filter(pk=pending.pk))
         return None
     return pending
