@@ -55,9 +55,13 @@ class ResultOut(Schema):
     decision_number: str | None
 
 
+def _cycle_of(year: int) -> Cycle | None:
+    return Cycle.objects.filter(year=year).order_by("pk").first()
+
+
 def _scope(request, year: int):
     """The cycle and the assessments of it the caller may read (see the module docstring)."""
-    cycle = Cycle.objects.filter(year=year).order_by("pk").first()
+    cycle = _cycle_of(year)
     if cycle is not None and selectors.cycle_is_decided(cycle):
         return cycle, Assessment.objects.all()
     if not request.user.is_authenticated:
@@ -72,7 +76,7 @@ def _scope_counts(request, year: int) -> tuple[Cycle, dict]:
     """`_scope` for the summary: the cycle and its counts per (status, level) in the caller's
     scope, reading the whole cycle's counts once for both the public check and a caller who sees
     everything."""
-    cycle = Cycle.objects.filter(year=year).order_by("pk").first()
+    cycle = _cycle_of(year)
     if cycle is None:
         if not request.user.is_authenticated:
             raise AuthenticationError

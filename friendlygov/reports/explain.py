@@ -687,11 +687,8 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
     links = [link for step in steps for link in step]
     ancestors = {link.predecessor_id: link for link in links}
     divided = _divided({link.predecessor_id for link in links})
-    found = (
-        Assessment.objects.filter(unit_id__in=[unit.pk, *ancestors])
-        .select_related("cycle", "unit")
-        .order_by("-cycle__year", "unit__search_name", "unit__code")
-    )
+    # In no order: each year's entries, imported ones included, are sorted once below.
+    found = Assessment.objects.filter(unit_id__in=[unit.pk, *ancestors]).select_related("cycle", "unit")
     by_year: dict[int, list[HistoryEntry]] = defaultdict(list)
 
     def entry(year, of_unit, **fields) -> HistoryEntry:

@@ -538,13 +538,12 @@ class Trend:
 def _point(year, counts: Counter) -> TrendPoint:
     """The year's point from the number of units per (status, final level)."""
     total = decided = meeting = above = 0
-    for (status, level), n in counts.items():
+    for (status, final_level), n in counts.items():
+        level = counted_level(status, final_level)
         total += n
-        if status in DECIDED:
-            decided += n
-            level = 0 if status == Status.NOT_RECOGNISED else (level or 0)
-            meeting += n if level >= 1 else 0
-            above += n if level >= 2 else 0
+        decided += n if status in DECIDED else 0
+        meeting += n if level >= 1 else 0
+        above += n if level >= 2 else 0
     return TrendPoint(year=year, units_total=total, decided=decided, meeting=meeting, above=above)
 
 
