@@ -3,15 +3,13 @@
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role
-
-# Roles whose decisions or powers are worth a second factor when TWO_FACTOR_REQUIRED is on.
-GUARDED_ROLES = {Role.APPRAISER, Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN}
+from . import reach
 
 
 def is_guarded(user) -> bool:
-    """Appraisers and administrators (staff, superusers, province administrators)."""
-    return bool(user.is_staff or user.is_superuser or user.grants.filter(role__in=GUARDED_ROLES).exists())
+    """Whose decisions or powers are worth a second factor when TWO_FACTOR_REQUIRED is on:
+    appraisers and administrators (province administrators, and staff, who reach the admin site)."""
+    return bool(user.is_staff or reach.is_province_admin(user) or reach.holds(user, reach.APPRAISAL_ROLES))
 
 
 def must_enrol(user) -> bool:

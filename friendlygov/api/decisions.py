@@ -4,7 +4,7 @@ and issue them through `services.draft_decision` and `services.issue_decision`."
 from datetime import date, datetime
 from typing import Annotated
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
@@ -91,12 +91,8 @@ def _summary(decision: Decision, unit_count: int) -> dict:
 
 
 def _decisions(user):
-    """What the policy shows, drafts only to the heads who may issue them, as the pages do
-    (views/decisions.py). The draft rule belongs in `permissions.decisions_visible_to` (asked of
-    the lead); it is applied here as a queryset so that counts and pages stay right."""
-    bodies = AppraisingBody.objects.select_related("cycle", "unit__parent__parent")
-    headed = [body.pk for body in bodies if permissions.may_decide_for(user, body)]
-    return permissions.decisions_visible_to(user).filter(Q(state=Decision.State.ISSUED) | Q(body__in=headed))
+    """What the policy shows: issued decisions, and drafts only to the heads who may issue them."""
+    return permissions.decisions_visible_to(user)
 
 
 def _visible_decision(user, decision_id: int) -> Decision:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from friendlygov.accounts import reach
 from friendlygov.audit.services import record
 
 from .models import ApiToken
@@ -27,7 +28,7 @@ def digest_of(secret: str) -> str:
 def create_token(user, *, name: str, expires_at: datetime | None = None, actor) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret, which is not stored and cannot be shown again.
     `actor` None is an administrator at the server's console (create_api_token)."""
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+    if actor is not None and actor.pk != user.pk and not reach.sees_everything(actor):
         raise PermissionDenied(_("Chỉ quản trị viên mới tạo được mã truy cập cho người khác."))
     name = name.strip()
     if not name:
@@ -44,7 +45,7 @@ def create_token(user, *, name: str, expires_at: datetime | None = None, actor) 
 
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor) -> ApiToken:
-    if actor.pk != token.user_id and not actor.is_superuser:
+    if actor.pk != token.user_id and not reach.sees_everything(actor):
         raise PermissionDenied(_("Bạn chỉ thu hồi được mã truy cập của chính mình."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:

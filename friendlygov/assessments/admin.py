@@ -3,9 +3,11 @@ assessments and decisions are read-only (they change only through the workflow).
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from friendlygov.accounts import reach
 from friendlygov.units.models import Level, UnitVersion
 
 from .models import AppraisingBody, Assessment, Cycle, Decision, DecisionItem
@@ -20,9 +22,11 @@ class AppraisingBodyInline(admin.TabularInline):
 
 def communes_in_scope(cycle) -> list[UnitVersion]:
     """The commune-level units valid on 31 December under any of the cycle's bodies."""
-    body_units = [body.unit_id for body in cycle.bodies.all()]
+    below_a_body = Q(pk__in=[])
+    for body in cycle.bodies.select_related("unit"):
+        below_a_body |= reach.under_q(body.unit, from_above=True)
     units = UnitVersion.objects.valid_on(cycle.scope_date).filter(level=Level.COMMUNE)
-    return list(units.filter(parent_id__in=body_units) | units.filter(parent__parent_id__in=body_units))
+    return list(units.filter(below_a_body))
 
 
 @admin.register(Cycle)

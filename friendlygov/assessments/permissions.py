@@ -7,10 +7,11 @@ the grant's year (or every year); nobody appraises or decides on their own unit.
 
 from django.db.models import Q
 
+from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
-from friendlygov.units.models import UnitVersion
+from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 
-from .models import Assessment, Decision
+from .models import AppraisingBody, Assessment, Decision
 from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status
 
 EDIT_SELF = "edit_self"
@@ -19,8 +20,7 @@ DECIDE = "decide"
 VIEW = "view"
 VIEW_APPRAISAL = "view_appraisal"
 
-COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR)
-APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD)
+DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
 # Which roles may take each action, and in which states (the states are checked again by the
 # workflow table; here they decide what a page offers).
@@ -35,7 +35,7 @@ ACTION_ROLES = {
     Action.START_APPRAISAL: APPRAISAL_ROLES,
     Action.RETURN: APPRAISAL_ROLES,
     Action.APPROVE: APPRAISAL_ROLES,
-    DECIDE: (Role.APPRAISAL_HEAD,),
+    DECIDE: DECISION_ROLES,
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
@@ -45,36 +45,9 @@ ACTION_STATES = {
 FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
 
 
-def _grants(user, roles):
-    if not user.is_authenticated:
-        return []
-    cache = getattr(user, "_grant_cache", None)
-    if cache is None:
-        cache = list(user.grants.all())
-        user._grant_cache = cache
-    return [grant for grant in cache if grant.role in roles]
-
-
-def _unit_chain(unit) -> list[str]:
-    chain = []
-    while unit is not None:
-        chain.append(unit.pk)
-        unit = unit.parent
-    return chain
-
-
-def _covers(grant, assessment, *, from_above: bool) -> bool:
-    if not grant.applies_to_year(assessment.cycle.year):
-        return False
-    chain = _unit_chain(assessment.unit)
-    if from_above:
-        chain = chain[1:]
-    return grant.unit_id in chain
-
-
 def sees_everything(user) -> bool:
     """A superuser sees every assessment and its appraisal (and acts on none by that alone)."""
-    return user.is_authenticated and user.is_superuser
+    return reach.sees_everything(user)
 
 
 def may(user, action: str, assessment: Assessment) -> bool:
@@ -82,26 +55,11 @@ def may(user, action: str, assessment: Assessment) -> bool:
     if action in (VIEW, VIEW_APPRAISAL) and sees_everything(user):
         return True
     roles = ACTION_ROLES.get(action, ())
-    from_above = action in FROM_ABOVE
-    if not any(_covers(g, assessment, from_above=from_above) for g in _grants(user, roles)):
+    year = assessment.cycle.year
+    if not reach.reaches(user, assessment.unit, roles, year, from_above=action in FROM_ABOVE):
         return False
     states = ACTION_STATES.get(action)
     return states is None or assessment.status in states
-
-
-def _scope_q(grants, *, from_above: bool) -> Q:
-    # The units reached are a subquery on the small units table, not a join with ORs across it:
-    # PostgreSQL then reads the assessments of those units by index instead of scanning them all.
-    query = Q(pk__in=[])
-    for grant in grants:
-        units = Q(parent_id=grant.unit_id) | Q(parent__parent_id=grant.unit_id)
-        if not from_above:
-            units |= Q(pk=grant.unit_id)
-        reach = Q(unit_id__in=UnitVersion.objects.filter(units).values("pk"))
-        if grant.year is not None:
-            reach &= Q(cycle__year=grant.year)
-        query |= reach
-    return query
 
 
 def which(user, action: str = VIEW):
@@ -111,8 +69,7 @@ def which(user, action: str = VIEW):
         return base.none()
     if action == VIEW and sees_everything(user):
         return base
-    grants = _grants(user, ACTION_ROLES.get(action, ()))
-    return base.filter(_scope_q(grants, from_above=action in FROM_ABOVE))
+    return base.filter(reach.reach_q(user, ACTION_ROLES.get(action, ()), from_above=action in FROM_ABOVE))
 
 
 def visible(user):
@@ -126,27 +83,25 @@ def may_see_appraisal(user, assessment: Assessment) -> bool:
 
 def may_decide_for(user, body) -> bool:
     """Heads of the appraising body (a grant on the body's unit or above) draft and issue decisions."""
-    for grant in _grants(user, (Role.APPRAISAL_HEAD,)):
-        if grant.applies_to_year(body.cycle.year) and grant.unit_id in _unit_chain(body.unit):
-            return True
-    return False
+    return reach.reaches(user, body.unit, DECISION_ROLES, body.cycle.year)
 
 
 def decisions_visible_to(user):
-    """Issued decisions are public; a draft is seen only by the heads who may issue it."""
+    """Issued decisions are public; a draft is seen only by the heads who may issue it, by nobody
+    else (a superuser included). Pages, the API and jobs all read decisions through this."""
     base = Decision.objects.select_related("cycle", "body")
     issued = Q(state=Decision.State.ISSUED)
     if not user.is_authenticated:
         return base.filter(issued)
-    if user.is_superuser:
-        return base
-    drafts = Q(pk__in=[])
-    for grant in _grants(user, (Role.APPRAISAL_HEAD,)):
-        reach = Q(body__unit_id=grant.unit_id) | Q(body__unit__parent_id=grant.unit_id)
-        if grant.year is not None:
-            reach &= Q(cycle__year=grant.year)
-        drafts |= reach
-    return base.filter(issued | (Q(state=Decision.State.DRAFT) & drafts))
+    drafts = Q(state=Decision.State.DRAFT) & reach.reach_q(user, DECISION_ROLES, unit_field="body__unit")
+    return base.filter(issued | drafts)
+
+
+def bodies_headed_by(user):
+    """The appraising bodies whose decisions the user drafts and issues."""
+    return AppraisingBody.objects.select_related("cycle", "unit").filter(
+        reach.reach_q(user, DECISION_ROLES, year_field="cycle__year")
+    )
 
 
 def is_public(assessment: Assessment) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 
 from . import permissions
@@ -84,7 +85,7 @@ def _scores(assessment):
 def open_cycle(cycle, *, units, actor) -> int:
     """Create one assessment per unit, each assigned to the appraising body whose area contains
     it (never the unit itself), with one score row per applicable indicator."""
-    if not (actor.is_superuser or actor.grants.filter(role="province_admin").exists()):
+    if not reach.is_province_admin(actor):
         raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được mở đợt đánh giá."))
     if cycle.is_open:
         raise ValidationError(_("Đợt đánh giá này đã được mở."))
@@ -97,7 +98,7 @@ def open_cycle(cycle, *, units, actor) -> int:
                 _("Đơn vị %(unit)s (%(code)s) không còn hiệu lực ngày %(date)s.")
                 % {"unit": unit.name, "code": unit.code, "date": cycle.scope_date.strftime("%d/%m/%Y")}
             )
-        body = next((bodies[pk] for pk in _ancestors(unit) if pk in bodies), None)
+        body = next((bodies[pk] for pk in reach.chain(unit)[1:] if pk in bodies), None)
         if body is None:
             raise ValidationError(
                 _("Chưa có cơ quan thẩm định cho đơn vị %(unit)s (%(code)s).")
@@ -114,13 +115,6 @@ def open_cycle(cycle, *, units, actor) -> int:
     cycle.save(update_fields=["opened_at"])
     record(actor, "cycle.opened", cycle, {"assessments": created})
     return created
-
-
-def _ancestors(unit):
-    unit = unit.parent
-    while unit is not None:
-        yield unit.pk
-        unit = unit.parent
 
 
 # --- Self-assessment ----------------------------------------------------------------------------

@@ -10,11 +10,14 @@
 
 from django.utils import timezone
 
+from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
+from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 from friendlygov.assessments import permissions as assessment_policy
 
-COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR)
-APPRAISAL_ROLES = (Role.APPRAISER, Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN)
+# Who reads the comments and sets the sample frame from above the unit: the appraisal side and
+# the province's administrators.
+OVERSIGHT_ROLES = (*APPRAISAL_ROLES, Role.PROVINCE_ADMIN)
 
 
 def embargo_lifted(cycle, today=None) -> bool:
@@ -22,23 +25,8 @@ def embargo_lifted(cycle, today=None) -> bool:
     return (today or timezone.localdate()) > cycle.self_assessment_closes
 
 
-def _grants(user):
-    cache = getattr(user, "_feedback_grants", None)
-    if cache is None:
-        cache = user._feedback_grants = list(user.grants.all()) if user.is_authenticated else []
-    return cache
-
-
 def _holds(user, roles, assessment, *, from_above: bool) -> bool:
-    chain = []
-    unit = assessment.unit
-    while unit is not None:
-        chain.append(unit.pk)
-        unit = unit.parent
-    if from_above:
-        chain = chain[1:]
-    year = assessment.cycle.year
-    return any(g.role in roles and g.applies_to_year(year) and g.unit_id in chain for g in _grants(user))
+    return reach.reaches(user, assessment.unit, roles, assessment.cycle.year, from_above=from_above)
 
 
 def may_see_results(user, assessment, today=None) -> bool:
@@ -50,9 +38,9 @@ def may_see_results(user, assessment, today=None) -> bool:
 
 
 def may_see_comments(user, assessment, today=None) -> bool:
-    if user.is_authenticated and user.is_superuser:
+    if reach.sees_everything(user):
         return True
-    if _holds(user, APPRAISAL_ROLES, assessment, from_above=True):
+    if _holds(user, OVERSIGHT_ROLES, assessment, from_above=True):
         return True
     return _holds(user, COMMUNE_ROLES, assessment, from_above=False) and embargo_lifted(
         assessment.cycle, today
@@ -64,9 +52,9 @@ def may_enter_paper(user, assessment) -> bool:
 
 
 def may_set_population(user, assessment) -> bool:
-    if user.is_authenticated and user.is_superuser:
+    if reach.sees_everything(user):
         return True
-    return may_enter_paper(user, assessment) or _holds(user, APPRAISAL_ROLES, assessment, from_above=True)
+    return may_enter_paper(user, assessment) or _holds(user, OVERSIGHT_ROLES, assessment, from_above=True)
 
 
 def may_print_poster(user, assessment) -> bool:
@@ -76,6 +64,6 @@ def may_print_poster(user, assessment) -> bool:
 def results_scope(user, cycle, today=None):
     """The assessments of `cycle` whose survey results `user` may see (a queryset)."""
     visible = assessment_policy.visible(user).filter(cycle=cycle)
-    if (user.is_authenticated and user.is_superuser) or embargo_lifted(cycle, today):
+    if reach.sees_everything(user) or embargo_lifted(cycle, today):
         return visible
     return assessment_policy.which(user, assessment_policy.VIEW_APPRAISAL).filter(cycle=cycle)

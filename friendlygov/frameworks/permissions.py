@@ -1,14 +1,15 @@
-"""Who may do what with framework versions. Provincial administrators are staff for now; the
-accounts app's role grants will replace `is_staff` here, and only here."""
+"""Who may do what with framework versions: province administrators keep them."""
 
 from django.db.models import QuerySet
+
+from friendlygov.accounts.reach import is_province_admin
 
 from .models import FrameworkVersion
 
 
 def can_manage(user) -> bool:
     """Upload, edit and publish framework versions."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    return is_province_admin(user)
 
 
 def viewable_versions(user) -> QuerySet[FrameworkVersion]:

@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role, RoleGrant
+from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 from friendlygov.assessments.models import Assessment
-from friendlygov.assessments.permissions import APPRAISAL_ROLES, COMMUNE_ROLES
 from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status
 
 from .kinds import APPRAISAL_DUE, EXPLANATION_REQUESTED, KINDS, OVERDUE, OVERDUE_REPEAT_DAYS, SELF_CLOSING
@@ -42,35 +43,27 @@ class Grants:
         for grant in grants:
             self.by_unit[grant.unit_id].append(grant)
 
-    def people(self, units, roles, year) -> list:
+    def people(self, unit_ids, roles, year) -> list:
         found = {}
-        for unit in units:
-            for grant in self.by_unit.get(unit.pk, ()):
+        for unit_id in unit_ids:
+            for grant in self.by_unit.get(unit_id, ()):
                 if grant.role in roles and grant.applies_to_year(year):
                     found[grant.user_id] = grant.user
         return sorted(found.values(), key=lambda user: user.pk)
 
 
-def _chain(unit) -> list:
-    units = []
-    while unit is not None:
-        units.append(unit)
-        unit = unit.parent
-    return units
-
-
 def unit_people(assessment, grants: Grants) -> list:
     """The commune's officers and chair (a grant on the unit or above it)."""
-    return grants.people(_chain(assessment.unit), COMMUNE_ROLES, assessment.cycle.year)
+    return grants.people(reach.chain(assessment.unit), COMMUNE_ROLES, assessment.cycle.year)
 
 
 def appraisers(assessment, grants: Grants) -> list:
     """Who appraises the unit: an appraisal grant strictly above it (nobody appraises their own unit)."""
-    return grants.people(_chain(assessment.unit)[1:], APPRAISAL_ROLES, assessment.cycle.year)
+    return grants.people(reach.chain(assessment.unit)[1:], APPRAISAL_ROLES, assessment.cycle.year)
 
 
 def supervisors(assessment, grants: Grants) -> list:
-    return grants.people(_chain(assessment.body.unit), SUPERVISOR_ROLES, assessment.cycle.year)
+    return grants.people(reach.chain(assessment.body.unit), SUPERVISOR_ROLES, assessment.cycle.year)
 
 
 def lead_stage(kind_code: str, deadline: date, today: date) -> int | None:
@@ -90,7 +83,7 @@ def running_assessments(today: date, assessments=None):
     """Assessments of cycles that are open and not past their decision period."""
     base = assessments if assessments is not None else Assessment.objects.all()
     return base.filter(cycle__opened_at__isnull=False, cycle__decision_until__gte=today).select_related(
-        "cycle", "unit__parent__parent", "body__unit__parent__parent"
+        "cycle", "unit", "body__unit"
     )
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from friendlygov.accounts import reach
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle, IndicatorScore
 from friendlygov.assessments.results import ValueRefused, points_for
@@ -631,9 +632,7 @@ def import_results(data: bytes, name: str, *, year: int, actor) -> ImportSummary
 
 
 def may_import_results(user) -> bool:
-    return bool(
-        user.is_authenticated and (user.is_superuser or user.grants.filter(role="province_admin").exists())
-    )
+    return reach.is_province_admin(user)
 
 
 FIELDS = ("final_score", "level", "decision_number", "decision_date")

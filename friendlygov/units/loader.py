@@ -14,7 +14,7 @@ from django.db import transaction
 
 from friendlygov.core.i18n import fold
 
-from .models import LEVEL_OF_TYPE, LineageEvent, LineageLink, UnitVersion
+from .models import LEVEL_OF_TYPE, LineageEvent, LineageLink, UnitVersion, fill_paths
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -91,6 +91,7 @@ UNIT_FIELDS = [
     "valid_from",
     "valid_to",
     "search_name",
+    "path",
 ]
 EVENT_FIELDS = ["kind", "effective_date", "legal_basis", "note"]
 LINK_FIELDS = ["share", "inferred"]
@@ -99,6 +100,7 @@ LINK_FIELDS = ["share", "inferred"]
 @transaction.atomic
 def load_units(data_dir: Path = DATA_DIR) -> LoadResult:
     units = [unit_from_row(r) for r in read_rows("units.csv", data_dir)]
+    fill_paths(units)
     events = [event_from_row(r) for r in read_rows("events.csv", data_dir)]
     links = [
         LineageLink(

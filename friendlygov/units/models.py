@@ -44,11 +44,47 @@ LEVEL_OF_TYPE = {
 }
 
 
+def ancestry_path(parent_path: str | None, unit_id: str) -> str:
+    """ "/<top>/…/<parent>/<unit>/": the unit and its ancestors, top first. A version keeps one parent
+    for its whole period (a move makes a new version), so the path never changes once written."""
+    return f"{parent_path or '/'}{unit_id}/"
+
+
+def path_ids(path: str) -> list[str]:
+    """The ids on a path, nearest first: the unit, its parent, …, the top."""
+    return path.strip("/").split("/")[::-1] if path else []
+
+
 class UnitVersionQuerySet(models.QuerySet):
     def valid_on(self, day):
         return self.filter(valid_from__lte=day).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
         )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_paths(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def fill_paths(units) -> None:
+    """Set each unit's ancestry path from its parent's: parents in the same batch, else stored ones.
+    Bulk writes skip save(), so loaders call this (bulk_create does it by itself)."""
+    by_id = {unit.id: unit for unit in units}
+    outside = {u.parent_id for u in units if u.parent_id and u.parent_id not in by_id}
+    paths = dict(UnitVersion.objects.filter(pk__in=outside).values_list("pk", "path")) if outside else {}
+
+    def path_of(unit_id: str, seen: frozenset = frozenset()) -> str:
+        if unit_id in paths:
+            return paths[unit_id]
+        if unit_id not in by_id or unit_id in seen:
+            raise ValueError(f"unit {unit_id}: parent unknown or parent loop")
+        parent_id = by_id[unit_id].parent_id
+        paths[unit_id] = ancestry_path(path_of(parent_id, seen | {unit_id}) if parent_id else None, unit_id)
+        return paths[unit_id]
+
+    for unit in units:
+        unit.path = path_of(unit.id)
 
 
 class UnitVersion(models.Model):
@@ -71,6 +107,8 @@ class UnitVersion(models.Model):
         _("hiệu lực đến"), null=True, blank=True, help_text=_("Ngày cuối cùng còn hiệu lực")
     )
     search_name = models.CharField(_("tên tìm kiếm"), max_length=120, editable=False)
+    # Who reaches this unit is read from here (accounts/reach.py): no walk up the tree, any depth.
+    path = models.CharField(_("đường dẫn cấp trên"), max_length=255, editable=False, db_index=True)
 
     objects = UnitVersionQuerySet.as_manager()
 
@@ -99,6 +137,7 @@ class UnitVersion(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = fold(self.name)
         self.level = LEVEL_OF_TYPE[self.type]
+        self.path = ancestry_path(self.parent.path if self.parent_id else None, self.id)
         super().save(*args, **kwargs)
 
     def is_valid_on(self, day) -> bool:

@@ -100,10 +100,7 @@ def _decisions(user):
 
 
 def _visible_decision(user, pk) -> Decision:
-    decision = get_object_or_404(_decisions(user), pk=pk)
-    if not decision.is_issued and not permissions.may_decide_for(user, decision.body):
-        raise Http404
-    return decision
+    return get_object_or_404(_decisions(user), pk=pk)
 
 
 def _body_for(user, body_id) -> AppraisingBody:
@@ -119,21 +116,16 @@ def _body_for(user, body_id) -> AppraisingBody:
 
 
 def _bodies_headed_by(user):
-    bodies = AppraisingBody.objects.select_related("cycle", "unit__parent__parent").annotate(
+    return permissions.bodies_headed_by(user).annotate(
         ready=Count("assessments", filter=Q(assessments__status=Status.APPRAISED))
     )
-    return [body for body in bodies if permissions.may_decide_for(user, body)]
 
 
 # --- Pages --------------------------------------------------------------------------------------
 
 
 def decision_list(request):
-    decisions = [
-        d
-        for d in _decisions(request.user).annotate(unit_count=Count("items")).order_by("-signed_on", "-pk")
-        if d.is_issued or permissions.may_decide_for(request.user, d.body)
-    ]
+    decisions = _decisions(request.user).annotate(unit_count=Count("items")).order_by("-signed_on", "-pk")
     context = {"decisions": decisions, "bodies": _bodies_headed_by(request.user)}
     return render(request, "assessments/decisions/list.html", context)
 
@@ -176,11 +168,7 @@ def decision_new(request, body_id):
 def decision_detail(request, pk):
     decision = _visible_decision(request.user, pk)
     items = documents.decision_items(decision)
-    later = [
-        d
-        for d in _decisions(request.user).filter(supersedes=decision).order_by("created_at")
-        if d.is_issued or permissions.may_decide_for(request.user, d.body)
-    ]
+    later = list(_decisions(request.user).filter(supersedes=decision).order_by("created_at"))
     context = {
         "decision": decision,
         "items": items,

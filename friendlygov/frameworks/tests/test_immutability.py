@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from friendlygov.accounts.models import Role
 from friendlygov.frameworks.models import Criterion, Indicator, PublishedFrameworkImmutable
 from friendlygov.frameworks.services import (
     FrameworkIncomplete,
@@ -48,7 +49,8 @@ def test_it_refuses_edits_through_services_once_published(published):
 
 
 def test_it_edits_a_draft_and_publishes_it_once(draft, django_user_model):
-    admin = django_user_model.objects.create_user("admin", is_staff=True)
+    admin = django_user_model.objects.create_user("admin")
+    admin.grants.create(role=Role.PROVINCE_ADMIN, unit_id="30@2024-01-01")
     update_indicator(draft.indicators.first(), actor=admin, guidance_vi="Hướng dẫn mới")
     version = publish_framework(draft, actor=admin)
     assert version.is_published and version.published_by == admin and version.published_at

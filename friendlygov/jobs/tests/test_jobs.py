@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
 from friendlygov.assessments.tests.conftest import district
 from friendlygov.audit.models import AuditEvent
@@ -100,7 +101,7 @@ def test_it_refuses_the_file_once_the_requester_may_no_longer_see_it(
     job = Job.objects.get()
     assert head.get(reverse("jobs:download", args=[job.pk])).status_code == 200
     head.user.grants.all().delete()
-    head.user._grant_cache = None
+    reach.forget(head.user)
     assert head.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
