@@ -117,7 +117,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# === Security (issue 7, part 4) ================================================================
+# === Security =====================================================================================
 # Everything about logins, sessions, two-factor, headers and cookies is in this one block; the
 # production values are documented in .env.example and checked by tests/test_deploy_check.py.
 # "ninja" as an app makes the API docs page use django-ninja's bundled Swagger UI (static files,

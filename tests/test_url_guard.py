@@ -15,16 +15,16 @@ PUBLIC = {
     "admin:login",
     "healthz",
     "set_language",
-    # Unit data and published frameworks are public reference data (issue 2).
+    # Unit data and published frameworks are public reference data.
     "api:openapi-json",
     "api:openapi-view",
-    # Decided results, once a decision is issued (issue 3).
+    # Decided results, once a decision is issued.
     "public:results",
     "public:cycle_results",
-    # Results of a cycle: public once issued decisions settle all of it, else 401 (issue 4).
+    # Results of a cycle: public once issued decisions settle all of it, else 401.
     "api:cycle_summary",
     "api:cycle_results",
-    # The citizen survey behind each commune's QR code and its thank-you page (issue 5): no account,
+    # The citizen survey behind each commune's QR code and its thank-you page: no account,
     # the link names the unit; a code with no open survey answers a friendly 404.
     "survey:form",
     "survey:thanks",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in. Roles on units are granted separately (see the workflow issue)."""
+    """A person who signs in. What they may do comes from their role grants on units (RoleGrant)."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
 

@@ -18,8 +18,7 @@ from pydantic import AfterValidator, model_validator
 from friendlygov.assessments import permissions, selectors, services
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
-from friendlygov.assessments.workflow import Status, allowed_actions
-from friendlygov.reports.selectors import decided_level_is
+from friendlygov.assessments.workflow import Status, decided_level_is
 
 from .errors import AUTH, error_responses
 from .filters import Group, Level, UnitCode, Year
@@ -351,10 +350,7 @@ def visible_assessment(user, assessment_id: int) -> Assessment:
 
 
 def _actions(user, assessment) -> list[str]:
-    actions = [str(a) for a in allowed_actions(assessment.status) if permissions.may(user, a, assessment)]
-    return actions + [
-        c for c in (permissions.EDIT_SELF, permissions.APPRAISE) if permissions.may(user, c, assessment)
-    ]
+    return permissions.available_actions(user, assessment)
 
 
 def _scores(assessment):

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle
-from friendlygov.assessments.workflow import Status
+from friendlygov.assessments.workflow import Status, decided_level_is
 from friendlygov.reports import selectors
 
 from .errors import OPTIONAL_AUTH, error_responses
@@ -147,7 +147,7 @@ def cycle_results(
     if status is not None:
         scope = scope.filter(status=status)
     if level is not None:
-        scope = scope.filter(selectors.decided_level_is(level))
+        scope = scope.filter(decided_level_is(level))
     if group:
         scope = scope.filter(body__unit__code=group)
     return [asdict(line) for line in selectors.results(selectors.snapshot(cycle, scope))]

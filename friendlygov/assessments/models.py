@@ -2,6 +2,7 @@
 evidence, explanation rounds, and recognition decisions."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
@@ -9,7 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import DECIDED, Status
+from .workflow import (
+    APPRAISED,
+    DECIDED,
+    FINAL,
+    SELF,
+    Status,
+    deadline_of,
+    decided_level,
+    is_overdue,
+    shown_layer,
+)
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 PROGRAM_NAME = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
@@ -83,6 +94,19 @@ class AppraisingBody(models.Model):
         return self.name
 
 
+@dataclass(frozen=True)
+class Headline:
+    """An assessment at a glance, derived from its state by the workflow's reading rules."""
+
+    status: str
+    label: str
+    layer: str  # whose points are shown: SELF, APPRAISED or FINAL
+    score: object  # Decimal | None, the points of that layer
+    level: int | None  # the decided level, None while undecided
+    deadline: date | None
+    overdue: bool
+
+
 class Assessment(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
     unit = models.ForeignKey("units.UnitVersion", on_delete=models.PROTECT, related_name="assessments")
@@ -116,6 +140,24 @@ class Assessment(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in DECIDED
+
+    def headline(self, today: date) -> Headline:
+        layer = shown_layer(self.status)
+        scores = {SELF: self.self_score, APPRAISED: self.appraised_score, FINAL: self.final_score}
+        return Headline(
+            status=self.status,
+            label=Status(self.status).label,
+            layer=layer,
+            score=scores[layer],
+            level=decided_level(self.status, self.final_level),
+            deadline=deadline_of(self),
+            overdue=is_overdue(self, today),
+        )
+
+    @property
+    def awaits_explanation(self) -> bool:
+        """Returned by the appraiser: the commune has indicators to explain."""
+        return self.status == Status.RETURNED
 
 
 class IndicatorScore(models.Model):

@@ -12,7 +12,7 @@ from friendlygov.accounts.models import Role
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 
 from .models import AppraisingBody, Assessment, Decision
-from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status
+from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status, allowed_actions
 
 EDIT_SELF = "edit_self"
 APPRAISE = "appraise"
@@ -74,6 +74,26 @@ def which(user, action: str = VIEW):
 
 def visible(user):
     return which(user, VIEW)
+
+
+def available_actions(user, assessment: Assessment) -> list[str]:
+    """What `user` may do on `assessment` now: the moves the workflow table allows from its state,
+    then editing either side. The API lists these; pages offer them (see `offered_actions`)."""
+    moves = [str(action) for action in allowed_actions(assessment.status) if may(user, action, assessment)]
+    return moves + [edit for edit in (EDIT_SELF, APPRAISE) if may(user, edit, assessment)]
+
+
+# The appraiser's first saved value starts the appraisal while the page stays open, so the page
+# offers returning and approving as soon as the appraisal may start.
+OFFERED_WITH_START = (Action.RETURN, Action.APPROVE)
+
+
+def offered_actions(user, assessment: Assessment) -> set[str]:
+    """The actions a page shows buttons for."""
+    actions = set(available_actions(user, assessment))
+    if Action.START_APPRAISAL in actions:
+        actions |= {str(a) for a in OFFERED_WITH_START if may(user, a, assessment)}
+    return actions
 
 
 def may_see_appraisal(user, assessment: Assessment) -> bool:

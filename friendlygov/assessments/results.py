@@ -13,8 +13,9 @@ from friendlygov.frameworks import scoring
 from friendlygov.frameworks.gating import Recognition, recognise
 from friendlygov.frameworks.scoring import ScoreTotal
 
-SELF = "self"
-APPRAISED = "appraised"
+# The layer names are the workflow's reading rules; imported here for the callers of layer_result.
+from .workflow import APPRAISED as APPRAISED
+from .workflow import SELF
 
 
 class ValueRefused(ValueError):

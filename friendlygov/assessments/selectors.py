@@ -13,7 +13,7 @@ from friendlygov.core.i18n import fold
 
 from . import permissions
 from .models import Assessment, ExplanationRequest, IndicatorScore
-from .workflow import DECIDED, Status
+from .workflow import Status
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -107,53 +107,30 @@ class Standing:
     overdue: bool
 
 
-def standing(assessment) -> Standing:
-    cycle = assessment.cycle
-    today = timezone.localdate()
-    status = assessment.status
+def _next_step(assessment) -> str:
+    status, body = assessment.status, {"body": assessment.body.name}
     if status == Status.DRAFT:
-        next_step, deadline = (
-            _("Cán bộ nhập điểm và tài liệu kiểm chứng; Chủ tịch UBND xã gửi thẩm định."),
-            cycle.self_assessment_closes,
-        )
-    elif status in (Status.SUBMITTED, Status.RESUBMITTED):
-        next_step, deadline = (
-            _("Chờ cơ quan thẩm định (%(body)s) tiếp nhận.") % {"body": assessment.body.name},
-            cycle.appraisal_deadline,
-        )
-    elif status == Status.UNDER_APPRAISAL:
-        next_step, deadline = (
-            _("%(body)s đang thẩm định.") % {"body": assessment.body.name},
-            cycle.appraisal_deadline,
-        )
-    elif status == Status.RETURNED:
-        next_step, deadline = (
-            _("Giải trình các chỉ tiêu được yêu cầu rồi gửi lại."),
-            assessment.explanation_due,
-        )
-    elif status == Status.APPRAISED:
-        next_step, deadline = (
-            _("Chờ quyết định công nhận của %(body)s.") % {"body": assessment.body.name},
-            cycle.decision_until,
-        )
-    else:
-        next_step, deadline = _("Đã có quyết định; kết quả được công bố công khai."), None
-    overdue = deadline is not None and today > deadline and status not in DECIDED
-    return Standing(status, Status(status).label, next_step, deadline, overdue)
+        return _("Cán bộ nhập điểm và tài liệu kiểm chứng; Chủ tịch UBND xã gửi thẩm định.")
+    if status in (Status.SUBMITTED, Status.RESUBMITTED):
+        return _("Chờ cơ quan thẩm định (%(body)s) tiếp nhận.") % body
+    if status == Status.UNDER_APPRAISAL:
+        return _("%(body)s đang thẩm định.") % body
+    if status == Status.RETURNED:
+        return _("Giải trình các chỉ tiêu được yêu cầu rồi gửi lại.")
+    if status == Status.APPRAISED:
+        return _("Chờ quyết định công nhận của %(body)s.") % body
+    return _("Đã có quyết định; kết quả được công bố công khai.")
 
 
-def overdue(assessment, today=None) -> bool:
-    today = today or timezone.localdate()
-    cycle = assessment.cycle
-    due = {
-        Status.DRAFT: cycle.self_assessment_closes,
-        Status.RETURNED: assessment.explanation_due,
-        Status.SUBMITTED: cycle.appraisal_deadline,
-        Status.RESUBMITTED: cycle.appraisal_deadline,
-        Status.UNDER_APPRAISAL: cycle.appraisal_deadline,
-        Status.APPRAISED: cycle.decision_until,
-    }.get(assessment.status)
-    return due is not None and today > due
+def standing(assessment) -> Standing:
+    headline = assessment.headline(timezone.localdate())
+    return Standing(
+        status=headline.status,
+        label=headline.label,
+        next_step=_next_step(assessment),
+        deadline=headline.deadline,
+        overdue=headline.overdue,
+    )
 
 
 @dataclass
@@ -182,7 +159,7 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     everything = list(in_cycle)
     today = timezone.localdate()
     for item in everything:
-        item.is_overdue = overdue(item, today)
+        item.is_overdue = item.headline(today).overdue
     groups = sorted({item.body.name for item in everything})
     by_status = Counter(item.status for item in everything)
     items = everything

@@ -80,3 +80,71 @@ def target_of(action: str, status: str) -> str:
 
 def allowed_actions(status: str) -> list[str]:
     return [action for action, t in TRANSITIONS.items() if status in t.sources]
+
+
+# --- Reading an assessment ----------------------------------------------------------------------
+# One rule each, beside the table they follow from, for every page, API answer, export, report
+# and reminder: which layer of points a reader is shown, which level counts, which date the unit
+# is held to. docs/domain.md explains them in words.
+
+SELF = "self"  # the commune's own points
+APPRAISED = "appraised"  # the appraiser's, once approved
+FINAL = "final"  # the points and level of the issued decision
+
+# The date each state is held to: a field of the cycle, or of the assessment for an explanation.
+DEADLINES = {
+    Status.DRAFT: ("cycle", "self_assessment_closes"),
+    Status.SUBMITTED: ("cycle", "appraisal_deadline"),
+    Status.RESUBMITTED: ("cycle", "appraisal_deadline"),
+    Status.UNDER_APPRAISAL: ("cycle", "appraisal_deadline"),
+    Status.RETURNED: ("assessment", "explanation_due"),
+    Status.APPRAISED: ("cycle", "decision_until"),
+}
+
+
+def decided_level(status: str, final_level: int | None) -> int | None:
+    """The level an issued decision gave (0 = not recognised); None while no decision is in force."""
+    if status == Status.RECOGNISED:
+        return final_level or 0
+    if status == Status.NOT_RECOGNISED:
+        return 0
+    return None
+
+
+def counted_level(status: str, final_level: int | None) -> int:
+    """The level that counts towards the targets: a unit not yet decided counts as 0."""
+    return decided_level(status, final_level) or 0
+
+
+def decided_level_is(level: int) -> models.Q:
+    """The assessments whose `decided_level` is `level`, as a query."""
+    if level == 0:
+        return models.Q(status=Status.NOT_RECOGNISED) | models.Q(
+            status=Status.RECOGNISED, final_level__in=[0, None]
+        )
+    return models.Q(status=Status.RECOGNISED, final_level=level)
+
+
+def shown_layer(status: str) -> str:
+    """The points a reader is shown: the decision's once decided, the appraiser's once approved,
+    else the commune's own."""
+    if status in DECIDED:
+        return FINAL
+    if status == Status.APPRAISED:
+        return APPRAISED
+    return SELF
+
+
+def deadline_of(assessment):
+    """The date the assessment's current state is held to (None once decided, or when a returned
+    assessment has no explanation date)."""
+    where = DEADLINES.get(assessment.status)
+    if where is None:
+        return None
+    owner, field = where
+    return getattr(assessment.cycle if owner == "cycle" else assessment, field)
+
+
+def is_overdue(assessment, today) -> bool:
+    deadline = deadline_of(assessment)
+    return deadline is not None and today > deadline

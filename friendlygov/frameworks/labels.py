@@ -26,7 +26,7 @@ GATING_KIND_CHOICES = [
     (gating.VETO_FLAG, _("Điều kiện loại trừ")),
 ]
 
-# The same codes as the units app's unit types (BRIEF §1–2).
+# The same codes as the units app's unit types, so an indicator's unit types match the units'.
 UNIT_TYPE_CHOICES = [
     ("xa", _("Xã")),
     ("phuong", _("Phường")),

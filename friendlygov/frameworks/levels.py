@@ -1,6 +1,6 @@
 """Recognition level from a final score (pure, Decimal only).
 
-Bands are half-open and exact: 84.99 is level 1, 85.00 is level 2 (BRIEF §1).
+Bands are half-open and exact: 84.99 is level 1, 85.00 is level 2 (the scheme's own wording).
 """
 
 from decimal import Decimal

@@ -9,7 +9,7 @@ from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role, RoleGrant
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 from friendlygov.assessments.models import Assessment
-from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status
+from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status, deadline_of
 
 from .kinds import APPRAISAL_DUE, EXPLANATION_REQUESTED, KINDS, OVERDUE, OVERDUE_REPEAT_DAYS, SELF_CLOSING
 
@@ -119,16 +119,19 @@ def _for_assessment(assessment, today, grants, kinds):
         yield from _overdue(assessment, today, grants)
 
 
+# Whose work is late in each state; the date it is held to is the workflow's (`deadline_of`).
+LATE = {
+    Status.DRAFT: (LATE_SELF, unit_people),
+    Status.RETURNED: (LATE_EXPLANATION, unit_people),
+    **dict.fromkeys(APPRAISAL_EDITABLE, (LATE_APPRAISAL, appraisers)),
+}
+
+
 def _overdue(assessment, today, grants):
-    cycle, status = assessment.cycle, assessment.status
-    if status == Status.DRAFT:
-        late, deadline, responsible = LATE_SELF, cycle.self_assessment_closes, unit_people
-    elif status == Status.RETURNED and assessment.explanation_due:
-        late, deadline, responsible = LATE_EXPLANATION, assessment.explanation_due, unit_people
-    elif status in APPRAISAL_EDITABLE:
-        late, deadline, responsible = LATE_APPRAISAL, cycle.appraisal_deadline, appraisers
-    else:
+    deadline = deadline_of(assessment)
+    if assessment.status not in LATE or deadline is None:
         return
+    late, responsible = LATE[assessment.status]
     week = overdue_week(deadline, today)
     if week is None:
         return

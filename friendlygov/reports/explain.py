@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 
 from friendlygov.assessments import permissions, results
 from friendlygov.assessments.models import Assessment, IndicatorScore
-from friendlygov.assessments.workflow import DECIDED, Status
+from friendlygov.assessments.workflow import (
+    APPRAISED,
+    DECIDED,
+    FINAL,
+    SELF,
+    Status,
+    decided_level,
+    shown_layer,
+)
 from friendlygov.frameworks import gating, scoring
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.levels import LEVEL_BANDS
@@ -318,20 +326,6 @@ def _trace(blocks, stages, k, gain):
 # Averages of fewer units than this are not shown: they would reveal a neighbour's numbers.
 MIN_UNITS_FOR_AVERAGE = 3
 
-FINAL = "final"
-APPRAISED = "appraised"
-SELF = "self"
-
-
-def shown_layer(assessment) -> str:
-    """Final once decided; the appraised result once the appraisal is approved; else the
-    commune's own score."""
-    if assessment.status in DECIDED:
-        return FINAL
-    if assessment.status == Status.APPRAISED:
-        return APPRAISED
-    return SELF
-
 
 def layer_label(layer: str) -> str:
     return {
@@ -414,7 +408,7 @@ class Explanation:
 
 def explain(user, assessment) -> Explanation:
     """Everything the commune page says about one assessment the user may see (constant queries)."""
-    layer = shown_layer(assessment)
+    layer = shown_layer(assessment.status)
     scoring_layer = SELF if layer == SELF else APPRAISED
     scores = list(
         assessment.scores.select_related("indicator__criterion").order_by(
@@ -430,7 +424,7 @@ def explain(user, assessment) -> Explanation:
     recognition = result.recognition
     score, level = recognition.score, recognition.level
     if layer == FINAL and assessment.final_score is not None:
-        score, level = assessment.final_score, assessment.final_level or 0
+        score, level = assessment.final_score, decided_level(assessment.status, assessment.final_level)
 
     _bonus_cap, gating_rules = results.framework_rules(assessment.cycle.framework)
     gate_percent = max(
@@ -714,7 +708,7 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
             score = explanation.score
             level = explanation.level if explanation.layer == FINAL else None
         elif permissions.is_public(other):
-            score, level = other.final_score, other.final_level or 0
+            score, level = other.final_score, decided_level(other.status, other.final_level)
         by_year[other.cycle.year].append(
             entry(
                 other.cycle.year, other.unit, status=other.status, score=score, level=level, current=current
@@ -820,12 +814,9 @@ def cycle_summary(user, year: int) -> CycleSummary | None:
         return None
     rows = []
     for item in visible:
-        decided = item.status in DECIDED
-        score = (
-            item.final_score
-            if decided
-            else (item.appraised_score if item.status == Status.APPRAISED else None)
-        )
+        level = decided_level(item.status, item.final_level)
+        # The report lists decided and approved points; the commune's own claim is not reported.
+        score = {FINAL: item.final_score, APPRAISED: item.appraised_score}.get(shown_layer(item.status))
         rows.append(
             CycleRow(
                 unit=item.unit,
@@ -833,8 +824,8 @@ def cycle_summary(user, year: int) -> CycleSummary | None:
                 status=item.status,
                 status_label=Status(item.status).label,
                 score=score,
-                level=(item.final_level or 0) if decided else None,
-                decided=decided,
+                level=level,
+                decided=level is not None,
             )
         )
     rows.sort(

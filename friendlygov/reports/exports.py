@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Decision, DecisionItem, IndicatorScore
-from friendlygov.assessments.workflow import DECIDED
+from friendlygov.assessments.workflow import decided_level
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
@@ -97,8 +97,9 @@ def load_cycle(cycle, user, assessments=None) -> CycleRows:
 
 
 def decided_levels(assessments) -> Counter:
-    """Levels of the decided assessments; the others have no level yet (not qualified)."""
-    return Counter(a.final_level or 0 for a in assessments if a.status in DECIDED)
+    """Levels of the decided assessments; the others have no level yet."""
+    levels = (decided_level(a.status, a.final_level) for a in assessments)
+    return Counter(level for level in levels if level is not None)
 
 
 # --- Cycle export -------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ def _results_sheet(sheet, cycle, rows, user):
     ]
     _header(sheet, headers)
     for number, a in enumerate(rows.assessments, start=1):
-        decided = a.status in DECIDED
+        level = decided_level(a.status, a.final_level)
         shows_appraisal = permissions.may_see_appraisal(user, a)
         decision = rows.decisions.get(a.pk)
         sheet.append(
@@ -143,8 +144,8 @@ def _results_sheet(sheet, cycle, rows, user):
                 a.body.name,
                 a.self_score,
                 a.appraised_score if shows_appraisal else None,
-                a.final_score if decided else None,
-                str(LEVEL_LABELS[a.final_level or 0]) if decided else None,
+                a.final_score if level is not None else None,
+                str(LEVEL_LABELS[level]) if level is not None else None,
                 a.get_status_display(),
                 decision.number if decision else None,
                 decision.signed_on if decision else None,

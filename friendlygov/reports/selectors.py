@@ -5,9 +5,10 @@ for a page, every assessment for a public answer). Points are Decimals. The numb
 not grow with the number of units: each function reads a handful of `values()` lists and counts in
 Python.
 
-Counting rule (BRIEF §1): the denominator is every assessment of the cycle in scope; only decided
-assessments carry a level (recognised → its final level, not recognised → 0); undecided units count
-as level 0 for the targets and are reported separately.
+Counting rule (docs/domain.md; `workflow.decided_level` and `counted_level`): the denominator is
+every assessment of the cycle in scope; only decided assessments carry a level (recognised → its
+final level, not recognised → 0); undecided units count as level 0 for the targets and are
+reported separately.
 
 Usage:
     snap = snapshot(cycle, permissions.visible(user), grouping="former_district")
@@ -25,8 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
-from friendlygov.assessments.selectors import overdue
-from friendlygov.assessments.workflow import DECIDED, Status
+from friendlygov.assessments.workflow import (
+    DECIDED,
+    Status,
+    counted_level,
+    decided_level,
+    is_overdue,
+)
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
@@ -87,24 +93,11 @@ class Row:
 
     @property
     def level(self) -> int | None:
-        """The decided level (0 = not qualified), None while undecided."""
-        if self.status == Status.RECOGNISED:
-            return self.final_level or 0
-        if self.status == Status.NOT_RECOGNISED:
-            return 0
-        return None
+        return decided_level(self.status, self.final_level)
 
     @property
     def counted_level(self) -> int:
-        """The level that counts for the targets: undecided units count as 0."""
-        return self.level or 0
-
-
-def decided_level_is(level: int) -> Q:
-    """The assessments whose `Row.level` is `level`, as a query (0 = decided, not qualified)."""
-    if level == 0:
-        return Q(status=Status.NOT_RECOGNISED) | Q(status=Status.RECOGNISED, final_level__in=[0, None])
-    return Q(status=Status.RECOGNISED, final_level=level)
+        return counted_level(self.status, self.final_level)
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,7 @@ def snapshot(cycle: Cycle, assessments, *, grouping: str = BY_BODY, today=None) 
         else:
             district = districts.get(r["unit_id"])
             key, name = (district.code, district.name) if district else ("", "—")
-        late = overdue(
+        late = is_overdue(
             SimpleNamespace(cycle=cycle, status=r["status"], explanation_due=r["explanation_due"]), today
         )
         rows.append(
@@ -191,11 +184,6 @@ class CycleSummary:
 def distribution(rows) -> dict[int, int]:
     counts = Counter(row.counted_level for row in rows)
     return {level: counts.get(level, 0) for level in LEVELS}
-
-
-def counted_level(status: str, final_level: int | None) -> int:
-    """`Row.counted_level` from the two columns it depends on."""
-    return (final_level or 0) if status == Status.RECOGNISED else 0
 
 
 def summary(snap: Snapshot) -> CycleSummary:

@@ -11,23 +11,28 @@ from ..forms import parse_score_post
 from ..models import IndicatorScore
 from ..results import APPRAISED, SELF, layer_result
 from ..services import ASSESSMENT_VALUES
-from ..workflow import APPRAISAL_EDITABLE, Action, Status, TransitionNotAllowed
+from ..workflow import Action, TransitionNotAllowed
 
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+ABILITIES = (
+    permissions.EDIT_SELF,
+    Action.SUBMIT,
+    Action.RESUBMIT,
+    permissions.APPRAISE,
+    Action.START_APPRAISAL,
+    Action.RETURN,
+    Action.APPROVE,
+)
+
+
 def abilities(user, assessment) -> dict:
-    may = permissions.may
-    return {
-        "edit_self": may(user, permissions.EDIT_SELF, assessment),
-        "submit": may(user, Action.SUBMIT, assessment) and assessment.status == Status.DRAFT,
-        "resubmit": may(user, Action.RESUBMIT, assessment) and assessment.status == Status.RETURNED,
-        "appraise": may(user, permissions.APPRAISE, assessment),
-        "return": may(user, Action.RETURN, assessment) and assessment.status in APPRAISAL_EDITABLE,
-        "approve": may(user, Action.APPROVE, assessment) and assessment.status in APPRAISAL_EDITABLE,
-    }
+    """`can.<action>` for the templates, from the one policy."""
+    offered = permissions.offered_actions(user, assessment)
+    return {str(action): action in offered for action in ABILITIES}
 
 
 def results_for(assessment, scores, show_appraisal):
