@@ -14,10 +14,10 @@ from friendlygov.assessments import documents, permissions, services
 from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem
 
 from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
-from .errors import AUTH, error_responses
+from .auth import AUTH
 from .filters import Group, UnitCode, Year
-from .frameworks import DecimalString
 from .pagination import Shown, paged
+from .shapes import DecimalString, error_responses
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
