@@ -1,16 +1,15 @@
 """ "Explain my level" for one commune in one cycle, and the printable PDF reports (one commune;
 one cycle). Who sees what is the assessment policy's answer: 404 for anything else."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments import selectors
+from friendlygov.core.office import file_response
 
 from .. import explain, report_pdf
-
-PDF_TYPE = "application/pdf"
 
 
 def commune(request, pk):
@@ -31,8 +30,7 @@ def commune_pdf(request, pk):
         pdf = report_pdf.commune_pdf(request.user, assessment)
     except report_pdf.PdfUnavailable as exc:
         return _unavailable(request, exc, back=("reports:commune", assessment.pk))
-    filename = f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.pdf"
-    return _pdf_response(pdf, filename)
+    return file_response(pdf, report_pdf.commune_filename(assessment), inline=True)
 
 
 def cycle_pdf(request, year):
@@ -43,13 +41,7 @@ def cycle_pdf(request, year):
         pdf = report_pdf.cycle_pdf(summary)
     except report_pdf.PdfUnavailable as exc:
         return _unavailable(request, exc, back=None)
-    return _pdf_response(pdf, f"bao-cao-dot-danh-gia-{year}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type=PDF_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(pdf, report_pdf.cycle_filename(year), inline=True)
 
 
 def _unavailable(request, exc, *, back):
