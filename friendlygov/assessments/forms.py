@@ -23,7 +23,7 @@ def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict
     values = {}
     for name in wanted:
         if name == names["value"]:
-            values[name] = parse_decimal(data.get(name, ""))
+            values[name] = decimal_from_form(data.get(name, ""))
         elif name == names["na"]:
             values[name] = data.get(name) in ("on", "1", "true")
         else:
@@ -34,7 +34,7 @@ def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict
     return values, version
 
 
-def parse_decimal(raw: str) -> Decimal | None:
+def decimal_from_form(raw: str) -> Decimal | None:
     """Accept both 4,5 and 4.5; empty means no value yet."""
     raw = (raw or "").strip().replace(" ", "")
     if not raw:

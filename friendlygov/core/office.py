@@ -2,7 +2,7 @@
 media type of every file handed out (pages, API and jobs answer with the same name and type).
 
 Shared by the recognition decision (assessments/documents.py) and the printable reports
-(reports/report_pdf.py). Generic on purpose: no domain model is imported here.
+(reports/report_documents.py). Generic on purpose: no domain model is imported here.
 """
 
 import shutil

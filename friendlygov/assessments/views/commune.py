@@ -137,12 +137,12 @@ def save_flags(request, pk, layer):
     flags = {rule.flag: request.POST.get(f"flag_{rule.flag}") == "yes" for rule in rules}
 
     def do():
-        from ..forms import parse_decimal
+        from ..forms import decimal_from_form
 
         services.save_flags(
             assessment,
             flags=flags,
-            bonus=parse_decimal(request.POST.get("bonus", "")),
+            bonus=decimal_from_form(request.POST.get("bonus", "")),
             actor=request.user,
             layer=layer,
         )

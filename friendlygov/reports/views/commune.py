@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from friendlygov.assessments import selectors
 from friendlygov.core.office import file_response
 
-from .. import explain, report_pdf
+from .. import explain, report_documents
 
 
 def commune(request, pk):
@@ -27,21 +27,21 @@ def commune(request, pk):
 def commune_pdf(request, pk):
     assessment = selectors.assessment_for(request.user, pk)
     try:
-        pdf = report_pdf.commune_pdf(request.user, assessment)
-    except report_pdf.PdfUnavailable as exc:
+        pdf = report_documents.commune_pdf(request.user, assessment)
+    except report_documents.PdfUnavailable as exc:
         return _unavailable(request, exc, back=("reports:commune", assessment.pk))
-    return file_response(pdf, report_pdf.commune_filename(assessment), inline=True)
+    return file_response(pdf, report_documents.commune_filename(assessment), inline=True)
 
 
 def cycle_pdf(request, year):
-    summary = explain.cycle_summary(request.user, year)
+    summary = explain.cycle_overview(request.user, year)
     if summary is None:
         raise Http404(_("Không có đợt đánh giá nào bạn được xem cho năm này."))
     try:
-        pdf = report_pdf.cycle_pdf(summary)
-    except report_pdf.PdfUnavailable as exc:
+        pdf = report_documents.cycle_pdf(summary)
+    except report_documents.PdfUnavailable as exc:
         return _unavailable(request, exc, back=None)
-    return file_response(pdf, report_pdf.cycle_filename(year), inline=True)
+    return file_response(pdf, report_documents.cycle_filename(year), inline=True)
 
 
 def _unavailable(request, exc, *, back):
