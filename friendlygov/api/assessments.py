@@ -16,6 +16,7 @@ from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
 
 from friendlygov.assessments import permissions, selectors, services
+from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
 from friendlygov.assessments.workflow import Status, allowed_actions
@@ -37,7 +38,7 @@ def _no_nul(text: str) -> str:
 
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
+Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_nul)]
 ScoreValue = Annotated[Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False)]
 Points = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
 CODE = {"min_length": 1, "max_length": 40, "pattern": r"^[0-9A-Za-z._-]+$"}  # as frameworks.yaml_io
