@@ -16,14 +16,15 @@ from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
 
 from friendlygov.assessments import permissions, selectors, services
-from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest, IndicatorScore
+from friendlygov.assessments.limits import TEXT_MAX
+from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
 from friendlygov.assessments.workflow import Status, decided_level_is
 
-from .errors import AUTH, error_responses
+from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
-from .frameworks import DecimalString
 from .pagination import Shown, paged
+from .shapes import DecimalString, ScoreOut, error_responses
 
 MAX_ID = 2**31 - 1
 
@@ -36,7 +37,7 @@ def _no_nul(text: str) -> str:
 
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Text = Annotated[str, Field(max_length=10_000), AfterValidator(_no_nul)]
+Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_nul)]
 ScoreValue = Annotated[Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False)]
 Points = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
 CODE = {"min_length": 1, "max_length": 40, "pattern": r"^[0-9A-Za-z._-]+$"}  # as frameworks.yaml_io
@@ -85,56 +86,6 @@ class CycleOut(Schema):
 class CycleDetail(CycleOut):
     bodies: list[BodyRef]
     visible_by_status: dict[str, int] = Field(description="Assessments you can see, by status")
-
-
-class ScoreOut(Schema):
-    indicator_code: str
-    indicator_name: str
-    criterion_code: str
-    method: str
-    max_points: DecimalString
-    na_allowed: bool
-    evidence_required: bool
-    self_value: DecimalString | None
-    self_na: bool
-    self_points: DecimalString | None
-    explanation: str
-    appraised_value: DecimalString | None
-    appraised_na: bool | None = Field(description="null while the appraised layer is not shown to you")
-    appraised_points: DecimalString | None
-    appraisal_comment: str | None
-    differs: bool | None = Field(description="The appraised result differs from the self score")
-    version: int = Field(description="Send it back with a change; a stale version is refused (409)")
-    updated_at: datetime
-
-    @staticmethod
-    def of(score: IndicatorScore, *, show_appraisal: bool = True) -> "ScoreOut":
-        indicator = score.indicator
-        appraisal = {
-            "appraised_value": score.appraised_value,
-            "appraised_na": score.appraised_na,
-            "appraised_points": score.appraised_points,
-            "appraisal_comment": score.appraisal_comment,
-            "differs": score.differs,
-        }
-        if not show_appraisal:
-            appraisal = dict.fromkeys(appraisal)
-        return ScoreOut(
-            indicator_code=indicator.code,
-            indicator_name=indicator.name,
-            criterion_code=indicator.criterion.code,
-            method=indicator.method,
-            max_points=indicator.max_points,
-            na_allowed=indicator.na_allowed,
-            evidence_required=bool(indicator.evidence.strip()),
-            self_value=score.self_value,
-            self_na=score.self_na,
-            self_points=score.self_points,
-            explanation=score.explanation,
-            **appraisal,
-            version=score.version,
-            updated_at=score.updated_at,
-        )
 
 
 class GateFailureOut(Schema):

@@ -12,12 +12,13 @@ from pydantic import AfterValidator
 
 from friendlygov.assessments import documents, permissions, services
 from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem
+from friendlygov.core.office import DOCX_TYPE, PDF_TYPE, file_response
 
 from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
-from .errors import AUTH, error_responses
+from .auth import AUTH
 from .filters import Group, UnitCode, Year
-from .frameworks import DecimalString
 from .pagination import Shown, paged
+from .shapes import DecimalString, error_responses
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -202,12 +203,9 @@ def issue_decision(request, decision_id: Id):
     return _detail(request.user, decision_id)
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _document(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _document(content: bytes, filename: str) -> HttpResponse:
+    """The same file, name and type as the decision's page gives (assessments.documents, core.office)."""
+    response = file_response(content, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -221,19 +219,19 @@ def _binary(content_type: str, what: str) -> dict:
     "/{decision_id}/docx",
     response=READ_ERRORS,
     summary="The decision as an editable Word document (Decree 30 layout)",
-    openapi_extra=_binary(DOCX, "The .docx file, as an attachment"),
+    openapi_extra=_binary(DOCX_TYPE, "The .docx file, as an attachment"),
 )
 def decision_docx(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)
-    return _document(documents.decision_docx(decision), DOCX, f"quyet-dinh-{decision.pk}.docx")
+    return _document(documents.decision_docx(decision), documents.decision_filename(decision, "docx"))
 
 
 @router.get(
     "/{decision_id}/pdf",
     response={**READ_ERRORS, **error_responses(503)},
     summary="The decision as a PDF (503 while the server cannot convert)",
-    openapi_extra=_binary("application/pdf", "The PDF file, as an attachment"),
+    openapi_extra=_binary(PDF_TYPE, "The PDF file, as an attachment"),
 )
 def decision_pdf(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)
-    return _document(documents.decision_pdf(decision), "application/pdf", f"quyet-dinh-{decision.pk}.pdf")
+    return _document(documents.decision_pdf(decision), documents.decision_filename(decision, "pdf"))

@@ -1,4 +1,4 @@
-"""One error shape for the whole API, and who may call the non-public operations.
+"""One error shape for the whole API (its schema is in shapes.py).
 
 Every refusal is `{"error": {"code", "message", "details"}}`; the message is the one the service
 wrote for officials (translated), so a program and a page tell people the same thing. Exceptions
@@ -8,83 +8,22 @@ map to statuses here and nowhere else; operations just call the services and let
 import inspect
 import re
 from functools import partial
-from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
-from ninja.security import HttpBearer, SessionAuth
 
+from friendlygov.assessments import permissions
 from friendlygov.assessments.models import IssuedDecisionImmutable
 from friendlygov.assessments.services import StaleVersion
 from friendlygov.assessments.uploads import UploadRefused
 from friendlygov.assessments.workflow import TransitionNotAllowed
 from friendlygov.core.office import PdfUnavailable
 
-from . import tokens
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` of a personal API token (tokens.py). The request then acts as
-    the token's user, so the permission policy and the audit trail see the same person as the pages."""
-
-    openapi_description = "A personal API token: created on the “API tokens” page or by `create_api_token`."
-
-    def authenticate(self, request, token):
-        user = tokens.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SignedInSession(SessionAuth):
-    """The browser's session. CSRF is checked only for someone signed in: a caller with no session
-    (a program whose token was refused, say) is told 401, not that a CSRF cookie is missing."""
-
-    def _get_key(self, request):
-        if not request.user.is_authenticated:
-            return None
-        return super()._get_key(request)
-
-
-# Who may call the non-public operations. The bearer token goes FIRST: the session auth checks CSRF
-# on unsafe methods and refuses before any later entry is tried, and programs carry no cookie.
-AUTH = [BearerToken(), SignedInSession()]
-
-
-def _anyone(request):
-    return True
-
-
-# Public operations that show a signed-in caller more (draft frameworks, undecided results): the
-# caller is recognised by token or session when it can be, and served as anonymous otherwise.
-OPTIONAL_AUTH = [*AUTH, _anyone]
-
-
-class ErrorBody(Schema):
-    code: str = Field(
-        description="not_authenticated, permission_denied, not_found, malformed, invalid_payload, "
-        "validation_error, upload_refused, stale_version, transition_not_allowed, immutable, "
-        "method_not_allowed, pdf_unavailable"
-    )
-    message: str = Field(description="For people, in the request's language")
-    details: Any = Field(
-        None,
-        description="invalid_payload: [{loc, msg, type}]; validation_error: every message; "
-        "stale_version: {current: the row as saved now}; transition_not_allowed: {action, status}",
-    )
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The `response=` entries of the errors an operation can answer, for the OpenAPI document."""
-    return dict.fromkeys(statuses, ErrorOut)
+from .auth import AUTH, anyone
+from .shapes import ErrorOut, ScoreOut
 
 
 def _reply(api, request, status: int, code: str, message: str, details=None):
@@ -142,10 +81,7 @@ def _not_found(api, request, exc):
 
 
 def _stale(api, request, exc: StaleVersion):
-    # Imported here: the score's shape belongs to the assessments router, which imports this module.
-    from .assessments import ScoreOut, shows_appraisal
-
-    shown = shows_appraisal(request.user, exc.score.assessment)
+    shown = permissions.may_see_appraisal(request.user, exc.score.assessment)
     current = ScoreOut.of(exc.score, show_appraisal=shown).model_dump(mode="json")
     return _reply(api, request, 409, "stale_version", str(exc), {"current": current})
 
@@ -231,7 +167,7 @@ def document_common_errors(api) -> None:
                 if not operation.include_in_schema:
                     continue
                 statuses = [400, 422]
-                if operation.auth_callbacks and _anyone not in operation.auth_callbacks:
+                if operation.auth_callbacks and anyone not in operation.auth_callbacks:
                     statuses.append(401)
                 for status in statuses:
                     if status not in operation.response_models:

@@ -16,10 +16,10 @@ from friendlygov.assessments import selectors as assessment_selectors
 from friendlygov.assessments.models import Cycle
 from friendlygov.feedback import permissions, selectors
 
-from .errors import AUTH, error_responses
-from .frameworks import DecimalString
+from .auth import AUTH
 from .pagination import paged
 from .results import YearPath
+from .shapes import DecimalString, error_responses
 
 router = Router(tags=["feedback"], auth=AUTH)
 ERRORS = error_responses(401, 403, 404)

@@ -3,23 +3,16 @@
 Points and percentages are decimal strings ("20", "0.5") so no client rounds them through floats."""
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Path, Router, Schema
-from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.frameworks import selectors
 
-from .errors import OPTIONAL_AUTH, error_responses
+from .auth import OPTIONAL_AUTH
 from .pagination import paged
-
-DecimalString = Annotated[
-    Decimal,
-    PlainSerializer(lambda d: format(d.normalize(), "f"), return_type=str),
-    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["20", "0.5"]}),
-]
+from .shapes import DecimalString, error_responses
 
 router = Router(tags=["frameworks"])
 

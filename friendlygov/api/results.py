@@ -17,10 +17,10 @@ from friendlygov.assessments.models import Assessment, Cycle
 from friendlygov.assessments.workflow import Status, decided_level_is
 from friendlygov.reports import selectors
 
-from .errors import OPTIONAL_AUTH, error_responses
+from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
-from .frameworks import DecimalString
 from .pagination import paged
+from .shapes import DecimalString, error_responses
 
 router = Router(tags=["results"])
 

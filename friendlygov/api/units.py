@@ -9,8 +9,8 @@ from ninja.errors import HttpError
 from friendlygov.units import selectors
 from friendlygov.units.models import Level, LineageLink, UnitType, UnitVersion
 
-from .errors import ErrorOut
 from .pagination import Shown, paged
+from .shapes import ErrorOut
 
 router = Router(tags=["units"])
 

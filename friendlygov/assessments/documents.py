@@ -9,6 +9,7 @@ language.
 """
 
 import io
+import re
 from decimal import Decimal
 
 from docx import Document
@@ -16,6 +17,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt
 
+from friendlygov.core.i18n import fold
 from friendlygov.core.office import (
     HEADER_SIZE,
     SMALL_SIZE,
@@ -29,6 +31,13 @@ from friendlygov.core.office import (
 )
 
 from .models import Decision
+
+
+def decision_filename(decision: Decision, extension: str) -> str:
+    """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser).
+    The one name of a decision's file: the page, the API and the zip of a job all use it."""
+    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-") or str(decision.pk)
+    return f"QD-{number}-{decision.signed_on.year}.{extension}"
 
 
 def level_label(level: int) -> str:

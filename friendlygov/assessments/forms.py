@@ -5,11 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .limits import checked_text
+
 LAYER_FIELDS = {
     "self": {"value": "self_value", "na": "self_na", "note": "explanation"},
     "appraised": {"value": "appraised_value", "na": "appraised_na", "note": "appraisal_comment"},
 }
-NOTE_MAX = 4000
 
 
 def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict, int]:
@@ -23,18 +24,15 @@ def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict
     values = {}
     for name in wanted:
         if name == names["value"]:
-            values[name] = parse_decimal(data.get(name, ""))
+            values[name] = decimal_from_form(data.get(name, ""))
         elif name == names["na"]:
             values[name] = data.get(name) in ("on", "1", "true")
         else:
-            text = data.get(name, "").strip()
-            if len(text) > NOTE_MAX:
-                raise ValidationError(_("Nội dung quá dài (tối đa %(max)s ký tự).") % {"max": NOTE_MAX})
-            values[name] = text
+            values[name] = checked_text(data.get(name, "").strip())
     return values, version
 
 
-def parse_decimal(raw: str) -> Decimal | None:
+def decimal_from_form(raw: str) -> Decimal | None:
     """Accept both 4,5 and 4.5; empty means no value yet."""
     raw = (raw or "").strip().replace(" ", "")
     if not raw:

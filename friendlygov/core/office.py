@@ -1,7 +1,8 @@
-"""Word documents in the national administrative style, and their PDF through LibreOffice.
+"""Word documents in the national administrative style, their PDF through LibreOffice, and the
+media type of every file handed out (pages, API and jobs answer with the same name and type).
 
 Shared by the recognition decision (assessments/documents.py) and the printable reports
-(reports/report_pdf.py). Generic on purpose: no domain model is imported here.
+(reports/report_documents.py). Generic on purpose: no domain model is imported here.
 """
 
 import shutil
@@ -9,6 +10,7 @@ import subprocess  # nosec B404  # LibreOffice only, fixed arguments
 import tempfile
 from pathlib import Path
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -21,6 +23,21 @@ BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 SMALL_SIZE = Pt(11)
 PDF_TIMEOUT_SECONDS = 120
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+CONTENT_TYPES = {"docx": DOCX_TYPE, "xlsx": XLSX_TYPE, "pdf": PDF_TYPE}
+
+
+def file_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A made file as a download, its media type read from its name's extension (docx, xlsx, pdf)."""
+    content_type = CONTENT_TYPES[filename.rpartition(".")[2]]
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 class PdfUnavailable(Exception):

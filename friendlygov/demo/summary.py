@@ -8,7 +8,7 @@ from friendlygov.reports.targets import TargetResult, attainment
 
 
 @dataclass(frozen=True)
-class CycleSummary:
+class DemoSummary:
     year: int
     name: str
     by_status: dict[str, int]
@@ -29,7 +29,7 @@ class CycleSummary:
         return f"{self.name}: {self.total} ({states}) levels {levels or '-'} targets {goals or '-'}"
 
 
-def cycle_summaries() -> list[CycleSummary]:
+def cycle_summaries() -> list[DemoSummary]:
     rows = Assessment.objects.values_list("cycle_id", "status", "final_level")
     by_status, by_level = {}, {}
     for cycle_id, status, level in rows:
@@ -41,7 +41,7 @@ def cycle_summaries() -> list[CycleSummary]:
         levels = dict(by_level.get(cycle.pk, {}))
         total = sum(by_status.get(cycle.pk, {}).values())
         summaries.append(
-            CycleSummary(
+            DemoSummary(
                 year=cycle.year,
                 name=cycle.name,
                 by_status=dict(by_status.get(cycle.pk, {})),

@@ -68,7 +68,7 @@ class UnitSurvey:
         return [(value, label, self.by_channel.get(value, 0)) for value, label in Channel.choices]
 
 
-def points_for(indicator: Indicator, rate: Rate) -> Decimal | None:
+def survey_points(indicator: Indicator, rate: Rate) -> Decimal | None:
     """The framework's own rule applied to the measured rate; None while nobody has answered."""
     if rate.percent is None:
         return None
@@ -137,7 +137,7 @@ def _points(assessment, definition, rates) -> list[SurveyPoints]:
                 indicator=indicator,
                 question=question,
                 rate=rate,
-                points=points_for(indicator, rate),
+                points=survey_points(indicator, rate),
                 claimed=score.self_points if score else None,
                 appraised=score.appraised_points if score else None,
             )
@@ -290,6 +290,6 @@ def cycle_survey(cycle, scope) -> CycleSurvey:
                 rate = overall
             else:
                 rate = Rate(*aspect[assessment.pk].get(question.code, (0, 0)), population)
-            points.append(points_for(indicator, rate))
+            points.append(survey_points(indicator, rate))
         lines.append(CycleLine(assessment, overall, entry["channels"], tuple(points)))
     return CycleSurvey(indicators=indicators, lines=lines)

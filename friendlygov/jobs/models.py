@@ -22,7 +22,7 @@ class State(models.TextChoices):
     FAILED = "failed", _("Không thành công")
 
 
-# The allowed moves of a job, as one table (services.move_job checks it).
+# The allowed moves of a job, as one table (worker.move_job checks it).
 TRANSITIONS = {
     State.QUEUED: (State.RUNNING, State.FAILED),
     State.RUNNING: (State.DONE, State.FAILED),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments import documents
-from friendlygov.assessments.views.decisions import download_name
 from friendlygov.core.office import PdfUnavailable, docx_to_pdf, soffice_path
 from friendlygov.reports import exports
 
@@ -37,14 +36,14 @@ def decision_documents(job, progress: Progress) -> Output:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, decision in enumerate(decisions, start=1):
             docx = documents.decision_docx(decision)
-            archive.writestr(download_name(decision, "docx"), docx)
+            archive.writestr(documents.decision_filename(decision, "docx"), docx)
             if job.with_pdf:
                 try:
                     pdf = docx_to_pdf(docx, "quyet-dinh", soffice=soffice)
                 except PdfUnavailable:
                     pdf_failures += 1
                 else:
-                    archive.writestr(download_name(decision, "pdf"), pdf)
+                    archive.writestr(documents.decision_filename(decision, "pdf"), pdf)
             progress(done, len(decisions))
     note = ""
     if pdf_failures:
@@ -59,7 +58,7 @@ def cycle_export(job, progress: Progress) -> Output:
     progress(0, 1)
     data = exports.export_cycle(job.cycle, job.created_by)
     progress(1, 1)
-    return Output(f"ket-qua-{job.cycle.year}.xlsx", data)
+    return Output(exports.cycle_export_filename(job.cycle.year), data)
 
 
 RUNNERS = {

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from . import services
+from . import worker
 
 
 @task()
 def run_job(job_id: int) -> str:
-    return services.run_job(job_id).state
+    return worker.run_job(job_id).state

@@ -783,7 +783,7 @@ class CycleRow:
 
 
 @dataclass(frozen=True)
-class CycleSummary:
+class CycleOverview:
     year: int
     name: str
     rows: tuple[CycleRow, ...]
@@ -801,7 +801,7 @@ class CycleSummary:
         return self.units_total == self.cycle_total
 
 
-def cycle_summary(user, year: int) -> CycleSummary | None:
+def cycle_overview(user, year: int) -> CycleOverview | None:
     """The assessments of one cycle the user may see: levels (decided units only; the others
     count as not qualified, as the targets do), the targets and the table. Three queries."""
     visible = list(
@@ -837,7 +837,7 @@ def cycle_summary(user, year: int) -> CycleSummary | None:
             by_level[row.level] += 1
     undecided = sum(1 for row in rows if not row.decided)
     targets = tuple(attainment(year, by_level, units_total=len(rows)))
-    return CycleSummary(
+    return CycleOverview(
         year=year,
         name=visible[0].cycle.name,
         rows=tuple(rows),

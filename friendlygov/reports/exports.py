@@ -29,7 +29,6 @@ from friendlygov.frameworks.models import Indicator
 
 from .targets import attainment
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POINTS_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -103,6 +102,11 @@ def decided_levels(assessments) -> Counter:
 
 
 # --- Cycle export -------------------------------------------------------------------------------
+
+
+def cycle_export_filename(year: int) -> str:
+    """The workbook's one name, whether downloaded, prepared by a job or written by the command."""
+    return f"ket-qua-{year}.xlsx"
 
 
 def export_cycle(cycle, user) -> bytes:

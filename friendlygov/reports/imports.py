@@ -144,7 +144,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_decimal(value) -> Decimal | None:
+def decimal_from_cell(value) -> Decimal | None:
     """A number from a cell: a number, or text with a decimal comma or point. None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -241,7 +241,7 @@ def _find_header(sheet) -> int | None:
 
 def _as_int(value) -> int | None:
     try:
-        number = parse_decimal(value)
+        number = decimal_from_cell(value)
     except ValueError:
         return None
     if number is None or number != number.to_integral_value():
@@ -383,7 +383,7 @@ def _method_value(indicator, raw) -> Decimal | None:
         if not answer:
             return None
         raise ValueRefused(_("Chỉ chọn Có hoặc Không."))
-    value = parse_decimal(raw)
+    value = decimal_from_cell(raw)
     if value is not None and value != value.quantize(TWO_PLACES):
         if abs(value - value.quantize(TWO_PLACES)) > Decimal("1e-9"):  # float noise from a spreadsheet
             raise ValueRefused(_("Chỉ nhập tối đa hai chữ số thập phân: %(value)s.") % {"value": value})
@@ -568,7 +568,7 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
         seen.setdefault(code, r.row)
         score = level = None
         try:
-            score = parse_decimal(r.cells["final_score"][1])
+            score = decimal_from_cell(r.cells["final_score"][1])
             if score is None:
                 raise ValueError
             if score != score.quantize(TWO_PLACES):

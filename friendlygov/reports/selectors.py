@@ -165,7 +165,7 @@ class LevelShare:
 
 
 @dataclass(frozen=True)
-class CycleSummary:
+class CycleCounts:
     year: int
     units_total: int
     decided: int
@@ -186,11 +186,11 @@ def distribution(rows) -> dict[int, int]:
     return {level: counts.get(level, 0) for level in LEVELS}
 
 
-def summary(snap: Snapshot) -> CycleSummary:
+def summary(snap: Snapshot) -> CycleCounts:
     return summary_of_counts(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
 
 
-def cycle_summary(cycle: Cycle, assessments) -> CycleSummary:
+def cycle_counts(cycle: Cycle, assessments) -> CycleCounts:
     """Levels and targets of the cycle over the assessments in scope, counted by the database
     (1 query, whatever the number of units)."""
     return summary_of_counts(cycle.year, status_level_counts(cycle, assessments))
@@ -207,13 +207,13 @@ def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None
     return {(status, level): n for status, level, n in rows}
 
 
-def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleSummary:
+def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleCounts:
     """The summary from the number of units per (status, final level)."""
     by_level = dict.fromkeys(LEVELS, 0)
     for (status, final_level), n in counts.items():
         by_level[counted_level(status, final_level)] += n
     total = sum(counts.values())
-    return CycleSummary(
+    return CycleCounts(
         year=year,
         units_total=total,
         decided=sum(n for (status, _), n in counts.items() if status in DECIDED),

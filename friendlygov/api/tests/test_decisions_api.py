@@ -2,6 +2,7 @@
 and the documents download as attachments."""
 
 import pytest
+from django.urls import reverse
 
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
@@ -91,6 +92,17 @@ def test_the_decision_downloads_as_an_editable_docx(appraised, people):
     )
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"PK")
+
+
+def test_the_api_names_a_decision_file_as_the_page_does(appraised, people, monkeypatch):
+    decision = draft(people["head"], appraised).json()
+    monkeypatch.setattr(documents, "decision_pdf", lambda decision: b"%PDF-1.4 test")
+    for kind in ("docx", "pdf"):
+        from_api = people["head"].get(f"{API}/decisions/{decision['id']}/{kind}")
+        from_page = people["head"].get(reverse(f"assessments:decision_{kind}", args=[decision["id"]]))
+        assert from_api["Content-Disposition"] == f'attachment; filename="QD-15-QD-UBND-2025.{kind}"'
+        assert from_api["Content-Disposition"] == from_page["Content-Disposition"]
+        assert from_api["Content-Type"] == from_page["Content-Type"]
 
 
 def test_the_pdf_is_a_download_or_a_503_in_the_error_shape(appraised, people, monkeypatch):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Decision
 from friendlygov.assessments.tests.conftest import VALUES, fill_self
 from friendlygov.assessments.workflow import Status
@@ -227,6 +228,18 @@ def test_a_value_the_method_cannot_take_answers_422_with_the_services_message(do
     )
     assert refused.status_code == 422
     assert "từ 0 đến 100" in refused.json()["error"]["details"][0]
+
+
+def test_a_note_is_held_to_the_pages_limit_of_4000_characters(dong_cam, people):
+    score = dong_cam.scores.select_related("indicator").first()
+    path = f"/assessments/{dong_cam.pk}/scores/{score.indicator.code}"
+
+    too_long = patch(people["officer"], path, {"version": score.version, "explanation": "x" * (TEXT_MAX + 1)})
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["code"] == "invalid_payload"
+    ok(patch(people["officer"], path, {"version": score.version, "explanation": "x" * TEXT_MAX}))
+    score.refresh_from_db()
+    assert len(score.explanation) == TEXT_MAX == 4000
 
 
 def test_submitting_an_incomplete_form_lists_every_problem(dong_cam, people):

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from friendlygov.assessments import services
 from friendlygov.assessments.models import Evidence
 from friendlygov.assessments.workflow import Status
 
@@ -45,6 +46,43 @@ def test_an_autosave_saves_one_field_and_answers_with_the_new_version(dong_cam, 
     assert "Đã lưu" in body and f'value="{score.version + 1}"' in body and 'id="totals"' in body
     score.refresh_from_db()
     assert (str(score.self_value), str(score.self_points)) == ("4.50", "4.50")
+
+
+def test_a_note_longer_than_4000_characters_is_refused_and_saves_nothing(dong_cam, people):
+    score = first_score(dong_cam)
+    response = people["officer"].post(
+        reverse("assessments:save_self", args=[dong_cam.pk, score.pk]),
+        {"explanation": "x" * 4001, "version": score.version},
+        HTTP_HX_TRIGGER_NAME="explanation",
+        **HTMX,
+    )
+    assert "tối đa 4000 ký tự" in response.content.decode()
+    score.refresh_from_db()
+    assert score.explanation == "" and score.version == 1
+
+
+def test_a_reason_or_a_response_over_4000_characters_is_refused_as_in_the_api(dong_cam, people):
+    fill_self(dong_cam, people["officer"].user)
+    services.submit_assessment(dong_cam, actor=people["chair"].user)
+    services.start_appraisal(dong_cam, actor=people["appraiser"].user)
+    indicator_id = first_score(dong_cam).indicator_id
+    url = reverse("assessments:return", args=[dong_cam.pk])
+    long_reason = {f"pick_{indicator_id}": "1", f"reason_{indicator_id}": "x" * 4001}
+
+    refused = people["appraiser"].post(url, long_reason, follow=True)
+    assert "tối đa 4000 ký tự" in refused.content.decode()
+    dong_cam.refresh_from_db()
+    assert dong_cam.status == Status.UNDER_APPRAISAL
+
+    services.return_for_explanation(
+        dong_cam, reasons={indicator_id: "Bổ sung."}, actor=people["appraiser"].user
+    )
+    (request,) = services.open_requests(dong_cam)
+    respond = reverse("assessments:respond", args=[dong_cam.pk, request.pk])
+    refused = people["officer"].post(respond, {"response": "x" * 4001}, follow=True)
+    assert "tối đa 4000 ký tự" in refused.content.decode()
+    request.refresh_from_db()
+    assert request.response == ""
 
 
 def test_a_stale_autosave_is_refused_with_a_message_and_keeps_the_first_value(dong_cam, people):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..limits import checked_text
 from ._helpers import act, save_layer, workflow_action
 
 
@@ -30,7 +31,11 @@ def return_for_explanation(request, pk):
     return act(
         request,
         assessment,
-        lambda: services.return_for_explanation(assessment, reasons=reasons, actor=request.user),
+        lambda: services.return_for_explanation(
+            assessment,
+            reasons={code: checked_text(text) for code, text in reasons.items()},
+            actor=request.user,
+        ),
         str(_("Đã gửi yêu cầu giải trình cho xã.")),
     )
 

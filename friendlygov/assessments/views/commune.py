@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
+from ..limits import checked_text
 from ..models import Evidence
 from ..uploads import UploadRefused
 from ..workflow import Status
@@ -123,7 +124,7 @@ def respond(request, pk, request_pk):
     return act(
         request,
         assessment,
-        lambda: services.respond_to_request(explanation, response=response, actor=request.user),
+        lambda: services.respond_to_request(explanation, response=checked_text(response), actor=request.user),
         _("Đã lưu nội dung giải trình."),
     )
 
@@ -137,12 +138,12 @@ def save_flags(request, pk, layer):
     flags = {rule.flag: request.POST.get(f"flag_{rule.flag}") == "yes" for rule in rules}
 
     def do():
-        from ..forms import parse_decimal
+        from ..forms import decimal_from_form
 
         services.save_flags(
             assessment,
             flags=flags,
-            bonus=parse_decimal(request.POST.get("bonus", "")),
+            bonus=decimal_from_form(request.POST.get("bonus", "")),
             actor=request.user,
             layer=layer,
         )

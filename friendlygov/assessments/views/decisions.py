@@ -5,13 +5,11 @@ Drafts are seen only by heads of their body. 404 for what the user may not see, 
 they may see but not do. Errors from the services are shown on the page and change nothing.
 """
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,15 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from friendlygov.core.i18n import fold
-from friendlygov.core.office import PdfUnavailable
+from friendlygov.core.office import PdfUnavailable, file_response
 
 from .. import documents, permissions, services
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
 
 SERVICE_ERRORS = (ValidationError, PermissionDenied, TransitionNotAllowed, IssuedDecisionImmutable)
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def default_legal_bases(body) -> str:
@@ -246,17 +242,9 @@ def decision_revoke(request, pk):
 # --- Downloads ----------------------------------------------------------------------------------
 
 
-def download_name(decision, extension: str) -> str:
-    """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser)."""
-    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-") or str(decision.pk)
-    return f"QD-{number}-{decision.signed_on.year}.{extension}"
-
-
 def decision_docx(request, pk):
     decision = _visible_decision(request.user, pk)
-    response = HttpResponse(documents.decision_docx(decision), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{download_name(decision, "docx")}"'
-    return response
+    return file_response(documents.decision_docx(decision), documents.decision_filename(decision, "docx"))
 
 
 def decision_pdf(request, pk):
@@ -266,9 +254,7 @@ def decision_pdf(request, pk):
     except PdfUnavailable as exc:
         context = {"decision": decision, "reason": str(exc)}
         return render(request, "assessments/decisions/pdf_unavailable.html", context, status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{download_name(decision, "pdf")}"'
-    return response
+    return file_response(pdf, documents.decision_filename(decision, "pdf"))
 
 
 urlpatterns = [

@@ -18,7 +18,7 @@ from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
 from friendlygov.assessments.tests.conftest import district
 from friendlygov.audit.models import AuditEvent
-from friendlygov.jobs import services
+from friendlygov.jobs import services, worker
 from friendlygov.jobs.models import Job, Kind, State
 
 
@@ -57,7 +57,7 @@ def test_it_shows_the_progress_fragment_polling_until_the_job_is_done(issued, pe
     assert "Đang chờ máy chạy nền nhận việc." in fragment.text
     assert reverse("jobs:download", args=[job.pk]) not in fragment.text
 
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     page = head.get(reverse("jobs:detail", args=[job.pk]))  # a reload shows the final state
     assert "hx-trigger" not in page.text
     assert reverse("jobs:download", args=[job.pk]) in page.text
@@ -66,15 +66,15 @@ def test_it_shows_the_progress_fragment_polling_until_the_job_is_done(issued, pe
 
 def test_it_writes_progress_while_the_job_runs(issued, people, monkeypatch):
     seen = []
-    original = services.runners.documents.decision_docx
+    original = worker.runners.documents.decision_docx
 
     def watching(decision):
         seen.append(Job.objects.values_list("state", "done", "total").get())
         return original(decision)
 
-    monkeypatch.setattr(services.runners.documents, "decision_docx", watching)
+    monkeypatch.setattr(worker.runners.documents, "decision_docx", watching)
     job = services.start_decision_documents(issued.cycle, actor=people["head"].user)
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     assert seen == [(State.RUNNING, 0, 1)]
     job.refresh_from_db()
     assert (job.state, job.done) == (State.DONE, 1)
@@ -146,9 +146,9 @@ def test_it_ends_a_failing_job_as_failed_with_a_readable_message(issued, people,
     def broken(decision):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services.runners.documents, "decision_docx", broken)
+    monkeypatch.setattr(worker.runners.documents, "decision_docx", broken)
     job = services.start_decision_documents(issued.cycle, actor=people["head"].user)
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == State.FAILED
     assert "Có lỗi khi chuẩn bị tệp" in job.error
@@ -160,12 +160,12 @@ def test_it_ends_a_failing_job_as_failed_with_a_readable_message(issued, people,
 
 def test_it_never_runs_a_finished_job_again(issued, people):
     job = services.start_decision_documents(issued.cycle, actor=people["head"].user)
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     first = Job.objects.get().result.name
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     assert Job.objects.get().result.name == first
-    with pytest.raises(services.JobTransitionNotAllowed):
-        services.move_job(Job.objects.get(), State.RUNNING)
+    with pytest.raises(worker.JobTransitionNotAllowed):
+        worker.move_job(Job.objects.get(), State.RUNNING)
 
 
 def test_it_offers_the_background_bundle_on_the_decisions_page(issued, people):
@@ -203,7 +203,7 @@ def test_it_prunes_finished_jobs_and_their_files_after_the_retention_days(issued
     settings.JOB_RETENTION_DAYS = 7
     old = services.start_decision_documents(issued.cycle, actor=people["head"].user)
     with time_machine.travel("2026-11-01 08:00 +0700", tick=False):
-        services.run_job(old.pk)
+        worker.run_job(old.pk)
     old.refresh_from_db()
     stored = old.result.path
     waiting = services.start_decision_documents(issued.cycle, actor=people["head"].user)
@@ -226,9 +226,9 @@ def zip_names(job):
 
 
 def test_it_keeps_the_word_files_and_says_so_when_the_pdf_cannot_be_made(issued, people, monkeypatch):
-    monkeypatch.setattr(services.runners, "soffice_path", lambda: None)
+    monkeypatch.setattr(worker.runners, "soffice_path", lambda: None)
     job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     assert zip_names(job) == ["QD-15-QD-UBND-2025.docx"]
     assert job.state == State.DONE
     assert "Không tạo được bản PDF cho 1 quyết định" in job.note
@@ -240,7 +240,7 @@ def test_it_keeps_the_word_files_and_says_so_when_the_pdf_cannot_be_made(issued,
 )
 def test_it_adds_the_pdf_of_each_decision_when_libreoffice_is_installed(issued, people):
     job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
-    services.run_job(job.pk)
+    worker.run_job(job.pk)
     assert zip_names(job) == ["QD-15-QD-UBND-2025.docx", "QD-15-QD-UBND-2025.pdf"]
     assert job.note == ""
 
@@ -251,7 +251,7 @@ def test_it_follows_the_waiting_job_instead_of_queueing_the_same_work_twice(issu
     assert services.start_decision_documents(issued.cycle, actor=head) == first
     with_pdf = services.start_decision_documents(issued.cycle, with_pdf=True, actor=head)
     assert with_pdf != first
-    services.run_job(first.pk)
+    worker.run_job(first.pk)
     assert services.start_decision_documents(issued.cycle, actor=head) not in (first, with_pdf)
     assert Job.objects.count() == 3
 
@@ -263,7 +263,7 @@ def test_a_running_job_whose_worker_died_is_ended_and_can_be_asked_again(issued,
     head = people["head"]
     job = services.start_decision_documents(issued.cycle, actor=head.user)
     with time_machine.travel("2026-12-03 09:00 +0700", tick=False):
-        services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+        worker.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     with time_machine.travel("2026-12-03 09:14 +0700", tick=False):
         fragment = head.get(reverse("jobs:progress", args=[job.pk]))
         job.refresh_from_db()
@@ -288,7 +288,7 @@ def test_a_job_that_reports_progress_is_not_stale_and_prune_ends_the_silent_ones
     silent = services.start_cycle_export(issued.cycle, actor=people["head"].user)
     with time_machine.travel("2026-12-03 09:00 +0700", tick=False):
         for job in (beating, silent):
-            services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+            worker.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     with time_machine.travel("2026-12-03 09:10 +0700", tick=False):
         Job.objects.filter(pk=beating.pk).update(heartbeat_at=timezone.now())
     with time_machine.travel("2026-12-03 09:20 +0700", tick=False):
@@ -301,15 +301,15 @@ def test_a_job_that_reports_progress_is_not_stale_and_prune_ends_the_silent_ones
 
 def test_a_job_ended_as_stale_while_its_worker_was_still_busy_keeps_no_file(issued, people, monkeypatch):
     job = services.start_decision_documents(issued.cycle, actor=people["head"].user)
-    real = services.runners.RUNNERS[job.kind]
+    real = worker.runners.RUNNERS[job.kind]
 
     def slow(job, progress):
         output = real(job, progress)
         Job.objects.filter(pk=job.pk).update(state=State.FAILED)  # what fail_stale_jobs does meanwhile
         return output
 
-    monkeypatch.setitem(services.runners.RUNNERS, job.kind, slow)
-    services.run_job(job.pk)
+    monkeypatch.setitem(worker.runners.RUNNERS, job.kind, slow)
+    worker.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == State.FAILED and not job.result
 
@@ -317,7 +317,7 @@ def test_a_job_ended_as_stale_while_its_worker_was_still_busy_keeps_no_file(issu
 def test_reading_job_pages_writes_nothing_while_no_job_is_stale(issued, people):
     head = people["head"]
     job = services.start_decision_documents(issued.cycle, actor=head.user)
-    services.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    worker.move_job(job, State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     with CaptureQueriesContext(connection) as queries:
         for name in ("jobs:detail", "jobs:progress"):
             assert head.get(reverse(name, args=[job.pk])).status_code == 200

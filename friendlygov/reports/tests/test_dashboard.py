@@ -61,7 +61,7 @@ def test_it_shows_every_section_with_its_numbers_one_click_away(cycles, admin_cl
 
 def test_the_level_counts_and_targets_on_the_page_are_the_selectors(cycles, admin_client):
     cycle = cycles[2024]
-    summary = selectors.cycle_summary(cycle, Assessment.objects.all())
+    summary = selectors.cycle_counts(cycle, Assessment.objects.all())
     assert summary.units_total == cycle.assessments.count() == summary.decided
     assert sum(summary.by_level.values()) == summary.units_total
     assert summary.targets == attainment(2024, summary.by_level, units_total=summary.units_total)
@@ -76,7 +76,7 @@ def test_the_level_counts_and_targets_on_the_page_are_the_selectors(cycles, admi
 
 
 def test_an_unmet_target_is_worded_as_the_units_still_needed(cycles, admin_client):
-    summary = selectors.cycle_summary(cycles[2026], Assessment.objects.all())
+    summary = selectors.cycle_counts(cycles[2026], Assessment.objects.all())
     gap = next(t for t in summary.targets if t.rule.min_level == 2)
     assert not gap.met and gap.gap_units == gap.required_units  # nothing decided yet
     page = text(admin_client.get(reverse("reports:dashboard", args=[2026])))
@@ -112,7 +112,7 @@ def test_an_appraiser_sees_only_the_district_it_appraised(cycles, make_persona):
     page = text(appraiser.get(reverse("reports:dashboard", args=[2024])))
     assert "UBND huyện Kim Thành" in page and "UBND huyện Thanh Hà" not in page
     scope = permissions.visible(appraiser.user).filter(cycle=cycles[2024])
-    summary = selectors.cycle_summary(cycles[2024], permissions.visible(appraiser.user))
+    summary = selectors.cycle_counts(cycles[2024], permissions.visible(appraiser.user))
     assert summary.units_total == scope.count() < cycles[2024].assessments.count()
 
 
@@ -201,17 +201,17 @@ def _recount(cycle, assessments):
 def test_the_summary_counted_by_the_database_agrees_with_a_plain_recount(cycles, make_persona, year):
     appraiser = grant(make_persona, f"kt-sum-{year}", Role.APPRAISER, KIM_THANH_2024, year=2024)
     for scope in (Assessment.objects.all(), permissions.visible(appraiser.user)):
-        counted = selectors.cycle_summary(cycles[year], scope)
+        counted = selectors.cycle_counts(cycles[year], scope)
         from_rows = selectors.summary(selectors.snapshot(cycles[year], scope))
         assert counted == from_rows
         total, decided, by_level = _recount(cycles[year], scope)
         assert (counted.units_total, counted.decided, counted.by_level) == (total, decided, by_level)
-    assert selectors.cycle_summary(cycles[2026], Assessment.objects.all()).undecided > 0
+    assert selectors.cycle_counts(cycles[2026], Assessment.objects.all()).undecided > 0
 
 
 def test_the_summary_takes_one_query_whatever_the_number_of_units(cycles, django_assert_num_queries):
     with django_assert_num_queries(1):
-        selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+        selectors.cycle_counts(cycles[2024], Assessment.objects.all())
 
 
 def test_the_trend_table_has_one_cell_per_year_in_order(cycles):

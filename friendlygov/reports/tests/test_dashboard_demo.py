@@ -28,7 +28,7 @@ def cycles(django_db_setup, django_db_blocker):
 
 
 def test_2024_dashboard_api_and_targets_agree(cycles, admin_client, anonymous):
-    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    summary = selectors.cycle_counts(cycles[2024], Assessment.objects.all())
     assert summary.units_total == 235 == summary.decided
     api = anonymous.get("/api/v1/cycles/2024/summary").json()
     assert api["units_total"] == 235
@@ -100,7 +100,7 @@ def test_2024_export_agrees_with_the_dashboard_and_the_api(cycles, admin_client,
 
     from friendlygov.frameworks.labels import LEVEL_LABELS
 
-    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    summary = selectors.cycle_counts(cycles[2024], Assessment.objects.all())
     api = anonymous.get("/api/v1/cycles/2024/summary").json()
     response = admin_client.get(reverse("reports:export_cycle", args=[2024]))
     content = b"".join(response.streaming_content) if response.streaming else response.content

@@ -13,8 +13,8 @@ from django.urls import reverse
 from friendlygov.assessments.models import AppraisingBody, Cycle
 from friendlygov.assessments.services import open_cycle
 from friendlygov.assessments.workflow import DECIDED
+from friendlygov.core import office
 from friendlygov.frameworks.models import FrameworkVersion
-from friendlygov.reports import exports
 from friendlygov.reports.targets import attainment
 from friendlygov.units.models import UnitVersion
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def export(client, year=2024):
     response = client.get(reverse("reports:export_cycle", args=[year]))
     assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == exports.XLSX_TYPE
+    assert response["Content-Type"] == office.XLSX_TYPE
     return workbook(response.content)
 
 

@@ -30,7 +30,7 @@ def results_url(year):
 def test_a_decided_cycle_is_public(cycles, anonymous):
     assert selectors.cycle_is_decided(cycles[2024])
     body = anonymous.get(summary_url(2024)).json()
-    summary = selectors.cycle_summary(cycles[2024], Assessment.objects.all())
+    summary = selectors.cycle_counts(cycles[2024], Assessment.objects.all())
     assert body["year"] == 2024
     assert body["units_total"] == summary.units_total
     assert body["by_level"] == {str(level): n for level, n in summary.by_level.items()}

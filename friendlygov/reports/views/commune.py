@@ -1,16 +1,15 @@
 """ "Explain my level" for one commune in one cycle, and the printable PDF reports (one commune;
 one cycle). Who sees what is the assessment policy's answer: 404 for anything else."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments import selectors
+from friendlygov.core.office import file_response
 
-from .. import explain, report_pdf
-
-PDF_TYPE = "application/pdf"
+from .. import explain, report_documents
 
 
 def commune(request, pk):
@@ -28,28 +27,21 @@ def commune(request, pk):
 def commune_pdf(request, pk):
     assessment = selectors.assessment_for(request.user, pk)
     try:
-        pdf = report_pdf.commune_pdf(request.user, assessment)
-    except report_pdf.PdfUnavailable as exc:
+        pdf = report_documents.commune_pdf(request.user, assessment)
+    except report_documents.PdfUnavailable as exc:
         return _unavailable(request, exc, back=("reports:commune", assessment.pk))
-    filename = f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.pdf"
-    return _pdf_response(pdf, filename)
+    return file_response(pdf, report_documents.commune_filename(assessment), inline=True)
 
 
 def cycle_pdf(request, year):
-    summary = explain.cycle_summary(request.user, year)
+    summary = explain.cycle_overview(request.user, year)
     if summary is None:
         raise Http404(_("Không có đợt đánh giá nào bạn được xem cho năm này."))
     try:
-        pdf = report_pdf.cycle_pdf(summary)
-    except report_pdf.PdfUnavailable as exc:
+        pdf = report_documents.cycle_pdf(summary)
+    except report_documents.PdfUnavailable as exc:
         return _unavailable(request, exc, back=None)
-    return _pdf_response(pdf, f"bao-cao-dot-danh-gia-{year}.pdf")
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type=PDF_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(pdf, report_documents.cycle_filename(year), inline=True)
 
 
 def _unavailable(request, exc, *, back):

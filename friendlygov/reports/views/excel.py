@@ -4,7 +4,7 @@ the import of past cycles' results. Thin views over reports.exports and reports.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Cycle
 from friendlygov.assessments.workflow import SELF_EDITABLE
+from friendlygov.core.office import file_response
 
 from .. import exports, imports
 
@@ -27,18 +28,12 @@ class ResultsUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp kết quả (.xlsx hoặc .csv)"))
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def export_cycle(request, year):
     cycle = get_object_or_404(Cycle.objects.select_related("framework"), year=year)
     if not permissions.visible(request.user).filter(cycle=cycle).exists():
         raise Http404
-    return _xlsx(exports.export_cycle(cycle, request.user), f"ket-qua-{year}.xlsx")
+    return file_response(exports.export_cycle(cycle, request.user), exports.cycle_export_filename(year))
 
 
 @require_GET
@@ -55,7 +50,7 @@ def self_assessment_template(request, year):
         raise Http404
     data = exports.self_assessment_template(cycle, request.user, assessments)
     suffix = f"-{request.GET['unit']}" if request.GET.get("unit", "").isalnum() else ""
-    return _xlsx(data, f"mau-tu-danh-gia-{year}{suffix}.xlsx")
+    return file_response(data, f"mau-tu-danh-gia-{year}{suffix}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,6 +31,6 @@ class Command(BaseCommand):
         cycle = Cycle.objects.select_related("framework").filter(year=year).first()
         if cycle is None:
             raise CommandError(f"No cycle for {year}.")
-        output = output or Path(f"ket-qua-{year}.xlsx")
+        output = output or Path(exports.cycle_export_filename(year))
         output.write_bytes(exports.export_cycle(cycle, _Everyone()))
         self.stdout.write(f"{output}")

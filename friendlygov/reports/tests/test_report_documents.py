@@ -24,7 +24,7 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
     issued,
     kim_thanh_chair,
 )
-from friendlygov.reports import explain, report_pdf
+from friendlygov.reports import explain, report_documents
 from friendlygov.reports.models import ImportedResult
 
 
@@ -47,7 +47,7 @@ def needs_soffice():
 
 def test_it_writes_the_commune_report_in_vietnamese_on_a4(issued, dong_cam, people):
     dong_cam.refresh_from_db()
-    docx = report_pdf.commune_docx(people["officer"].user, dong_cam)
+    docx = report_documents.commune_docx(people["officer"].user, dong_cam)
     document = Document(io.BytesIO(docx))
     section = document.sections[0]
     assert round(section.page_width.mm) == 210
@@ -58,12 +58,12 @@ def test_it_writes_the_commune_report_in_vietnamese_on_a4(issued, dong_cam, peop
     assert "Xã Đồng Cẩm" in text
     assert "Kết quả theo tiêu chí" in text
     assert "Để đạt mức tiếp theo" in text
-    assert report_pdf.points(dong_cam.final_score) in text
+    assert report_documents.points(dong_cam.final_score) in text
 
 
 def test_it_writes_the_cycle_report_with_targets_and_gaps(issued, admin_client):
-    summary = explain.cycle_summary(admin_client.user, 2024)
-    text = text_of(report_pdf.cycle_docx(summary))
+    summary = explain.cycle_overview(admin_client.user, 2024)
+    text = text_of(report_documents.cycle_docx(summary))
     assert "BÁO CÁO KẾT QUẢ ĐỢT ĐÁNH GIÁ NĂM 2024" in text
     assert "Phân bố theo mức" in text
     target = summary.targets[0]
@@ -74,10 +74,10 @@ def test_it_writes_the_cycle_report_with_targets_and_gaps(issued, admin_client):
 
 
 def test_it_scopes_the_cycle_report_by_the_policy(issued, people):
-    summary = explain.cycle_summary(people["officer"].user, 2024)
+    summary = explain.cycle_overview(people["officer"].user, 2024)
     assert [row.unit.name for row in summary.rows] == ["Xã Đồng Cẩm"]
     assert not summary.whole_cycle
-    assert "Phạm vi: 1 trong" in text_of(report_pdf.cycle_docx(summary))
+    assert "Phạm vi: 1 trong" in text_of(report_documents.cycle_docx(summary))
 
 
 def test_it_answers_404_for_a_cycle_the_user_cannot_see(cycle_2024, signed_in):
@@ -96,7 +96,7 @@ def test_it_serves_both_pdfs(issued, dong_cam, people):
 
 
 def test_it_answers_a_friendly_503_without_libreoffice(dong_cam, people, monkeypatch):
-    monkeypatch.setattr(report_pdf, "soffice_path", lambda: None)
+    monkeypatch.setattr(report_documents, "soffice_path", lambda: None)
     response = people["officer"].get(reverse("reports:commune_pdf", args=[dong_cam.pk]))
     assert response.status_code == 503
     assert "Chưa tạo được bản PDF" in response.content.decode()
@@ -116,6 +116,6 @@ def test_the_commune_report_names_a_past_result_imported_from_a_file(issued, don
         source_sha256="0" * 64,
     )
     dong_cam.refresh_from_db()
-    text = text_of(report_pdf.commune_docx(people["officer"].user, dong_cam))
+    text = text_of(report_documents.commune_docx(people["officer"].user, dong_cam))
     assert "Xã Đồng Cẩm (nhập từ tệp, QĐ số 15/QĐ-UBND)" in text
-    assert report_pdf.points(Decimal("88.25")) in text
+    assert report_documents.points(Decimal("88.25")) in text

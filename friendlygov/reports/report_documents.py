@@ -37,6 +37,14 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 PROGRAM = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
 
 
+def commune_filename(assessment) -> str:
+    return f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.pdf"
+
+
+def cycle_filename(year: int) -> str:
+    return f"bao-cao-dot-danh-gia-{year}.pdf"
+
+
 def points(value) -> str:
     return "—" if value is None else score_text(Decimal(value))
 

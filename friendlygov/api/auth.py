@@ -1,0 +1,42 @@
+"""Who may call the non-public operations: a personal API token, or the browser's session."""
+
+from ninja.security import HttpBearer, SessionAuth
+
+from . import tokens
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` of a personal API token (tokens.py). The request then acts as
+    the token's user, so the permission policy and the audit trail see the same person as the pages."""
+
+    openapi_description = "A personal API token: created on the “API tokens” page or by `create_api_token`."
+
+    def authenticate(self, request, token):
+        user = tokens.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser's session. CSRF is checked only for someone signed in: a caller with no session
+    (a program whose token was refused, say) is told 401, not that a CSRF cookie is missing."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# Who may call the non-public operations. The bearer token goes FIRST: the session auth checks CSRF
+# on unsafe methods and refuses before any later entry is tried, and programs carry no cookie.
+AUTH = [BearerToken(), SignedInSession()]
+
+
+def anyone(request):
+    return True
+
+
+# Public operations that show a signed-in caller more (draft frameworks, undecided results): the
+# caller is recognised by token or session when it can be, and served as anonymous otherwise.
+OPTIONAL_AUTH = [*AUTH, anyone]
