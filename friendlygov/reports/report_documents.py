@@ -28,6 +28,7 @@ from friendlygov.core.office import (
 from friendlygov.frameworks.labels import level_label
 
 from . import explain
+from .history import history_of
 
 __all__ = ["PdfUnavailable", "commune_docx", "commune_pdf", "cycle_docx", "cycle_pdf"]
 
@@ -59,7 +60,7 @@ def percent(value) -> str:
 def commune_docx(user, assessment) -> bytes:
     with translation.override("vi"):
         x = explain.explain(user, assessment)
-        history = explain.history_of(assessment, x)
+        history = history_of(assessment, x)
         document = _new_document()
         unit, cycle = assessment.unit, assessment.cycle
         _title(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from friendlygov.frameworks import gating, scoring
 from friendlygov.frameworks.scoring import IndicatorRule, LinearMapping, Threshold, ThresholdMapping
-from friendlygov.reports.explain import LiftRow, Option, next_target, options_for, smallest_lift
+from friendlygov.reports.lift import LiftRow, Option, next_target, options_for, smallest_lift
 
 GATE = gating.GatingRule("DK1", "≥ 50% mỗi tiêu chí", gating.MIN_CRITERION_PERCENT, percent=D(50))
 

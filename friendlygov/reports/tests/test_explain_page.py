@@ -27,9 +27,10 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
     issued,
     kim_thanh_chair,
 )
+from friendlygov.assessments.workflow import FINAL
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.models import FrameworkVersion
-from friendlygov.reports import explain
+from friendlygov.reports import history, lift
 from friendlygov.reports.models import ImportedResult
 from friendlygov.units.models import EventKind, LineageEvent, LineageLink, Share, UnitVersion
 
@@ -79,7 +80,7 @@ def test_it_shows_the_numbers_of_a_known_assessment(dong_cam, people):
     expected = layer_result(dong_cam, scores, SELF)
     response = people["officer"].get(page(dong_cam))
     x = response.context["x"]
-    assert x.layer == explain.SELF
+    assert x.layer == SELF
     assert x.score == expected.recognition.score == dong_cam.self_score
     assert [c.shown_percent for c in x.criteria] == [c.percent for c in expected.total.criteria]
     assert num(x.score) in response.content.decode()
@@ -93,7 +94,7 @@ def test_it_shows_the_numbers_of_a_known_assessment(dong_cam, people):
 def test_it_lifts_the_score_to_the_next_level_when_applied(dong_cam, people):
     quick_fill_self(dong_cam)
     x = people["officer"].get(page(dong_cam)).context["x"]
-    assert x.target == explain.next_target(x.score)
+    assert x.target == lift.next_target(x.score)
     if x.target is not None:
         assert x.lift.reachable
         assert x.lift.score_after >= x.target
@@ -118,7 +119,7 @@ def test_it_averages_the_group_without_showing_a_neighbour(cycle_2024, dong_cam,
 def test_it_shows_the_final_result_once_decided(issued, dong_cam, people):
     dong_cam.refresh_from_db()
     x = people["officer"].get(page(dong_cam)).context["x"]
-    assert x.layer == explain.FINAL
+    assert x.layer == FINAL
     assert x.score == dong_cam.final_score
     assert x.level == dong_cam.final_level
 
@@ -179,7 +180,7 @@ def test_it_marks_a_predecessor_divided_between_several_units(reference_data):
     )
     LineageLink.objects.create(event=event, predecessor=old, successor=first, share=Share.PART)
     LineageLink.objects.create(event=event, predecessor=old, successor=second, share=Share.PART)
-    assert explain._divided({old.pk, first.pk}) == {old.pk}
+    assert history._divided({old.pk, first.pk}) == {old.pk}
 
 
 def queries_for(client, url):

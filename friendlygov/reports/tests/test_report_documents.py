@@ -24,7 +24,7 @@ from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F4
     issued,
     kim_thanh_chair,
 )
-from friendlygov.reports import explain, report_documents
+from friendlygov.reports import cycle_report, report_documents
 from friendlygov.reports.models import ImportedResult
 
 
@@ -62,7 +62,7 @@ def test_it_writes_the_commune_report_in_vietnamese_on_a4(issued, dong_cam, peop
 
 
 def test_it_writes_the_cycle_report_with_targets_and_gaps(issued, admin_client):
-    summary = explain.cycle_overview(admin_client.user, 2024)
+    summary = cycle_report.cycle_overview(admin_client.user, 2024)
     text = text_of(report_documents.cycle_docx(summary))
     assert "BÁO CÁO KẾT QUẢ ĐỢT ĐÁNH GIÁ NĂM 2024" in text
     assert "Phân bố theo mức" in text
@@ -74,7 +74,7 @@ def test_it_writes_the_cycle_report_with_targets_and_gaps(issued, admin_client):
 
 
 def test_it_scopes_the_cycle_report_by_the_policy(issued, people):
-    summary = explain.cycle_overview(people["officer"].user, 2024)
+    summary = cycle_report.cycle_overview(people["officer"].user, 2024)
     assert [row.unit.name for row in summary.rows] == ["Xã Đồng Cẩm"]
     assert not summary.whole_cycle
     assert "Phạm vi: 1 trong" in text_of(report_documents.cycle_docx(summary))

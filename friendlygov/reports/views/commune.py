@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from friendlygov.assessments import selectors
 from friendlygov.core.office import file_response
 
-from .. import explain, report_documents
+from .. import cycle_report, explain, history, report_documents
 
 
 def commune(request, pk):
@@ -19,7 +19,7 @@ def commune(request, pk):
         "assessment": assessment,
         "cycle": assessment.cycle,
         "x": explanation,
-        "history": explain.history_of(assessment, explanation),
+        "history": history.history_of(assessment, explanation),
     }
     return render(request, "reports/commune.html", context)
 
@@ -34,7 +34,7 @@ def commune_pdf(request, pk):
 
 
 def cycle_pdf(request, year):
-    summary = explain.cycle_overview(request.user, year)
+    summary = cycle_report.cycle_overview(request.user, year)
     if summary is None:
         raise Http404(_("Không có đợt đánh giá nào bạn được xem cho năm này."))
     try:
