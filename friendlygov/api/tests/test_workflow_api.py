@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.tests.conftest import VALUES, fill_self
+from friendlygov.assessments.testing import VALUES, fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
