@@ -5,6 +5,13 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
+# The suite runs in parallel (pytest-xdist, one worker per core; each test file stays on one worker,
+# so what a module shares is built once). `make test PYTEST_ARGS=-n0` runs it serially;
+# `make test MARKS="not browser"` leaves the browser tests to `make test-browser` (as CI does).
+PYTEST_ARGS ?= -n auto --dist loadfile
+MARKS ?=
+PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
+
 # Development defaults; production sets SECRET_KEY and DEBUG=0 itself (see .env.example).
 export FRIENDLYGOV_ALLOW_INSECURE_KEY ?= 1
 
@@ -30,13 +37,13 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/python -m pytest
+	$(PYTEST) $(if $(MARKS),-m "$(MARKS)")
 
 test-pg: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -m "not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PYTEST) -m "not browser"
 
 test-browser: install
-	$(BIN)/python -m pytest -m browser
+	$(PYTEST) -m browser
 
 # Schemathesis on /api/v1/openapi.json with the small demo, as three personas (docs/api.md).
 fuzz: install

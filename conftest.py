@@ -1,13 +1,22 @@
 import pytest
 from django.core.management import call_command
 
-pytest_plugins = ["friendlygov.core.testing", "friendlygov.core.testing_browser"]
+pytest_plugins = [
+    "friendlygov.core.testing_db",
+    "friendlygov.core.testing",
+    "friendlygov.core.testing_browser",
+    "friendlygov.assessments.testing",
+]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The shipped reference data (units, default framework) is loaded once for the session;
-    each test's own changes are rolled back as usual."""
+    each test's own changes are rolled back as usual. The demo templates the collected tests read
+    are built (or found by source hash) now, from this state."""
+    from friendlygov.core.testing import build_templates_for
+
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0)
         call_command("load_default_framework", verbosity=0)
+        build_templates_for(request.session.items)

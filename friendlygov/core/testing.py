@@ -4,22 +4,97 @@ A persona is a signed-in client for one role on one place: `anonymous`, `admin_c
 the workflow adds commune officers, appraisers and outsiders on top of `make_persona`.
 """
 
+from contextlib import contextmanager
+from io import StringIO
+
 import pytest
 from django.test import Client
 
-PERSONA_PASSWORD = "persona-pass-2026"  # noqa: S105
+from friendlygov.core.testing_db import DatabaseTemplate
+
+PERSONA_PASSWORD = "persona-pass-2026"
+
+
+def _setup_demo(*args) -> str:
+    from django.core.management import call_command
+
+    output = StringIO()
+    call_command("setup_demo", *args, stdout=output)
+    return output.getvalue()
+
+
+# The demo data set (`setup_demo`, small and full): built once per source hash, copied per module.
+DEMO_TEMPLATES = {
+    "small_demo": DatabaseTemplate("demo-small", lambda: _setup_demo("--small")),
+    "full_demo": DatabaseTemplate("demo-full", _setup_demo),
+}
+SMALL_DEMO = DEMO_TEMPLATES["small_demo"]
+
+
+def build_templates_for(items) -> None:
+    """Build (or find, by source hash) the demo templates these tests read. Called once at the
+    start of the session, when the test database holds only the migrations and reference data."""
+    wanted = {name for item in items for name in getattr(item, "fixturenames", ())}
+    wanted |= {"small_demo"} if "small_demo_committed" in wanted else set()
+    for name, template in DEMO_TEMPLATES.items():
+        if name in wanted:
+            template.ensure()
+
+
+@contextmanager
+def _copy_of(template, django_db_blocker):
+    with django_db_blocker.unblock(), template.loaded() as output:
+        yield output
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):
+    """The small demo (2 districts, 14 units, cycles 2024–2026) for this module's tests, each in
+    its own rolled-back transaction; the database is as before once the module ends. Yields what
+    `setup_demo --small` printed."""
+    with _copy_of(SMALL_DEMO, django_db_blocker) as output:
+        yield output
+
+
+@pytest.fixture(scope="module")
+def full_demo(django_db_setup, django_db_blocker):
+    """The full demo (`make run`'s data set), as small_demo. Yields what `setup_demo` printed."""
+    with _copy_of(DEMO_TEMPLATES["full_demo"], django_db_blocker) as output:
+        yield output
 
 
 @pytest.fixture
-def make_persona(db, django_user_model):
-    def make(username: str, **fields) -> Client:
-        user = django_user_model.objects.create_user(username=username, password=PERSONA_PASSWORD, **fields)
-        client = Client()
-        client.force_login(user)
-        client.user = user
-        return client
+def small_demo_committed(transactional_db) -> str:
+    """The small demo written for real, for a transactional test (a live server reads it); the
+    database is flushed after the test as usual."""
+    return SMALL_DEMO.install()
 
-    return make
+
+@pytest.fixture
+def make_persona(db):
+    return signed_in_client
+
+
+def signed_in_client(username: str, **fields) -> Client:
+    """A new user, signed in: a client carrying its session, with the user as `client.user`."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username=username, password=PERSONA_PASSWORD, **fields)
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def copy_of_client(client: Client) -> Client:
+    """Another client in the same session, with its own copy of the user: a test that signs it
+    out or changes its user in memory leaves the original as it was."""
+    import copy
+
+    fresh = Client()
+    fresh.cookies = copy.deepcopy(client.cookies)
+    fresh.user = copy.deepcopy(client.user)
+    return fresh
 
 
 @pytest.fixture
@@ -76,3 +151,45 @@ def _no_login_lockout(settings):
     gives its user an authenticator."""
     settings.AXES_ENABLED = False
     settings.TWO_FACTOR_REQUIRED = False
+
+
+# --- optional tools: a test that needs one skips, with the reason, where it is missing ----------
+def needs_tool(name: str, found, install: str, required_by: tuple[str, ...]):
+    """`found` when the tool is there; otherwise skip, or fail where the environment says the tool
+    is required (CI sets FRIENDLYGOV_REQUIRE_OFFICE=1 and FRIENDLYGOV_REQUIRE_BROWSER=1)."""
+    from friendlygov.core.env import env_bool
+
+    if found:
+        return found
+    for variable in required_by:
+        if env_bool(variable, False):
+            pytest.fail(f"{name} is required ({variable}=1) but missing: {install}")
+    pytest.skip(f"{name} is missing: {install}")
+
+
+OFFICE_REQUIRED_BY = ("FRIENDLYGOV_REQUIRE_OFFICE", "FRIENDLYGOV_REQUIRE_BROWSER")
+CALC_LIBRARIES = ["/usr/lib/libreoffice/program/libsclo.so"]  # Debian's libreoffice-calc
+
+
+def needs_libreoffice() -> str:
+    """The soffice program (LibreOffice Writer converts .docx to PDF)."""
+    from friendlygov.core.office import soffice_path
+
+    return needs_tool(
+        "LibreOffice (soffice)",
+        soffice_path(),
+        "apt-get install libreoffice-writer-nogui",
+        OFFICE_REQUIRED_BY,
+    )
+
+
+def needs_libreoffice_calc() -> str:
+    """soffice with Calc, which spreadsheets (.xlsx, .ods) need; Writer alone cannot open them."""
+    import os
+    from pathlib import Path
+
+    soffice = needs_libreoffice()
+    beside_soffice = Path(os.path.realpath(soffice)).parent / "libsclo.so"
+    calc = any(Path(library).exists() for library in (beside_soffice, *CALC_LIBRARIES))
+    needs_tool("LibreOffice Calc", calc, "apt-get install libreoffice-calc-nogui", OFFICE_REQUIRED_BY)
+    return soffice

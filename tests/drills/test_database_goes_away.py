@@ -16,12 +16,7 @@ from django.db import OperationalError, close_old_connections, connection
 from django.urls import reverse
 
 from friendlygov.assessments.models import IndicatorScore
-from friendlygov.assessments.tests import conftest as assessment_fixtures
 from friendlygov.audit.models import AuditEvent
-
-# The assessment area's personas around Xã Đồng Cẩm.
-cycle_2024, persona = assessment_fixtures.cycle_2024, assessment_fixtures.persona
-dong_cam, people = assessment_fixtures.dong_cam, assessment_fixtures.people
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER_NAME": "self_value"}
 AUDIT_INSERT = 'INSERT INTO "audit_auditevent"'

@@ -16,13 +16,9 @@ import psycopg
 import pytest
 from django.db import connection
 
-from friendlygov.assessments.tests import conftest as assessment_fixtures
-from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.assessments.testing import fill_self
 from friendlygov.audit.services import verify
 
-# The assessment area's personas around Xã Đồng Cẩm.
-cycle_2024, persona = assessment_fixtures.cycle_2024, assessment_fixtures.persona
-dong_cam, people = assessment_fixtures.dong_cam, assessment_fixtures.people
 ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = "fg_restore_drill"
 

@@ -2,8 +2,6 @@
 
 import pytest
 
-from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people, persona  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -43,6 +41,6 @@ def token_client(user, **token_fields):
 
 
 @pytest.fixture
-def programs(people):  # noqa: F811 (the fixture imported above)
+def programs(people):
     """The same personas as `people`, each as a program holding a token instead of a session."""
     return {who: token_client(client.user) for who, client in people.items()}

@@ -9,7 +9,7 @@ from django.test import Client
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Evidence, IndicatorScore
-from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.assessments.testing import fill_self
 from friendlygov.audit.models import AuditEvent
 
 from .conftest import small_pdf, token_client

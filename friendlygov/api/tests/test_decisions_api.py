@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.assessments.testing import fill_self
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core.office import PdfUnavailable
 

@@ -4,7 +4,7 @@ assessments, decisions and results."""
 import pytest
 
 from friendlygov.assessments import services
-from friendlygov.assessments.tests.conftest import quick_fill_self
+from friendlygov.assessments.testing import quick_fill_self
 
 API = "/api/v1"
 

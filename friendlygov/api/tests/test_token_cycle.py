@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.tests.conftest import VALUES
+from friendlygov.assessments.testing import VALUES
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from friendlygov.api import tokens
 from friendlygov.api.models import ApiToken
-from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.assessments.testing import fill_self
 from friendlygov.audit.models import AuditEvent
 
 from .conftest import token_client

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.tests.conftest import VALUES, fill_self
+from friendlygov.assessments.testing import VALUES, fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 

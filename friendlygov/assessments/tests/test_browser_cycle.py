@@ -12,8 +12,6 @@ from friendlygov.assessments.workflow import Status
 from friendlygov.core.testing import PERSONA_PASSWORD
 from friendlygov.core.testing_browser import look_at
 
-from .conftest import cycle_2024, dong_cam, people, persona  # noqa: F401 (fixtures)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -59,7 +57,7 @@ def fill_self_assessment(page, assessment):
         check_saved(row)
 
 
-def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, settings, tmp_path):  # noqa: F811
+def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     detail = f"{live_server.url}/assessments/{dong_cam.pk}/"
 

@@ -4,81 +4,16 @@ import io
 import os
 import shutil
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from docx import Document
 
-from friendlygov.accounts.models import Role
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
+from friendlygov.assessments.testing import LEGAL_BASES
 from friendlygov.core.i18n import fold
 from friendlygov.core.office import PdfUnavailable
-
-from .conftest import district, fill_self
-
-
-def appraise(assessment, *, chair, appraiser, lower_by: int = 0):
-    """Take one assessment through self-assessment and appraisal to "appraised". `lower_by`
-    manual indicators are appraised at 0 points (with a comment) to spread the scores."""
-    fill_self(assessment, chair)
-    services.submit_assessment(assessment, actor=chair)
-    services.copy_self_to_appraisal(assessment, actor=appraiser)
-    manual = assessment.scores.filter(indicator__method="manual").order_by("indicator__order")
-    for score in manual[:lower_by]:
-        services.save_appraised_score(
-            score,
-            expected_version=score.version,
-            actor=appraiser,
-            appraised_value=Decimal(0),
-            appraisal_comment="Chưa có hồ sơ chứng minh.",
-        )
-    services.approve_appraisal(assessment, actor=appraiser)
-    assessment.refresh_from_db()
-    return assessment
-
-
-@pytest.fixture
-def kim_thanh_chair(persona):
-    """A commune chair's role over every commune of Kim Thành, to fill many units quickly."""
-    return persona(Role.COMMUNE_CHAIR, district("Huyện Kim Thành")).user
-
-
-@pytest.fixture
-def appraised_units(cycle_2024, people, dong_cam, kim_thanh_chair):
-    """Đồng Cẩm and two neighbours appraised, with different scores."""
-    others = list(
-        cycle_2024.assessments.filter(body=dong_cam.body).exclude(pk=dong_cam.pk).order_by("unit__code")[:2]
-    )
-    return [
-        appraise(a, chair=kim_thanh_chair, appraiser=people["appraiser"].user, lower_by=n)
-        for n, a in enumerate([dong_cam, *others])
-    ]
-
-
-LEGAL_BASES = (
-    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015\n"
-    "Căn cứ Kế hoạch của Ủy ban nhân dân tỉnh Hải Dương;\n"
-    "Theo đề nghị của Trưởng phòng Nội vụ huyện"
-)
-
-
-@pytest.fixture
-def draft(appraised_units, people):
-    return services.draft_decision(
-        appraised_units[0].body,
-        assessments=appraised_units,
-        number="15/QĐ-UBND",
-        signed_on=date(2025, 1, 5),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=people["head"].user,
-    )
-
-
-@pytest.fixture
-def issued(draft, people):
-    return services.issue_decision(draft, actor=people["head"].user)
+from friendlygov.core.testing import needs_libreoffice
 
 
 def text_of(docx_bytes) -> str:
@@ -159,10 +94,7 @@ def test_it_marks_a_draft_and_names_the_revoked_decision(issued, people):
 
 
 def test_it_converts_the_document_to_pdf_with_libreoffice(issued):
-    if documents.soffice_path() is None:
-        if os.environ.get("FRIENDLYGOV_REQUIRE_BROWSER") == "1":
-            pytest.fail("LibreOffice is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but soffice is missing.")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    needs_libreoffice()
     pdf = documents.decision_pdf(issued)
     assert pdf.startswith(b"%PDF")
     keep = os.environ.get("FRIENDLYGOV_KEEP_DECISION_PDF")

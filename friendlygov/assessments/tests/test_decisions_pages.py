@@ -7,17 +7,8 @@ from django.urls import reverse
 
 from friendlygov.accounts.models import Role
 from friendlygov.assessments.models import Decision, IssuedDecisionImmutable
+from friendlygov.assessments.testing import LEGAL_BASES, district
 from friendlygov.assessments.workflow import Status
-
-from . import test_decisions_documents as shared
-from .conftest import district
-
-# Fixtures shared with the document tests.
-kim_thanh_chair = shared.kim_thanh_chair
-appraised_units = shared.appraised_units
-draft = shared.draft
-issued = shared.issued
-LEGAL_BASES = shared.LEGAL_BASES
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Evidence
+from friendlygov.assessments.testing import fill_self
 from friendlygov.assessments.workflow import Status
-
-from .conftest import fill_self
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HTMX = {"HTTP_HX_REQUEST": "true"}

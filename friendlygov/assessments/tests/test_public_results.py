@@ -6,13 +6,7 @@ import pytest
 from django.urls import reverse
 
 from friendlygov.assessments import services
-
-from . import test_decisions_documents as shared
-
-kim_thanh_chair = shared.kim_thanh_chair
-appraised_units = shared.appraised_units
-draft = shared.draft
-issued = shared.issued
+from friendlygov.assessments import testing as shared
 
 
 def test_it_lists_the_years_with_an_issued_decision(issued, anonymous):

@@ -9,10 +9,9 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Assessment, Evidence, ExplanationRequest, IndicatorScore
+from friendlygov.assessments.testing import quick_fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
-
-from .conftest import quick_fill_self
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

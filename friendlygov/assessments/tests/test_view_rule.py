@@ -8,8 +8,7 @@ from django.http import Http404
 from friendlygov.accounts.models import Role
 from friendlygov.assessments import permissions, selectors
 from friendlygov.assessments.models import Assessment
-
-from .conftest import district
+from friendlygov.assessments.testing import district
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Decision, IssuedDecisionImmutable
+from friendlygov.assessments.testing import fill_self
 from friendlygov.assessments.workflow import TRANSITIONS, Status, TransitionNotAllowed, target_of
 from friendlygov.audit.models import AuditEvent
-
-from .conftest import fill_self
 
 
 def test_opening_the_cycle_creates_one_assessment_per_unit_with_its_district_as_appraiser(cycle_2024):

@@ -1,12 +1,12 @@
-"""The demo data that `make run` loads: the real command, built once for this module (about half a
-minute), then read by every test; each test's own changes are rolled back as usual."""
+"""The demo data that `make run` loads: the real command, built once per source hash (the
+`full_demo` template, about half a minute) and copied for this module, then read by every test;
+each test's own changes are rolled back as usual."""
 
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from friendlygov.accounts.demo import DEMO_ACCOUNTS
 from friendlygov.accounts.models import RoleGrant, User
@@ -28,13 +28,9 @@ IN_PROGRESS_STATES = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The real `setup_demo`, once, inside a transaction that is rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = StringIO()
-        call_command("setup_demo", stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
+def demo(full_demo):
+    """What the real `setup_demo` printed when it built the data this module reads."""
+    return full_demo
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people, persona  # noqa: F401
 from friendlygov.feedback.models import SurveyResponse
 from friendlygov.feedback.services import publish_default_form
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from friendlygov.accounts.models import Role
-from friendlygov.assessments.tests.conftest import district, quick_fill_self
+from friendlygov.assessments.testing import district, quick_fill_self
 from friendlygov.audit.models import AuditEvent
 from friendlygov.feedback import selectors
 from friendlygov.feedback.models import Channel, SampleFrame, SurveyResponse

@@ -1,14 +1,6 @@
-"""The assessment area's 2024 cycle and personas, and a private folder for job files."""
+"""A private folder for job files (the 2024 cycle and personas come from friendlygov.assessments.testing)."""
 
 import pytest
-
-from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people, persona  # noqa: F401
-from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F401
-    appraised_units,
-    draft,
-    issued,
-    kim_thanh_chair,
-)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 (immediately in tests), followed by a polled fragment, downloaded only by who may see the result."""
 
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,8 +15,9 @@ from openpyxl import load_workbook
 
 from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
-from friendlygov.assessments.tests.conftest import district
+from friendlygov.assessments.testing import district
 from friendlygov.audit.models import AuditEvent
+from friendlygov.core.testing import needs_libreoffice
 from friendlygov.jobs import services, worker
 from friendlygov.jobs.models import Job, Kind, State
 
@@ -235,10 +235,8 @@ def test_it_keeps_the_word_files_and_says_so_when_the_pdf_cannot_be_made(issued,
     assert job.note in people["head"].get(reverse("jobs:detail", args=[job.pk])).text
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed"
-)
 def test_it_adds_the_pdf_of_each_decision_when_libreoffice_is_installed(issued, people):
+    needs_libreoffice()
     job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
     worker.run_job(job.pk)
     assert zip_names(job) == ["QD-15-QD-UBND-2025.docx", "QD-15-QD-UBND-2025.pdf"]

@@ -3,11 +3,9 @@ and its personas, each with an e-mail address."""
 
 import pytest
 
-from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people, persona  # noqa: F401
-
 
 @pytest.fixture
-def staff(people):  # noqa: F811
+def staff(people):
     """officer, chair (Đồng Cẩm), appraiser, head (Kim Thành), outsiders, with e-mail addresses."""
     for name, client in people.items():
         client.user.email = f"{name}@example.gov.vn"

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from friendlygov.assessments import services as assessment_services
-from friendlygov.assessments.tests.conftest import fill_self
+from friendlygov.assessments.testing import fill_self
 from friendlygov.notifications import rules
 from friendlygov.notifications.models import ReminderOptOut, SentReminder
 

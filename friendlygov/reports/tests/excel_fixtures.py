@@ -1,51 +1,23 @@
-"""Fixtures shared by the Excel tests: the assessment area's 2024 cycle and personas, a decided
-cycle (one issued decision over a few units), and LibreOffice conversion."""
+"""Helpers shared by the Excel tests: reading a workbook and LibreOffice conversion (the 2024
+cycle, personas and the decided cycle come from friendlygov.assessments.testing)."""
 
-import os
-import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
-from friendlygov.assessments.tests import test_decisions_documents as decided
-from friendlygov.assessments.tests.conftest import cycle_2024, dong_cam, people, persona
-
-__all__ = [
-    "appraised_units",
-    "cycle_2024",
-    "dong_cam",
-    "draft",
-    "issued",
-    "kim_thanh_chair",
-    "people",
-    "persona",
-]
-
-kim_thanh_chair = decided.kim_thanh_chair
-appraised_units = decided.appraised_units
-draft = decided.draft
-issued = decided.issued
+from friendlygov.core.testing import needs_libreoffice_calc
 
 
 def workbook(data: bytes):
     return load_workbook(BytesIO(data))
 
 
-def soffice_or_skip() -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("FRIENDLYGOV_REQUIRE_BROWSER") == "1":
-            pytest.fail("LibreOffice is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but soffice is missing.")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return soffice
-
-
 def convert(source: Path, target_format: str, tmp_path: Path) -> Path:
-    """`source` converted by LibreOffice, with a private profile, into tmp_path/out."""
-    soffice = soffice_or_skip()
+    """`source` (a spreadsheet) converted by LibreOffice Calc, with a private profile, into
+    tmp_path/out. Skips where Calc is missing (Writer alone cannot open a spreadsheet)."""
+    soffice = needs_libreoffice_calc()
     out = tmp_path / f"out-{target_format}"
     out.mkdir(exist_ok=True)
     profile = (tmp_path / "lo-profile").as_uri()

@@ -3,7 +3,6 @@ commune's "explain my level", and the public page — which shows nothing for an
 Screenshots at desktop and phone width, axe-core on each page."""
 
 import pytest
-from django.core.management import call_command
 
 from friendlygov.accounts.demo import DEMO_PASSWORD
 from friendlygov.assessments.models import Assessment
@@ -13,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(live_server):
-    call_command("setup_demo", small=True, verbosity=0)
+def demo(live_server, small_demo_committed):
+    """The small demo (`setup_demo --small`, copied from its template) behind the live server."""
     return live_server
 
 

@@ -12,7 +12,7 @@ from friendlygov.assessments.models import Assessment
 from friendlygov.reports import selectors
 from friendlygov.reports.targets import attainment
 
-from .dashboard_fixtures import demo_data, grant
+from .dashboard_fixtures import demo_cycles, grant
 
 KIM_THANH_2024 = "293@2024-01-01"
 THANH_HA_2024 = "294@2024-01-01"
@@ -20,9 +20,9 @@ HAI_PHONG = "31@2025-07-01"
 
 
 @pytest.fixture(scope="module")
-def cycles(django_db_setup, django_db_blocker):
-    with demo_data(django_db_blocker, "--small") as cycles:
-        yield cycles
+def cycles(small_demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return demo_cycles()
 
 
 @pytest.fixture

@@ -15,16 +15,16 @@ from friendlygov.assessments.models import Assessment
 from friendlygov.reports import selectors
 from friendlygov.reports.targets import attainment
 
-from .dashboard_fixtures import demo_data, grant
+from .dashboard_fixtures import demo_cycles, grant
 
 HAI_DUONG = "30@2024-01-01"
 KIM_THANH_2024 = "293@2024-01-01"
 
 
 @pytest.fixture(scope="module")
-def cycles(django_db_setup, django_db_blocker):
-    with demo_data(django_db_blocker) as cycles:
-        yield cycles
+def cycles(full_demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return demo_cycles()
 
 
 def test_2024_dashboard_api_and_targets_agree(cycles, admin_client, anonymous):

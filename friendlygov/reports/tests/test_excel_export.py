@@ -18,7 +18,6 @@ from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.reports.targets import attainment
 from friendlygov.units.models import UnitVersion
 
-from .excel_fixtures import *  # noqa: F403
 from .excel_fixtures import workbook
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,10 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import IndicatorScore
-from friendlygov.assessments.tests.conftest import plausible_value, quick_fill_self
+from friendlygov.assessments.testing import plausible_value, quick_fill_self
 from friendlygov.audit.models import AuditEvent
 from friendlygov.reports import exports
 
-from .excel_fixtures import *  # noqa: F403
 from .excel_fixtures import convert, workbook
 
 pytestmark = pytest.mark.django_db

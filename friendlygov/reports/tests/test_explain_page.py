@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (pytest fixtures imported from the assessment tests are used as arguments)
 """ "Explain my level": who sees the page, what numbers it shows, the history through lineage,
 and a query count that does not grow with the number of units."""
 
@@ -14,19 +13,7 @@ from friendlygov.accounts.models import Role
 from friendlygov.assessments import services
 from friendlygov.assessments.models import AppraisingBody, Assessment, Cycle
 from friendlygov.assessments.results import SELF, layer_result
-from friendlygov.assessments.tests.conftest import (  # noqa: F401 (fixtures)
-    cycle_2024,
-    dong_cam,
-    people,
-    persona,
-    quick_fill_self,
-)
-from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F401 (fixtures)
-    appraised_units,
-    draft,
-    issued,
-    kim_thanh_chair,
-)
+from friendlygov.assessments.testing import quick_fill_self
 from friendlygov.assessments.workflow import FINAL
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.models import FrameworkVersion

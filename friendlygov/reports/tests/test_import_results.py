@@ -11,13 +11,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from friendlygov.assessments.tests import conftest as assessment_fixtures
 from friendlygov.audit.models import AuditEvent
 from friendlygov.reports.models import ImportedResult
 from friendlygov.units.models import UnitVersion
 
 pytestmark = pytest.mark.django_db
-cycle_2024 = assessment_fixtures.cycle_2024
 HEADERS = ["Mã đơn vị", "Điểm cuối cùng", "Số quyết định", "Ngày quyết định", "Mức"]
 
 

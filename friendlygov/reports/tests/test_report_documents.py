@@ -1,29 +1,14 @@
-# ruff: noqa: F811 (pytest fixtures imported from the assessment tests are used as arguments)
 """The printable reports: one commune, one cycle; as .docx, as PDF, and a friendly 503 without
 LibreOffice."""
 
 import io
-import os
-import shutil
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from docx import Document
 
-from friendlygov.assessments.tests.conftest import (  # noqa: F401 (fixtures)
-    cycle_2024,
-    dong_cam,
-    people,
-    persona,
-)
-from friendlygov.assessments.tests.test_decisions_documents import (  # noqa: F401 (fixtures)
-    appraised_units,
-    draft,
-    issued,
-    kim_thanh_chair,
-)
+from friendlygov.core.testing import needs_libreoffice
 from friendlygov.reports import cycle_report, report_documents
 from friendlygov.reports.models import ImportedResult
 
@@ -35,14 +20,6 @@ def text_of(docx_bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
-
-
-def needs_soffice():
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        return
-    if os.environ.get("FRIENDLYGOV_REQUIRE_BROWSER") == "1":
-        pytest.fail("LibreOffice is required (FRIENDLYGOV_REQUIRE_BROWSER=1) but soffice is missing.")
-    pytest.skip("LibreOffice (soffice) is not installed")
 
 
 def test_it_writes_the_commune_report_in_vietnamese_on_a4(issued, dong_cam, people):
@@ -85,7 +62,7 @@ def test_it_answers_404_for_a_cycle_the_user_cannot_see(cycle_2024, signed_in):
 
 
 def test_it_serves_both_pdfs(issued, dong_cam, people):
-    needs_soffice()
+    needs_libreoffice()
     response = people["officer"].get(reverse("reports:commune_pdf", args=[dong_cam.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

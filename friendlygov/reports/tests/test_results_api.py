@@ -8,15 +8,15 @@ from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment
 from friendlygov.reports import selectors
 
-from .dashboard_fixtures import demo_data, grant
+from .dashboard_fixtures import demo_cycles, grant
 
 KIM_THANH_2024 = "293@2024-01-01"
 
 
 @pytest.fixture(scope="module")
-def cycles(django_db_setup, django_db_blocker):
-    with demo_data(django_db_blocker, "--small") as cycles:
-        yield cycles
+def cycles(small_demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return demo_cycles()
 
 
 def summary_url(year):
