@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from friendlygov.assessments.forms import decimal_from_form
-from friendlygov.reports.imports import decimal_from_cell
+from friendlygov.core.spreadsheets import decimal_from_cell
 
 
 @pytest.mark.parametrize("typed", ["9,5", "9.5", " 9,5 ", "9,50"])

@@ -22,6 +22,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments.offline import (
+    COL_ASSESSMENT,
+    COL_EXPLANATION,
+    COL_MAX,
+    COL_NA,
+    COL_NAME,
+    COL_VALUE,
+    COL_VERSION,
+    COL_WHAT,
+    INSTRUCTIONS_SHEET,
+    NA_MARK,
+    NO,
+    TEMPLATE_HEADER_ROW,
+    TEMPLATE_MARKER,
+    YES,
+)
 from friendlygov.assessments.workflow import decided_level
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
@@ -35,14 +51,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
-
-# The template's layout, shared with the import (imports.py reads the same constants).
-TEMPLATE_MARKER = "ma_ho_so"
-TEMPLATE_HEADER_ROW = 5
-INSTRUCTIONS_SHEET = "Hướng dẫn"
-COL_ASSESSMENT, COL_CODE, COL_NAME, COL_MAX, COL_METHOD, COL_WHAT = 1, 2, 3, 4, 5, 6
-COL_VALUE, COL_NA, COL_EXPLANATION, COL_VERSION = 7, 8, 9, 10
-YES, NO, NA_MARK = "Có", "Không", "x"
+# The template's layout (COL_…, TEMPLATE_…) belongs to its import, assessments/offline.py.
 
 
 # --- Loading ------------------------------------------------------------------------------------

@@ -8,16 +8,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from friendlygov.assessments import offline as layout
 from friendlygov.assessments import services
 from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.testing import plausible_value, quick_fill_self
 from friendlygov.audit.models import AuditEvent
-from friendlygov.reports import exports
 
 from .excel_fixtures import convert, workbook
 
 pytestmark = pytest.mark.django_db
-FIRST = exports.TEMPLATE_HEADER_ROW + 1
+FIRST = layout.TEMPLATE_HEADER_ROW + 1
 
 
 def download(client, assessment):
@@ -32,7 +32,7 @@ def fill(book, assessment, override=None):
     sheet = book[assessment.unit.code]
     indicators = {s.indicator.code: s.indicator for s in assessment.scores.select_related("indicator")}
     for row in range(FIRST, sheet.max_row + 1):
-        code = sheet.cell(row=row, column=exports.COL_CODE).value
+        code = sheet.cell(row=row, column=layout.COL_CODE).value
         indicator = indicators[code]
         value = plausible_value(indicator)
         if indicator.method == "yes_no":
@@ -41,10 +41,10 @@ def fill(book, assessment, override=None):
             value = str(value).replace(".", ",")  # typed with a decimal comma
         else:
             value = int(value)
-        sheet.cell(row=row, column=exports.COL_VALUE).value = value
-        sheet.cell(row=row, column=exports.COL_EXPLANATION).value = f"Hồ sơ {code} lưu tại văn phòng."
+        sheet.cell(row=row, column=layout.COL_VALUE).value = value
+        sheet.cell(row=row, column=layout.COL_EXPLANATION).value = f"Hồ sơ {code} lưu tại văn phòng."
         if override and code in override:
-            sheet.cell(row=row, column=exports.COL_VALUE).value = override[code]
+            sheet.cell(row=row, column=layout.COL_VALUE).value = override[code]
     return book
 
 
@@ -68,9 +68,9 @@ def snapshot(assessment):
 
 def test_the_template_has_one_protected_sheet_per_unit_with_hidden_keys_and_validation(people, dong_cam):
     book = download(people["officer"], dong_cam)
-    assert book.sheetnames == [exports.INSTRUCTIONS_SHEET, dong_cam.unit.code]
+    assert book.sheetnames == [layout.INSTRUCTIONS_SHEET, dong_cam.unit.code]
     sheet = book[dong_cam.unit.code]
-    headers = [c.value for c in sheet[exports.TEMPLATE_HEADER_ROW]]
+    headers = [c.value for c in sheet[layout.TEMPLATE_HEADER_ROW]]
     assert headers[1:9] == [
         "Mã chỉ tiêu",
         "Tên chỉ tiêu",
@@ -83,9 +83,9 @@ def test_the_template_has_one_protected_sheet_per_unit_with_hidden_keys_and_vali
     ]
     assert sheet.column_dimensions["A"].hidden and sheet.column_dimensions["J"].hidden
     assert sheet.protection.sheet
-    assert not sheet.cell(row=FIRST, column=exports.COL_VALUE).protection.locked
-    assert sheet.cell(row=FIRST, column=exports.COL_NAME).protection.locked
-    assert sheet.max_row - exports.TEMPLATE_HEADER_ROW == dong_cam.scores.count()
+    assert not sheet.cell(row=FIRST, column=layout.COL_VALUE).protection.locked
+    assert sheet.cell(row=FIRST, column=layout.COL_NAME).protection.locked
+    assert sheet.max_row - layout.TEMPLATE_HEADER_ROW == dong_cam.scores.count()
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"list", "decimal", "whole"} <= kinds
 
@@ -163,7 +163,7 @@ def test_every_error_is_listed_at_once(people, dong_cam):
     codes = list(dong_cam.scores.values_list("indicator__code", flat=True)[:2])
     book = fill(download(officer, dong_cam), dong_cam, override={codes[0]: "abc", codes[1]: -1})
     sheet = book[dong_cam.unit.code]
-    sheet.cell(row=sheet.max_row, column=exports.COL_CODE).value = "TC9.9"
+    sheet.cell(row=sheet.max_row, column=layout.COL_CODE).value = "TC9.9"
     response = upload(officer, as_bytes(book))
     assert response.status_code == 400
     reasons = [(p.column, p.reason) for p in response.context["problems"]]
@@ -242,9 +242,9 @@ def test_an_outsider_gets_no_template_of_another_commune(people, dong_cam):
 
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(people, dong_cam, monkeypatch):
-    from friendlygov.reports import imports
+    from friendlygov.core import spreadsheets
 
-    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_BYTES", 1000)
     book = fill(download(people["officer"], dong_cam), dong_cam)
     response = upload(people["officer"], as_bytes(book))
     assert response.status_code == 400

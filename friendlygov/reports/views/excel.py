@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from friendlygov.assessments import permissions
+from friendlygov.assessments import offline, permissions
 from friendlygov.assessments.models import Cycle
 from friendlygov.assessments.workflow import SELF_EDITABLE
+from friendlygov.core import spreadsheets
 from friendlygov.core.office import file_response
 
 from .. import exports, imports
@@ -61,9 +62,9 @@ def import_self_assessment(request):
         status = 400
         if form.is_valid():
             try:
-                data, name = imports.read_upload(form.cleaned_data["file"])
-                summary = imports.import_self_assessment(data, name, actor=request.user)
-            except imports.ImportRefused as refused:
+                data, name = spreadsheets.read_upload(form.cleaned_data["file"])
+                summary = offline.import_self_assessment(data, name, actor=request.user)
+            except spreadsheets.ImportRefused as refused:
                 problems = refused.problems
             else:
                 messages.success(
@@ -101,11 +102,11 @@ def import_results(request):
         status = 400
         if form.is_valid():
             try:
-                data, name = imports.read_upload(form.cleaned_data["file"])
+                data, name = spreadsheets.read_upload(form.cleaned_data["file"])
                 summary = imports.import_results(
                     data, name, year=form.cleaned_data["year"], actor=request.user
                 )
-            except imports.ImportRefused as refused:
+            except spreadsheets.ImportRefused as refused:
                 problems = refused.problems
             else:
                 messages.success(
