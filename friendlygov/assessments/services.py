@@ -1,6 +1,7 @@
 """Every write of the assessment area. Each function is atomic, checks the policy, changes the
 rows, and records its audit event in the same transaction."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from .models import (
     IndicatorScore,
     IssuedDecisionImmutable,
 )
-from .results import APPRAISED, SELF, ValueRefused, layer_result, points_for
+from .results import APPRAISED, SELF, LayerResult, ValueRefused, layer_result, points_for
 from .signals import explanation_requested
 from .uploads import check_upload
 from .workflow import Action, Status, target_of
@@ -129,8 +130,21 @@ SELF_FIELDS = ("self_value", "self_na", "explanation")
 APPRAISAL_FIELDS = ("appraised_value", "appraised_na", "appraisal_comment")
 
 
+@dataclass(frozen=True)
+class SavedScore:
+    """What one save of a score row answers with, so that a page or the API shows the live totals
+    without reading anything again: the row as saved, the locked assessment with its new total,
+    every row of the assessment as saved, and the saved layer's result (its totals)."""
+
+    row: IndicatorScore
+    assessment: Assessment
+    rows: list[IndicatorScore]
+    layer: str
+    totals: LayerResult
+
+
 @transaction.atomic
-def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the commune's fields of one indicator (value, N/A, explanation)."""
     assessment = _locked_for(score)
     return _save_score(
@@ -139,7 +153,7 @@ def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **va
 
 
 @transaction.atomic
-def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
     assessment = _locked_for(score)
     if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
@@ -169,10 +183,7 @@ def _locked_for(score) -> Assessment:
     return assessment
 
 
-def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values):
-    """Returns the row as saved; its `assessment` is the locked assessment with its new total, and
-    `rows_for_totals` every row of the assessment as saved, so a page can show the live totals of
-    both layers without reading them again."""
+def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values) -> SavedScore:
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -204,22 +215,22 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         raise StaleVersion(current)
     rows = list(_scores(assessment))
     saved = next(row for row in rows if row.pk == current.pk)
-    _refresh_layer_score(assessment, layer, rows)
+    totals = _refresh_layer_score(assessment, layer, rows)
     record(
         actor,
         f"score.{layer}_saved",
         assessment,
         {"indicator": indicator.code, **changes(before, {field: getattr(saved, field) for field in changed})},
     )
-    saved.rows_for_totals = rows
-    return saved
+    return SavedScore(row=saved, assessment=assessment, rows=rows, layer=layer, totals=totals)
 
 
-def _refresh_layer_score(assessment, layer, rows=None):
+def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
     result = layer_result(assessment, _scores(assessment) if rows is None else rows, layer)
     field = "self_score" if layer == SELF else "appraised_score"
     setattr(assessment, field, result.total.total)
     assessment.save(update_fields=[field])
+    return result
 
 
 @transaction.atomic

@@ -30,9 +30,13 @@ def abilities(user, assessment) -> dict:
     }
 
 
-def results_for(assessment, scores, show_appraisal):
-    self_result = layer_result(assessment, scores, SELF)
-    appraised_result = layer_result(assessment, scores, APPRAISED) if show_appraisal else None
+def results_for(assessment, scores, show_appraisal, known=None):
+    """Both layers' results; `known` is a layer's result already computed from the same rows."""
+    known = known or {}
+    self_result = known.get(SELF) or layer_result(assessment, scores, SELF)
+    appraised_result = (
+        (known.get(APPRAISED) or layer_result(assessment, scores, APPRAISED)) if show_appraisal else None
+    )
     return self_result, appraised_result
 
 
@@ -67,9 +71,10 @@ def row_response(
 ):
     """The row again (htmx) with the live totals swapped out of band; or back to the page.
 
-    `saved`: the row as the service just wrote it, with its locked assessment and every row of it
-    as saved (the live totals come from those, not from reading them again). The answer shows the
-    saved value and the totals, not the whole row, so `score` needs no evidence or requests.
+    `saved`: what the service answered (services.SavedScore): the row as saved, its locked
+    assessment, every row of it as saved and the saved layer's totals; the live totals come from
+    those, not from reading them again. The answer shows the saved value and the totals, not the
+    whole row, so `score` needs no evidence or requests.
     """
     if not is_htmx(request):
         if error:
@@ -80,14 +85,14 @@ def row_response(
         # keeping them cached saves five queries.
         assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
         score = selectors.score_row(assessment, score.pk)
-        scores = selectors.scores_for_totals(assessment)
+        scores, known = selectors.scores_for_totals(assessment), None
     else:
         assessment = saved.assessment
         for name in SCORE_VALUES:
-            setattr(score, name, getattr(saved, name))
-        scores = saved.rows_for_totals
+            setattr(score, name, getattr(saved.row, name))
+        scores, known = saved.rows, {saved.layer: saved.totals}
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
-    self_result, appraised_result = results_for(assessment, scores, show_appraisal)
+    self_result, appraised_result = results_for(assessment, scores, show_appraisal, known)
     context = {
         "assessment": assessment,
         "row": score,
