@@ -72,6 +72,25 @@ def score_to_save(assessment, score_pk) -> IndicatorScore:
         raise Http404(_("Không tìm thấy chỉ tiêu.")) from exc
 
 
+def score_to_save_for(user, pk, score_pk) -> IndicatorScore:
+    """The row an autosave writes, with its assessment as `assessment_for` gives it, in one query;
+    a row or an assessment that is not there, or not visible, answers the same 404 as
+    `assessment_for` then `score_to_save` do (they answer it)."""
+    related = (
+        "indicator",
+        "assessment__cycle__framework",
+        "assessment__unit__parent__parent",
+        "assessment__body",
+    )
+    try:
+        score = IndicatorScore.objects.select_related(*related).get(pk=score_pk, assessment_id=pk)
+    except (IndicatorScore.DoesNotExist, ValueError):
+        return score_to_save(assessment_for(user, pk), score_pk)
+    if not permissions.may(user, permissions.VIEW, score.assessment):
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return score
+
+
 def score_row(assessment, score_pk) -> IndicatorScore:
     try:
         score = assessment.scores.select_related("indicator__criterion", "indicator__parent").get(pk=score_pk)

@@ -184,37 +184,36 @@ def _locked_for(score) -> Assessment:
 
 
 def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values) -> SavedScore:
+    """Five statements under the assessment's lock: the lock, the version-checked UPDATE, every row
+    of the assessment as saved (the totals and the answer come from those), the assessment's new
+    total (only when it changed) and the audit event."""
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _require(actor, action, assessment)
     indicator = score.indicator  # never changes; the caller has usually loaded it
-    current = IndicatorScore.objects.get(pk=score.pk)
-    if current.version != expected_version:
-        current.indicator = indicator
-        raise StaleVersion(current)
     changed = (*allowed, f"{layer}_points")
+    # Every change of a row goes through here and moves its version on, so a row the caller read
+    # at the expected version holds the values the UPDATE below replaces (the UPDATE writes only
+    # while the version is still the expected one). Otherwise read it again, as it stands.
+    current = score if score.version == expected_version else _current_or_stale(score, expected_version)
     before = {field: getattr(current, field) for field in changed}
-    for field, value in values.items():
-        setattr(current, field, value)
-    na_field, value_field = f"{layer}_na", f"{layer}_value"
-    if getattr(current, na_field) and not indicator.na_allowed:
-        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    after = {**before, **values}
     try:
-        points = None if getattr(current, na_field) else points_for(indicator, getattr(current, value_field))
-    except ValueRefused as exc:
-        raise ValidationError(str(exc)) from exc
-    setattr(current, f"{layer}_points", points)
-    updated = IndicatorScore.objects.filter(pk=current.pk, version=expected_version).update(
-        **{field: getattr(current, field) for field in changed},
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+        after[f"{layer}_points"] = _points(indicator, after[f"{layer}_na"], after[f"{layer}_value"])
+    except ValidationError:
+        if current is score:  # a stale save is told so before it is told its value is wrong
+            _current_or_stale(score, expected_version)
+        raise
+    updated = IndicatorScore.objects.filter(pk=score.pk, version=expected_version).update(
+        **after, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        current.indicator = indicator
-        raise StaleVersion(current)
+        if current is score:  # the conflict reports the row as it now stands
+            _current_or_stale(score, expected_version)
+        raise StaleVersion(_attempted(current, indicator, after))
     rows = list(_scores(assessment))
-    saved = next(row for row in rows if row.pk == current.pk)
+    saved = next(row for row in rows if row.pk == score.pk)
     totals = _refresh_layer_score(assessment, layer, rows)
     record(
         actor,
@@ -225,11 +224,43 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
     return SavedScore(row=saved, assessment=assessment, rows=rows, layer=layer, totals=totals)
 
 
+def _current_or_stale(score, expected_version) -> IndicatorScore:
+    """The row as it stands in the database, or StaleVersion when it moved past `expected_version`."""
+    current = IndicatorScore.objects.get(pk=score.pk)
+    if current.version != expected_version:
+        current.indicator = score.indicator
+        raise StaleVersion(current)
+    return current
+
+
+def _points(indicator, na, value):
+    if na and not indicator.na_allowed:
+        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    try:
+        return None if na else points_for(indicator, value)
+    except ValueRefused as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _attempted(current, indicator, values) -> IndicatorScore:
+    """The row with the values that could not be written (what a conflict reports)."""
+    attempted = IndicatorScore(
+        **{f.attname: getattr(current, f.attname) for f in IndicatorScore._meta.concrete_fields}
+    )
+    for field, value in values.items():
+        setattr(attempted, field, value)
+    attempted.indicator = indicator
+    return attempted
+
+
 def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
+    """The layer's result; the assessment's stored total is written only when it changed."""
     result = layer_result(assessment, _scores(assessment) if rows is None else rows, layer)
     field = "self_score" if layer == SELF else "appraised_score"
+    stored = getattr(assessment, field)
     setattr(assessment, field, result.total.total)
-    assessment.save(update_fields=[field])
+    if stored != result.total.total:
+        assessment.save(update_fields=[field])
     return result
 
 

@@ -143,8 +143,8 @@ SAVERS = {"self": services.save_self_score, "appraised": services.save_appraised
 
 def save_layer(request, pk, score_pk, layer):
     """One autosave (htmx: the field named by HX-Trigger-Name) or the row's form, for one layer."""
-    assessment = selectors.assessment_for(request.user, pk)
-    score = selectors.score_to_save(assessment, score_pk)
+    score = selectors.score_to_save_for(request.user, pk, score_pk)
+    assessment = score.assessment
     only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
     attempted = dict(request.POST.items())
     try:
