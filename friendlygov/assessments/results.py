@@ -97,6 +97,21 @@ def framework_rules(framework) -> tuple[Decimal, list]:
     return rules
 
 
+_published_indicators: dict[tuple, dict] = {}
+
+
+def published_indicators(framework) -> dict | None:
+    """A published framework version's indicators, with their criteria, by id; kept in memory as
+    `framework_rules` are, since a published version never changes. None for a draft."""
+    if not framework.is_published:
+        return None
+    key = (framework.pk, framework.published_at)
+    if key not in _published_indicators:
+        indicators = framework.indicators.select_related("criterion")
+        _published_indicators[key] = {indicator.pk: indicator for indicator in indicators}
+    return _published_indicators[key]
+
+
 def _row(score, layer: str) -> tuple[scoring.IndicatorScore, bool]:
     na = score.self_na if layer == SELF else score.appraised_na
     points = score.self_points if layer == SELF else score.appraised_points

@@ -24,7 +24,15 @@ from .models import (
     IndicatorScore,
     IssuedDecisionImmutable,
 )
-from .results import APPRAISED, SELF, LayerResult, ValueRefused, layer_result, points_for
+from .results import (
+    APPRAISED,
+    SELF,
+    LayerResult,
+    ValueRefused,
+    layer_result,
+    points_for,
+    published_indicators,
+)
 from .signals import explanation_requested
 from .uploads import check_upload
 from .workflow import Action, Status, target_of
@@ -212,7 +220,7 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         if current is score:  # the conflict reports the row as it now stands
             _current_or_stale(score, expected_version)
         raise StaleVersion(_attempted(current, indicator, after))
-    rows = list(_scores(assessment))
+    rows = _rows_as_saved(assessment)
     saved = next(row for row in rows if row.pk == score.pk)
     totals = _refresh_layer_score(assessment, layer, rows)
     record(
@@ -222,6 +230,18 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         {"indicator": indicator.code, **changes(before, {field: getattr(saved, field) for field in changed})},
     )
     return SavedScore(row=saved, assessment=assessment, rows=rows, layer=layer, totals=totals)
+
+
+def _rows_as_saved(assessment) -> list[IndicatorScore]:
+    """Every row of the assessment, as `_scores` gives them; a published framework's indicators
+    come from memory (results.published_indicators), so only the rows themselves are read."""
+    indicators = published_indicators(assessment.cycle.framework)
+    if indicators is None:
+        return list(_scores(assessment))
+    rows = list(IndicatorScore.objects.filter(assessment=assessment))
+    for row in rows:
+        row.indicator = indicators[row.indicator_id]
+    return sorted(rows, key=lambda row: (row.indicator.order, row.indicator_id))
 
 
 def _current_or_stale(score, expected_version) -> IndicatorScore:
@@ -259,8 +279,8 @@ def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
     field = "self_score" if layer == SELF else "appraised_score"
     stored = getattr(assessment, field)
     setattr(assessment, field, result.total.total)
-    if stored != result.total.total:
-        assessment.save(update_fields=[field])
+    if stored != result.total.total:  # the same UPDATE as save(update_fields=…), without its machinery
+        Assessment.objects.filter(pk=assessment.pk).update(**{field: result.total.total})
     return result
 
 

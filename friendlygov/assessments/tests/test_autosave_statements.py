@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from friendlygov.assessments import services
-from friendlygov.assessments.results import SELF, layer_result
+from friendlygov.assessments.results import SELF, framework_rules, layer_result, published_indicators
 from friendlygov.assessments.selectors import scores_for_totals
 from friendlygov.audit.models import AuditEvent
 from friendlygov.audit.services import seal, verify
@@ -28,7 +28,7 @@ KINDS = (
     ("commit", r"^(COMMIT|RELEASE SAVEPOINT)"),
     ("lock", r'^SELECT .* FROM "assessments_assessment" WHERE .*"id" = \d+'),
     ("row if at version", r'^UPDATE "assessments_indicatorscore" SET .* WHERE .*"version" = \d+'),
-    ("rows as saved", r'^SELECT .* FROM "assessments_indicatorscore" INNER JOIN .*"assessment_id" = \d+'),
+    ("rows as saved", r'^SELECT .* FROM "assessments_indicatorscore" WHERE .*"assessment_id" = \d+$'),
     ("new total", r'^UPDATE "assessments_assessment" SET "self_score"'),
     ("audit event", r'^INSERT INTO "audit_auditevent"'),
     ("chain lock", r"^SELECT pg_advisory_xact_lock"),
@@ -54,9 +54,8 @@ def test_one_autosave_is_fifteen_statements_and_one_more_on_postgresql(
     dong_cam, people, django_capture_on_commit_callbacks
 ):
     officer = people["officer"]
-    officer.get(
-        reverse("assessments:detail", args=[dong_cam.pk])
-    )  # a published framework's rules are read once
+    # The first save in a process reads a published framework's rules and indicators once.
+    published_indicators(dong_cam.cycle.framework), framework_rules(dong_cam.cycle.framework)
     seal()  # the fixtures' events, so that the save chains its own event only
     score = first_score(dong_cam)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
