@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.gating import Recognition, recognise
+from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.scoring import ScoreTotal
 
 SELF = "self"
@@ -95,6 +96,20 @@ def framework_rules(framework) -> tuple[Decimal, list]:
     if framework.is_published:
         _published_rules[key] = rules
     return rules
+
+
+_published_frameworks: dict[int, object] = {}
+
+
+def published_framework(framework_id: int):
+    """The framework version, kept in memory once it is published (it never changes then); None
+    while it is a draft (read by whoever needs it, as usual)."""
+    if framework_id not in _published_frameworks:
+        framework = FrameworkVersion.objects.get(pk=framework_id)
+        if not framework.is_published:
+            return None
+        _published_frameworks[framework_id] = framework
+    return _published_frameworks[framework_id]
 
 
 _published_indicators: dict[tuple, dict] = {}

@@ -12,7 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from friendlygov.assessments import services
-from friendlygov.assessments.results import SELF, framework_rules, layer_result, published_indicators
+from friendlygov.assessments.results import (
+    SELF,
+    framework_rules,
+    layer_result,
+    published_framework,
+    published_indicators,
+)
 from friendlygov.assessments.selectors import scores_for_totals
 from friendlygov.audit.models import AuditEvent
 from friendlygov.audit.services import seal, verify
@@ -55,7 +61,8 @@ def test_one_autosave_is_fifteen_statements_and_one_more_on_postgresql(
 ):
     officer = people["officer"]
     # The first save in a process reads a published framework's rules and indicators once.
-    published_indicators(dong_cam.cycle.framework), framework_rules(dong_cam.cycle.framework)
+    framework = published_framework(dong_cam.cycle.framework_id)
+    published_indicators(framework), framework_rules(framework)
     seal()  # the fixtures' events, so that the save chains its own event only
     score = first_score(dong_cam)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):

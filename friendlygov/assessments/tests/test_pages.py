@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from friendlygov.assessments.models import Evidence
-from friendlygov.assessments.results import published_indicators
+from friendlygov.assessments.results import published_framework, published_indicators
 from friendlygov.assessments.workflow import Status
 
 from .conftest import fill_self
@@ -169,7 +169,7 @@ def test_an_autosave_answers_with_the_same_totals_the_page_shows_after_it(
     score = first_score(dong_cam)
     officer = people["officer"]
     before = _totals(officer.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode())
-    published_indicators(dong_cam.cycle.framework)  # read once per process, then kept in memory
+    published_indicators(published_framework(dong_cam.cycle.framework_id))  # read once per process
     # session, user, the row with its assessment, grants; the save: lock, UPDATE, rows, total, audit event
     # (the audit seal runs after the commit, which a test never reaches; see test_autosave_statements)
     with django_assert_max_num_queries(11):
