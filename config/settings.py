@@ -184,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after SESSION_IDLE_MINUTES without a request (SessionIdleMiddleware renews the
 # expiry at most once a minute) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# Database sessions, read without the ORM on every request (friendlygov/core/sessions.py).
+SESSION_ENGINE = "friendlygov.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -436,7 +436,7 @@ def patch_score(
         services.save_self_score if set(values) & set(services.SELF_FIELDS) else services.save_appraised_score
     )
     saved = save(score, expected_version=payload.version, actor=request.user, **values)
-    return ScoreOut.of(saved, show_appraisal=shows_appraisal(request.user, assessment))
+    return ScoreOut.of(saved.row, show_appraisal=shows_appraisal(request.user, assessment))
 
 
 @router.put(

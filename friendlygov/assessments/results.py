@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.gating import Recognition, recognise
+from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.scoring import ScoreTotal
 
 # The layer names are the workflow's reading rules; imported here for the callers of layer_result.
@@ -96,6 +97,35 @@ def framework_rules(framework) -> tuple[Decimal, list]:
     if framework.is_published:
         _published_rules[key] = rules
     return rules
+
+
+_published_frameworks: dict[int, object] = {}
+
+
+def published_framework(framework_id: int):
+    """The framework version, kept in memory once it is published (it never changes then); None
+    while it is a draft (read by whoever needs it, as usual)."""
+    if framework_id not in _published_frameworks:
+        framework = FrameworkVersion.objects.get(pk=framework_id)
+        if not framework.is_published:
+            return None
+        _published_frameworks[framework_id] = framework
+    return _published_frameworks[framework_id]
+
+
+_published_indicators: dict[tuple, dict] = {}
+
+
+def published_indicators(framework) -> dict | None:
+    """A published framework version's indicators, with their criteria, by id; kept in memory as
+    `framework_rules` are, since a published version never changes. None for a draft."""
+    if not framework.is_published:
+        return None
+    key = (framework.pk, framework.published_at)
+    if key not in _published_indicators:
+        indicators = framework.indicators.select_related("criterion")
+        _published_indicators[key] = {indicator.pk: indicator for indicator in indicators}
+    return _published_indicators[key]
 
 
 def _row(score, layer: str) -> tuple[scoring.IndicatorScore, bool]:

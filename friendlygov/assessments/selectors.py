@@ -13,6 +13,7 @@ from friendlygov.core.i18n import fold
 
 from . import permissions
 from .models import Assessment, ExplanationRequest, IndicatorScore
+from .results import published_framework, published_indicators
 from .workflow import Status
 
 
@@ -70,6 +71,31 @@ def score_to_save(assessment, score_pk) -> IndicatorScore:
         return assessment.scores.select_related("indicator").get(pk=score_pk)
     except (IndicatorScore.DoesNotExist, ValueError) as exc:
         raise Http404(_("Không tìm thấy chỉ tiêu.")) from exc
+
+
+def score_to_save_for(user, pk, score_pk) -> IndicatorScore:
+    """The row an autosave writes, with its assessment as `assessment_for` gives it, in one query;
+    a row or an assessment that is not there, or not visible, answers the same 404 as
+    `assessment_for` then `score_to_save` do (they answer it).
+
+    A published framework version and its indicators come from memory (results.published_*):
+    each table joined costs PostgreSQL about 0.1 ms more to plan, on every save."""
+    try:
+        score = IndicatorScore.objects.select_related(
+            "assessment__cycle", "assessment__unit__parent__parent"
+        ).get(pk=score_pk, assessment_id=pk)
+    except (IndicatorScore.DoesNotExist, ValueError):
+        return score_to_save(assessment_for(user, pk), score_pk)
+    if not permissions.may(user, permissions.VIEW, score.assessment):
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    cycle = score.assessment.cycle
+    framework = published_framework(cycle.framework_id)
+    if framework is not None:  # a draft's framework and indicator are read when they are used
+        cycle.framework = framework
+        indicator = published_indicators(framework).get(score.indicator_id)
+        if indicator is not None:
+            score.indicator = indicator
+    return score
 
 
 def score_row(assessment, score_pk) -> IndicatorScore:

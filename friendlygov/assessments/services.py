@@ -1,6 +1,7 @@
 """Every write of the assessment area. Each function is atomic, checks the policy, changes the
 rows, and records its audit event in the same transaction."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -24,7 +25,15 @@ from .models import (
     IndicatorScore,
     IssuedDecisionImmutable,
 )
-from .results import APPRAISED, SELF, ValueRefused, layer_result, points_for
+from .results import (
+    APPRAISED,
+    SELF,
+    LayerResult,
+    ValueRefused,
+    layer_result,
+    points_for,
+    published_indicators,
+)
 from .signals import explanation_requested
 from .uploads import check_upload
 from .workflow import Action, Status, target_of
@@ -123,8 +132,21 @@ SELF_FIELDS = ("self_value", "self_na", "explanation")
 APPRAISAL_FIELDS = ("appraised_value", "appraised_na", "appraisal_comment")
 
 
+@dataclass(frozen=True)
+class SavedScore:
+    """What one save of a score row answers with, so that a page or the API shows the live totals
+    without reading anything again: the row as saved, the locked assessment with its new total,
+    every row of the assessment as saved, and the saved layer's result (its totals)."""
+
+    row: IndicatorScore
+    assessment: Assessment
+    rows: list[IndicatorScore]
+    layer: str
+    totals: LayerResult
+
+
 @transaction.atomic
-def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the commune's fields of one indicator (value, N/A, explanation)."""
     assessment = _locked_for(score)
     return _save_score(
@@ -133,7 +155,7 @@ def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **va
 
 
 @transaction.atomic
-def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> IndicatorScore:
+def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
     assessment = _locked_for(score)
     if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
@@ -163,57 +185,97 @@ def _locked_for(score) -> Assessment:
     return assessment
 
 
-def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values):
-    """Returns the row as saved; its `assessment` is the locked assessment with its new total, and
-    `rows_for_totals` every row of the assessment as saved, so a page can show the live totals of
-    both layers without reading them again."""
+def _save_score(score, assessment, action, allowed, layer, expected_version, actor, values) -> SavedScore:
+    """Five statements under the assessment's lock: the lock, the version-checked UPDATE, every row
+    of the assessment as saved (the totals and the answer come from those), the assessment's new
+    total (only when it changed) and the audit event."""
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _require(actor, action, assessment)
     indicator = score.indicator  # never changes; the caller has usually loaded it
-    current = IndicatorScore.objects.get(pk=score.pk)
-    if current.version != expected_version:
-        current.indicator = indicator
-        raise StaleVersion(current)
     changed = (*allowed, f"{layer}_points")
+    # Every change of a row goes through here and moves its version on, so a row the caller read
+    # at the expected version holds the values the UPDATE below replaces (the UPDATE writes only
+    # while the version is still the expected one). Otherwise read it again, as it stands.
+    current = score if score.version == expected_version else _current_or_stale(score, expected_version)
     before = {field: getattr(current, field) for field in changed}
-    for field, value in values.items():
-        setattr(current, field, value)
-    na_field, value_field = f"{layer}_na", f"{layer}_value"
-    if getattr(current, na_field) and not indicator.na_allowed:
-        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    after = {**before, **values}
     try:
-        points = None if getattr(current, na_field) else points_for(indicator, getattr(current, value_field))
-    except ValueRefused as exc:
-        raise ValidationError(str(exc)) from exc
-    setattr(current, f"{layer}_points", points)
-    updated = IndicatorScore.objects.filter(pk=current.pk, version=expected_version).update(
-        **{field: getattr(current, field) for field in changed},
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+        after[f"{layer}_points"] = _points(indicator, after[f"{layer}_na"], after[f"{layer}_value"])
+    except ValidationError:
+        if current is score:  # a stale save is told so before it is told its value is wrong
+            _current_or_stale(score, expected_version)
+        raise
+    updated = IndicatorScore.objects.filter(pk=score.pk, version=expected_version).update(
+        **after, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        current.indicator = indicator
-        raise StaleVersion(current)
-    rows = list(_scores(assessment))
-    saved = next(row for row in rows if row.pk == current.pk)
-    _refresh_layer_score(assessment, layer, rows)
+        if current is score:  # the conflict reports the row as it now stands
+            _current_or_stale(score, expected_version)
+        raise StaleVersion(_attempted(current, indicator, after))
+    rows = _rows_as_saved(assessment)
+    saved = next(row for row in rows if row.pk == score.pk)
+    totals = _refresh_layer_score(assessment, layer, rows)
     record(
         actor,
         f"score.{layer}_saved",
         assessment,
         {"indicator": indicator.code, **changes(before, {field: getattr(saved, field) for field in changed})},
     )
-    saved.rows_for_totals = rows
-    return saved
+    return SavedScore(row=saved, assessment=assessment, rows=rows, layer=layer, totals=totals)
 
 
-def _refresh_layer_score(assessment, layer, rows=None):
+def _rows_as_saved(assessment) -> list[IndicatorScore]:
+    """Every row of the assessment, as `_scores` gives them; a published framework's indicators
+    come from memory (results.published_indicators), so only the rows themselves are read."""
+    indicators = published_indicators(assessment.cycle.framework)
+    if indicators is None:
+        return list(_scores(assessment))
+    rows = list(IndicatorScore.objects.filter(assessment=assessment))
+    for row in rows:
+        row.indicator = indicators[row.indicator_id]
+    return sorted(rows, key=lambda row: (row.indicator.order, row.indicator_id))
+
+
+def _current_or_stale(score, expected_version) -> IndicatorScore:
+    """The row as it stands in the database, or StaleVersion when it moved past `expected_version`."""
+    current = IndicatorScore.objects.get(pk=score.pk)
+    if current.version != expected_version:
+        current.indicator = score.indicator
+        raise StaleVersion(current)
+    return current
+
+
+def _points(indicator, na, value):
+    if na and not indicator.na_allowed:
+        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    try:
+        return None if na else points_for(indicator, value)
+    except ValueRefused as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _attempted(current, indicator, values) -> IndicatorScore:
+    """The row with the values that could not be written (what a conflict reports)."""
+    attempted = IndicatorScore(
+        **{f.attname: getattr(current, f.attname) for f in IndicatorScore._meta.concrete_fields}
+    )
+    for field, value in values.items():
+        setattr(attempted, field, value)
+    attempted.indicator = indicator
+    return attempted
+
+
+def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
+    """The layer's result; the assessment's stored total is written only when it changed."""
     result = layer_result(assessment, _scores(assessment) if rows is None else rows, layer)
     field = "self_score" if layer == SELF else "appraised_score"
+    stored = getattr(assessment, field)
     setattr(assessment, field, result.total.total)
-    assessment.save(update_fields=[field])
+    if stored != result.total.total:  # the same UPDATE as save(update_fields=…), without its machinery
+        Assessment.objects.filter(pk=assessment.pk).update(**{field: result.total.total})
+    return result
 
 
 @transaction.atomic

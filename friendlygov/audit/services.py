@@ -5,6 +5,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
+from django.db.models import Subquery
 
 from friendlygov.core.request_id import current_request_id
 
@@ -50,11 +51,19 @@ def seal(using: str = "default") -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
         events = AuditEvent.objects.using(using)
-        pending = list(events.pending().order_by("pk"))
+        # The pending events and the head of the chain in one statement (read under the lock).
+        head = events.sealed().order_by("-sequence")
+        pending = list(
+            events.pending()
+            .order_by("pk")
+            .annotate(
+                head_sequence=Subquery(head.values("sequence")[:1]),
+                head_hash=Subquery(head.values("hash")[:1]),
+            )
+        )
         if not pending:
             return 0
-        head = events.sealed().order_by("-sequence").values("sequence", "hash").first()
-        sequence, previous = (head["sequence"], head["hash"]) if head else (0, chain.GENESIS)
+        sequence, previous = pending[0].head_sequence or 0, pending[0].head_hash or chain.GENESIS
         for event in pending:
             sequence += 1
             digest = chain.event_hash(previous, event)

@@ -583,7 +583,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
 
 def decided_counts(cycle: Cycle) -> tuple[dict[tuple[str, int | None], int], bool]:
     """The whole cycle's `status_level_counts`, and whether the cycle is decided: every assessment
-    settled by an issued recognition decision (1 query).
+    settled by an issued recognition decision (1 query; `cycle` may be a subquery giving its key).
 
     Settled is read from `decided_at`, which only `services.issue_decision` writes, in the same
     step that moves the unit to a decided state: joining every unit to its decision items instead

@@ -35,9 +35,13 @@ def abilities(user, assessment) -> dict:
     return {str(action): action in offered for action in ABILITIES}
 
 
-def results_for(assessment, scores, show_appraisal):
-    self_result = layer_result(assessment, scores, SELF)
-    appraised_result = layer_result(assessment, scores, APPRAISED) if show_appraisal else None
+def results_for(assessment, scores, show_appraisal, known=None):
+    """Both layers' results; `known` is a layer's result already computed from the same rows."""
+    known = known or {}
+    self_result = known.get(SELF) or layer_result(assessment, scores, SELF)
+    appraised_result = (
+        (known.get(APPRAISED) or layer_result(assessment, scores, APPRAISED)) if show_appraisal else None
+    )
     return self_result, appraised_result
 
 
@@ -72,9 +76,10 @@ def row_response(
 ):
     """The row again (htmx) with the live totals swapped out of band; or back to the page.
 
-    `saved`: the row as the service just wrote it, with its locked assessment and every row of it
-    as saved (the live totals come from those, not from reading them again). The answer shows the
-    saved value and the totals, not the whole row, so `score` needs no evidence or requests.
+    `saved`: what the service answered (services.SavedScore): the row as saved, its locked
+    assessment, every row of it as saved and the saved layer's totals; the live totals come from
+    those, not from reading them again. The answer shows the saved value and the totals, not the
+    whole row, so `score` needs no evidence or requests.
     """
     if not is_htmx(request):
         if error:
@@ -85,14 +90,14 @@ def row_response(
         # keeping them cached saves five queries.
         assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
         score = selectors.score_row(assessment, score.pk)
-        scores = selectors.scores_for_totals(assessment)
+        scores, known = selectors.scores_for_totals(assessment), None
     else:
         assessment = saved.assessment
         for name in SCORE_VALUES:
-            setattr(score, name, getattr(saved, name))
-        scores = saved.rows_for_totals
+            setattr(score, name, getattr(saved.row, name))
+        scores, known = saved.rows, {saved.layer: saved.totals}
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
-    self_result, appraised_result = results_for(assessment, scores, show_appraisal)
+    self_result, appraised_result = results_for(assessment, scores, show_appraisal, known)
     context = {
         "assessment": assessment,
         "row": score,
@@ -143,8 +148,8 @@ SAVERS = {"self": services.save_self_score, "appraised": services.save_appraised
 
 def save_layer(request, pk, score_pk, layer):
     """One autosave (htmx: the field named by HX-Trigger-Name) or the row's form, for one layer."""
-    assessment = selectors.assessment_for(request.user, pk)
-    score = selectors.score_to_save(assessment, score_pk)
+    score = selectors.score_to_save_for(request.user, pk, score_pk)
+    assessment = score.assessment
     only = request.headers.get("HX-Trigger-Name") if is_htmx(request) else None
     attempted = dict(request.POST.items())
     try:
