@@ -30,8 +30,9 @@ from friendlygov.core.spreadsheets import (
 from friendlygov.frameworks import scoring
 
 from . import permissions
+from .limits import TEXT_MAX
 from .models import Assessment, IndicatorScore
-from .results import ValueRefused, points_for
+from .results import ValueRefused, check_values
 from .services import StaleVersion, save_self_score
 from .workflow import SELF_EDITABLE
 
@@ -226,15 +227,15 @@ def _row_values(row, score, problems) -> dict | None:
         problems.append(Problem(*where, _cell(COL_NA), _("Cột Không áp dụng chỉ ghi “x” hoặc để trống.")))
         return None
     na = na_text == NA_MARK
-    if na and not indicator.na_allowed:
-        problems.append(
-            Problem(*where, _cell(COL_NA), _("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
-        )
-        return None
+    if na:
+        try:
+            check_values(indicator, na=True, value=None)
+        except ValueRefused as error:
+            problems.append(Problem(*where, _cell(COL_NA), str(error)))
+            return None
     try:
         value = _method_value(indicator, row.value)
-        if not na:
-            points_for(indicator, value)
+        check_values(indicator, na=na, value=value)
     except (ValueError, ValueRefused) as error:
         reason = (
             str(error)
@@ -242,6 +243,10 @@ def _row_values(row, score, problems) -> dict | None:
             else _("“%(value)s” không phải là số.") % {"value": cell_text(row.value)}
         )
         problems.append(Problem(*where, _cell(COL_VALUE), reason))
+        return None
+    if len(row.explanation) > TEXT_MAX:
+        reason = _("Nội dung quá dài (tối đa %(max)s ký tự).") % {"max": TEXT_MAX}
+        problems.append(Problem(*where, _cell(COL_EXPLANATION), reason))
         return None
     return {"self_value": None if na else value, "self_na": na, "explanation": row.explanation}
 

@@ -23,6 +23,16 @@ class ValueRefused(ValueError):
     """A value the indicator's method cannot take; the message is for the official."""
 
 
+def check_values(indicator, *, na: bool, value: Decimal | None) -> Decimal | None:
+    """The points of one side's values on `indicator`, or ValueRefused with the reason: "not
+    applicable" only where the indicator allows it, and a value its method can take. The save
+    service and the offline template's import both ask this, so a file is refused for exactly
+    what the form refuses."""
+    if na and not indicator.na_allowed:
+        raise ValueRefused(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
+    return None if na else points_for(indicator, value)
+
+
 def points_for(indicator, value: Decimal | None) -> Decimal | None:
     """Points earned on `indicator` for the method's input, or None when there is no input."""
     if value is None:

@@ -30,8 +30,8 @@ from .results import (
     SELF,
     LayerResult,
     ValueRefused,
+    check_values,
     layer_result,
-    points_for,
     published_indicators,
 )
 from .signals import explanation_requested
@@ -248,10 +248,8 @@ def _current_or_stale(score, expected_version) -> IndicatorScore:
 
 
 def _points(indicator, na, value):
-    if na and not indicator.na_allowed:
-        raise ValidationError(_("Chỉ tiêu này không được đánh dấu “không áp dụng”."))
     try:
-        return None if na else points_for(indicator, value)
+        return check_values(indicator, na=na, value=value)
     except ValueRefused as exc:
         raise ValidationError(str(exc)) from exc
 

@@ -125,3 +125,13 @@ def test_the_level_query_selects_what_decided_level_says(cycle_2024):
             if decided_level(status, final) == level
         }
         assert chosen == expected, level
+
+
+def test_check_values_refuses_what_the_indicator_does_not_take():
+    """One check for the form, the API and the offline import."""
+    from friendlygov.assessments.results import ValueRefused, check_values
+
+    indicator = SimpleNamespace(na_allowed=False)
+    with pytest.raises(ValueRefused, match="không áp dụng"):
+        check_values(indicator, na=True, value=None)
+    assert check_values(SimpleNamespace(na_allowed=True), na=True, value=Decimal("7")) is None

@@ -158,6 +158,28 @@ def test_one_bad_cell_imports_nothing_and_names_the_cell(people, dong_cam):
     assert not AuditEvent.objects.filter(event_type="score.self_saved").exists()
 
 
+def test_the_file_is_refused_for_what_the_form_refuses_na_and_length_named_by_cell(people, dong_cam):
+    """The import asks the service's own checks (results.check_values and the text limit)."""
+    officer = people["officer"]
+    scores = list(dong_cam.scores.select_related("indicator").order_by("indicator__order"))
+    strict = next(s for s in scores if not s.indicator.na_allowed)
+    wordy = next(s for s in scores if s.pk != strict.pk)
+    book = fill(download(officer, dong_cam), dong_cam)
+    sheet = book[dong_cam.unit.code]
+    rows = {sheet.cell(row=r, column=layout.COL_CODE).value: r for r in range(FIRST, sheet.max_row + 1)}
+    sheet.cell(row=rows[strict.indicator.code], column=layout.COL_NA).value = "x"
+    sheet.cell(row=rows[wordy.indicator.code], column=layout.COL_EXPLANATION).value = "a" * 4001
+    before = snapshot(dong_cam)
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    found = {(p.row, p.column, p.reason) for p in response.context["problems"]}
+    assert found == {
+        (rows[strict.indicator.code], "H", "Chỉ tiêu này không được đánh dấu “không áp dụng”."),
+        (rows[wordy.indicator.code], "I", "Nội dung quá dài (tối đa 4000 ký tự)."),
+    }
+    assert snapshot(dong_cam) == before
+
+
 def test_every_error_is_listed_at_once(people, dong_cam):
     officer = people["officer"]
     codes = list(dong_cam.scores.values_list("indicator__code", flat=True)[:2])
