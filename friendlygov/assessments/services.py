@@ -232,7 +232,7 @@ def _rows_as_saved(assessment) -> list[IndicatorScore]:
     indicators = published_indicators(assessment.cycle.framework)
     if indicators is None:
         return list(_scores(assessment))
-    rows = list(IndicatorScore.objects.filter(assessment=assessment))
+    rows = list(assessment.scores.all())
     for row in rows:
         row.indicator = indicators[row.indicator_id]
     return sorted(rows, key=lambda row: (row.indicator.order, row.indicator_id))
