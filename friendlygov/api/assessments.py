@@ -382,7 +382,7 @@ def list_assessments(
 ):
     # The whole unit chain is loaded so that the policy's per-row answer costs no query.
     assessments = permissions.visible(request.user).select_related(
-        "cycle", "body__unit", "unit__parent__parent"
+        "cycle", "body__unit", "unit__parent"
     )
     if cycle is not None:
         assessments = assessments.filter(cycle__year=cycle)

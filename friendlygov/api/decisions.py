@@ -160,7 +160,7 @@ def draft_decision(request, payload: DecisionIn):
     """Referenced assessments and the superseded decision must be visible to you (else 404); the
     service checks that you head the body and that every unit is ready."""
     body = (
-        AppraisingBody.objects.select_related("cycle", "unit__parent__parent")
+        AppraisingBody.objects.select_related("cycle", "unit__parent")
         .filter(pk=payload.body_id)
         .first()
     )

@@ -127,7 +127,7 @@ def _as_int(value) -> int | None:
 
 def _template_assessments(rows) -> dict:
     ids = {i for i in (_as_int(r.assessment_id) for r in rows) if i is not None}
-    assessments = Assessment.objects.select_related("cycle__framework", "unit__parent__parent").in_bulk(ids)
+    assessments = Assessment.objects.select_related("cycle__framework", "unit__parent").in_bulk(ids)
     scores = IndicatorScore.objects.filter(assessment_id__in=ids).select_related("indicator")
     for a in assessments.values():
         a.scores_by_code = {}

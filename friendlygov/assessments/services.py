@@ -62,7 +62,7 @@ def _locked(assessment_id) -> Assessment:
     """The assessment row, locked for the rest of the transaction: writes to one assessment queue."""
     return (
         Assessment.objects.select_for_update(of=("self",))
-        .select_related("cycle__framework", "unit__parent__parent", "body")
+        .select_related("cycle__framework", "unit__parent", "body")
         .get(pk=assessment_id)
     )
 

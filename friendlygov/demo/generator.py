@@ -169,7 +169,7 @@ class CycleBuilder:
     def assessments(self, cycle):
         return list(
             Assessment.objects.filter(cycle=cycle)
-            .select_related("cycle__framework", "unit__parent__parent", "body__unit")
+            .select_related("cycle__framework", "unit__parent", "body__unit")
             .order_by("unit__code")
         )
 
