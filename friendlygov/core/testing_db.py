@@ -8,8 +8,9 @@ non-test source and data file, the migrations among them), kept between runs und
 var/test-templates/ (SQLite: a file; PostgreSQL: a database made with CREATE DATABASE … TEMPLATE),
 and rebuilt only when that hash changes. Parallel workers build it once, under a file lock.
 
-`shared_per_module` — a fixture built once per test module inside an outer transaction; each test
-runs in a savepoint inside it, so what a test writes never reaches the next test.
+`shared_transaction` and `shares_per_module` — a fixture built once per test module inside an
+outer transaction; each test runs in a savepoint inside it, so what a test writes never reaches
+the next test. A module with a transactional test shares nothing (see the collection hook).
 """
 
 import fcntl
