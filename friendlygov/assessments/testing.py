@@ -204,12 +204,8 @@ def _appraised_units_for_module(_cycle_2024_for_module, _people_for_module, djan
 @pytest.fixture
 def persona(request, make_persona):
     """persona("commune_officer", unit) → a signed-in client whose user holds that role there."""
-    made = 0
-    for name in ("_appraised_units_for_module", "_people_for_module"):
-        if name in request.fixturenames:
-            made = request.getfixturevalue("_people_for_module")["persona"].count["n"]
-            break
-    return persona_maker(make_persona, first=made)
+    shared = _shared(request, "_people_for_module")
+    return persona_maker(make_persona, first=shared["persona"].count["n"] if shared else 0)
 
 
 @pytest.fixture

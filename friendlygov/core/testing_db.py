@@ -8,8 +8,9 @@ non-test source and data file, the migrations among them), kept between runs und
 var/test-templates/ (SQLite: a file; PostgreSQL: a database made with CREATE DATABASE … TEMPLATE),
 and rebuilt only when that hash changes. Parallel workers build it once, under a file lock.
 
-`shared_per_module` — a fixture built once per test module inside an outer transaction; each test
-runs in a savepoint inside it, so what a test writes never reaches the next test.
+`shared_transaction` and `shares_per_module` — a fixture built once per test module inside an
+outer transaction; each test runs in a savepoint inside it, so what a test writes never reaches
+the next test. A module with a transactional test shares nothing (see the collection hook).
 """
 
 import fcntl
@@ -34,13 +35,17 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @functools.cache
 def source_hash() -> str:
-    """A hash of every file that can change what a built database holds: code, migrations, data
-    (not the tests, nor the test plugins, which only ask for the build)."""
+    """A hash of every file that can change what a built database holds: code, migrations, data,
+    and core's test plugins, which say how a template is built (not the tests, nor the apps' test
+    fixtures, which only read it)."""
     digest = hashlib.sha256(django.get_version().encode())
     for top in SOURCES:
         for path in sorted((ROOT / top).rglob("*")):
             parts = set(path.relative_to(ROOT).parts)
-            test_only = parts & {"tests", "fuzz", "__pycache__"} or path.name.startswith("testing")
+            recipe = path.parent == ROOT / "friendlygov" / "core"  # how a template is built
+            test_only = parts & {"tests", "fuzz", "__pycache__"} or (
+                path.name.startswith("testing") and not recipe
+            )
             if path.suffix in SOURCE_SUFFIXES and not test_only:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
@@ -122,7 +127,13 @@ class DatabaseTemplate:
                 self._ensure_postgresql()
 
     def _build_and_keep_output(self) -> None:
-        self._output_path().write_text(self.build(), encoding="utf-8")
+        """Under the password hasher the tests use (core/testing.py), so that a test can sign in
+        as a demo account: a hash made by another hasher would not be recognised there."""
+        from django.test.utils import override_settings
+
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            output = self.build()
+        self._output_path().write_text(output, encoding="utf-8")
 
     def _ensure_sqlite(self) -> None:
         if self._sqlite_path.exists() and self._output_path().exists():
