@@ -380,10 +380,8 @@ def list_assessments(
     level: Level = None,
     group: Group = None,
 ):
-    # The whole unit chain is loaded so that the policy's per-row answer costs no query.
-    assessments = permissions.visible(request.user).select_related(
-        "cycle", "body__unit", "unit__parent"
-    )
+    # The parent is loaded for the answer (parent_code); the policy reads the unit's own path.
+    assessments = permissions.visible(request.user).select_related("cycle", "body__unit", "unit__parent")
     if cycle is not None:
         assessments = assessments.filter(cycle__year=cycle)
     if status is not None:

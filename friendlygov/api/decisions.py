@@ -159,11 +159,7 @@ def get_decision(request, decision_id: Id):
 def draft_decision(request, payload: DecisionIn):
     """Referenced assessments and the superseded decision must be visible to you (else 404); the
     service checks that you head the body and that every unit is ready."""
-    body = (
-        AppraisingBody.objects.select_related("cycle", "unit__parent")
-        .filter(pk=payload.body_id)
-        .first()
-    )
+    body = AppraisingBody.objects.select_related("cycle", "unit__parent").filter(pk=payload.body_id).first()
     # A body whose area you cannot see is not found; one you see but do not head is refused (403).
     if body is None or not (
         permissions.may_decide_for(request.user, body)

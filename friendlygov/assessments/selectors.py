@@ -81,9 +81,9 @@ def score_to_save_for(user, pk, score_pk) -> IndicatorScore:
     A published framework version and its indicators come from memory (results.published_*):
     each table joined costs PostgreSQL about 0.1 ms more to plan, on every save."""
     try:
-        score = IndicatorScore.objects.select_related(
-            "assessment__cycle", "assessment__unit"
-        ).get(pk=score_pk, assessment_id=pk)
+        score = IndicatorScore.objects.select_related("assessment__cycle", "assessment__unit").get(
+            pk=score_pk, assessment_id=pk
+        )
     except (IndicatorScore.DoesNotExist, ValueError):
         return score_to_save(assessment_for(user, pk), score_pk)
     if not permissions.may(user, permissions.VIEW, score.assessment):

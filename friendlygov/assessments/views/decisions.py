@@ -90,9 +90,7 @@ def _error_messages(exc) -> list[str]:
 
 
 def _decisions(user):
-    return permissions.decisions_visible_to(user).select_related(
-        "cycle", "body__unit__parent", "supersedes"
-    )
+    return permissions.decisions_visible_to(user).select_related("cycle", "body__unit__parent", "supersedes")
 
 
 def _visible_decision(user, pk) -> Decision:
@@ -101,9 +99,7 @@ def _visible_decision(user, pk) -> Decision:
 
 def _body_for(user, body_id) -> AppraisingBody:
     """The body, if the user may see its area (else 404); 403 unless the user heads it."""
-    body = get_object_or_404(
-        AppraisingBody.objects.select_related("cycle", "unit__parent"), pk=body_id
-    )
+    body = get_object_or_404(AppraisingBody.objects.select_related("cycle", "unit__parent"), pk=body_id)
     if permissions.may_decide_for(user, body):
         return body
     if permissions.visible(user).filter(body=body).exists():
