@@ -48,7 +48,7 @@ def test_it_refuses_edits_through_services_once_published(published):
         update_indicator(published.indicators.first(), actor=None, name="Khác")
 
 
-def test_it_edits_a_draft_and_publishes_it_once(draft, django_user_model):
+def test_it_edits_a_draft_and_publishes_it_once(draft, django_user_model, reference_data):
     admin = django_user_model.objects.create_user("admin")
     admin.grants.create(role=Role.PROVINCE_ADMIN, unit_id="30@2024-01-01")
     update_indicator(draft.indicators.first(), actor=admin, guidance_vi="Hướng dẫn mới")
