@@ -1,5 +1,7 @@
-"""Spreadsheets coming in: size and content checks, problems named by sheet, row and column, and
-numbers read as people type them. Domain-free; the imports that use it live with their apps.
+"""Spreadsheets in and out. Coming in: size and content checks, problems named by sheet, row and
+column, and numbers read as people type them. Going out: every workbook is saved through
+`workbook_bytes`, which never lets a person's text become a formula. Domain-free; the imports and
+exports that use it live with their apps.
 
 A file is checked by content (a real XLSX zip package without macros), capped in size before and
 after unpacking, and only ever parsed as data (cached values, never formulas or macros run).
@@ -9,6 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -128,3 +131,23 @@ def decimal_from_cell(value) -> Decimal | None:
     if not number.is_finite():
         raise ValueError
     return number
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def workbook_bytes(book) -> bytes:
+    """The saved workbook, with every cell that openpyxl took for a formula written as text.
+
+    openpyxl turns any string starting with "=" into a live formula, so an explanation such as
+    `=HYPERLINK("http://…")` would run in the reader's Excel. The product writes no formulas of its
+    own, so every formula cell here came from someone's text: it is kept, character for character,
+    as a string cell (Excel shows it and never evaluates it; re-imported, it reads back the same)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,11 +1,11 @@
 """The survey results of a cycle as .xlsx: one line per unit the reader may see (embargo applied),
 with the sample, the margin of error, the recommended sample and the survey-based points."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from friendlygov.core.spreadsheets import workbook_bytes
 
 from .definition import SATISFIED_MIN
 from .models import Channel
@@ -66,6 +66,4 @@ def export_cycle_survey(cycle, survey) -> bytes:
     )
     note.append([_("Cỡ mẫu khuyến nghị n = N / (1 + N·e²), e = 5%; sai số ở độ tin cậy 95%.")])
     note.append([_("Đơn vị chưa đến hạn công bố kết quả cho người đọc này không có trong bảng.")])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)

@@ -11,7 +11,6 @@ official fills one familiar table top to bottom. Hidden columns carry the keys t
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +38,7 @@ from friendlygov.assessments.offline import (
     YES,
 )
 from friendlygov.assessments.workflow import decided_level
+from friendlygov.core.spreadsheets import workbook_bytes
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
@@ -124,7 +124,7 @@ def export_cycle(cycle, user) -> bytes:
     _results_sheet(book.active, cycle, rows, user)
     _matrix_sheet(book.create_sheet(_("Ma trận chỉ tiêu")), rows, user)
     _targets_sheet(book.create_sheet(_("Mục tiêu")), cycle, rows)
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 def _results_sheet(sheet, cycle, rows, user):
@@ -265,12 +265,6 @@ def _formats(sheet, headers, header_row=1):
     sheet.freeze_panes = f"A{header_row + 1}"
 
 
-def _bytes(book) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 # --- Offline self-assessment template -----------------------------------------------------------
 
 WHAT_TO_ENTER = {
@@ -291,7 +285,7 @@ def self_assessment_template(cycle, user, assessments) -> bytes:
     for a in rows.assessments:
         sheet = book.create_sheet(a.unit.code)
         _unit_sheet(sheet, cycle, a, rows, methods)
-    return _bytes(book)
+    return workbook_bytes(book)
 
 
 def _instructions(sheet, cycle):

@@ -2,6 +2,7 @@
 cycle, personas and the decided cycle come from friendlygov.assessments.testing)."""
 
 import subprocess
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -12,6 +13,16 @@ from friendlygov.core.testing import needs_libreoffice_calc
 
 def workbook(data: bytes):
     return load_workbook(BytesIO(data))
+
+
+def formula_cells(data: bytes) -> list[str]:
+    """Every cell of every sheet stored as a formula (`<f>` in the package's XML)."""
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        return [
+            name
+            for name in package.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in package.read(name)
+        ]
 
 
 def convert(source: Path, target_format: str, tmp_path: Path) -> Path:

@@ -18,7 +18,7 @@ from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.reports.targets import attainment
 from friendlygov.units.models import UnitVersion
 
-from .excel_fixtures import workbook
+from .excel_fixtures import formula_cells, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,17 @@ def test_the_command_writes_the_workbook(issued, tmp_path):
     target = tmp_path / "out.xlsx"
     call_command("export_cycle", "2024", output=target, stdout=StringIO())
     assert workbook(target.read_bytes()).sheetnames[0] == "Kết quả"
+
+
+def test_a_decision_number_typed_as_a_formula_is_exported_as_text(issued, admin_client):
+    """Formula injection: text starting with "=" must never become a live formula."""
+    from friendlygov.assessments.models import Decision
+
+    typed = '=1+1&"/QĐ"'
+    Decision.objects.filter(pk=issued.pk).update(number=typed)
+    response = admin_client.get(reverse("reports:export_cycle", args=[2024]))
+    assert formula_cells(response.content) == []
+    numbers = {
+        row[10] for row in workbook(response.content)["Kết quả"].iter_rows(min_row=2, values_only=True)
+    }
+    assert typed in numbers

