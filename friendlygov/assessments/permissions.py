@@ -12,7 +12,7 @@ from friendlygov.accounts.models import Role
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 
 from .models import AppraisingBody, Assessment, Decision
-from .workflow import APPRAISAL_EDITABLE, DECIDED, SELF_EDITABLE, Action, Status, allowed_actions
+from .workflow import APPRAISAL_EDITABLE, APPRAISED, DECIDED, SELF_EDITABLE, Action, Status, allowed_actions
 
 EDIT_SELF = "edit_self"
 APPRAISE = "appraise"
@@ -94,6 +94,11 @@ def offered_actions(user, assessment: Assessment) -> set[str]:
     if Action.START_APPRAISAL in actions:
         actions |= {str(a) for a in OFFERED_WITH_START if may(user, a, assessment)}
     return actions
+
+
+# The audit events that carry the appraiser's working numbers: shown under the same rule as the
+# numbers themselves, wherever history is read.
+APPRAISAL_EVENT_TYPES = (f"score.{APPRAISED}_saved", f"assessment.{APPRAISED}_flags_saved")
 
 
 def may_see_appraisal(user, assessment: Assessment) -> bool:

@@ -174,6 +174,27 @@ def test_the_history_shows_what_changed_since_submission(dong_cam, people):
     assert "Xã cập nhật điểm" not in since.content.decode()
 
 
+def test_the_history_hides_the_appraisers_working_numbers_from_the_commune_until_approval(dong_cam, people):
+    """The appraisal's working values were readable by the commune in its history before approval."""
+    fill_self(dong_cam, people["officer"].user)
+    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]))
+    score = dong_cam.scores.select_related("indicator").filter(indicator__method="manual").first()
+    value = score.indicator.max_points - 1
+    services.save_appraised_score(
+        score,
+        expected_version=score.version,
+        actor=people["appraiser"].user,
+        appraised_value=value,
+        appraisal_comment="Thiếu biên bản kiểm tra.",
+    )
+    url = reverse("assessments:history", args=[dong_cam.pk])
+    for query in ("", "?since=submitted"):
+        commune_page = people["officer"].get(url + query).content.decode()
+        assert "Cập nhật điểm thẩm định" not in commune_page
+        assert "Thiếu biên bản kiểm tra." not in commune_page
+        assert "Cập nhật điểm thẩm định" in people["appraiser"].get(url + query).content.decode()
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_page_speaks_the_chosen_language_whatever_the_browser_says(dong_cam, people, language, client):
     officer = people["officer"]

@@ -41,7 +41,7 @@ def assessment_history(request, pk):
     assessment = selectors.assessment_for(request.user, pk)
     since_key = request.GET.get("since")
     since = {"submitted": assessment.submitted_at, "appraised": assessment.appraised_at}.get(since_key)
-    events = selectors.history(assessment, since=since)
+    events = selectors.history(request.user, assessment, since=since)
     if since_key in ("submitted", "appraised"):
         events = [
             e for e in events if e.event_type.startswith(("score.", "evidence.", "assessment.self_flags"))
