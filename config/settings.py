@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "friendlygov.core.request_id.RequestIdMiddleware",
     "friendlygov.core.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "friendlygov.core.middleware.PrivateCacheMiddleware",
     "friendlygov.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

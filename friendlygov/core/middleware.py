@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
 
@@ -19,3 +20,24 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/") or is_public(view_func):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PrivateCacheMiddleware:
+    """What is answered to a signed-in person is theirs alone: no shared cache or proxy keeps it,
+    and pages and files are not left on the disk of a shared office computer
+    (`Cache-Control: private, no-store`). API answers stay revalidatable (`private, no-cache`), so
+    clients keep using their validators. A request counts as personal when it carries a session
+    cookie or an Authorization header: deciding needs no database read, and a public page seen by
+    someone signed in (it shows their name) is kept private too. A view that sets its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+        if personal and not response.has_header("Cache-Control"):
+            api = request.path_info.startswith("/api/")
+            response["Cache-Control"] = "private, no-cache" if api else "private, no-store"
+        return response
