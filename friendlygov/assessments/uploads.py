@@ -8,6 +8,7 @@ inline as HTML; stored names are random.
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -76,16 +77,40 @@ def _sniff(head: bytes, uploaded) -> str | None:
     return None
 
 
+def served_name(original_name: str, content_type: str) -> str:
+    """The name a file is downloaded under: the person's own name, with the extension of the type
+    its content was found to be (a PDF uploaded as "bao-cao.html" downloads as "bao-cao.pdf")."""
+    stem = PurePath(original_name).stem or "tai-lieu"
+    return f"{stem}{ACCEPTED.get(content_type, '')}"
+
+
+# Parts that make an Office document run or fetch something: macros, ActiveX controls, embedded
+# objects (OLE packages), and a template attached from elsewhere (Word loads it when opened).
+ACTIVE_PART_MARKERS = ("vbaproject.bin", "/activex/", "/embeddings/")
+SETTINGS_RELS = "word/_rels/settings.xml.rels"
+
+
+def _attaches_template(package) -> bool:
+    """Whether Word's settings point at a template to load; an oversized part counts as such."""
+    if package.getinfo(SETTINGS_RELS).file_size > 100_000:
+        return True
+    return b"attachedtemplate" in package.read(SETTINGS_RELS).lower()
+
+
 def _office_type(uploaded) -> str | None:
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as package:
             names = set(package.namelist())
+            attached = SETTINGS_RELS in names and _attaches_template(package)
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     finally:
         uploaded.seek(0)
-    if "[Content_Types].xml" not in names or any(name.endswith("vbaProject.bin") for name in names):
+    lowered = {name.lower() for name in names}
+    if "[content_types].xml" not in lowered or attached:
+        return None
+    if any(marker in name for name in lowered for marker in ACTIVE_PART_MARKERS):
         return None
     if "word/document.xml" in names:
         return DOCX

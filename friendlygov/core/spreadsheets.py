@@ -89,7 +89,7 @@ def open_workbook(data: bytes, name: str, *, read_only: bool = False):
     names = {info.filename for info in infos or ()}
     if infos is None or "xl/workbook.xml" not in names:
         raise ImportRefused([file_problem(name, _("Tệp không phải là tệp Excel .xlsx hợp lệ."))])
-    if any(n.endswith("vbaProject.bin") for n in names):
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ImportRefused([file_problem(name, _("Tệp có chứa macro; hãy lưu lại dưới dạng .xlsx thường."))])
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise ImportRefused([file_problem(name, too_large())])

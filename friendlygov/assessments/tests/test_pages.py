@@ -132,6 +132,20 @@ def test_an_upload_is_checked_by_content(dong_cam, people, settings, tmp_path):
     assert Evidence.objects.count() == 1
 
 
+def test_evidence_downloads_under_the_extension_of_what_it_contains(dong_cam, people, settings, tmp_path):
+    """A PDF/HTML polyglot uploaded as bao-cao.html was served with that name."""
+    settings.MEDIA_ROOT = tmp_path
+    score = first_score(dong_cam)
+    polyglot = PDF + b"<html><script>alert(1)</script></html>"
+    people["officer"].post(
+        reverse("assessments:upload", args=[dong_cam.pk, score.pk]),
+        {"file": SimpleUploadedFile("bao-cao.html", polyglot)},
+    )
+    response = people["appraiser"].get(reverse("assessments:evidence", args=[Evidence.objects.get().pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="bao-cao.pdf"' in response["Content-Disposition"]
+
+
 def test_evidence_is_served_only_to_those_who_may_see_the_assessment(dong_cam, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     score = first_score(dong_cam)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions, selectors, services
 from ..limits import checked_text
 from ..models import Evidence
-from ..uploads import UploadRefused
+from ..uploads import UploadRefused, served_name
 from ..workflow import Status
 from ._helpers import act, detail_context, row_response, save_layer, workflow_action
 
@@ -102,7 +102,7 @@ def evidence_file(request, evidence_pk):
         evidence.file.open("rb"),
         content_type=evidence.content_type,
         as_attachment=not inline,
-        filename=evidence.original_name,
+        filename=served_name(evidence.original_name, evidence.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
