@@ -47,6 +47,12 @@ def may_see_comments(user, assessment, today=None) -> bool:
     )
 
 
+def survey_open(assessment) -> bool:
+    """Paper forms and N can still change: once a decision settles the unit, the survey data it
+    was decided on is frozen."""
+    return not assessment.is_decided
+
+
 def may_enter_paper(user, assessment) -> bool:
     return _holds(user, COMMUNE_ROLES, assessment, from_above=False)
 

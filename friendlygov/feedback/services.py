@@ -93,6 +93,13 @@ def record_citizen_response(assessment, form, *, overall, aspects, comment="") -
     )
 
 
+def _require_open(assessment):
+    if not permissions.survey_open(assessment):
+        raise ValidationError(
+            _("Đơn vị đã có quyết định công nhận: số liệu khảo sát dùng để quyết định không còn sửa được.")
+        )
+
+
 @transaction.atomic
 def record_paper_response(
     assessment, form, *, overall, aspects, comment="", received_on: date | None = None, actor
@@ -100,6 +107,7 @@ def record_paper_response(
     """A paper form typed in by an officer of the commune (channel "paper")."""
     if not permissions.may_enter_paper(actor, assessment):
         raise PermissionDenied(_("Chỉ cán bộ của chính xã mới nhập được phiếu giấy của xã."))
+    _require_open(assessment)
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today or received_on.year != assessment.cycle.year:
@@ -127,6 +135,7 @@ def set_population(assessment, population, *, basis="", actor) -> SampleFrame:
     """N, the size of the population surveyed (e.g. dossiers handled in the year)."""
     if not permissions.may_set_population(actor, assessment):
         raise PermissionDenied(_("Bạn không có quyền nhập quy mô tổng thể cho đơn vị này."))
+    _require_open(assessment)
     if (
         isinstance(population, bool)
         or not isinstance(population, int)

@@ -205,3 +205,26 @@ def test_the_commune_never_reads_the_appraisers_working_points_through_the_surve
         api = people["officer"].get(f"/api/v1/feedback/assessments/{dong_cam.pk}").json()
     assert "6,5" not in commune_page and "6,5" in appraiser_page
     assert {p["indicator"]: p["appraised_points"] for p in api["points"]}["TC5.1"] is None
+
+
+def test_paper_forms_and_n_are_frozen_once_the_unit_is_decided(people, dong_cam, survey_form, on_day):
+    """Paper answers and N could still be entered on a decided cycle."""
+    from friendlygov.assessments.models import Assessment
+    from friendlygov.assessments.workflow import Status
+
+    Assessment.objects.filter(pk=dong_cam.pk).update(status=Status.RECOGNISED, final_level=1)
+    with on_day(DURING_EMBARGO):
+        paper = people["officer"].post(
+            f"/feedback/{dong_cam.pk}/paper/", {"overall": "4", "received_on": "2024-11-14"}
+        )
+        population = people["appraiser"].post(f"/feedback/{dong_cam.pk}/population/", {"population": "900"})
+        page = people["officer"].get(f"/feedback/{dong_cam.pk}/").content.decode()
+    assert paper.status_code == 400 and population.status_code == 400
+    assert "không còn sửa được" in paper.content.decode()
+    assert not SurveyResponse.objects.exists() and not SampleFrame.objects.exists()
+    assert "Nhập phiếu giấy" not in page
+
+
+def test_the_paper_form_is_offered_while_the_unit_is_undecided(people, dong_cam, survey_form, on_day):
+    with on_day(DURING_EMBARGO):
+        assert "Nhập phiếu giấy" in people["officer"].get(f"/feedback/{dong_cam.pk}/").content.decode()

@@ -32,11 +32,12 @@ def survey_url(request, assessment) -> str:
 
 
 def abilities(user, assessment) -> dict:
+    open_ = permissions.survey_open(assessment)
     return {
         "results": permissions.may_see_results(user, assessment),
         "comments": permissions.may_see_comments(user, assessment),
-        "paper": permissions.may_enter_paper(user, assessment),
-        "population": permissions.may_set_population(user, assessment),
+        "paper": open_ and permissions.may_enter_paper(user, assessment),
+        "population": open_ and permissions.may_set_population(user, assessment),
         "poster": permissions.may_print_poster(user, assessment),
     }
 
