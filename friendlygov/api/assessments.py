@@ -20,6 +20,7 @@ from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
 from friendlygov.assessments.workflow import Status, decided_level_is
+from friendlygov.core.text import has_control_characters
 
 from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
@@ -30,9 +31,11 @@ MAX_ID = 2**31 - 1
 
 
 def _no_nul(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on save.
-    if "\x00" in text:
-        raise ValueError("NUL characters are not allowed")
+    """Refused rather than stored: NUL (PostgreSQL text cannot hold it) and the other control
+    characters XML cannot hold, which would break every document the text goes into
+    (core/text.py)."""
+    if has_control_characters(text):
+        raise ValueError("control characters (other than tab and line breaks) are not allowed")
     return text
 
 

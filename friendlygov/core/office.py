@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .text import xml_safe
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
@@ -64,7 +66,8 @@ def setup_page(document):
 
 
 def add_run(paragraph, text, *, bold=False, italic=False, size=None):
-    run = paragraph.add_run(text)
+    """Every piece of text in our .docx files goes through here (xml_safe: see core/text.py)."""
+    run = paragraph.add_run(xml_safe(text))
     run.bold = bold or None
     run.italic = italic or None
     if size is not None:

@@ -39,6 +39,7 @@ from friendlygov.assessments.offline import (
 )
 from friendlygov.assessments.workflow import decided_level
 from friendlygov.core.spreadsheets import workbook_bytes
+from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
@@ -160,7 +161,7 @@ def _results_sheet(sheet, cycle, rows, user):
                 a.final_score if level is not None else None,
                 str(LEVEL_LABELS[level]) if level is not None else None,
                 a.get_status_display(),
-                decision.number if decision else None,
+                xml_safe(decision.number) if decision else None,
                 decision.signed_on if decision else None,
             ]
         )
@@ -359,7 +360,7 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods):
                 str(WHAT_TO_ENTER[indicator.method]) % {"max": indicator.max_points},
                 _display_value(indicator, score),
                 NA_MARK if score.self_na else None,
-                score.explanation or None,
+                xml_safe(score.explanation) or None,
                 score.version,
             ]
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from friendlygov.core.office import PdfUnavailable, file_response
+from friendlygov.core.text import xml_safe
 
 from .. import documents, permissions, services
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
@@ -62,6 +63,13 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, body, **kwargs):
         self.body = body
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("number", "signer_name", "legal_bases"):  # pasted text: see core/text.py
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = xml_safe(cleaned[name])
+        return cleaned
 
     def clean_number(self):
         number = " ".join(self.cleaned_data["number"].split())
