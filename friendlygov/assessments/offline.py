@@ -20,12 +20,15 @@ from friendlygov.audit.services import record
 from friendlygov.core.i18n import fold
 from friendlygov.core.spreadsheets import (
     TWO_PLACES,
+    Bounds,
     ImportRefused,
     ImportSummary,
     Problem,
+    bounded_rows,
     cell_text,
     decimal_from_cell,
     open_workbook,
+    unreadable,
 )
 from friendlygov.frameworks import scoring
 
@@ -57,11 +60,31 @@ class TemplateRow:
     version: object
 
 
+# A template has one sheet per unit the person may fill and one row per indicator (21 in the
+# default framework), and people add a notes sheet or two: anything much larger is not a template.
+MAX_TEMPLATE_ROWS = 200
+EXTRA_SHEETS = 5
+BASE_BYTES, BYTES_PER_SHEET = 2 * 1024 * 1024, 1024 * 1024
+
+
+def template_bounds(actor) -> Bounds:
+    """Sized on what this person can fill: the instructions and one sheet per editable unit."""
+    editable = permissions.which(actor, permissions.EDIT_SELF).filter(status__in=SELF_EDITABLE).count()
+    sheets = 1 + max(editable, 1) + EXTRA_SHEETS
+    return Bounds(sheets=sheets, rows=MAX_TEMPLATE_ROWS, unpacked_bytes=BASE_BYTES + sheets * BYTES_PER_SHEET)
+
+
 def import_self_assessment(data: bytes, name: str, *, actor) -> ImportSummary:
     """Validate the whole filled template, then save every changed row through the services."""
-    book = open_workbook(data, name)
+    bounds = template_bounds(actor)
+    book = open_workbook(data, name, bounds=bounds)
     problems: list[Problem] = []
-    rows = _template_rows(book, problems)
+    try:
+        rows = _template_rows(book, bounds, problems)
+    except Exception as error:  # a read-only workbook parses the cells only now
+        raise unreadable(name, error) from None
+    finally:
+        book.close()
     assessments = _template_assessments(rows)
     plan = _check_template_rows(rows, assessments, actor, problems)
     if problems:
@@ -69,7 +92,7 @@ def import_self_assessment(data: bytes, name: str, *, actor) -> ImportSummary:
     return _save_plan(plan, assessments, name, actor)
 
 
-def _template_rows(book, problems) -> list[TemplateRow]:
+def _template_rows(book, bounds, problems) -> list[TemplateRow]:
     rows = []
     for sheet in book.worksheets:
         if sheet.title == INSTRUCTIONS_SHEET:
@@ -85,9 +108,7 @@ def _template_rows(book, problems) -> list[TemplateRow]:
                 )
             )
             continue
-        for number, cells in enumerate(
-            sheet.iter_rows(min_row=header + 1, values_only=True), start=header + 1
-        ):
+        for number, cells in bounded_rows(sheet, bounds, problems, min_row=header + 1, max_col=COL_VERSION):
             cells = (*cells, *([None] * COL_VERSION))[:COL_VERSION]
             if all(c is None or cell_text(c) == "" for c in cells):
                 continue

@@ -8,11 +8,13 @@ after unpacking, and only ever parsed as data (cached values, never formulas or 
 """
 
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -39,11 +41,20 @@ class Problem:
         }
 
 
+# A page lists this many problems and counts the rest: a broken file of thousands of rows must not
+# make a page of megabytes.
+PROBLEMS_SHOWN = 100
+
+
 class ImportRefused(Exception):
-    """The file was not imported; `problems` lists every reason, cell by cell."""
+    """The file was not imported; `problems` lists the reasons cell by cell (the first
+    PROBLEMS_SHOWN), `more` counts the others."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
+        problems = list(problems)
+        self.problems = problems[:PROBLEMS_SHOWN]
+        self.more = len(problems) - len(self.problems)
+        self.total = len(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -57,8 +68,24 @@ class ImportSummary:
 # --- Reading files ------------------------------------------------------------------------------
 
 
-def read_upload(uploaded) -> tuple[bytes, str]:
-    """The bytes of an uploaded file and its name, refusing what is too large."""
+# Uploads one person may have read in an hour: a commune sends its template a few times, an
+# administrator a few yearly sheets; more is a script hammering the server.
+IMPORTS_PER_HOUR = 30
+
+
+def read_upload(uploaded, *, person) -> tuple[bytes, str]:
+    """The bytes of an uploaded file and its name, refusing what is too large, and refusing
+    `person` past IMPORTS_PER_HOUR files in the hour (counted in the cache: shared by every server
+    process when CACHE_URL is set)."""
+    key = f"spreadsheets:imports:{person.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, count := 1, timeout=3600)
+    if count > IMPORTS_PER_HOUR:
+        reason = _("Đã tải lên %(max)s tệp trong giờ này; hãy thử lại sau.") % {"max": IMPORTS_PER_HOUR}
+        raise ImportRefused([file_problem(uploaded.name, reason)])
     if uploaded.size > MAX_BYTES:
         raise ImportRefused([file_problem(uploaded.name, too_large())])
     return uploaded.read(), uploaded.name
@@ -72,9 +99,21 @@ def file_problem(name, reason) -> Problem:
     return Problem(name or _("Tệp"), None, None, reason)
 
 
-def open_workbook(data: bytes, name: str, *, read_only: bool = False):
-    """A workbook read as plain values (cached results of formulas, no code run); `read_only`
-    streams the cells (several times faster on a large sheet, but no random access to cells)."""
+@dataclass(frozen=True)
+class Bounds:
+    """What a legitimate file of one kind can hold. Beyond it a file is refused before it is read
+    (sheets, unpacked size) or as soon as the reader passes it (rows): a 0.2 MB upload of 450,000
+    rows once held a server process for a minute and 900 MB of memory."""
+
+    sheets: int
+    rows: int  # per sheet, header included
+    unpacked_bytes: int
+
+
+def open_workbook(data: bytes, name: str, *, bounds: Bounds, read_only: bool = True):
+    """A workbook read as plain values (cached results of formulas, no code run), streamed
+    (`read_only`: no random access to cells, a small memory whatever the sheet's size), within
+    `bounds`. Close it when done (`book.close()`)."""
     if len(data) > MAX_BYTES:
         raise ImportRefused([file_problem(name, too_large())])
     if not data.startswith(b"PK\x03\x04"):
@@ -91,12 +130,41 @@ def open_workbook(data: bytes, name: str, *, read_only: bool = False):
         raise ImportRefused([file_problem(name, _("Tệp không phải là tệp Excel .xlsx hợp lệ."))])
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ImportRefused([file_problem(name, _("Tệp có chứa macro; hãy lưu lại dưới dạng .xlsx thường."))])
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise ImportRefused([file_problem(name, too_large())])
+    if sum(info.file_size for info in infos) > min(bounds.unpacked_bytes, MAX_UNPACKED_BYTES):
+        raise ImportRefused([file_problem(name, _("Tệp chứa nhiều dữ liệu hơn một tệp đúng mẫu có thể có."))])
+    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    if len(sheets) > bounds.sheets:
+        raise ImportRefused(
+            [
+                file_problem(
+                    name,
+                    _("Tệp có %(count)s trang tính; tối đa %(max)s.")
+                    % {"count": len(sheets), "max": bounds.sheets},
+                )
+            ]
+        )
     try:
         return load_workbook(io.BytesIO(data), data_only=True, read_only=read_only)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
         raise unreadable(name, error) from None
+
+
+def bounded_rows(sheet, bounds: Bounds, problems: list, *, min_row: int = 1, max_col: int | None = None):
+    """(row number, values) of `sheet` from `min_row`, stopping at `bounds.rows`: one row more is
+    read only to say the sheet is too long."""
+    rows = sheet.iter_rows(min_row=min_row, max_row=bounds.rows + 1, max_col=max_col, values_only=True)
+    for number, values in enumerate(rows, start=min_row):
+        if number > bounds.rows:
+            problems.append(
+                Problem(
+                    sheet.title,
+                    number,
+                    None,
+                    _("Trang có quá nhiều dòng (tối đa %(max)s); không đọc tiếp.") % {"max": bounds.rows},
+                )
+            )
+            return
+        yield number, values
 
 
 def unreadable(name, error) -> ImportRefused:

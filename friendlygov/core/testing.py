@@ -138,6 +138,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (import and survey limits) start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Vietnamese: a request in English must not leak into the next test."""
     from django.conf import settings
@@ -198,3 +208,64 @@ def needs_libreoffice_calc() -> str:
     calc = any(Path(library).exists() for library in (beside_soffice, *CALC_LIBRARIES))
     needs_tool("LibreOffice Calc", calc, "apt-get install libreoffice-calc-nogui", OFFICE_REQUIRED_BY)
     return soffice
+
+
+def oversized_workbook(rows: int, *, columns: int = 6, sheets: int = 1) -> bytes:
+    """A valid .xlsx of `rows` filled rows per sheet, written straight as XML (seconds, not minutes):
+    the shape of the upload that once held the service for a minute (450,000 rows: a 3.7 MB file,
+    47 MB of sheet XML, under the 60 MB unpacked cap). Small numbers, so the file stays small."""
+    import io
+    import zipfile
+
+    def sheet_xml() -> bytes:
+        cell = "<c><v>12345</v></c>" * columns
+        body = "".join(f"<row>{cell}</row>" for _ in range(rows))
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'
+        ).encode()
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>'
+        for n in range(1, sheets + 1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            + "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, sheets + 1))
+            + "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                for n in range(1, sheets + 1)
+            )
+            + "</Relationships>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+        for name, text in parts.items():
+            package.writestr(name, text)
+        xml = sheet_xml()
+        for n in range(1, sheets + 1):
+            package.writestr(f"xl/worksheets/sheet{n}.xml", xml)
+    return buffer.getvalue()

@@ -34,9 +34,11 @@ from friendlygov.core import spreadsheets
 from friendlygov.core.i18n import fold
 from friendlygov.core.spreadsheets import (
     TWO_PLACES,
+    Bounds,
     ImportRefused,
     ImportSummary,
     Problem,
+    bounded_rows,
     cell_text,
     decimal_from_cell,
     file_problem,
@@ -51,6 +53,9 @@ from friendlygov.units.models import Level, UnitVersion
 from .models import ImportedResult
 
 # --- Past cycles' decided results ---------------------------------------------------------------
+
+# A national list of one year: 10,595 communes in 2024, with room for a header and notes.
+RESULT_BOUNDS = Bounds(sheets=20, rows=20_000, unpacked_bytes=60 * 1024 * 1024)
 
 RESULT_COLUMNS = {
     "unit_code": ("ma don vi", "unit code", "unit_code", "ma"),
@@ -74,17 +79,24 @@ def _header_key(text) -> str:
 
 def read_result_rows(data: bytes, name: str) -> tuple[str, list[ResultRow], list[Problem]]:
     """(sheet name, rows, problems) from an .xlsx (first sheet) or a .csv file."""
+    problems = []
     if data.startswith(b"PK\x03\x04"):
-        book = open_workbook(data, name, read_only=True)
+        book = open_workbook(data, name, bounds=RESULT_BOUNDS)
         sheet = book.worksheets[0]
         try:  # a read-only workbook parses the cells only now
-            table = [list(r) for r in sheet.iter_rows(values_only=True)]
+            table = [list(values) for _number, values in bounded_rows(sheet, RESULT_BOUNDS, problems)]
         except Exception as error:  # as in open_workbook
             raise unreadable(name, error) from None
+        finally:
+            book.close()
         sheet_name = sheet.title
+        if problems:
+            return sheet_name, [], problems
     else:
         table, sheet_name = _csv_table(data, name), name
-    problems = []
+        if len(table) > RESULT_BOUNDS.rows:
+            reason = _("Tệp có quá nhiều dòng (tối đa %(max)s).") % {"max": RESULT_BOUNDS.rows}
+            return sheet_name, [], [Problem(sheet_name, None, None, reason)]
     if not table:
         return sheet_name, [], [Problem(sheet_name, None, None, _("Tệp không có dữ liệu."))]
     aliases = {_header_key(alias): key for key, names in RESULT_COLUMNS.items() for alias in names}

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from friendlygov.feedback.models import SurveyResponse
 from friendlygov.feedback.services import publish_default_form
@@ -13,13 +12,6 @@ from friendlygov.feedback.services import publish_default_form
 # The 2024 cycle's self-assessment closes on 30 November 2024.
 DURING_EMBARGO = date(2024, 11, 15)
 AFTER_EMBARGO = date(2024, 12, 5)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

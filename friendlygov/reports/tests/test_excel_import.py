@@ -290,3 +290,57 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(people, dong_cam,
     response = upload(people["officer"], as_bytes(book))
     assert response.status_code == 400
     assert "quá lớn" in response.context["problems"][0].reason
+
+
+def test_a_huge_upload_is_refused_before_it_is_read_with_a_small_page(people, dong_cam, monkeypatch):
+    """0.2 MB of zip, 450,000 rows and 56 MB of sheet XML once held a server for a minute."""
+    from friendlygov.core import spreadsheets
+    from friendlygov.core.testing import oversized_workbook
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(spreadsheets, "load_workbook", never)
+    before = snapshot(dong_cam)
+    response = upload(people["officer"], oversized_workbook(450_000))
+    assert response.status_code == 400
+    assert len(response.content) < 100_000
+    (problem,) = response.context["problems"]
+    assert "nhiều dữ liệu hơn" in problem.reason
+    assert snapshot(dong_cam) == before
+
+
+def test_a_template_stops_being_read_at_its_row_cap(people, dong_cam):
+    from friendlygov.assessments.offline import MAX_TEMPLATE_ROWS
+
+    book = fill(download(people["officer"], dong_cam), dong_cam)
+    sheet = book[dong_cam.unit.code]
+    for _ in range(MAX_TEMPLATE_ROWS + 50):
+        sheet.append([dong_cam.pk, "TC9.9"])
+    response = upload(people["officer"], as_bytes(book))
+    assert response.status_code == 400
+    reasons = [p.reason for p in response.context["problems"]]
+    assert any("quá nhiều dòng" in reason for reason in reasons)
+    assert response.context["problems_total"] <= MAX_TEMPLATE_ROWS
+
+
+def test_a_page_lists_a_hundred_problems_and_counts_the_rest(people, dong_cam):
+    book = fill(download(people["officer"], dong_cam), dong_cam)
+    sheet = book[dong_cam.unit.code]
+    for _ in range(150):
+        sheet.append([dong_cam.pk, "TC9.9"])
+    response = upload(people["officer"], as_bytes(book))
+    assert len(response.context["problems"]) == 100
+    assert response.context["problems_more"] == 50
+    assert "và 50 lỗi khác" in response.content.decode()
+
+
+def test_one_person_uploading_too_often_is_refused_for_the_hour(people, dong_cam, monkeypatch):
+    from friendlygov.core import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "IMPORTS_PER_HOUR", 2)
+    data = as_bytes(download(people["officer"], dong_cam))
+    assert [upload(people["officer"], data).status_code for _ in range(2)] == [302, 302]
+    refused = upload(people["officer"], data)
+    assert refused.status_code == 400
+    assert "trong giờ này" in refused.context["problems"][0].reason

@@ -57,15 +57,15 @@ def self_assessment_template(request, year):
 @require_http_methods(["GET", "POST"])
 def import_self_assessment(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    problems, status = [], 200
+    problems, more, status = [], 0, 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                data, name = spreadsheets.read_upload(form.cleaned_data["file"])
+                data, name = spreadsheets.read_upload(form.cleaned_data["file"], person=request.user)
                 summary = offline.import_self_assessment(data, name, actor=request.user)
             except spreadsheets.ImportRefused as refused:
-                problems = refused.problems
+                problems, more = refused.problems, refused.more
             else:
                 messages.success(
                     request,
@@ -77,7 +77,7 @@ def import_self_assessment(request):
     return render(
         request,
         "reports/excel_import_self.html",
-        {"form": form, "problems": problems, "templates": templates},
+        {**_problems(problems, more), "form": form, "templates": templates},
         status=status,
     )
 
@@ -97,17 +97,17 @@ def import_results(request):
     if not imports.may_import_results(request.user):
         raise PermissionDenied
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
-    problems, status = [], 200
+    problems, more, status = [], 0, 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                data, name = spreadsheets.read_upload(form.cleaned_data["file"])
+                data, name = spreadsheets.read_upload(form.cleaned_data["file"], person=request.user)
                 summary = imports.import_results(
                     data, name, year=form.cleaned_data["year"], actor=request.user
                 )
             except spreadsheets.ImportRefused as refused:
-                problems = refused.problems
+                problems, more = refused.problems, refused.more
             else:
                 messages.success(
                     request,
@@ -116,7 +116,10 @@ def import_results(request):
                 )
                 return redirect("reports:import_results")
     return render(
-        request, "reports/excel_import_results.html", {"form": form, "problems": problems}, status=status
+        request,
+        "reports/excel_import_results.html",
+        {**_problems(problems, more), "form": form},
+        status=status,
     )
 
 
@@ -128,3 +131,7 @@ urlpatterns = [
     path("import/self-assessment/", import_self_assessment, name="import_self_assessment"),
     path("import/results/", import_results, name="import_results"),
 ]
+
+
+def _problems(problems, more) -> dict:
+    return {"problems": problems, "problems_more": more, "problems_total": len(problems) + more}
