@@ -54,8 +54,10 @@ from .models import ImportedResult
 
 # --- Past cycles' decided results ---------------------------------------------------------------
 
-# A national list of one year: 10,595 communes in 2024, with room for a header and notes.
-RESULT_BOUNDS = Bounds(sheets=20, rows=20_000, unpacked_bytes=60 * 1024 * 1024)
+# A national list of one year: 10,595 communes in 2024, with room for a header and notes. Such a
+# sheet is 2–3 MB of XML; 16 MB leaves room for styles and notes, and bounds what openpyxl scans
+# when it opens a sheet that does not state its dimensions.
+RESULT_BOUNDS = Bounds(sheets=20, rows=20_000, unpacked_bytes=16 * 1024 * 1024)
 
 RESULT_COLUMNS = {
     "unit_code": ("ma don vi", "unit code", "unit_code", "ma"),
