@@ -581,6 +581,8 @@ def draft_decision(
         raise ValidationError(_("Cần ghi số quyết định."))
     if not legal_bases.strip():
         raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    if supersedes is not None:
+        _check_supersedes(supersedes, body)
     # Read the units' current state afresh (and once each), whatever the caller holds in memory.
     ids = list(dict.fromkeys(a.pk for a in assessments))
     by_id = Assessment.objects.select_related("unit").in_bulk(ids)
@@ -617,6 +619,24 @@ def draft_decision(
         actor, "decision.drafted", decision, {"number": number, "units": [a.unit.code for a in assessments]}
     )
     return decision
+
+
+def _check_supersedes(old, body):
+    """A decision replaces or revokes only an issued decision of its own body (so of its own
+    cycle): a head cannot revoke another body's decision, nor last year's."""
+    if old.body_id != body.pk:
+        raise ValidationError(
+            _(
+                "Quyết định số %(number)s do cơ quan khác hoặc thuộc năm khác; "
+                "không thể thay thế hay thu hồi ở đây."
+            )
+            % {"number": old.number}
+        )
+    if not old.is_issued:
+        raise ValidationError(
+            _("Quyết định số %(number)s chưa ban hành; chỉ thay thế hay thu hồi được quyết định đã ban hành.")
+            % {"number": old.number}
+        )
 
 
 @transaction.atomic

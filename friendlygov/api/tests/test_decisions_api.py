@@ -83,6 +83,37 @@ def test_a_revocation_supersedes_an_issued_decision_and_reopens_the_unit(apprais
     assert head.get(f"{API}/assessments/{appraised.pk}").json()["status"] == "appraised"
 
 
+def test_a_head_cannot_revoke_another_bodys_decision(appraised, people):
+    """POST /decisions accepted any issued decision as supersedes_id, another body's included."""
+    from friendlygov.assessments.models import AppraisingBody
+
+    other = AppraisingBody.objects.exclude(pk=appraised.body_id).get(cycle=appraised.cycle)
+    foreign = Decision.objects.create(
+        cycle=other.cycle,
+        body=other,
+        number="72/QĐ-UBND",
+        signed_on="2025-01-10",
+        signer_name="Trần Văn B",
+        legal_bases="Căn cứ",
+        state=Decision.State.ISSUED,
+        created_by=people["head"].user,
+    )
+    response = draft(people["head"], appraised, kind="revocation", supersedes_id=foreign.pk)
+    assert response.status_code == 422
+    assert "cơ quan khác" in response.json()["error"]["message"]
+    assert not Decision.objects.filter(supersedes=foreign).exists()
+    foreign.refresh_from_db()
+    assert foreign.is_issued
+
+
+def test_a_head_cannot_supersede_a_draft(appraised, people):
+    head = people["head"]
+    first = draft(head, appraised).json()
+    response = draft(head, appraised, number="20/QĐ-UBND", kind="revocation", supersedes_id=first["id"])
+    assert response.status_code == 422
+    assert "chưa ban hành" in response.json()["error"]["message"]
+
+
 def test_the_decision_downloads_as_an_editable_docx(appraised, people):
     decision = draft(people["head"], appraised).json()
     response = people["head"].get(f"{API}/decisions/{decision['id']}/docx")
