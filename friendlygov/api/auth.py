@@ -1,6 +1,9 @@
 """Who may call the non-public operations: a personal API token, or the browser's session."""
 
+from django.core.exceptions import PermissionDenied
 from ninja.security import HttpBearer, SessionAuth
+
+from friendlygov.accounts import two_factor
 
 from . import tokens
 
@@ -14,6 +17,10 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         user = tokens.user_for(token)
         if user is not None:
+            # A token must not be the way around TWO_FACTOR_REQUIRED: whoever must use a second
+            # factor on the pages uses a token only once an authenticator is confirmed.
+            if two_factor.must_enrol(user):
+                raise PermissionDenied(tokens.second_factor_first())
             request.user = user
         return user
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from friendlygov.accounts import reach
+from friendlygov.accounts import reach, two_factor
 from friendlygov.audit.services import record
 
 from .models import ApiToken
@@ -24,12 +24,20 @@ def digest_of(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def second_factor_first() -> str:
+    """Why a token is refused to someone who must use a second factor and has none confirmed yet:
+    a token must not be the way around TWO_FACTOR_REQUIRED."""
+    return _("Tài khoản này phải bật xác thực hai bước trước khi dùng mã truy cập API.")
+
+
 @transaction.atomic
 def create_token(user, *, name: str, expires_at: datetime | None = None, actor) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret, which is not stored and cannot be shown again.
     `actor` None is an administrator at the server's console (create_api_token)."""
     if actor is not None and actor.pk != user.pk and not reach.sees_everything(actor):
         raise PermissionDenied(_("Chỉ quản trị viên mới tạo được mã truy cập cho người khác."))
+    if two_factor.must_enrol(user):
+        raise ValidationError(second_factor_first())
     name = name.strip()
     if not name:
         raise ValidationError(_("Hãy đặt tên cho mã truy cập, ví dụ tên hệ thống sẽ dùng nó."))

@@ -163,3 +163,19 @@ def test_nobody_but_an_administrator_creates_a_token_for_someone_else(people):
     with pytest.raises(PermissionDenied):
         tokens.create_token(people["chair"].user, name="x", actor=people["officer"].user)
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_is_no_way_around_two_factor(dong_cam, people, settings):
+    """With TWO_FACTOR_REQUIRED, an appraiser without a confirmed authenticator could still call
+    the API with a token made before; now the token is refused, and none can be made."""
+    from django.core.exceptions import ValidationError
+
+    appraiser = token_client(people["appraiser"].user)
+    settings.TWO_FACTOR_REQUIRED = True
+    refused = appraiser.get(f"{API}/assessments/{dong_cam.pk}")
+    assert refused.status_code == 403
+    assert "xác thực hai bước" in refused.json()["error"]["message"]
+    with pytest.raises(ValidationError, match="xác thực hai bước"):
+        tokens.create_token(people["appraiser"].user, name="kho", actor=None)
+    officer = token_client(people["officer"].user)  # a commune officer is not asked for a second factor
+    assert officer.get(f"{API}/assessments/{dong_cam.pk}").status_code == 200
