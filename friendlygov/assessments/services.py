@@ -590,7 +590,18 @@ def draft_decision(
     if not assessments:
         raise ValidationError(_("Cần chọn ít nhất một đơn vị."))
     wanted_status = Status.APPRAISED if kind == Decision.Kind.RECOGNITION and supersedes is None else None
+    if kind == Decision.Kind.REVOCATION and supersedes is None:
+        raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
+    named = set(supersedes.items.values_list("assessment_id", flat=True)) if supersedes else set()
     for assessment in assessments:
+        if supersedes is not None and assessment.pk not in named:
+            raise ValidationError(
+                _(
+                    "%(unit)s không có trong quyết định số %(number)s; chỉ thay thế hay thu hồi "
+                    "được đơn vị mà quyết định đó đã quyết định."
+                )
+                % {"unit": assessment.unit.name, "number": supersedes.number}
+            )
         if assessment.body_id != body.pk:
             raise ValidationError(
                 _("%(unit)s không thuộc cơ quan thẩm định này.") % {"unit": assessment.unit.name}
@@ -619,6 +630,41 @@ def draft_decision(
         actor, "decision.drafted", decision, {"number": number, "units": [a.unit.code for a in assessments]}
     )
     return decision
+
+
+def in_force(assessment) -> Decision | None:
+    """The issued decision that decides the unit now: the last issued recognition naming it that
+    no issued decision naming the same unit has superseded since (a decision may replace another
+    for some of its units only). The register keeps at most one."""
+    replaced = Decision.objects.filter(
+        state=Decision.State.ISSUED, supersedes__isnull=False, items__assessment=assessment
+    ).values("supersedes")
+    return (
+        Decision.objects.filter(
+            state=Decision.State.ISSUED, kind=Decision.Kind.RECOGNITION, items__assessment=assessment
+        )
+        .exclude(pk__in=replaced)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def _check_replaces_the_one_in_force(decision, assessment):
+    """A unit already decided is decided again, or revoked, only by a decision that supersedes the
+    one in force for it: two decisions never decide one unit at once, and revoking one never
+    undoes another."""
+    unit = assessment.unit.name
+    if not assessment.is_decided:
+        raise ValidationError(_("%(unit)s chưa có quyết định để thu hồi.") % {"unit": unit})
+    current = in_force(assessment)
+    if current is None or decision.supersedes_id != current.pk:
+        raise ValidationError(
+            _(
+                "%(unit)s đang được quyết định số %(number)s công nhận; quyết định mới phải thay thế "
+                "hoặc thu hồi chính quyết định đó."
+            )
+            % {"unit": unit, "number": current.number if current else "—"}
+        )
 
 
 def _check_supersedes(old, body):
@@ -651,10 +697,7 @@ def issue_decision(decision, *, actor) -> Decision:
     for item in decision.items.select_related("assessment"):
         assessment = _locked(item.assessment_id)
         if decision.kind == Decision.Kind.REVOCATION or assessment.is_decided:
-            if not assessment.is_decided:
-                raise ValidationError(
-                    _("%(unit)s chưa có quyết định để thu hồi.") % {"unit": assessment.unit.name}
-                )
+            _check_replaces_the_one_in_force(decision, assessment)
             _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
         if decision.kind == Decision.Kind.RECOGNITION:
             assessment.decided_at = now

@@ -153,3 +153,49 @@ def test_the_pdf_is_a_download_or_a_503_in_the_error_shape(appraised, people, mo
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_two_drafts_cannot_both_put_a_unit_in_force(appraised, people):
+    """Two drafts made while the unit was appraised were both issued: two decisions in force."""
+    head = people["head"]
+    first = draft(head, appraised).json()
+    second = draft(head, appraised, number="16/QĐ-UBND").json()
+    assert head.post(f"{API}/decisions/{first['id']}/issue").status_code == 200
+    refused = head.post(f"{API}/decisions/{second['id']}/issue")
+    assert refused.status_code == 422
+    assert "15/QĐ-UBND" in refused.json()["error"]["message"]
+    assert Decision.objects.get(pk=second["id"]).state == Decision.State.DRAFT
+    appraised.refresh_from_db()
+    assert appraised.status == "recognised"
+    from friendlygov.assessments.services import in_force
+
+    assert in_force(appraised).pk == first["id"]
+
+
+def test_a_decision_no_longer_in_force_cannot_be_revoked_and_a_replacement_stays(appraised, people):
+    head = people["head"]
+    first = draft(head, appraised).json()
+    head.post(f"{API}/decisions/{first['id']}/issue")
+    replacement = draft(head, appraised, number="17/QĐ-UBND", supersedes_id=first["id"]).json()
+    assert head.post(f"{API}/decisions/{replacement['id']}/issue").status_code == 200
+    late = draft(head, appraised, number="18/QĐ-UBND", kind="revocation", supersedes_id=first["id"]).json()
+    refused = head.post(f"{API}/decisions/{late['id']}/issue")
+    assert refused.status_code == 422
+    assert "17/QĐ-UBND" in refused.json()["error"]["message"]
+    appraised.refresh_from_db()
+    assert appraised.status == "recognised"
+
+
+def test_revoking_a_unit_the_target_never_decided_answers_422(appraised, people):
+    """A revocation naming a unit that was never decided used to answer 500 (IntegrityError)."""
+    from friendlygov.assessments.models import Assessment
+
+    head = people["head"]
+    first = draft(head, appraised).json()
+    head.post(f"{API}/decisions/{first['id']}/issue")
+    never = Assessment.objects.filter(body=appraised.body).exclude(pk=appraised.pk).first()
+    payload = {"assessment_ids": [appraised.pk, never.pk], "number": "19/QĐ-UBND", "kind": "revocation"}
+    refused = draft(head, appraised, supersedes_id=first["id"], **payload)
+    assert refused.status_code == 422
+    assert never.unit.name in refused.json()["error"]["message"]
+    assert not Decision.objects.filter(kind="revocation").exists()
