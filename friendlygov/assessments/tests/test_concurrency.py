@@ -44,3 +44,49 @@ def test_two_concurrent_saves_of_one_field_one_wins_the_other_is_told(dong_cam, 
     assert score.version == loaded_version + 1
     (message,) = [text for kind, text in outcomes.values() if kind == "conflict"]
     assert "vừa được người khác cập nhật" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drafts_sharing_a_unit_issued_at_once_one_wins(appraised_units, people):
+    """The register keeps one decision in force per unit, also when two heads press "issue" at
+    the same moment: the unit's row lock orders them and the second is refused."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    unit = appraised_units[0]
+    head = people["head"].user
+    drafts = [
+        services.draft_decision(
+            unit.body,
+            assessments=[unit],
+            number=f"{number}/QĐ-UBND",
+            signed_on=date(2025, 1, 15),
+            signer_name="Nguyễn Văn A",
+            legal_bases="Căn cứ Luật Tổ chức chính quyền địa phương",
+            actor=head,
+        )
+        for number in (15, 16)
+    ]
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def issue(decision):
+        try:
+            start.wait(timeout=10)
+            services.issue_decision(decision, actor=head)
+            outcomes[decision.pk] = "issued"
+        except ValidationError:
+            outcomes[decision.pk] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(decision,)) for decision in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values()) == ["issued", "refused"]
+    (winner,) = [pk for pk, outcome in outcomes.items() if outcome == "issued"]
+    assert services.in_force(unit).pk == winner
