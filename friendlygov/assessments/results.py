@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from friendlygov.frameworks import scoring
+from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.gating import Recognition, recognise
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.scoring import ScoreTotal
@@ -59,14 +60,14 @@ def _method_input(method: str, value: Decimal):
 def _explain(rule, value) -> str:
     if rule.method == scoring.MANUAL:
         return _("Điểm %(value)s không hợp lệ: phải từ 0 đến %(max)s, theo bước %(step)s.") % {
-            "value": value,
-            "max": rule.max_points,
-            "step": rule.step or scoring.SCORE_QUANTUM,
+            "value": num(value),
+            "max": num(rule.max_points),
+            "step": num(rule.step or scoring.SCORE_QUANTUM),
         }
     if rule.method in (scoring.RATIO, scoring.SURVEY):
-        return _("Tỷ lệ %(value)s%% không hợp lệ: phải từ 0 đến 100.") % {"value": value}
+        return _("Tỷ lệ %(value)s%% không hợp lệ: phải từ 0 đến 100.") % {"value": num(value)}
     if rule.method == scoring.DEDUCTION:
-        return _("Số vi phạm phải là số nguyên không âm, không phải %(value)s.") % {"value": value}
+        return _("Số vi phạm phải là số nguyên không âm, không phải %(value)s.") % {"value": num(value)}
     return _("Chỉ chọn Có hoặc Không.")
 
 

@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from friendlygov.frameworks.labels import LEVEL_LABELS
@@ -27,11 +28,20 @@ def input_value(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@register.filter
+def typed_value(value) -> str:
+    """A stored decimal as a person types it in the page's language: 9,5 in Vietnamese, 9.5 in
+    English. The fields are text, not type="number": a browser parses a number field by its own
+    locale, and "9,5" typed there once arrived as 95 (the server reads either separator)."""
+    text = input_value(value)
+    return text.replace(".", ",") if (get_language() or "vi").startswith("vi") else text
+
+
 @register.simple_tag
 def value_of(attempted, name, stored):
     if attempted and name in attempted:
         return attempted[name]
-    return input_value(stored)
+    return typed_value(stored)
 
 
 @register.filter

@@ -1,0 +1,30 @@
+"""A number typed the Vietnamese way arrives as meant: "9,5" in a percentage field once saved 95%,
+because the field was type="number" and the browser read it by its own locale."""
+
+from decimal import Decimal
+
+import pytest
+
+from friendlygov.core.testing_browser import look_at
+
+from .test_browser_cycle import saving, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_nine_comma_five_is_saved_as_nine_and_a_half(page, live_server, dong_cam, people):
+    score = dong_cam.scores.filter(indicator__method="ratio").order_by("pk").first()
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, people["officer"])
+    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/")
+    row = page.locator(f"#row-{score.pk}")
+    field = row.locator("input[name='self_value']")
+    with saving(page):
+        field.fill("9,5")
+        field.press("Tab")
+    row.locator(".save-status.ok[id$='-self']").wait_for()
+    score.refresh_from_db()
+    assert score.self_value == Decimal("9.5")
+    page.reload()
+    assert page.locator(f"#row-{score.pk} input[name='self_value']").input_value() == "9,5"
+    look_at(page, "decimal-comma-saved")
