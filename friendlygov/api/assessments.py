@@ -18,8 +18,8 @@ from pydantic import AfterValidator, model_validator
 from friendlygov.assessments import permissions, selectors, services
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
-from friendlygov.assessments.results import APPRAISED, SELF, LayerResult, layer_result
-from friendlygov.assessments.workflow import Status, decided_level_is
+from friendlygov.assessments.results import LayerResult, layer_result
+from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level_is
 from friendlygov.core.text import has_control_characters
 
 from .auth import AUTH

@@ -256,7 +256,8 @@ def _row_values(row, score, problems) -> dict | None:
             return None
     try:
         value = _method_value(indicator, row.value)
-        check_values(indicator, na=na, value=value)
+        if not na:  # "not applicable" was checked above
+            check_values(indicator, na=False, value=value)
     except (ValueError, ValueRefused) as error:
         reason = (
             str(error)

@@ -15,8 +15,6 @@ from friendlygov.frameworks.gating import Recognition, recognise
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.scoring import ScoreTotal
 
-# The layer names are the workflow's reading rules; imported here for the callers of layer_result.
-from .workflow import APPRAISED as APPRAISED
 from .workflow import SELF
 
 

@@ -26,8 +26,6 @@ from .models import (
     IssuedDecisionImmutable,
 )
 from .results import (
-    APPRAISED,
-    SELF,
     LayerResult,
     ValueRefused,
     check_values,
@@ -36,7 +34,7 @@ from .results import (
 )
 from .signals import explanation_requested
 from .uploads import check_upload
-from .workflow import Action, Status, target_of
+from .workflow import APPRAISED, SELF, Action, Status, target_of
 
 
 class StaleVersion(Exception):

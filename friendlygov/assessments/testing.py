@@ -244,7 +244,8 @@ def fill_self(assessment, user, explanation="Hồ sơ lưu tại văn phòng UBN
 def quick_fill_self(assessment, explanation="Hồ sơ lưu tại văn phòng UBND xã."):
     """The same end state as fill_self, written in bulk: for tests about what comes after."""
     from friendlygov.assessments.models import IndicatorScore
-    from friendlygov.assessments.results import SELF, layer_result, points_for
+    from friendlygov.assessments.results import layer_result, points_for
+    from friendlygov.assessments.workflow import SELF
 
     scores = list(assessment.scores.select_related("indicator__criterion"))
     for score in scores:

@@ -46,8 +46,7 @@ from friendlygov.accounts.models import Role, User
 from friendlygov.accounts.services import ensure_demo_accounts
 from friendlygov.assessments import services
 from friendlygov.assessments.models import PROGRAM_NAME, AppraisingBody, Assessment, Cycle, IndicatorScore
-from friendlygov.assessments.results import APPRAISED
-from friendlygov.assessments.workflow import Status
+from friendlygov.assessments.workflow import APPRAISED, Status
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.units.models import Level, LineageLink, UnitVersion
 

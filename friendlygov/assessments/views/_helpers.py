@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from .. import permissions, selectors, services
 from ..forms import parse_score_post
 from ..models import IndicatorScore
-from ..results import APPRAISED, SELF, layer_result
+from ..results import layer_result
 from ..services import ASSESSMENT_VALUES
-from ..workflow import Action, TransitionNotAllowed
+from ..workflow import APPRAISED, SELF, Action, TransitionNotAllowed
 
 
 def is_htmx(request) -> bool:

@@ -12,9 +12,9 @@ from django.urls import reverse
 from friendlygov.accounts.models import Role
 from friendlygov.assessments import services
 from friendlygov.assessments.models import AppraisingBody, Assessment, Cycle
-from friendlygov.assessments.results import SELF, layer_result
+from friendlygov.assessments.results import layer_result
 from friendlygov.assessments.testing import quick_fill_self
-from friendlygov.assessments.workflow import FINAL
+from friendlygov.assessments.workflow import FINAL, SELF
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.reports import history, lift
