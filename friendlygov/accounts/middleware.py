@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from friendlygov.core.errors import api_error
-from friendlygov.core.middleware import is_public
+from friendlygov.core.middleware import is_public, wants_script_answer
 
 from . import two_factor
 
@@ -67,7 +67,7 @@ class TwoFactorMiddleware:
         return None
 
     def _refuse(self, request, page):
-        if request.path_info.startswith("/api/"):
+        if request.path_info.startswith("/api/") or wants_script_answer(request):
             return api_error(
                 403, "two_factor_required", _("Cần xác thực hai lớp: hãy hoàn tất trên trang web trước.")
             )

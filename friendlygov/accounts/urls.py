@@ -6,6 +6,8 @@ from . import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/", views.session_state, name="session_state"),
+    path("signed-in/", views.signed_in, name="signed_in"),
     path("two-factor/", views.two_factor_page, name="two_factor"),
     path("two-factor/start/", views.two_factor_start, name="two_factor_start"),
     path("two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),

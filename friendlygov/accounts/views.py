@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from friendlygov.audit.services import record
@@ -40,6 +41,22 @@ class LoginView(auth_views.LoginView):
             {"username": user.get_username(), "ip": client_address(self.request)},
         )
         return response
+
+
+@never_cache
+@require_GET
+def session_state(request):
+    """Who is signed in and the CSRF token of this session, for a page that held changes while
+    the session was gone: signing in rotates the token, so the page needs the new one to send
+    them. Signed out, the login gate answers 401 (the page asks for JSON)."""
+    return JsonResponse({"user": request.user.pk, "csrf_token": get_token(request)})
+
+
+@never_cache
+def signed_in(request):
+    """Where a sign-in opened from a page that lost its session lands: that page, still open in
+    the first tab, sees it and sends what it held."""
+    return render(request, "accounts/signed_in.html")
 
 
 def locked_out(request, original_response=None, credentials=None):

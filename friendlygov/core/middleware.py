@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.utils.translation import gettext as _
+
+from .errors import api_error
 
 
 def is_public(view_func) -> bool:
@@ -20,6 +23,25 @@ class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/") or is_public(view_func):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):
+        """A page is sent to the login page; a script's request (htmx, or one that asks for JSON)
+        gets 401 instead, so a login page never lands inside a card and the page itself can offer
+        to sign in and send what it holds again."""
+        if wants_script_answer(request):
+            return api_error(
+                401,
+                "not_authenticated",
+                _("Phiên đăng nhập đã hết. Hãy đăng nhập lại; các thay đổi chưa lưu vẫn được giữ."),
+            )
+        return super().handle_no_permission(request, view_func)
+
+
+def wants_script_answer(request) -> bool:
+    """An htmx request, or one that prefers JSON to HTML (a browser's page load prefers HTML)."""
+    if request.headers.get("HX-Request") == "true":
+        return True
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 class PrivateCacheMiddleware:
