@@ -15,6 +15,8 @@ from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 
 from . import permissions
+from .completeness import Incomplete, missing_for_approval, missing_for_submission
+from .completeness import ordered_rows as _scores
 from .models import (
     AppraisingBody,
     Assessment,
@@ -76,12 +78,6 @@ def _move(assessment, action, actor, data=None):
         f"assessment.{action}",
         assessment,
         {"status": {"old": old, "new": assessment.status}, **(data or {})},
-    )
-
-
-def _scores(assessment):
-    return assessment.scores.select_related("indicator__criterion").order_by(
-        "indicator__order", "indicator_id"
     )
 
 
@@ -348,30 +344,6 @@ def remove_evidence(evidence, *, actor) -> None:
     )
 
 
-def missing_for_submission(assessment) -> list[str]:
-    """What stops a submission: unscored indicators, and required evidence with neither a file
-    nor an explanation. Empty when the form is complete."""
-    problems = []
-    with_files = set(
-        assessment.evidence.filter(removed_at__isnull=True).values_list("indicator_id", flat=True)
-    )
-    for score in _scores(assessment):
-        indicator = score.indicator
-        if not score.self_scored:
-            problems.append(_("%(code)s: chưa chấm điểm.") % {"code": indicator.code})
-        elif (
-            indicator.evidence
-            and not score.self_na
-            and indicator.pk not in with_files
-            and not score.explanation.strip()
-        ):
-            problems.append(
-                _("%(code)s: cần tài liệu kiểm chứng hoặc giải trình lý do không có.")
-                % {"code": indicator.code}
-            )
-    return problems
-
-
 @transaction.atomic
 def submit_assessment(assessment, *, actor) -> Assessment:
     assessment = _locked(assessment.pk)
@@ -379,7 +351,7 @@ def submit_assessment(assessment, *, actor) -> Assessment:
     target_of(Action.SUBMIT, assessment.status)
     problems = missing_for_submission(assessment)
     if problems:
-        raise ValidationError(problems)
+        raise Incomplete(problems)
     assessment.submitted_at = timezone.now()
     result = layer_result(assessment, _scores(assessment), SELF)
     assessment.self_score = result.total.total
@@ -485,25 +457,12 @@ def resubmit_assessment(assessment, *, actor) -> Assessment:
         )
     problems = missing_for_submission(assessment)
     if problems:
-        raise ValidationError(problems)
+        raise Incomplete(problems)
     result = layer_result(assessment, _scores(assessment), SELF)
     assessment.self_score = result.total.total
     assessment.submitted_at = timezone.now()
     _move(assessment, Action.RESUBMIT, actor, {"self_score": str(result.total.total)})
     return assessment
-
-
-def missing_for_approval(assessment) -> list[str]:
-    problems = []
-    for score in _scores(assessment):
-        code = score.indicator.code
-        if not score.appraised_scored:
-            problems.append(_("%(code)s: chưa có điểm thẩm định.") % {"code": code})
-        elif score.differs and not score.appraisal_comment.strip():
-            problems.append(
-                _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét.") % {"code": code}
-            )
-    return problems
 
 
 @transaction.atomic
@@ -513,7 +472,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     target_of(Action.APPROVE, assessment.status)
     problems = missing_for_approval(assessment)
     if problems:
-        raise ValidationError(problems)
+        raise Incomplete(problems)
     if assessment.appraised_bonus is None:
         assessment.appraised_bonus = assessment.self_bonus
     result = layer_result(assessment, _scores(assessment), APPRAISED)

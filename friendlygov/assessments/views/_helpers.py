@@ -1,12 +1,17 @@
 """What the commune and appraisal pages share: the detail context and the row responses."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
+from ..completeness import EVIDENCE, Incomplete, missing_for_approval, missing_for_submission
 from ..forms import parse_score_post
 from ..models import IndicatorScore
 from ..results import layer_result
@@ -45,12 +50,53 @@ def results_for(assessment, scores, show_appraisal, known=None):
     return self_result, appraised_result
 
 
+@dataclass(frozen=True)
+class Completion:
+    """The layer a person fills or submits, its result, and what blocks its next step (submitting
+    for the commune, approving for the appraiser), item by item with its row."""
+
+    layer: str
+    result: object  # results.LayerResult
+    missing: list
+
+    @property
+    def missing_evidence(self) -> int:
+        return sum(1 for item in self.missing if item.kind == EVIDENCE)
+
+    @property
+    def missing_by_criterion(self) -> Counter:
+        return Counter(item.criterion_id for item in self.missing)
+
+    @property
+    def missing_rows(self) -> set:
+        return {item.score_id for item in self.missing}
+
+
+def completion_for(assessment, can, rows, self_result, appraised_result) -> Completion | None:
+    """None for someone who neither fills nor submits nor appraises (a viewer, an outsider)."""
+    if can["edit_self"] or can["submit"] or can["resubmit"]:
+        return Completion(SELF, self_result, missing_for_submission(assessment, rows))
+    if can["appraise"] and appraised_result is not None:
+        return Completion(APPRAISED, appraised_result, missing_for_approval(assessment, rows))
+    return None
+
+
 def detail_context(request, assessment, **extra) -> dict:
     blocks = selectors.rows_by_criterion(assessment)
     show_appraisal = permissions.may_see_appraisal(request.user, assessment)
     rows = [row for block in blocks for row in block.rows]
     self_result, appraised_result = results_for(assessment, rows, show_appraisal)
     can = abilities(request.user, assessment)
+    completion = completion_for(assessment, can, rows, self_result, appraised_result)
+    counts = completion.missing_by_criterion if completion else Counter()
+    criteria_nav = [(block.criterion, counts[block.criterion.pk]) for block in blocks]
+    only_missing = completion is not None and request.GET.get("only") == "missing"
+    if only_missing:
+        blocks = [
+            selectors.CriterionBlock(b.criterion, [r for r in b.rows if r.pk in completion.missing_rows])
+            for b in blocks
+        ]
+        blocks = [b for b in blocks if b.rows]
     return {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -60,7 +106,9 @@ def detail_context(request, assessment, **extra) -> dict:
         "appraised_result": appraised_result,
         "show_appraisal": show_appraisal,
         "can": can,
-        "missing": services.missing_for_submission(assessment) if can["submit"] or can["resubmit"] else [],
+        "completion": completion,
+        "criteria_nav": criteria_nav,
+        "only_missing": only_missing,
         "requests": selectors.latest_requests(assessment) if assessment.explanation_rounds else [],
         "gating_flags": [r for r in assessment.cycle.framework.gating_rules_for_scoring() if r.flag],
         "bonus_cap": assessment.cycle.framework.bonus_cap,
@@ -114,13 +162,28 @@ def row_response(
     template = (
         "assessments/partials/row_full_response.html" if full else "assessments/partials/row_response.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    response["HX-Trigger"] = "scores-changed"  # the summary and "còn thiếu" list refresh themselves
+    return response
 
 
 def act(request, assessment, do, success: str):
     """Run one workflow action from a button; show its refusal clearly and change nothing."""
     try:
         do()
+    except Incomplete as exc:
+        # One summary, not a banner per item: the page lists each item with a link to its row.
+        n = len(exc.missing)
+        messages.error(
+            request,
+            ngettext(
+                "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
+                "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
+                n,
+            )
+            % {"n": n},
+        )
+        return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#missing")
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -37,6 +37,12 @@ def assessment_detail(request, pk):
     return render(request, "assessments/detail.html", detail_context(request, assessment))
 
 
+def assessment_summary(request, pk):
+    """The sticky summary and the "còn thiếu" list again, after a save changed them (htmx)."""
+    assessment = selectors.assessment_for(request.user, pk)
+    return render(request, "assessments/partials/summary_response.html", detail_context(request, assessment))
+
+
 def assessment_history(request, pk):
     assessment = selectors.assessment_for(request.user, pk)
     since_key = request.GET.get("since")
@@ -155,6 +161,7 @@ urlpatterns = [
     path("", assessment_list, name="list"),
     path("<int:pk>/", assessment_detail, name="detail"),
     path("<int:pk>/history/", assessment_history, name="history"),
+    path("<int:pk>/summary/", assessment_summary, name="summary"),
     path("<int:pk>/scores/<int:score_pk>/self/", save_self, name="save_self"),
     path("<int:pk>/scores/<int:score_pk>/evidence/", upload, name="upload"),
     path("<int:pk>/evidence/<int:evidence_pk>/remove/", remove_upload, name="remove_upload"),

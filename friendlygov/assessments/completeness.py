@@ -1,0 +1,81 @@
+"""What blocks the next step of an assessment, item by item, each on its indicator's row: the
+rule that submitting, resubmitting and approving refuse by, and that the form lists as
+"còn thiếu" with a link to each row."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+UNSCORED, EVIDENCE, UNAPPRAISED, COMMENT = "unscored", "evidence", "unappraised", "comment"
+
+
+def ordered_rows(assessment):
+    """The assessment's rows in the framework's order, with their indicators and criteria."""
+    return assessment.scores.select_related("indicator__criterion").order_by(
+        "indicator__order", "indicator_id"
+    )
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing that blocks an action, on one indicator's row: the page links it to the row."""
+
+    score_id: int
+    criterion_id: int
+    kind: str
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+class Incomplete(ValidationError):
+    """An action refused because of what is missing; `missing` keeps each item with its row."""
+
+    def __init__(self, missing: list[Missing]):
+        self.missing = missing
+        super().__init__([item.message for item in missing])
+
+
+def _missing(score, kind, message) -> Missing:
+    return Missing(score.pk, score.indicator.criterion_id, kind, message % {"code": score.indicator.code})
+
+
+def missing_for_submission(assessment, scores=None) -> list[Missing]:
+    """What stops a submission: unscored indicators, and required evidence with neither a file
+    nor an explanation. Empty when the form is complete. `scores`: the rows, if already read."""
+    problems = []
+    with_files = set(
+        assessment.evidence.filter(removed_at__isnull=True).values_list("indicator_id", flat=True)
+    )
+    for score in ordered_rows(assessment) if scores is None else scores:
+        indicator = score.indicator
+        if not score.self_scored:
+            problems.append(_missing(score, UNSCORED, _("%(code)s: chưa chấm điểm.")))
+        elif (
+            indicator.evidence
+            and not score.self_na
+            and indicator.pk not in with_files
+            and not score.explanation.strip()
+        ):
+            problems.append(
+                _missing(
+                    score, EVIDENCE, _("%(code)s: cần tài liệu kiểm chứng hoặc giải trình lý do không có.")
+                )
+            )
+    return problems
+
+
+def missing_for_approval(assessment, scores=None) -> list[Missing]:
+    """What stops approving: an indicator without the appraiser's points, or with points that
+    differ from the commune's and no comment."""
+    problems = []
+    for score in ordered_rows(assessment) if scores is None else scores:
+        if not score.appraised_scored:
+            problems.append(_missing(score, UNAPPRAISED, _("%(code)s: chưa có điểm thẩm định.")))
+        elif score.differs and not score.appraisal_comment.strip():
+            problems.append(
+                _missing(score, COMMENT, _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét."))
+            )
+    return problems
