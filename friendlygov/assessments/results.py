@@ -69,16 +69,54 @@ def _explain(rule, value) -> str:
     return _("Chỉ chọn Có hoặc Không.")
 
 
+def describe_failure(failure) -> str:
+    """A failed condition in words, numbers as the page writes them."""
+    if failure.criterion is not None:
+        return _("%(criterion)s đạt %(value)s%%, cần từ %(limit)s%%") % {
+            "criterion": failure.criterion,
+            "value": num(failure.value),
+            "limit": num(failure.limit),
+        }
+    if failure.value is not None:
+        return _("tổng %(value)s điểm, cần từ %(limit)s") % {
+            "value": num(failure.value),
+            "limit": num(failure.limit),
+        }
+    return _("đã khai có")
+
+
 @dataclass(frozen=True)
 class LayerResult:
     total: ScoreTotal
     recognition: Recognition
     scored: int
     to_score: int
+    unscored_criteria: frozenset = frozenset()  # codes of criteria with an indicator not yet scored
 
     @property
     def complete(self) -> bool:
         return self.scored == self.to_score
+
+    @property
+    def unscored(self) -> int:
+        return self.to_score - self.scored
+
+    @property
+    def pending(self) -> tuple:
+        """Conditions not met yet that unscored indicators may still meet: one on a criterion with
+        an indicator not yet scored, or on the total while anything is unscored. The projected
+        level still counts them (it is the level if nothing changes); they are shown as pending."""
+        return tuple(f for f in self.recognition.failures if self._may_still_pass(f))
+
+    @property
+    def failed(self) -> tuple:
+        """Conditions not met that no unscored indicator can change."""
+        return tuple(f for f in self.recognition.failures if not self._may_still_pass(f))
+
+    def _may_still_pass(self, failure) -> bool:
+        if failure.criterion is not None:
+            return failure.criterion in self.unscored_criteria
+        return failure.value is not None and not self.complete
 
 
 def layer_result(assessment, scores, layer: str) -> LayerResult:
@@ -90,7 +128,8 @@ def layer_result(assessment, scores, layer: str) -> LayerResult:
     flags = assessment.self_flags if layer == SELF else assessment.appraised_flags
     total = scoring.total_score([row for row, _ in rows], bonus=bonus, bonus_cap=bonus_cap)
     recognition = recognise(total, gating_rules, flags)
-    return LayerResult(total, recognition, sum(1 for _, scored in rows if scored), len(rows))
+    unscored = frozenset(row.criterion_code for row, scored in rows if not scored)
+    return LayerResult(total, recognition, sum(1 for _, scored in rows if scored), len(rows), unscored)
 
 
 _published_rules: dict[tuple, tuple] = {}

@@ -33,6 +33,9 @@ class GateFailure:
     code: str
     name: str
     detail: str  # which criterion or value failed, for the record (not translated)
+    criterion: str | None = None  # the criterion's code, for a condition on one criterion
+    value: Decimal | None = None  # the criterion's percent, or the total
+    limit: Decimal | None = None  # what the condition asks for
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,21 @@ class Recognition:
 def _failures_of(rule: GatingRule, total: ScoreTotal, flags: Mapping[str, bool]) -> list[GateFailure]:
     if rule.kind == MIN_CRITERION_PERCENT:
         return [
-            GateFailure(rule.code, rule.name, f"{c.code}: {c.percent}% < {rule.percent}%")
+            GateFailure(
+                rule.code,
+                rule.name,
+                f"{c.code}: {c.percent}% < {rule.percent}%",
+                c.code,
+                c.percent,
+                rule.percent,
+            )
             for c in total.criteria
             if c.percent is not None and c.percent < rule.percent
         ]
     if rule.kind == MIN_TOTAL:
         if total.total < rule.min_total:
-            return [GateFailure(rule.code, rule.name, f"{total.total} < {rule.min_total}")]
+            detail = f"{total.total} < {rule.min_total}"
+            return [GateFailure(rule.code, rule.name, detail, None, total.total, rule.min_total)]
         return []
     if rule.kind == VETO_FLAG:
         return [GateFailure(rule.code, rule.name, rule.flag)] if flags.get(rule.flag, False) else []

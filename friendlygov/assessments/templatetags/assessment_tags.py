@@ -80,3 +80,11 @@ def pts(value) -> str:
     from friendlygov.frameworks.describe import num
 
     return "—" if value is None else num(value)
+
+
+@register.filter
+def failure_text(failure) -> str:
+    """A failed condition in words: "TC4 đạt 47,5%, cần từ 50%"."""
+    from friendlygov.assessments.results import describe_failure
+
+    return describe_failure(failure)

@@ -4,9 +4,11 @@ and resubmits, the appraiser approves, the head issues the decision, the .docx d
 public page shows the result. Screenshots at desktop and phone width, axe-core on each page."""
 
 import io
+import re
 
 import docx
 import pytest
+from playwright.sync_api import expect
 
 from friendlygov.assessments.workflow import Status
 from friendlygov.core.testing import PERSONA_PASSWORD
@@ -33,8 +35,9 @@ def saving(page):
 
 
 def check_saved(row, layer="self"):
+    # Waits for htmx to settle the answer in: until then the old status keeps its classes.
     status = row.locator(f".save-status[id$='-{layer}']")
-    assert "ok" in (status.get_attribute("class") or ""), status.inner_text()
+    expect(status).to_have_class(re.compile(r"\bok\b"))
 
 
 def fill_self_assessment(page, assessment):

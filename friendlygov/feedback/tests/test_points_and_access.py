@@ -228,3 +228,17 @@ def test_paper_forms_and_n_are_frozen_once_the_unit_is_decided(people, dong_cam,
 def test_the_paper_form_is_offered_while_the_unit_is_undecided(people, dong_cam, survey_form, on_day):
     with on_day(DURING_EMBARGO):
         assert "Nhập phiếu giấy" in people["officer"].get(f"/feedback/{dong_cam.pk}/").content.decode()
+
+
+def test_the_survey_line_says_the_points_and_the_samples_reliability_apart(
+    people, dong_cam, survey_form, on_day
+):
+    """ "59,7% hài lòng (n = 57 …) mẫu quá nhỏ → 0 điểm" read as if the small sample caused the
+    zero; the points come from the indicator's thresholds, the sample only says how sure we are."""
+    add_responses(dong_cam, survey_form, [5] * 7 + [3] * 3)  # 70% of 10 answers: 3 points on TC5.1
+    with on_day(DURING_EMBARGO):
+        page = people["appraiser"].get(f"/assessments/{dong_cam.pk}/").content.decode()
+    assert "70% người trả lời hài lòng; theo thang điểm của chỉ tiêu (ở trên), tỷ lệ này được 3 điểm." in page
+    assert "Độ tin cậy: 10 phiếu, sai số ±" in page
+    assert "Mẫu còn nhỏ, nên tỷ lệ chưa chắc chắn; điều này không làm thay đổi điểm." in page
+    assert "mẫu quá nhỏ" not in page
