@@ -202,9 +202,9 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
 
 
 def history(user, assessment, *, since=None):
-    """The assessment's audit events for `user`: the appraiser's working numbers only to whoever
-    may see the appraisal (`permissions.may_see_appraisal`), as on the page and in the API."""
-    events = AuditEvent.objects.for_target(assessment).order_by("occurred_at", "id")
+    """The assessment's audit events for `user`, newest first: the appraiser's working numbers only
+    to whoever may see the appraisal (`permissions.may_see_appraisal`), as on the page and in the API."""
+    events = AuditEvent.objects.for_target(assessment).select_related("actor").order_by("-occurred_at", "-id")
     if not permissions.may_see_appraisal(user, assessment):
         events = events.exclude(event_type__in=permissions.APPRAISAL_EVENT_TYPES)
     if since is not None:

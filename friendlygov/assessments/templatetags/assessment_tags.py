@@ -56,25 +56,6 @@ def is_change(value) -> bool:
 
 
 @register.filter
-def event_label(event_type: str) -> str:
-    from ..workflow import Action
-
-    kind, _sep, name = event_type.partition(".")
-    if kind == "assessment" and name in Action.values:
-        return str(Action(name).label)
-    labels = {
-        "score.self_saved": _("Xã cập nhật điểm"),
-        "score.appraised_saved": _("Cập nhật điểm thẩm định"),
-        "evidence.uploaded": _("Tải lên tài liệu kiểm chứng"),
-        "evidence.removed": _("Gỡ tài liệu kiểm chứng"),
-        "explanation.responded": _("Xã giải trình"),
-        "assessment.self_flags_saved": _("Xã khai điều kiện, điểm thưởng"),
-        "assessment.appraised_flags_saved": _("Thẩm định điều kiện, điểm thưởng"),
-    }
-    return str(labels.get(event_type, event_type))
-
-
-@register.filter
 def pts(value) -> str:
     """Points with a decimal comma, or a dash when there are none yet."""
     from friendlygov.frameworks.describe import num

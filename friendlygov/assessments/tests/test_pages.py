@@ -183,9 +183,10 @@ def test_the_history_shows_what_changed_since_submission(dong_cam, people):
     dong_cam.refresh_from_db()
     assert dong_cam.status == Status.SUBMITTED
     page = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk])).content.decode()
-    assert "Gửi thẩm định" in page and "Xã cập nhật điểm" in page
+    edited = f"{people['officer'].user} sửa "
+    assert "Gửi thẩm định" in page and edited in page
     since = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk]) + "?since=submitted")
-    assert "Xã cập nhật điểm" not in since.content.decode()
+    assert edited not in since.content.decode()
 
 
 def test_the_history_hides_the_appraisers_working_numbers_from_the_commune_until_approval(dong_cam, people):
@@ -204,9 +205,9 @@ def test_the_history_hides_the_appraisers_working_numbers_from_the_commune_until
     url = reverse("assessments:history", args=[dong_cam.pk])
     for query in ("", "?since=submitted"):
         commune_page = people["officer"].get(url + query).content.decode()
-        assert "Cập nhật điểm thẩm định" not in commune_page
+        assert "chấm thẩm định" not in commune_page
         assert "Thiếu biên bản kiểm tra." not in commune_page
-        assert "Cập nhật điểm thẩm định" in people["appraiser"].get(url + query).content.decode()
+        assert "chấm thẩm định" in people["appraiser"].get(url + query).content.decode()
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

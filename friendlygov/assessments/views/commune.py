@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import history, permissions, selectors, services
 from ..limits import checked_text
 from ..models import Evidence
 from ..uploads import UploadRefused, served_name
@@ -44,6 +44,8 @@ def assessment_summary(request, pk):
 
 
 def assessment_history(request, pk):
+    """The history as sentences, newest first, filtered by indicator and person; the raw record
+    only for administrators."""
     assessment = selectors.assessment_for(request.user, pk)
     since_key = request.GET.get("since")
     since = {"submitted": assessment.submitted_at, "appraised": assessment.appraised_at}.get(since_key)
@@ -52,12 +54,27 @@ def assessment_history(request, pk):
         events = [
             e for e in events if e.event_type.startswith(("score.", "evidence.", "assessment.self_flags"))
         ]
+    indicators = {
+        i.code: i for i in assessment.cycle.framework.indicators.order_by("criterion__order", "order")
+    }
+    everything = history.lines(events, indicators)
+    chosen = {"indicator": request.GET.get("indicator", ""), "who": request.GET.get("who", "")}
+    shown = [
+        line
+        for line in everything
+        if (not chosen["indicator"] or line.indicator == chosen["indicator"])
+        and (not chosen["who"] or line.who == chosen["who"])
+    ]
     return render(
         request,
         "assessments/history.html",
         {
             "assessment": assessment,
-            "events": events,
+            "lines": shown,
+            "codes": [code for code in indicators if code in {line.indicator for line in everything}],
+            "people": sorted({line.who for line in everything}),
+            "chosen": chosen,
+            "raw": permissions.sees_everything(request.user),
             "since": since_key if since else None,
             "since_at": since,
         },
