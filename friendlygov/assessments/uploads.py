@@ -8,10 +8,13 @@ inline as HTML; stored names are random.
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from friendlygov.frameworks.describe import num
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +46,7 @@ def check_upload(uploaded) -> CheckedFile:
             _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(limit)s MB.")
             % {
                 "name": uploaded.name,
-                "size": round(uploaded.size / 1_048_576, 1),
+                "size": num((Decimal(uploaded.size) / 1_048_576).quantize(Decimal("0.1"))),
                 "limit": limit // 1_048_576,
             }
         )

@@ -69,3 +69,14 @@ def failure_text(failure) -> str:
     from friendlygov.assessments.results import describe_failure
 
     return describe_failure(failure)
+
+
+@register.simple_tag
+def evidence_limit() -> dict:
+    """The evidence size limit, for the page's own check before sending (the server checks again)."""
+    from django.conf import settings
+
+    from friendlygov.frameworks.describe import num
+
+    limit = settings.EVIDENCE_MAX_BYTES
+    return {"bytes": limit, "megabytes": num(limit // 1_048_576)}

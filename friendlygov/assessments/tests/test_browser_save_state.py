@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from friendlygov.assessments import services
 from friendlygov.core.testing import PERSONA_PASSWORD
@@ -39,6 +41,11 @@ def change(page, score, name, value):
     field.press("Tab")
 
 
+def go_offline(page):
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # the page has heard it, under load too
+
+
 def wait_until_saved(page, *scores):
     page.wait_for_function(NOTHING_UNSAVED)
     for score in scores:
@@ -52,12 +59,13 @@ def test_changes_made_offline_are_all_saved_when_the_network_returns(
 ):
     first, _second, ratio = rows(dong_cam)
     open_form(page, live_server, people["officer"], dong_cam, width)
-    page.context.set_offline(True)
+    go_offline(page)
     change(page, first, "self_value", "3,5")
     change(page, first, "explanation", "Biên bản lưu tại văn phòng.")
     change(page, ratio, "self_value", "97")
     bar = page.locator("#save-bar")
-    assert "3 thay đổi chưa lưu" in bar.inner_text() and "Không có mạng" in bar.inner_text()
+    expect(bar).to_contain_text("3 thay đổi chưa lưu")
+    assert "Không có mạng" in bar.inner_text()
     assert "Chưa lưu" in page.locator(f"#status-{ratio.pk}-self").inner_text()
     look_at(page, f"save-state-offline-{width}")
     page.context.set_offline(False)  # and nothing else: no click, no reload
@@ -101,7 +109,7 @@ def test_a_save_after_the_session_ended_is_sent_after_signing_in_again(
 def test_a_stale_version_still_gets_the_conflict_message(page, live_server, dong_cam, people, width):
     first, _second, _ratio = rows(dong_cam)
     open_form(page, live_server, people["officer"], dong_cam, width)
-    page.context.set_offline(True)
+    go_offline(page)
     change(page, first, "self_value", "4")
     # Someone else saves the same indicator while this browser is offline.
     services.save_self_score(
@@ -151,17 +159,60 @@ def test_signing_out_clears_what_was_left_unsaved_on_this_computer(page, live_se
 def test_a_button_is_disabled_while_its_request_runs(page, live_server, dong_cam, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     first, _second, _ratio = rows(dong_cam)
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
+    services.upload_evidence(dong_cam, first.indicator, upload, actor=people["officer"].user)
+    open_form(page, live_server, people["officer"], dong_cam, 375)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Gỡ tài liệu này khỏi hồ sơ?"
+    held = []
+    page.route("**/remove/", lambda route: held.append(route))  # held until the test lets it go
+    page.locator(f"#row-{first.pk}").get_by_role("button", name="Gỡ").click()
+    page.wait_for_function(f"() => document.querySelector('#row-{first.pk} .evidence-list button').disabled")
+    assert len(held) == 1
+    held[0].continue_()
+    page.locator(f"#row-{first.pk}").get_by_role("link", name="bien-ban.pdf").wait_for(state="detached")
+
+
+def test_a_picked_file_uploads_at_once_and_shows_its_progress(
+    page, live_server, dong_cam, people, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    first, _second, _ratio = rows(dong_cam)
     open_form(page, live_server, people["officer"], dong_cam, 375)
     held = []
-    page.route("**/evidence/", lambda route: held.append(route))  # held until the test lets it go
+    page.route("**/evidence/", lambda route: held.append(route))
     row = page.locator(f"#row-{first.pk}")
     row.locator("input[type='file']").set_input_files(
         {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
-    button = row.get_by_role("button", name="Tải lên")
-    button.click()
-    page.wait_for_function(f"() => document.querySelector('#row-{first.pk} .upload-form button').disabled")
-    assert button.is_disabled()
+    row.locator(".upload-progress").wait_for()  # visible while the upload runs
+    assert len(held) == 1 and row.get_by_role("button", name="Tải lên").is_hidden()
     held[0].continue_()
     page.get_by_role("link", name="bien-ban.pdf").wait_for()
-    assert row.get_by_role("button", name="Tải lên").is_enabled()
+    assert page.locator(f"#row-{first.pk} .upload-progress").is_hidden()
+    assert dong_cam.evidence.filter(indicator=first.indicator, removed_at=None).count() == 1
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_21_mb_file_is_refused_before_anything_is_sent(page, live_server, dong_cam, people, width):
+    first, _second, _ratio = rows(dong_cam)
+    open_form(page, live_server, people["officer"], dong_cam, width)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/evidence/" in request.url else None)
+    row = page.locator(f"#row-{first.pk}")
+    row.locator("input[type='file']").set_input_files(
+        {
+            "name": "anh-chup.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": b"\xff\xd8\xff" + bytes(21 * 1024 * 1024),
+        }
+    )
+    error = row.locator(".upload-error")
+    error.wait_for()
+    assert (
+        error.inner_text()
+        == "Tệp “anh-chup.jpg” quá lớn (21 MB); tối đa 20 MB. Chưa gửi gì; hãy chọn tệp nhỏ hơn."
+    )
+    assert row.get_by_role("alert").count() == 1  # one message, not two
+    page.wait_for_timeout(300)
+    assert sent == []
+    assert row.locator("input[type='file']").input_value() == ""

@@ -120,7 +120,17 @@ SCORE_VALUES = [f.attname for f in IndicatorScore._meta.concrete_fields if not f
 
 
 def row_response(
-    request, assessment, score, *, layer, error=None, attempted=None, conflict=False, full=False, saved=None
+    request,
+    assessment,
+    score,
+    *,
+    layer,
+    error=None,
+    attempted=None,
+    conflict=False,
+    full=False,
+    saved=None,
+    upload_error=None,
 ):
     """The row again (htmx) with the live totals swapped out of band; or back to the page.
 
@@ -130,8 +140,8 @@ def row_response(
     whole row, so `score` needs no evidence or requests.
     """
     if not is_htmx(request):
-        if error:
-            messages.error(request, error)
+        if error or upload_error:
+            messages.error(request, error or upload_error)
         return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{score.pk}")
     if saved is None:
         # Fresh totals, status and version; the unit, cycle and body cannot have changed, and
@@ -153,6 +163,7 @@ def row_response(
         "can": abilities(request.user, assessment),
         "show_appraisal": show_appraisal,
         "error": error,
+        "upload_error": upload_error,
         "attempted": attempted,
         "conflict": conflict,
         "self_result": self_result,

@@ -101,7 +101,7 @@ def upload(request, pk, score_pk):
             error = str(exc)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    return row_response(request, assessment, score, layer="self", error=error, full=True)
+    return row_response(request, assessment, score, layer="self", upload_error=error, full=True)
 
 
 @require_POST
