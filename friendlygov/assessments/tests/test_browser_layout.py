@@ -1,7 +1,10 @@
 """On a phone the header is compact and its menu shows every entry (it was cut off after
-"Quyết định", and took about 230 of 812 px); on a desktop it is one line."""
+"Quyết định", and took about 230 of 812 px); on a desktop it is one line. The history page reads
+as sentences at both widths, with no serious accessibility issue."""
 
 import pytest
+
+from friendlygov.core.testing_browser import look_at
 
 from .test_browser_cycle import sign_in
 
@@ -24,3 +27,21 @@ def test_the_header_is_compact_and_shows_every_menu_entry(page, live_server, don
         assert box["y"] + box["height"] <= header["y"] + header["height"], (name, box)
     account = page.locator(".account-menu summary").bounding_box()
     assert account["x"] + account["width"] <= width
+
+
+def test_the_history_reads_as_sentences_at_phone_and_desktop_width(page, live_server, dong_cam, people):
+    from decimal import Decimal
+
+    from friendlygov.assessments import services
+
+    score = (
+        dong_cam.scores.select_related("indicator").filter(indicator__method="ratio").order_by("pk").first()
+    )
+    services.save_self_score(
+        score, expected_version=score.version, actor=people["officer"].user, self_value=Decimal("47.5")
+    )
+    sign_in(page, live_server, people["officer"])
+    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/history/")
+    line = page.locator(".history li").first
+    assert line.inner_text().endswith(f"sửa {score.indicator.code}: (trống) → 47,5%")
+    look_at(page, "history-sentences")
