@@ -28,6 +28,27 @@ if not SECRET_KEY:
 # still accepted for checking, never used to sign (docs/ops/secret-rotation.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
+# The audit chain's key (friendlygov/audit/keys.py, docs/ops/audit.md): outside the database, so
+# that someone who can write the database cannot forge an event or rebuild the chain. Not the
+# SECRET_KEY: the two rotate for different reasons. Old keys stay for checking old events.
+AUDIT_KEY = env_str("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG and not env_bool("FRIENDLYGOV_ALLOW_INSECURE_KEY", False):
+        raise ImproperlyConfigured("AUDIT_KEY is not set. Set it in the environment (see .env.example).")
+    AUDIT_KEY = "insecure-development-audit-key-never-use-in-production"  # nosec B105
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS", [])
+# Events are chained after their commit, at most once per interval per process (a chaining pass
+# takes the chain lock; under load one pass chains the events of many saves); `seal_audit` (cron,
+# every minute) chains what is left and writes the signed head checkpoints.
+AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 1000)
+# Signed head checkpoints (`seal_audit --checkpoint`) go to this folder, outside the database;
+# `verify_audit` compares the chain with the newest one. Empty: no checkpoints.
+AUDIT_CHECKPOINT_DIR = env_str("AUDIT_CHECKPOINT_DIR")
+# `verify_audit` fails on an event left unchained longer than this, and on a recorded time that
+# goes back along the chain by more than the skew.
+AUDIT_SEAL_GRACE_SECONDS = env_int("AUDIT_SEAL_GRACE_SECONDS", 300)
+AUDIT_CLOCK_SKEW_SECONDS = env_int("AUDIT_CLOCK_SKEW_SECONDS", 60)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

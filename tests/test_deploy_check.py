@@ -1,8 +1,8 @@
 """`manage.py check --deploy` is clean with the production environment documented in .env.example.
 
 The environment is exactly the uncommented KEY=value lines of .env.example, on top of only PATH
-(and the venv's Python). The one value the file cannot carry is the secret: SECRET_KEY is empty
-there on purpose, so the test generates one the way the file says to.
+(and the venv's Python). The values the file cannot carry are the secrets: SECRET_KEY is empty
+there on purpose (as is AUDIT_KEY), so the test generates them the way the file says to.
 """
 
 import secrets
@@ -35,10 +35,15 @@ def run_deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def generated_secrets() -> dict:
+    """The secrets the file leaves empty, generated the way it says to."""
+    return {"SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_KEY": secrets.token_urlsafe(50)}
+
+
 def test_the_example_documents_the_production_security_settings():
     env = documented_environment()
     assert env["DEBUG"] == "0"
-    assert env["SECRET_KEY"] == ""  # never a real secret in the repository
+    assert env["SECRET_KEY"] == env["AUDIT_KEY"] == ""  # never a real secret in the repository
     for name in (
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
@@ -52,14 +57,14 @@ def test_the_example_documents_the_production_security_settings():
 
 
 def test_check_deploy_is_clean_with_the_documented_production_environment():
-    env = {**documented_environment(), "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {**documented_environment(), **generated_secrets()}
     result = run_deploy_check(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_check_deploy_fails_when_a_production_setting_is_left_out():
-    env = {**documented_environment(), "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {**documented_environment(), **generated_secrets()}
     del env["SECURE_HSTS_SECONDS"]
     result = run_deploy_check(env)
     assert result.returncode != 0

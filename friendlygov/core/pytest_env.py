@@ -7,3 +7,4 @@ os.environ.setdefault("FRIENDLYGOV_ALLOW_INSECURE_KEY", "1")
 # Static files straight from static/, so the suite needs no collectstatic (.ci/deploy-check covers
 # the collected, hashed files).
 os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("AUDIT_SEAL_INTERVAL_MS", "0")  # chain each event after its commit, as a test expects
