@@ -1,6 +1,10 @@
 """One autosave is a fixed, short list of SQL statements (README, Benchmarks): what keeps the save
 safe (the version-checked UPDATE, the assessment's row lock, the audit event, and the chaining of
-audit events when it is due) and the rows for exact totals, nothing else."""
+audit events when it is due) and the rows for exact totals, nothing else.
+
+A test runs inside a transaction, so the person's grants are read here on every request; between
+real requests a process keeps them for the version the user row shows (accounts/reach.py), and a
+steady autosave is 10 statements (`make bench`)."""
 
 import re
 from decimal import Decimal
