@@ -240,8 +240,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
-# The citizen-survey limits (friendlygov.feedback) count in the cache: with more than one process
-# set CACHE_URL=redis://host:6379/0 (needs the `redis` package) so every process sees one count.
+# The limits (survey answers, imports, evidence uploads, failed logins per address) count in the
+# cache (friendlygov.core.counters): with more than one process set CACHE_URL=redis://host:6379/0
+# so every process sees one count and a restart keeps it. `check --deploy` and gunicorn's start
+# refuse several workers without it (friendlygov.core.server).
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
