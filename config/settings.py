@@ -146,12 +146,16 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one
 # address, that pair is refused for LOGIN_LOCKOUT_MINUTES after the last failure. Locking the pair,
 # not the name alone, keeps a stranger from locking an official out of their own account.
+# One address trying many user names is limited too: LOGIN_ADDRESS_FAILURE_LIMIT failures from it,
+# whatever the names, refuse every login from it for LOGIN_LOCKOUT_MINUTES after the last one
+# (friendlygov.accounts.lockout, counted in the shared cache).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "friendlygov.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "friendlygov.accounts.views.locked_out"

@@ -9,15 +9,17 @@ alone: the deploy check and gunicorn's start refuse that (friendlygov.core.serve
 from django.core.cache import cache
 
 
-def count(key: str, window_seconds: int) -> int:
+def count(key: str, window_seconds: int, *, sliding: bool = False) -> int:
     """Add one to the counter `key` and return its new value. The counter lives `window_seconds`
-    from its first count, then starts again from zero."""
+    from its first count (with `sliding`, from its last one), then starts again from zero."""
     cache.add(key, 0, timeout=window_seconds)
     try:
-        return cache.incr(key)
+        value = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
-        return 1
+        cache.set(key, value := 1, timeout=window_seconds)
+    if sliding:
+        cache.touch(key, timeout=window_seconds)
+    return value
 
 
 def current(key: str) -> int:
