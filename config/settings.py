@@ -241,6 +241,17 @@ USE_TZ = True
 # --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Quotas on what evidence may keep on disk, withdrawn files included until they are purged:
+# per assessment and per uploader (MB), and uploads one person may send in an hour.
+EVIDENCE_ASSESSMENT_QUOTA_BYTES = env_int("EVIDENCE_ASSESSMENT_QUOTA_MB", 300) * 1024 * 1024
+EVIDENCE_USER_QUOTA_BYTES = env_int("EVIDENCE_USER_QUOTA_MB", 1000) * 1024 * 1024
+EVIDENCE_UPLOADS_PER_HOUR = env_int("EVIDENCE_UPLOADS_PER_HOUR", 60)
+# A withdrawn file is kept this many days, and never before its cycle's last decision day has
+# passed (the review period); then `manage.py purge_evidence` deletes it (the audit keeps its name
+# and hash). Identical files are stored once, and a file still used by another upload stays.
+EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 90)
+if EVIDENCE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"EVIDENCE_RETENTION_DAYS={EVIDENCE_RETENTION_DAYS}: use 1 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
