@@ -328,7 +328,7 @@ def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
     )
     twin = evidence_files.twin_of(checked.sha256)
     if twin is not None:
-        evidence.file.name = twin.file.name
+        evidence.file = twin.file.name
     else:
         evidence.file.save(f"upload{checked.suffix}", uploaded, save=False)
     try:

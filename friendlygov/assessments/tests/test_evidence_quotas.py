@@ -166,6 +166,8 @@ def test_withdrawn_files_stay_through_the_cycles_review_period(media, purge, don
     assert evidence.sha256 and evidence.original_name == "bien-ban.pdf"
     assert people["appraiser"].get(url).status_code == 404
     assert bytes_on_disk(media) == 0
+    history = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk])).content.decode()
+    assert "Xoá tệp đã gỡ khi hết thời hạn lưu" in history
     # Running again (cron) finds nothing more to do.
     assert purge(AFTER_REVIEW).rows == 0
 
