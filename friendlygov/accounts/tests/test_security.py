@@ -129,6 +129,27 @@ def test_the_address_lockout_page_is_in_english_when_english_is_chosen(lockout_o
     assert "from this network address" in response.content.decode()
 
 
+# --- Redirects -----------------------------------------------------------------------------
+
+
+OTHER_SITES = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "http:evil.example"]
+
+
+@pytest.mark.parametrize("target", OTHER_SITES)
+def test_a_login_never_sends_the_person_to_another_site(official, target):
+    response = Client().post(LOGIN, {"username": "canbo.test", "password": PERSONA_PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", OTHER_SITES)
+def test_the_two_factor_pages_never_pass_on_another_sites_address(target, make_persona):
+    client = make_persona("canbo.redirect")
+    assert client.get("/accounts/two-factor/", {"next": target}).context["next"] == ""
+    response = client.post("/accounts/two-factor/start/", {"next": target})
+    assert "evil.example" not in response["Location"]
+
+
 # --- Two-factor -----------------------------------------------------------------------------
 
 
