@@ -84,7 +84,10 @@ def test_behind_the_proxy_http_is_redirected_but_the_health_probe_is_not(setting
 
 
 def production_environment(**changes) -> dict:
-    env = {**documented_environment(), "SECRET_KEY": secrets.token_urlsafe(50), **changes}
+    """The documented environment with the secrets it leaves empty generated (the signing key and
+    the audit key), changed by `changes` (a None value removes the variable)."""
+    generated = {"SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_KEY": secrets.token_urlsafe(50)}
+    env = {**documented_environment(), **generated, **changes}
     return {name: value for name, value in env.items() if value is not None}
 
 
