@@ -167,12 +167,16 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one
 # address, that pair is refused for LOGIN_LOCKOUT_MINUTES after the last failure. Locking the pair,
 # not the name alone, keeps a stranger from locking an official out of their own account.
+# One address trying many user names is limited too: LOGIN_ADDRESS_FAILURE_LIMIT failures from it,
+# whatever the names, refuse every login from it for LOGIN_LOCKOUT_MINUTES after the last one
+# (friendlygov.accounts.lockout, counted in the shared cache).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "friendlygov.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "friendlygov.accounts.views.locked_out"
@@ -258,11 +262,24 @@ USE_TZ = True
 # --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Quotas on what evidence may keep on disk, withdrawn files included until they are purged:
+# per assessment and per uploader (MB), and uploads one person may send in an hour.
+EVIDENCE_ASSESSMENT_QUOTA_BYTES = env_int("EVIDENCE_ASSESSMENT_QUOTA_MB", 300) * 1024 * 1024
+EVIDENCE_USER_QUOTA_BYTES = env_int("EVIDENCE_USER_QUOTA_MB", 1000) * 1024 * 1024
+EVIDENCE_UPLOADS_PER_HOUR = env_int("EVIDENCE_UPLOADS_PER_HOUR", 60)
+# A withdrawn file is kept this many days, and never before its cycle's last decision day has
+# passed (the review period); then `manage.py purge_evidence` deletes it (the audit keeps its name
+# and hash). Identical files are stored once, and a file still used by another upload stays.
+EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 90)
+if EVIDENCE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"EVIDENCE_RETENTION_DAYS={EVIDENCE_RETENTION_DAYS}: use 1 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
-# The citizen-survey limits (friendlygov.feedback) count in the cache: with more than one process
-# set CACHE_URL=redis://host:6379/0 (needs the `redis` package) so every process sees one count.
+# The limits (survey answers, imports, evidence uploads, failed logins per address) count in the
+# cache (friendlygov.core.counters): with more than one process set CACHE_URL=redis://host:6379/0
+# so every process sees one count and a restart keeps it. `check --deploy` and gunicorn's start
+# refuse several workers without it (friendlygov.core.server).
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

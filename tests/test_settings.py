@@ -157,3 +157,9 @@ def test_a_negative_proxy_count_stops_the_app():
     result = run_with_settings({"TRUSTED_PROXY_COUNT": "-1"}, "")
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT=-1" in result.stderr
+
+
+def test_an_evidence_retention_under_a_day_stops_the_app():
+    result = run_with_settings({"EVIDENCE_RETENTION_DAYS": "0"}, "")
+    assert result.returncode != 0
+    assert "EVIDENCE_RETENTION_DAYS=0: use 1 or more." in result.stderr

@@ -483,9 +483,11 @@ def upload_evidence(
 
 
 def _visible_evidence(user, evidence_id, *, live: bool) -> Evidence:
-    """Evidence of an assessment the user may see; withdrawn files still download (audit trail),
-    as on the pages, but cannot be withdrawn again."""
-    files = Evidence.objects.filter(pk=evidence_id, assessment__in=permissions.visible(user).values("pk"))
+    """Evidence of an assessment the user may see; withdrawn files still download (audit trail)
+    until their retention ends and they are purged, as on the pages, but cannot be withdrawn again."""
+    files = Evidence.objects.filter(
+        pk=evidence_id, assessment__in=permissions.visible(user).values("pk"), purged_at__isnull=True
+    )
     if live:
         files = files.filter(removed_at__isnull=True)
     evidence = files.select_related("indicator", "uploaded_by").first()

@@ -67,6 +67,7 @@ def event_label(event_type: str) -> str:
         "score.appraised_saved": _("Cập nhật điểm thẩm định"),
         "evidence.uploaded": _("Tải lên tài liệu kiểm chứng"),
         "evidence.removed": _("Gỡ tài liệu kiểm chứng"),
+        "evidence.purged": _("Xoá tệp đã gỡ khi hết thời hạn lưu"),
         "explanation.responded": _("Xã giải trình"),
         "assessment.self_flags_saved": _("Xã khai điều kiện, điểm thưởng"),
         "assessment.appraised_flags_saved": _("Thẩm định điều kiện, điểm thưởng"),
