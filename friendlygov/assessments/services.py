@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
+from friendlygov.core import rowsql
 
 from . import evidence_files, permissions
 from .models import (
@@ -178,9 +179,9 @@ def _locked_for(score) -> Assessment:
     if not IndicatorScore._meta.get_field("assessment").is_cached(score):
         return _locked(score.assessment_id)
     assessment = score.assessment
-    current = Assessment.objects.select_for_update().filter(pk=assessment.pk).values(*ASSESSMENT_VALUES).get()
-    for name, value in current.items():
-        setattr(assessment, name, value)
+    (current,) = rowsql.select(Assessment, {"id": assessment.pk}, fields=ASSESSMENT_VALUES, lock=True)
+    for name in ASSESSMENT_VALUES:
+        setattr(assessment, name, getattr(current, name))
     return assessment
 
 
@@ -206,8 +207,11 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         if current is score:  # a stale save is told so before it is told its value is wrong
             _current_or_stale(score, expected_version)
         raise
-    updated = IndicatorScore.objects.filter(pk=score.pk, version=expected_version).update(
-        **after, version=F("version") + 1, updated_at=timezone.now()
+    updated = rowsql.update(
+        IndicatorScore,
+        {**after, "updated_at": timezone.now()},
+        where={"id": score.pk, "version": expected_version},
+        increment=("version",),
     )
     if updated != 1:
         if current is score:  # the conflict reports the row as it now stands
@@ -231,7 +235,7 @@ def _rows_as_saved(assessment) -> list[IndicatorScore]:
     indicators = published_indicators(assessment.cycle.framework)
     if indicators is None:
         return list(_scores(assessment))
-    rows = list(assessment.scores.all())
+    rows = rowsql.select(IndicatorScore, {"assessment_id": assessment.pk})
     for row in rows:
         row.indicator = indicators[row.indicator_id]
     return sorted(rows, key=lambda row: (row.indicator.order, row.indicator_id))
@@ -271,7 +275,7 @@ def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
     stored = getattr(assessment, field)
     setattr(assessment, field, result.total.total)
     if stored != result.total.total:  # the same UPDATE as save(update_fields=…), without its machinery
-        Assessment.objects.filter(pk=assessment.pk).update(**{field: result.total.total})
+        rowsql.update(Assessment, {field: result.total.total}, where={"id": assessment.pk})
     return result
 
 
