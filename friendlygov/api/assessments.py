@@ -214,17 +214,29 @@ class EvidenceOut(Schema):
         )
 
 
+def _sent_only(schema: dict) -> None:
+    """No default in the document: a client generated from it then sends only the fields it was
+    given, and a field it leaves out is left as it is (a default "" would erase a saved note)."""
+    schema.pop("default", None)
+
+
+def _optional(description: str):
+    # The Python default is never saved: only the fields a request sends are (exclude_unset).
+    return Field(default=None, description=description, json_schema_extra=_sent_only)
+
+
 class ScorePatch(Schema):
     """Either the commune's fields (self_value, self_na, explanation) or the appraiser's
-    (appraised_value, appraised_na, appraisal_comment), never both; a null value clears it."""
+    (appraised_value, appraised_na, appraisal_comment), never both. Only the fields sent are
+    changed; a field left out keeps its saved value; a null value clears a number."""
 
     version: int = Field(ge=1, le=MAX_ID, description="The version you loaded")
-    self_value: ScoreValue | None = None
-    self_na: bool = False
-    explanation: Text = ""
-    appraised_value: ScoreValue | None = None
-    appraised_na: bool = False
-    appraisal_comment: Text = ""
+    self_value: ScoreValue | None = _optional("The commune's value; null clears it")
+    self_na: bool = _optional("The commune marks the indicator not applicable")
+    explanation: Text = _optional("The commune's explanation; an empty string clears it")
+    appraised_value: ScoreValue | None = _optional("The appraiser's value; null clears it")
+    appraised_na: bool = _optional("The appraiser marks the indicator not applicable")
+    appraisal_comment: Text = _optional("The appraiser's comment; an empty string clears it")
 
     @model_validator(mode="after")
     def _something_to_save(self):
