@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "friendlygov.core.request_id.RequestIdMiddleware",
     "friendlygov.core.request_log.RequestLogMiddleware",
+    "friendlygov.api.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "friendlygov.core.middleware.PrivateCacheMiddleware",
     "friendlygov.core.locale.ChosenLanguageMiddleware",
