@@ -260,6 +260,12 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# --- API limits (friendlygov/api/middleware.py), counted in the shared cache -----------------
+# Requests a minute per token (or per address without one), and requests with a bad token a
+# minute per address; beyond them the API answers 429 with Retry-After. 0: no limit.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 1200)
+API_BAD_TOKENS_PER_MINUTE = env_int("API_BAD_TOKENS_PER_MINUTE", 30)
+
 # --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
