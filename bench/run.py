@@ -48,6 +48,7 @@ NO_COLLECTSTATIC = {"STATIC_MANIFEST": "0"}
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 SCRATCH_DB = os.environ.get("BENCH_SCRATCH_DB", "wt_bench_scratch")  # dropped and built again
 PORT = int(os.environ.get("BENCH_PORT", "8160"))
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2")  # the local Redis
 YEAR = 2025
 CLIENTS = 64
 GUNICORN = ("--workers", "4", "--worker-class", "gthread", "--threads", "4", "--backlog", "256")
@@ -179,7 +180,8 @@ def _two_values(indicator, rng) -> list[str]:
 
 def autosave_statements() -> dict:
     """Inside a child: the SQL statements of one autosave as gunicorn runs it (real transactions,
-    the audit seal after the commit), counted on the data set's PostgreSQL."""
+    the audit chaining pass after the commit when it is due, at most once a second per process, so
+    not for the last of three saves in a row), counted on the data set's PostgreSQL."""
     _django(dataset.DATA_URL)
     import re
 
@@ -326,7 +328,14 @@ def _with_cpu(server_pid: int, run) -> dict:
 
 
 def _start_gunicorn() -> subprocess.Popen:
-    env = {**os.environ, **dataset.django_env(), **NO_COLLECTSTATIC, "DB_CONN_MAX_AGE": "600"}
+    # Several workers count the limits in one shared cache, as in production (docs/ops).
+    env = {
+        **os.environ,
+        **dataset.django_env(),
+        **NO_COLLECTSTATIC,
+        "DB_CONN_MAX_AGE": "600",
+        "CACHE_URL": CACHE_URL,
+    }
     command = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", *GUNICORN]
     command += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
@@ -671,7 +680,8 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
         rows += [
             (
                 "statements per autosave (PostgreSQL)",
-                f"{a['statements_per_save']['count']} (BEGIN/COMMIT and the audit seal included)",
+                f"{a['statements_per_save']['count']} (BEGIN/COMMIT included; the audit chaining pass, "
+                "5 more, runs at most once a second per process)",
                 "",
                 None,
             ),

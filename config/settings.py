@@ -28,6 +28,27 @@ if not SECRET_KEY:
 # still accepted for checking, never used to sign (docs/ops/secret-rotation.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
+# The audit chain's key (friendlygov/audit/keys.py, docs/ops/audit.md): outside the database, so
+# that someone who can write the database cannot forge an event or rebuild the chain. Not the
+# SECRET_KEY: the two rotate for different reasons. Old keys stay for checking old events.
+AUDIT_KEY = env_str("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG and not env_bool("FRIENDLYGOV_ALLOW_INSECURE_KEY", False):
+        raise ImproperlyConfigured("AUDIT_KEY is not set. Set it in the environment (see .env.example).")
+    AUDIT_KEY = "insecure-development-audit-key-never-use-in-production"  # nosec B105
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS", [])
+# Events are chained after their commit, at most once per interval per process (a chaining pass
+# takes the chain lock; under load one pass chains the events of many saves); `seal_audit` (cron,
+# every minute) chains what is left and writes the signed head checkpoints.
+AUDIT_SEAL_INTERVAL_MS = env_int("AUDIT_SEAL_INTERVAL_MS", 1000)
+# Signed head checkpoints (`seal_audit --checkpoint`) go to this folder, outside the database;
+# `verify_audit` compares the chain with the newest one. Empty: no checkpoints.
+AUDIT_CHECKPOINT_DIR = env_str("AUDIT_CHECKPOINT_DIR")
+# `verify_audit` fails on an event left unchained longer than this, and on a recorded time that
+# goes back along the chain by more than the skew.
+AUDIT_SEAL_GRACE_SECONDS = env_int("AUDIT_SEAL_GRACE_SECONDS", 300)
+AUDIT_CLOCK_SKEW_SECONDS = env_int("AUDIT_CLOCK_SKEW_SECONDS", 60)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "friendlygov.core.request_id.RequestIdMiddleware",
     "friendlygov.core.request_log.RequestLogMiddleware",
+    "friendlygov.api.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "friendlygov.core.middleware.PrivateCacheMiddleware",
     "friendlygov.core.locale.ChosenLanguageMiddleware",
@@ -146,12 +168,16 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one user name from one
 # address, that pair is refused for LOGIN_LOCKOUT_MINUTES after the last failure. Locking the pair,
 # not the name alone, keeps a stranger from locking an official out of their own account.
+# One address trying many user names is limited too: LOGIN_ADDRESS_FAILURE_LIMIT failures from it,
+# whatever the names, refuse every login from it for LOGIN_LOCKOUT_MINUTES after the last one
+# (friendlygov.accounts.lockout, counted in the shared cache).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "friendlygov.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "friendlygov.accounts.views.locked_out"
@@ -234,14 +260,33 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# --- API limits (friendlygov/api/middleware.py), counted in the shared cache -----------------
+# Requests a minute per token (or per address without one), and requests with a bad token a
+# minute per address; beyond them the API answers 429 with Retry-After. 0: no limit.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 1200)
+API_BAD_TOKENS_PER_MINUTE = env_int("API_BAD_TOKENS_PER_MINUTE", 30)
+
 # --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Quotas on what evidence may keep on disk, withdrawn files included until they are purged:
+# per assessment and per uploader (MB), and uploads one person may send in an hour.
+EVIDENCE_ASSESSMENT_QUOTA_BYTES = env_int("EVIDENCE_ASSESSMENT_QUOTA_MB", 300) * 1024 * 1024
+EVIDENCE_USER_QUOTA_BYTES = env_int("EVIDENCE_USER_QUOTA_MB", 1000) * 1024 * 1024
+EVIDENCE_UPLOADS_PER_HOUR = env_int("EVIDENCE_UPLOADS_PER_HOUR", 60)
+# A withdrawn file is kept this many days, and never before its cycle's last decision day has
+# passed (the review period); then `manage.py purge_evidence` deletes it (the audit keeps its name
+# and hash). Identical files are stored once, and a file still used by another upload stays.
+EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 90)
+if EVIDENCE_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"EVIDENCE_RETENTION_DAYS={EVIDENCE_RETENTION_DAYS}: use 1 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
-# The citizen-survey limits (friendlygov.feedback) count in the cache: with more than one process
-# set CACHE_URL=redis://host:6379/0 (needs the `redis` package) so every process sees one count.
+# The limits (survey answers, imports, evidence uploads, failed logins per address) count in the
+# cache (friendlygov.core.counters): with more than one process set CACHE_URL=redis://host:6379/0
+# so every process sees one count and a restart keeps it. `check --deploy` and gunicorn's start
+# refuse several workers without it (friendlygov.core.server).
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

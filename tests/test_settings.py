@@ -17,7 +17,7 @@ def import_wsgi_with(env: dict) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "FRIENDLYGOV_ALLOW_INSECURE_KEY", "DEBUG")
+        if k not in ("SECRET_KEY", "AUDIT_KEY", "FRIENDLYGOV_ALLOW_INSECURE_KEY", "DEBUG")
     }
     return subprocess.run(
         [sys.executable, "-c", "import config.wsgi"],
@@ -35,8 +35,14 @@ def test_the_web_application_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_the_web_application_starts_with_a_secret_key():
-    assert import_wsgi_with({"SECRET_KEY": "x" * 60}).returncode == 0
+def test_the_web_application_refuses_to_start_without_an_audit_key():
+    result = import_wsgi_with({"SECRET_KEY": "x" * 60})
+    assert result.returncode != 0
+    assert "AUDIT_KEY is not set" in result.stderr
+
+
+def test_the_web_application_starts_with_its_two_keys():
+    assert import_wsgi_with({"SECRET_KEY": "x" * 60, "AUDIT_KEY": "y" * 60}).returncode == 0
 
 
 def test_a_misspelt_boolean_stops_the_app(monkeypatch):
@@ -151,3 +157,9 @@ def test_a_negative_proxy_count_stops_the_app():
     result = run_with_settings({"TRUSTED_PROXY_COUNT": "-1"}, "")
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT=-1" in result.stderr
+
+
+def test_an_evidence_retention_under_a_day_stops_the_app():
+    result = run_with_settings({"EVIDENCE_RETENTION_DAYS": "0"}, "")
+    assert result.returncode != 0
+    assert "EVIDENCE_RETENTION_DAYS=0: use 1 or more." in result.stderr

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import middleware, security_events  # noqa: F401 - connect their signal receivers
+        from . import lockout, middleware, security_events, signals  # noqa: F401 - connect their receivers

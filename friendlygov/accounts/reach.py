@@ -9,11 +9,18 @@ and nobody walks up the tree.
 "From above" means the grant's unit must be a strict ancestor: nobody appraises, decides on or
 supervises their own unit.
 
+A person's grants are read once per version of them (`User.grants_version`, moved on by every
+change) and kept between requests in the process, so a signed-in request does not read them again.
+
 Every app's policy (`may`, `which`, `visible`…) is built from these functions; a guard test
 (tests/test_reach_guard.py) fails if another module walks unit parents itself.
 """
 
-from django.db.models import Q
+import threading
+import time
+
+from django.db import router, transaction
+from django.db.models import F, Q
 
 from friendlygov.units.models import UnitVersion, path_ids
 
@@ -26,13 +33,55 @@ PROVINCE_ADMIN = (Role.PROVINCE_ADMIN,)
 _CACHE = "_reach_grants"
 
 
+class _Recent:
+    """The grants read lately in this process, by (user id, grants version): a request whose user
+    row shows the same version reuses them instead of reading them again. A change of grants moves
+    the version on (`grants_changed`), so other processes read them afresh at their next request;
+    entries also expire after `seconds`, which bounds what a change made around the ORM could leave
+    behind. Shared by the threads of a process; the grants kept are read-only."""
+
+    def __init__(self, size: int = 4096, seconds: float = 60.0):
+        self.size, self.seconds = size, seconds
+        self._entries: dict[tuple[int, int], tuple[float, list[RoleGrant]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[0] > self.seconds:
+            return None
+        return entry[1]
+
+    def put(self, key, grants) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = (time.monotonic(), grants)
+
+    def drop(self, user_ids) -> None:
+        with self._lock:
+            for key in [key for key in self._entries if key[0] in user_ids]:
+                del self._entries[key]
+
+
+_recent = _Recent()
+
+
 def grants(user) -> list[RoleGrant]:
-    """The user's grants with their units, read once per request (the user object is per request)."""
+    """The user's grants with their units: kept on the user object for the request, and between
+    requests for the version of the grants the user row shows.
+
+    Only grants read outside a transaction are kept between requests: inside one they may be
+    changes that are rolled back later (the version with them)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user_id=user.pk).select_related("unit"))
+        key = (user.pk, user.grants_version)
+        cached = _recent.get(key)
+        if cached is None:
+            cached = list(RoleGrant.objects.filter(user_id=user.pk).select_related("unit"))
+            if not transaction.get_connection(router.db_for_read(RoleGrant)).in_atomic_block:
+                _recent.put(key, cached)
         setattr(user, _CACHE, cached)
     return cached
 
@@ -41,6 +90,16 @@ def forget(user) -> None:
     """Drop the cached grants after they changed within the same request."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+
+
+def grants_changed(user_ids) -> None:
+    """Call after adding, changing or removing grants of these users (saving or deleting a
+    RoleGrant does it through signals; bulk writes call it themselves)."""
+    from .models import User
+
+    user_ids = set(user_ids)
+    User.objects.filter(pk__in=user_ids).update(grants_version=F("grants_version") + 1)
+    _recent.drop(user_ids)
 
 
 def chain(unit) -> list[str]:

@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from friendlygov.audit.services import record
 from friendlygov.core.client import client_address
 
-from . import permissions, selectors, services, two_factor
+from . import lockout, permissions, selectors, services, two_factor
 from .middleware import note_device
 
 
@@ -60,18 +60,23 @@ def signed_in(request):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes calls this instead of the login view while a user name is locked out here."""
+    """django-axes calls this instead of the login view while a user name is locked out here, or
+    while this address is locked out for failing with many user names (accounts.lockout)."""
     username = get_client_username(request, credentials) or ""
     cool_off = get_cool_off(request)
-    last = (
-        AccessAttempt.objects.filter(username=username, ip_address=client_address(request))
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
-    )
+    by_address = lockout.lock_reason(request) == "address"
+    if by_address:
+        last = None  # this failure was just counted: the address is locked for a whole cool-off
+    else:
+        last = (
+            AccessAttempt.objects.filter(username=username, ip_address=client_address(request))
+            .order_by("-attempt_time")
+            .values_list("attempt_time", flat=True)
+            .first()
+        )
     retry_at = (last or timezone.now()) + cool_off
     minutes = max(1, -(-int((retry_at - timezone.now()).total_seconds()) // 60))
-    context = {"username": username, "retry_at": retry_at, "minutes": minutes}
+    context = {"username": username, "retry_at": retry_at, "minutes": minutes, "by_address": by_address}
     return render(request, "registration/locked_out.html", context, status=429)
 
 
@@ -194,6 +199,7 @@ EVENT_LABELS = {
     "auth.logged_in": gettext_lazy("Đăng nhập"),
     "auth.login_failed": gettext_lazy("Đăng nhập sai"),
     "auth.locked_out": gettext_lazy("Tạm khoá đăng nhập"),
+    "auth.address_locked_out": gettext_lazy("Tạm khoá đăng nhập từ một địa chỉ mạng"),
     "two_factor.enabled": gettext_lazy("Bật xác thực hai lớp"),
     "two_factor.disabled": gettext_lazy("Tắt xác thực hai lớp"),
     "two_factor.failed": gettext_lazy("Mã xác thực hai lớp sai"),
@@ -202,7 +208,13 @@ EVENT_LABELS = {
 }
 
 
-ALARMING = {"auth.login_failed", "auth.locked_out", "two_factor.failed", "two_factor.disabled"}
+ALARMING = {
+    "auth.login_failed",
+    "auth.locked_out",
+    "auth.address_locked_out",
+    "two_factor.failed",
+    "two_factor.disabled",
+}
 
 
 @never_cache

@@ -214,17 +214,29 @@ class EvidenceOut(Schema):
         )
 
 
+def _sent_only(schema: dict) -> None:
+    """No default in the document: a client generated from it then sends only the fields it was
+    given, and a field it leaves out is left as it is (a default "" would erase a saved note)."""
+    schema.pop("default", None)
+
+
+def _optional(description: str):
+    # The Python default is never saved: only the fields a request sends are (exclude_unset).
+    return Field(default=None, description=description, json_schema_extra=_sent_only)
+
+
 class ScorePatch(Schema):
     """Either the commune's fields (self_value, self_na, explanation) or the appraiser's
-    (appraised_value, appraised_na, appraisal_comment), never both; a null value clears it."""
+    (appraised_value, appraised_na, appraisal_comment), never both. Only the fields sent are
+    changed; a field left out keeps its saved value; a null value clears a number."""
 
     version: int = Field(ge=1, le=MAX_ID, description="The version you loaded")
-    self_value: ScoreValue | None = None
-    self_na: bool = False
-    explanation: Text = ""
-    appraised_value: ScoreValue | None = None
-    appraised_na: bool = False
-    appraisal_comment: Text = ""
+    self_value: ScoreValue | None = _optional("The commune's value; null clears it")
+    self_na: bool = _optional("The commune marks the indicator not applicable")
+    explanation: Text = _optional("The commune's explanation; an empty string clears it")
+    appraised_value: ScoreValue | None = _optional("The appraiser's value; null clears it")
+    appraised_na: bool = _optional("The appraiser marks the indicator not applicable")
+    appraisal_comment: Text = _optional("The appraiser's comment; an empty string clears it")
 
     @model_validator(mode="after")
     def _something_to_save(self):
@@ -483,9 +495,11 @@ def upload_evidence(
 
 
 def _visible_evidence(user, evidence_id, *, live: bool) -> Evidence:
-    """Evidence of an assessment the user may see; withdrawn files still download (audit trail),
-    as on the pages, but cannot be withdrawn again."""
-    files = Evidence.objects.filter(pk=evidence_id, assessment__in=permissions.visible(user).values("pk"))
+    """Evidence of an assessment the user may see; withdrawn files still download (audit trail)
+    until their retention ends and they are purged, as on the pages, but cannot be withdrawn again."""
+    files = Evidence.objects.filter(
+        pk=evidence_id, assessment__in=permissions.visible(user).values("pk"), purged_at__isnull=True
+    )
     if live:
         files = files.filter(removed_at__isnull=True)
     evidence = files.select_related("indicator", "uploaded_by").first()

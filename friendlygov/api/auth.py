@@ -1,6 +1,7 @@
 """Who may call the non-public operations: a personal API token, or the browser's session."""
 
 from django.core.exceptions import PermissionDenied
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from friendlygov.accounts import two_factor
@@ -15,14 +16,31 @@ class BearerToken(HttpBearer):
     openapi_description = "A personal API token: created on the “API tokens” page or by `create_api_token`."
 
     def authenticate(self, request, token):
-        user = tokens.user_for(token)
-        if user is not None:
-            # A token must not be the way around TWO_FACTOR_REQUIRED: whoever must use a second
-            # factor on the pages uses a token only once an authenticator is confirmed.
-            if two_factor.must_enrol(user):
-                raise PermissionDenied(tokens.second_factor_first())
-            request.user = user
+        user = token_user(request)
+        if user is None:
+            raise AuthenticationError
+        # A token must not be the way around TWO_FACTOR_REQUIRED: whoever must use a second
+        # factor on the pages uses a token only once an authenticator is confirmed.
+        if two_factor.must_enrol(user):
+            raise PermissionDenied(tokens.second_factor_first())
+        request.user = user
         return user
+
+
+_RESOLVED = "_friendlygov_token_user"
+
+
+def presents_token(request) -> bool:
+    return request.headers.get("Authorization", "").split(" ")[0].lower() == "bearer"
+
+
+def token_user(request):
+    """The active user of the request's bearer token, or None; looked up once per request (the
+    API's middleware does it first, so that public operations refuse a bad token too)."""
+    if not hasattr(request, _RESOLVED):
+        secret = request.headers.get("Authorization", "").partition(" ")[2]
+        setattr(request, _RESOLVED, tokens.user_for(secret))
+    return getattr(request, _RESOLVED)
 
 
 class SignedInSession(SessionAuth):

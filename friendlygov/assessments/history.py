@@ -48,6 +48,10 @@ def _line(event, indicators) -> HistoryLine:
         ]
     elif kind == "evidence.removed":
         line.sentences = [_("%(who)s gỡ một tài liệu kiểm chứng của %(code)s") % {"who": who, "code": code}]
+    elif kind == "evidence.purged":
+        line.sentences = [
+            _("Tệp “%(name)s” đã gỡ được xoá khi hết thời hạn lưu") % {"name": data.get("name", "")}
+        ]
     elif kind == "explanation.responded":
         new = (data.get("response") or {}).get("new", "")
         line.sentences = [

@@ -226,11 +226,16 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("ngày tải lên"), auto_now_add=True)
     removed_at = models.DateTimeField(_("ngày gỡ"), null=True, blank=True)
+    # Set when a withdrawn file's retention ended (services.purge_withdrawn_evidence): `file` is
+    # then empty; the name, type, size and hash stay here and in the audit trail.
+    purged_at = models.DateTimeField(_("ngày xoá tệp"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tài liệu kiểm chứng")
         verbose_name_plural = _("tài liệu kiểm chứng")
         ordering = ["uploaded_at"]
+        # Identical files are stored once: an upload looks for a kept file with its hash.
+        indexes = [models.Index(fields=["sha256"], name="evidence_sha256")]
 
     def __str__(self):
         return self.original_name

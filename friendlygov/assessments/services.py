@@ -4,6 +4,7 @@ rows, and records its audit event in the same transaction."""
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
+from friendlygov.core import rowsql
 
-from . import permissions
+from . import evidence_files, permissions
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
@@ -35,7 +37,7 @@ from .results import (
     published_indicators,
 )
 from .signals import explanation_requested
-from .uploads import check_upload
+from .uploads import check_quotas, check_upload, count_upload
 from .workflow import APPRAISED, SELF, Action, Status, target_of
 
 
@@ -173,9 +175,9 @@ def _locked_for(score) -> Assessment:
     if not IndicatorScore._meta.get_field("assessment").is_cached(score):
         return _locked(score.assessment_id)
     assessment = score.assessment
-    current = Assessment.objects.select_for_update().filter(pk=assessment.pk).values(*ASSESSMENT_VALUES).get()
-    for name, value in current.items():
-        setattr(assessment, name, value)
+    (current,) = rowsql.select(Assessment, {"id": assessment.pk}, fields=ASSESSMENT_VALUES, lock=True)
+    for name in ASSESSMENT_VALUES:
+        setattr(assessment, name, getattr(current, name))
     return assessment
 
 
@@ -201,8 +203,11 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         if current is score:  # a stale save is told so before it is told its value is wrong
             _current_or_stale(score, expected_version)
         raise
-    updated = IndicatorScore.objects.filter(pk=score.pk, version=expected_version).update(
-        **after, version=F("version") + 1, updated_at=timezone.now()
+    updated = rowsql.update(
+        IndicatorScore,
+        {**after, "updated_at": timezone.now()},
+        where={"id": score.pk, "version": expected_version},
+        increment=("version",),
     )
     if updated != 1:
         if current is score:  # the conflict reports the row as it now stands
@@ -226,7 +231,7 @@ def _rows_as_saved(assessment) -> list[IndicatorScore]:
     indicators = published_indicators(assessment.cycle.framework)
     if indicators is None:
         return list(_scores(assessment))
-    rows = list(assessment.scores.all())
+    rows = rowsql.select(IndicatorScore, {"assessment_id": assessment.pk})
     for row in rows:
         row.indicator = indicators[row.indicator_id]
     return sorted(rows, key=lambda row: (row.indicator.order, row.indicator_id))
@@ -266,7 +271,7 @@ def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
     stored = getattr(assessment, field)
     setattr(assessment, field, result.total.total)
     if stored != result.total.total:  # the same UPDATE as save(update_fields=…), without its machinery
-        Assessment.objects.filter(pk=assessment.pk).update(**{field: result.total.total})
+        rowsql.update(Assessment, {field: result.total.total}, where={"id": assessment.pk})
     return result
 
 
@@ -299,10 +304,18 @@ def save_flags(assessment, *, flags: dict, bonus: Decimal | None, actor, layer: 
 
 @transaction.atomic
 def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
+    """Store one evidence file: checked by content, within the upload rate and the quotas, and
+    written once per content (evidence_files)."""
     assessment = _locked(assessment.pk)
     _require(actor, permissions.EDIT_SELF, assessment)
     if not assessment.scores.filter(indicator=indicator).exists():
         raise ValidationError(_("Chỉ tiêu này không thuộc hồ sơ."))
+    count_upload(actor)
+    check_quotas(
+        uploaded,
+        assessment_bytes=evidence_files.kept_bytes(assessment=assessment),
+        person_bytes=evidence_files.kept_bytes(person=actor),
+    )
     checked = check_upload(uploaded)
     evidence = Evidence(
         assessment=assessment,
@@ -313,11 +326,16 @@ def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    evidence.file.save(f"upload{checked.suffix}", uploaded, save=False)
+    twin = evidence_files.twin_of(checked.sha256)
+    if twin is not None:
+        evidence.file = twin.file.name
+    else:
+        evidence.file.save(f"upload{checked.suffix}", uploaded, save=False)
     try:
         evidence.save()
     except Exception:
-        evidence.file.delete(save=False)
+        if twin is None:
+            evidence.file.delete(save=False)
         raise
     record(
         actor,
@@ -335,13 +353,57 @@ def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
 
 @transaction.atomic
 def remove_evidence(evidence, *, actor) -> None:
-    """Evidence is withdrawn, not destroyed: the file stays for the audit trail."""
+    """Evidence is withdrawn, not destroyed: the file stays for the audit trail until its retention
+    ends (purge_withdrawn_evidence)."""
     assessment = _locked(evidence.assessment_id)
     _require(actor, permissions.EDIT_SELF, assessment)
     Evidence.objects.filter(pk=evidence.pk, removed_at__isnull=True).update(removed_at=timezone.now())
     record(
         actor, "evidence.removed", assessment, {"indicator": evidence.indicator.code, "evidence": evidence.pk}
     )
+
+
+@dataclass
+class Purged:
+    rows: int = 0
+    files_deleted: int = 0
+    bytes_freed: int = 0
+
+
+def purge_withdrawn_evidence(*, now=None) -> Purged:
+    """Delete the files of withdrawn evidence whose retention has ended (evidence_files.purgeable).
+    Each row is purged in its own transaction with the rows sharing its file locked; the file is
+    deleted after the commit, and only when no other row still uses it. The audit keeps the name
+    and hash (`evidence.purged`)."""
+    now = now or timezone.now()
+    result = Purged()
+    for evidence_pk, name in evidence_files.purgeable(now).values_list("pk", "file"):
+        with transaction.atomic():
+            sharing = evidence_files.sharing_rows(name)
+            row = next((r for r in sharing if r.pk == evidence_pk and r.removed_at), None)
+            if row is None:  # purged or changed meanwhile
+                continue
+            Evidence.objects.filter(pk=row.pk).update(purged_at=now, file="")
+            last_user = len(sharing) == 1
+            record(
+                None,
+                "evidence.purged",
+                row.assessment,
+                {
+                    "evidence": row.pk,
+                    "name": row.original_name,
+                    "sha256": row.sha256,
+                    "size": row.size,
+                    "file_deleted": last_user,
+                },
+            )
+            if last_user:
+                transaction.on_commit(partial(row.file.storage.delete, name))
+        result.rows += 1
+        if last_user:
+            result.files_deleted += 1
+            result.bytes_freed += row.size
+    return result
 
 
 @transaction.atomic

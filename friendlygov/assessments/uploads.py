@@ -3,9 +3,14 @@
 Accepted: PDF, JPEG, PNG, and the Office Open XML documents DOCX and XLSX (checked as real ZIP
 packages with the parts Word or Excel write, and no macros). Nothing is ever executed or served
 inline as HTML; stored names are random.
+
+What evidence may keep on disk is bounded: per assessment and per uploader (withdrawn files count
+until they are purged, or uploading and withdrawing would fill the disk), and uploads per person
+and hour (counted in the shared cache).
 """
 
 import hashlib
+import time
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +19,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from friendlygov.core import counters
 from friendlygov.frameworks.describe import num
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,7 +52,7 @@ def check_upload(uploaded) -> CheckedFile:
             _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(limit)s MB.")
             % {
                 "name": uploaded.name,
-                "size": num((Decimal(uploaded.size) / 1_048_576).quantize(Decimal("0.1"))),
+                "size": _mb(uploaded.size),
                 "limit": limit // 1_048_576,
             }
         )
@@ -66,6 +72,42 @@ def check_upload(uploaded) -> CheckedFile:
         digest.update(chunk)
     uploaded.seek(0)
     return CheckedFile(content_type, ACCEPTED[content_type], uploaded.size, digest.hexdigest())
+
+
+def _mb(size: int) -> str:
+    """Megabytes, one decimal at most, as the page writes numbers: "21", "1,5"."""
+    return num((Decimal(size) / 1_048_576).quantize(Decimal("0.1")))
+
+
+def count_upload(person) -> None:
+    """Count an upload by `person`; refuse it past EVIDENCE_UPLOADS_PER_HOUR in the hour."""
+    limit = settings.EVIDENCE_UPLOADS_PER_HOUR
+    if counters.count(f"evidence:uploads:{person.pk}:{int(time.time() // 3600)}", 3600) > limit:
+        raise UploadRefused(_("Bạn đã tải lên %(max)s tệp trong giờ này; hãy thử lại sau.") % {"max": limit})
+
+
+def check_quotas(uploaded, *, assessment_bytes: int, person_bytes: int) -> None:
+    """Refuse a file that would take the evidence kept for the assessment, or for its uploader,
+    past the quota. The byte counts include withdrawn files not yet purged."""
+    facts = {"name": uploaded.name, "size": _mb(uploaded.size)}
+    quota = settings.EVIDENCE_ASSESSMENT_QUOTA_BYTES
+    if assessment_bytes + uploaded.size > quota:
+        raise UploadRefused(
+            _(
+                "Tệp “%(name)s” (%(size)s MB) vượt hạn mức tài liệu của hồ sơ: đã dùng %(used)s MB "
+                "trong %(quota)s MB, kể cả tệp đã gỡ còn được lưu đến hết thời hạn lưu."
+            )
+            % {**facts, "used": _mb(assessment_bytes), "quota": _mb(quota)}
+        )
+    quota = settings.EVIDENCE_USER_QUOTA_BYTES
+    if person_bytes + uploaded.size > quota:
+        raise UploadRefused(
+            _(
+                "Tệp “%(name)s” (%(size)s MB) vượt hạn mức tải lên của bạn: đã dùng %(used)s MB "
+                "trong %(quota)s MB, kể cả tệp đã gỡ còn được lưu đến hết thời hạn lưu."
+            )
+            % {**facts, "used": _mb(person_bytes), "quota": _mb(quota)}
+        )
 
 
 def _sniff(head: bytes, uploaded) -> str | None:

@@ -22,9 +22,22 @@ class AuditEventQuerySet(models.QuerySet):
     def sealed(self):
         return self.filter(sequence__isnull=False)
 
-    def seal(self, *, sequence: int, previous_hash: str, hash: str) -> int:
-        """The one update an event ever gets: its place in the chain, once (services.seal)."""
-        return super().update(sequence=sequence, previous_hash=previous_hash, hash=hash)
+    def seal(self, links: dict[int, tuple[int, str, str]]) -> int:
+        """The one update an event ever gets: its place in the chain, once (services.seal).
+        `links`: event id → (sequence, previous hash, hash); one statement for them all."""
+        if not links:
+            return 0
+
+        def case(position, output):
+            whens = [models.When(pk=pk, then=models.Value(link[position])) for pk, link in links.items()]
+            return models.Case(*whens, output_field=output)
+
+        chained = self.filter(pk__in=list(links), sequence__isnull=True)
+        return super(AuditEventQuerySet, chained).update(
+            sequence=case(0, models.PositiveBigIntegerField()),
+            previous_hash=case(1, models.CharField()),
+            hash=case(2, models.CharField()),
+        )
 
     def for_target(self, target):
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
@@ -54,6 +67,10 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64, blank=True)
     # NULL, not "", while pending: several pending events must not collide on the unique hash.
     hash = models.CharField(_("mã băm"), max_length=64, unique=True, null=True)  # noqa: DJ001
+    # The key the event's MAC and link are made with (audit/keys.py), by its public id, and the MAC
+    # over its content, written with the event. Empty on events chained before the key existed.
+    key_id = models.CharField(_("mã khoá"), max_length=16, blank=True, default="")
+    mac = models.CharField(_("mã xác thực"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+
+from friendlygov.core import counters
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
@@ -76,13 +77,8 @@ IMPORTS_PER_HOUR = 30
 def read_upload(uploaded, *, person) -> tuple[bytes, str]:
     """The bytes of an uploaded file and its name, refusing what is too large, and refusing
     `person` past IMPORTS_PER_HOUR files in the hour (counted in the cache: shared by every server
-    process when CACHE_URL is set)."""
-    key = f"spreadsheets:imports:{person.pk}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, count := 1, timeout=3600)
+    process, friendlygov.core.counters)."""
+    count = counters.count(f"spreadsheets:imports:{person.pk}:{int(time.time() // 3600)}", 3600)
     if count > IMPORTS_PER_HOUR:
         reason = _("Đã tải lên %(max)s tệp trong giờ này; hãy thử lại sau.") % {"max": IMPORTS_PER_HOUR}
         raise ImportRefused([file_problem(uploaded.name, reason)])

@@ -8,6 +8,7 @@ import random
 from django.contrib.auth.hashers import make_password
 
 from friendlygov.accounts.models import Role, RoleGrant, User
+from friendlygov.accounts.reach import grants_changed
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Đinh", "Mạc")
 SURNAME_WEIGHTS = (36, 12, 10, 9, 5, 7, 5, 4, 3, 3, 2, 2, 1)
@@ -71,11 +72,12 @@ def ensure_officials(wanted, rng: random.Random) -> dict[str, User]:
             "user__username", "role", "unit_id", "year"
         )
     )
-    RoleGrant.objects.bulk_create(
+    added = RoleGrant.objects.bulk_create(
         RoleGrant(user=users[name], role=role, unit_id=unit_id, year=year)
         for name, role, unit_id, year in dict.fromkeys(wanted)
         if (name, role, unit_id, year) not in have
     )
+    grants_changed({grant.user_id for grant in added})  # bulk_create sends no signals
     return {u.username: u for u in User.objects.filter(username__in=usernames)}
 
 

@@ -99,6 +99,57 @@ def test_the_lockout_page_is_in_english_when_english_is_chosen(lockout_on, offic
     assert "try again" in response.content.decode().lower()
 
 
+def test_one_address_trying_many_user_names_is_locked_out_with_a_clear_message(lockout_on, official):
+    lockout_on.LOGIN_ADDRESS_FAILURE_LIMIT = 5
+    stranger = Client(REMOTE_ADDR="198.51.100.66")
+    # Each name fails fewer times than the pair's limit (3), so axes alone never locks anything.
+    for name in ("admin", "canbo.a", "canbo.b", "chutich.a"):
+        assert log_in(stranger, name, "wrong").status_code == 200
+    response = log_in(stranger, "thamdinh.a", "wrong")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "nhiều tên đăng nhập khác nhau" in text and "thử lại sau 15 phút" in text
+    # Every name is refused from that address now, even with the right password...
+    assert log_in(stranger, "canbo.test", PERSONA_PASSWORD).status_code == 429
+    # ...while the official logs in from their own office.
+    assert log_in(Client(REMOTE_ADDR="203.0.113.7"), "canbo.test", PERSONA_PASSWORD).status_code == 302
+    event = AuditEvent.objects.get(event_type="auth.address_locked_out")
+    assert event.data["ip"] == "198.51.100.66" and event.data["failures"] == 5
+    with _after(minutes=16):
+        assert log_in(stranger, "canbo.test", PERSONA_PASSWORD).status_code == 302
+
+
+def test_the_address_lockout_page_is_in_english_when_english_is_chosen(lockout_on, official):
+    lockout_on.LOGIN_ADDRESS_FAILURE_LIMIT = 2
+    client = Client(REMOTE_ADDR="198.51.100.66")
+    client.cookies["django_language"] = "en"
+    log_in(client, "someone", "wrong")
+    response = log_in(client, "someone.else", "wrong")
+    assert response.status_code == 429
+    assert "from this network address" in response.content.decode()
+
+
+# --- Redirects -----------------------------------------------------------------------------
+
+
+OTHER_SITES = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "http:evil.example"]
+
+
+@pytest.mark.parametrize("target", OTHER_SITES)
+def test_a_login_never_sends_the_person_to_another_site(official, target):
+    response = Client().post(LOGIN, {"username": "canbo.test", "password": PERSONA_PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", OTHER_SITES)
+def test_the_two_factor_pages_never_pass_on_another_sites_address(target, make_persona):
+    client = make_persona("canbo.redirect")
+    assert client.get("/accounts/two-factor/", {"next": target}).context["next"] == ""
+    response = client.post("/accounts/two-factor/start/", {"next": target})
+    assert "evil.example" not in response["Location"]
+
+
 # --- Two-factor -----------------------------------------------------------------------------
 
 

@@ -226,3 +226,22 @@ def test_a_session_write_without_the_csrf_token_is_refused(dong_cam, people):
     strict.cookies["csrftoken"] = token
     response = strict.post(f"{API}/assessments/{dong_cam.pk}/submit", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/v1/no-such-thing", 404),
+        ("get", "/api/no-such-version/units", 404),
+        ("post", "/api/v1/units", 405),
+        ("delete", "/api/v1/cycles/2025/summary", 405),
+    ],
+)
+def test_what_never_reaches_an_operation_still_answers_the_error_shape(client, db, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == {404: "not_found", 405: "method_not_allowed"}[status] and error["message"]
+    if status == 405:
+        assert "GET" in error["details"] and response["Allow"]

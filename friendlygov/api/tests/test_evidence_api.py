@@ -43,6 +43,19 @@ def test_an_oversized_file_is_refused(dong_cam, people, indicator_code, settings
     assert_refused(response, dong_cam, contains="quá lớn")
 
 
+def test_an_upload_over_the_assessments_quota_is_refused_with_the_reason(
+    dong_cam, people, indicator_code, settings
+):
+    first = small_pdf()
+    settings.EVIDENCE_ASSESSMENT_QUOTA_BYTES = len(first) + 10
+    assert upload(people["officer"], dong_cam, indicator_code, "a.pdf", first).status_code == 201
+    response = upload(people["officer"], dong_cam, indicator_code, "b.pdf", first + b"%" * 20)
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert error["code"] == "upload_refused" and "vượt hạn mức" in error["message"]
+    assert Evidence.objects.filter(assessment=dong_cam).count() == 1
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

@@ -69,6 +69,9 @@ def test_a_token_that_is_not_valid_gets_401_and_changes_nothing(dong_cam, people
     for response in (
         chair.get(f"{API}/assessments/{dong_cam.pk}"),
         chair.post(f"{API}/assessments/{dong_cam.pk}/submit"),
+        # public operations too: served as anonymous, a program would not notice its lost access
+        chair.get(f"{API}/units?date=2024-06-01"),
+        chair.get(f"{API}/cycles/2024/summary"),
     ):
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "not_authenticated"

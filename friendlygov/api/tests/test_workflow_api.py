@@ -285,3 +285,21 @@ def test_flags_and_bonus_are_saved_through_the_service(dong_cam, people):
     )
     assert unknown.status_code == 422
     assert unknown.json()["error"]["code"] == "validation_error"
+
+
+def test_a_value_only_save_keeps_the_saved_explanation_and_the_document_declares_no_defaults(
+    dong_cam, people, anonymous
+):
+    """A client generated from the document sent its defaults (explanation "") with every save,
+    erasing the commune's note; now the document has none and a field left out is left alone."""
+    score = dong_cam.scores.select_related("indicator").filter(indicator__method="manual").first()
+    path = f"/assessments/{dong_cam.pk}/scores/{score.indicator.code}"
+    ok(patch(people["officer"], path, {"version": score.version, "explanation": "Báo cáo số 45/BC-UBND"}))
+    score.refresh_from_db()
+    ok(patch(people["officer"], path, {"version": score.version, "self_value": "4"}))
+    score.refresh_from_db()
+    assert (score.self_value, score.explanation) == (Decimal("4"), "Báo cáo số 45/BC-UBND")
+    document = anonymous.get("/api/v1/openapi.json").json()
+    fields = document["components"]["schemas"]["ScorePatch"]["properties"]
+    assert [name for name, field in fields.items() if "default" in field] == []
+    assert document["components"]["schemas"]["ScorePatch"]["required"] == ["version"]

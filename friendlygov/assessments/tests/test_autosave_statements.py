@@ -1,6 +1,10 @@
 """One autosave is a fixed, short list of SQL statements (README, Benchmarks): what keeps the save
-safe (the version-checked UPDATE, the assessment's row lock, the audit event and its seal) and the
-rows for exact totals, nothing else."""
+safe (the version-checked UPDATE, the assessment's row lock, the audit event, and the chaining of
+audit events when it is due) and the rows for exact totals, nothing else.
+
+A test runs inside a transaction, so the person's grants are read here on every request; between
+real requests a process keeps them for the version the user row shows (accounts/reach.py), and a
+steady autosave is 10 statements (`make bench`)."""
 
 import re
 from decimal import Decimal
@@ -94,6 +98,26 @@ def test_one_autosave_is_fifteen_statements_and_one_more_on_postgresql(
     assert "FOR UPDATE" in lock if postgresql else connection.transaction_mode == "IMMEDIATE"
     assert verify().broken is None
     assert AuditEvent.objects.pending().count() == 0
+
+
+def test_a_save_soon_after_another_leaves_the_chaining_to_the_next_pass(
+    dong_cam, people, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    import time
+
+    from friendlygov.audit import services as audit
+
+    settings.AUDIT_SEAL_INTERVAL_MS = 1000  # production's default
+    monkeypatch.setattr(audit, "_last_pass", time.monotonic())  # this process has just chained
+    score = first_score(dong_cam)
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        response = autosave(people["officer"], dong_cam, score, "4,5")
+    assert response.status_code == 200 and b"save-status error" not in response.content
+    kinds = [kind_of(q["sql"]) for q in captured.captured_queries]
+    assert kinds[-2:] == ["audit event", "commit"] and len(kinds) == 11
+    event = AuditEvent.objects.pending().get(event_type="score.self_saved")
+    assert event.mac  # protected by its MAC until the next pass chains it
+    assert seal() >= 1 and verify().broken is None
 
 
 def test_a_save_that_leaves_the_total_as_it_was_does_not_write_the_total_again(

@@ -120,6 +120,8 @@ def evidence_file(request, evidence_pk):
     evidence = get_object_or_404(Evidence.objects.select_related("assessment"), pk=evidence_pk)
     if not permissions.visible(request.user).filter(pk=evidence.assessment_id).exists():
         raise Http404(_("Không tìm thấy tài liệu."))
+    if evidence.purged_at is not None:
+        raise Http404(_("Tệp này đã được gỡ và đã xoá khi hết thời hạn lưu."))
     inline = evidence.content_type in INLINE_TYPES
     response = FileResponse(
         evidence.file.open("rb"),

@@ -11,7 +11,7 @@ def chain_existing(apps, schema_editor):
     previous = chain.GENESIS
     events = AuditEvent.objects.using(db).order_by("occurred_at", "id")
     for sequence, event in enumerate(events.iterator(chunk_size=2000), start=1):
-        digest = chain.event_hash(previous, event)
+        digest = chain.link_hash(None, previous, event)  # the unkeyed links of that time
         AuditEvent._base_manager.using(db).filter(pk=event.pk).update(
             sequence=sequence, previous_hash=previous, hash=digest
         )
