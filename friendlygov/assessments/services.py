@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 
-from . import permissions
+from . import permissions, register
 from .models import (
     AppraisingBody,
     Assessment,
@@ -591,6 +591,7 @@ def draft_decision(
     if kind == Decision.Kind.REVOCATION and supersedes is None:
         raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
     named = set(supersedes.items.values_list("assessment_id", flat=True)) if supersedes else set()
+    live = register.in_force_items(ids) if supersedes else {}
     for assessment in assessments:
         if supersedes is not None and assessment.pk not in named:
             raise ValidationError(
@@ -600,6 +601,8 @@ def draft_decision(
                 )
                 % {"unit": assessment.unit.name, "number": supersedes.number}
             )
+        if supersedes is not None:
+            _check_target_decides(kind, supersedes.pk, assessment, live.get(assessment.pk, []))
         if assessment.body_id != body.pk:
             raise ValidationError(
                 _("%(unit)s không thuộc cơ quan thẩm định này.") % {"unit": assessment.unit.name}
@@ -630,38 +633,33 @@ def draft_decision(
     return decision
 
 
-def in_force(assessment) -> Decision | None:
-    """The issued decision that decides the unit now: the last issued recognition naming it that
-    no issued decision naming the same unit has superseded since (a decision may replace another
-    for some of its units only). The register keeps at most one."""
-    replaced = Decision.objects.filter(
-        state=Decision.State.ISSUED, supersedes__isnull=False, items__assessment=assessment
-    ).values("supersedes")
-    return (
-        Decision.objects.filter(
-            state=Decision.State.ISSUED, kind=Decision.Kind.RECOGNITION, items__assessment=assessment
-        )
-        .exclude(pk__in=replaced)
-        .order_by("-issued_at", "-pk")
-        .first()
-    )
-
-
-def _check_replaces_the_one_in_force(decision, assessment):
-    """A unit already decided is decided again, or revoked, only by a decision that supersedes the
-    one in force for it: two decisions never decide one unit at once, and revoking one never
-    undoes another."""
+def _check_target_decides(kind, supersedes_id, assessment, live):
+    """A unit already decided is decided again, or revoked, only by a decision that supersedes one
+    in force for it; a decision that supersedes another touches only units that one still decides.
+    So two decisions never decide one unit at once, and revoking one never undoes another."""
     unit = assessment.unit.name
-    if not assessment.is_decided:
-        raise ValidationError(_("%(unit)s chưa có quyết định để thu hồi.") % {"unit": unit})
-    current = in_force(assessment)
-    if current is None or decision.supersedes_id != current.pk:
+    if not live:
+        if supersedes_id is None and kind == Decision.Kind.RECOGNITION:
+            return
+        raise ValidationError(
+            _("%(unit)s chưa có quyết định nào đang có hiệu lực để thay thế hay thu hồi.") % {"unit": unit}
+        )
+    if supersedes_id not in {item.decision_id for item in live}:
         raise ValidationError(
             _(
                 "%(unit)s đang được quyết định số %(number)s công nhận; quyết định mới phải thay thế "
                 "hoặc thu hồi chính quyết định đó."
             )
-            % {"unit": unit, "number": current.number if current else "—"}
+            % {"unit": unit, "number": live[0].decision.number}
+        )
+    others = [item.decision.number for item in live if item.decision_id != supersedes_id]
+    if others and kind == Decision.Kind.RECOGNITION:
+        raise ValidationError(
+            _(
+                "%(unit)s còn được quyết định số %(numbers)s quyết định; hãy thu hồi quyết định đó "
+                "trước khi công nhận lại."
+            )
+            % {"unit": unit, "numbers": ", ".join(others)}
         )
 
 
@@ -685,8 +683,9 @@ def _check_supersedes(old, body):
 
 @transaction.atomic
 def issue_decision(decision, *, actor) -> Decision:
-    """Issue a draft: it becomes immutable and its results public. A revocation sends its units back
-    to "appraised"; a decision that supersedes another re-decides the units they share."""
+    """Issue a draft: it becomes immutable and its results public. A recognition settles its units
+    (superseding the decision in force for those already decided); a revocation sends a unit back
+    to "appraised" unless another decision in force still decides it."""
     decision = Decision.objects.select_for_update().select_related("body__cycle").get(pk=decision.pk)
     _require_head(actor, decision.body)
     if decision.is_issued:
@@ -694,20 +693,38 @@ def issue_decision(decision, *, actor) -> Decision:
     now = timezone.now()
     for item in decision.items.select_related("assessment"):
         assessment = _locked(item.assessment_id)
-        if decision.kind == Decision.Kind.REVOCATION or assessment.is_decided:
-            _check_replaces_the_one_in_force(decision, assessment)
-            _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+        live = register.in_force_for(assessment)
+        _check_target_decides(decision.kind, decision.supersedes_id, assessment, live)
+        remaining = [other for other in live if other.decision_id != decision.supersedes_id]
         if decision.kind == Decision.Kind.RECOGNITION:
-            assessment.decided_at = now
-            assessment.final_level = item.level
-            _move(
-                assessment,
-                Action.RECOGNISE if item.level > 0 else Action.REFUSE,
-                actor,
-                {"decision": decision.number},
-            )
+            _settle(assessment, item, decision, actor, now)
+        elif remaining:
+            _settle(assessment, remaining[0], decision, actor, now)
+        else:
+            _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
     decision.save()
     record(actor, "decision.issued", decision, {"number": decision.number, "kind": decision.kind})
     return decision
+
+
+def _settle(assessment, item, decision, actor, now):
+    """Make the unit say what `item` (of the decision in force) decides; a unit that already says
+    it is left untouched."""
+    outcome = Status.RECOGNISED if item.level > 0 else Status.NOT_RECOGNISED
+    if (
+        assessment.status == outcome
+        and assessment.final_level == item.level
+        and item.decision_id != decision.pk
+    ):
+        return
+    if assessment.is_decided:
+        _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+    assessment.decided_at = now
+    assessment.final_level = item.level
+    action = Action.RECOGNISE if item.level > 0 else Action.REFUSE
+    data = {"decision": decision.number}
+    if item.decision_id != decision.pk:
+        data["in_force"] = item.decision.number
+    _move(assessment, action, actor, data)

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from friendlygov.assessments import permissions
-from friendlygov.assessments.models import Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments import permissions, register
+from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.offline import (
     COL_ASSESSMENT,
     COL_EXPLANATION,
@@ -63,7 +63,7 @@ class CycleRows:
     assessments: list
     indicators: list  # leaf indicators of the cycle's framework, in order
     scores: dict  # assessment id → {indicator id: IndicatorScore}
-    decisions: dict  # assessment id → the latest issued Decision
+    decisions: dict  # assessment id → the issued Decision in force (assessments.register)
 
 
 def load_cycle(cycle, user, assessments=None) -> CycleRows:
@@ -90,18 +90,7 @@ def load_cycle(cycle, user, assessments=None) -> CycleRows:
         "version",
     ):
         scores[score.assessment_id][score.indicator_id] = score
-    decisions = {}
-    items = (
-        DecisionItem.objects.filter(
-            assessment_id__in=ids,
-            decision__state=Decision.State.ISSUED,
-            decision__kind=Decision.Kind.RECOGNITION,
-        )
-        .select_related("decision")
-        .order_by("decision__issued_at", "decision_id")
-    )
-    for item in items:
-        decisions[item.assessment_id] = item.decision
+    decisions = {pk: live[0].decision for pk, live in register.in_force_items(ids).items()}
     return CycleRows(assessments, leaves, scores, decisions)
 
 

@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from friendlygov.assessments import services
+from friendlygov.assessments import register, services
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -89,4 +89,4 @@ def test_two_drafts_sharing_a_unit_issued_at_once_one_wins(appraised_units, peop
 
     assert sorted(outcomes.values()) == ["issued", "refused"]
     (winner,) = [pk for pk, outcome in outcomes.items() if outcome == "issued"]
-    assert services.in_force(unit).pk == winner
+    assert register.in_force(unit).pk == winner

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from friendlygov.core.office import PdfUnavailable, file_response
 from friendlygov.core.text import xml_safe
 
-from .. import documents, permissions, services
+from .. import documents, permissions, register, services
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
 
@@ -86,6 +86,16 @@ def _initial(body, user):
     }
 
 
+def _refusal_status(exc) -> int:
+    """The status of a refused request, as the API answers it (api/errors.py): 409 for a request
+    the decision's or the unit's state refuses, 403 for one the policy refuses, else 422."""
+    if isinstance(exc, (IssuedDecisionImmutable, TransitionNotAllowed)):
+        return 409
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 422
+
+
 def _error_messages(exc) -> list[str]:
     if isinstance(exc, ValidationError):
         return list(exc.messages)
@@ -140,18 +150,19 @@ def decision_new(request, body_id):
         .prefetch_related(Prefetch("decision_items", queryset=in_drafts, to_attr="draft_items"))
         .order_by("-final_level", "-final_score", "unit__search_name")
     )
-    errors = []
+    errors, status = [], 200
     if request.method == "POST":
         form = DecisionForm(request.POST, body=body)
         chosen_ids = {int(v) for v in request.POST.getlist("assessments") if v.isdigit()}
         chosen = [a for a in candidates if a.pk in chosen_ids]
+        status = 422
         if form.is_valid():
             try:
                 decision = services.draft_decision(
                     body, assessments=chosen, actor=request.user, **form.cleaned_data
                 )
             except SERVICE_ERRORS as exc:
-                errors = _error_messages(exc)
+                errors, status = _error_messages(exc), _refusal_status(exc)
             else:
                 messages.success(
                     request, _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number}
@@ -162,7 +173,7 @@ def decision_new(request, body_id):
         # Units already in another draft start unticked: one unit, one pending decision.
         chosen_ids = {a.pk for a in candidates if not a.draft_items}
     context = {"body": body, "form": form, "candidates": candidates, "chosen": chosen_ids, "errors": errors}
-    return render(request, "assessments/decisions/new.html", context)
+    return render(request, "assessments/decisions/new.html", context, status=status)
 
 
 def decision_detail(request, pk):
@@ -187,19 +198,19 @@ def decision_issue(request, pk):
     decision = _visible_decision(request.user, pk)
     if not permissions.may_decide_for(request.user, decision.body):
         raise PermissionDenied
+    errors, status = [], 200
     if request.method == "POST":
         try:
             services.issue_decision(decision, actor=request.user)
         except SERVICE_ERRORS as exc:
-            for message in _error_messages(exc):
-                messages.error(request, message)
+            errors, status = _error_messages(exc), _refusal_status(exc)
         else:
             messages.success(
                 request, _("Đã ban hành quyết định số %(number)s.") % {"number": decision.number}
             )
-        return redirect("assessments:decision_detail", decision.pk)
-    items = documents.decision_items(decision)
-    return render(request, "assessments/decisions/issue.html", {"decision": decision, "items": items})
+            return redirect("assessments:decision_detail", decision.pk)
+    context = {"decision": decision, "items": documents.decision_items(decision), "errors": errors}
+    return render(request, "assessments/decisions/issue.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,23 +219,27 @@ def decision_revoke(request, pk):
     old = _visible_decision(request.user, pk)
     if not permissions.may_decide_for(request.user, old.body):
         raise PermissionDenied
-    errors = []
+    errors, status = [], 200
+    units = _still_decided_by(old)
     if not old.is_issued:
-        errors = [_("Chỉ thu hồi được quyết định đã ban hành.")]
+        errors, status = [_("Chỉ thu hồi được quyết định đã ban hành.")], 409
+    elif not units:
+        errors, status = [_("Quyết định này không còn quyết định đơn vị nào; không có gì để thu hồi.")], 409
     if request.method == "POST" and not errors:
         form = DecisionForm(request.POST, body=old.body)
+        status = 422
         if form.is_valid():
             try:
                 decision = services.draft_decision(
                     old.body,
-                    assessments=[item.assessment for item in old.items.select_related("assessment__unit")],
+                    assessments=units,
                     supersedes=old,
                     kind=Decision.Kind.REVOCATION,
                     actor=request.user,
                     **form.cleaned_data,
                 )
             except SERVICE_ERRORS as exc:
-                errors = _error_messages(exc)
+                errors, status = _error_messages(exc), _refusal_status(exc)
             else:
                 messages.success(
                     request,
@@ -239,8 +254,22 @@ def decision_revoke(request, pk):
             f"Căn cứ Quyết định số {old.number} ngày {old.signed_on:%d/%m/%Y};\nCăn cứ kết quả thẩm định",
         )
         form = DecisionForm(initial=initial, body=old.body)
-    context = {"old": old, "form": form, "errors": errors, "items": documents.decision_items(old)}
-    return render(request, "assessments/decisions/revoke.html", context)
+    shown = {a.pk for a in units}
+    items = [item for item in documents.decision_items(old) if item.assessment_id in shown]
+    context = {"old": old, "form": form, "errors": errors, "items": items}
+    return render(request, "assessments/decisions/revoke.html", context, status=status)
+
+
+def _still_decided_by(decision) -> list:
+    """The units of `decision` that it still decides (a later decision may have replaced it for
+    some): the only ones a revocation of it may name."""
+    items = list(decision.items.select_related("assessment__unit"))
+    live = register.in_force_items([item.assessment_id for item in items])
+    return [
+        item.assessment
+        for item in items
+        if any(other.decision_id == decision.pk for other in live.get(item.assessment_id, []))
+    ]
 
 
 # --- Downloads ----------------------------------------------------------------------------------
