@@ -36,8 +36,18 @@ from .models import Decision
 def decision_filename(decision: Decision, extension: str) -> str:
     """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser).
     The one name of a decision's file: the page, the API and the zip of a job all use it."""
-    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-") or str(decision.pk)
+    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-")
+    if not number:  # a draft the clerk has not numbered yet
+        number = f"DU-THAO-{decision.pk}"
     return f"QD-{number}-{decision.signed_on.year}.{extension}"
+
+
+NBSP = "\u00a0"
+
+
+def number_text(decision: Decision) -> str:
+    """A draft leaves the số blank for the clerk, as drafts on paper do: "     /QĐ-UBND"."""
+    return decision.number or f"{NBSP * 6}/{decision.body.decision_symbol}"
 
 
 def level_label(level: int) -> str:
@@ -237,7 +247,7 @@ def _header(document, decision):
     for line in lines[1:]:
         add_para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(left, width_mm=20, column_mm=left_mm)
-    number = add_para(left, f"Số: {decision.number}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    number = add_para(left, f"Số: {number_text(decision)}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     number.paragraph_format.space_before = Pt(6)
 
     motto = right.paragraphs[0]
@@ -293,7 +303,7 @@ def _appendix(document, decision, items, year):
     add_para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     note = add_para(
         document,
-        f"(Kèm theo Quyết định số {decision.number} ngày {short_date(decision.signed_on)} "
+        f"(Kèm theo Quyết định số {number_text(decision)} ngày {short_date(decision.signed_on)} "
         f"của {body.signer_title.capitalize()} {authority_in_text(body)})",
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,

@@ -1,4 +1,5 @@
-"""The register of issued decisions: which decision is in force for a unit.
+"""The register of issued decisions: which decision is in force for a unit, and which number the
+issuing authority gives next.
 
 One rule for the services (which check it before issuing), the public page, the results pages,
 the API and the exports: a unit is decided by the issued recognitions that name it and that no
@@ -9,6 +10,7 @@ before they did may hold two, and then the latest counts and revoking one leaves
 
 from collections import defaultdict
 
+from . import register_rules
 from .models import Decision, DecisionItem
 
 
@@ -47,3 +49,12 @@ def in_force(assessment) -> Decision | None:
     """The issued decision that decides the unit now, or None."""
     live = in_force_for(assessment)
     return live[0].decision if live else None
+
+
+def next_number(decision) -> str:
+    """The number the clerk would give next in the authority's register for the signing year."""
+    year = decision.signed_on.year
+    authority = register_rules.authority_key(decision.body.issuing_authority)
+    used = Decision.objects.filter(authority=authority, register_year=year, serial__isnull=False)
+    serial = register_rules.next_serial(used.values_list("serial", flat=True))
+    return register_rules.format_number(serial, decision.body.decision_symbol)

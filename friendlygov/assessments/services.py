@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 
-from . import permissions, register
+from . import permissions, register, register_rules
 from .models import (
     AppraisingBody,
     Assessment,
@@ -565,31 +565,130 @@ def draft_decision(
     body,
     *,
     assessments,
-    number,
     signed_on,
     signer_name,
     legal_bases,
     actor,
+    number="",
     supersedes=None,
     kind=Decision.Kind.RECOGNITION,
+    date_reason="",
 ) -> Decision:
+    """A draft of the head of `body`. Its number may be left to the issue (the clerk numbers it
+    then); its date is checked when it is issued, as the draft stays editable until then."""
     _require_head(actor, body)
-    number = (number or "").strip()
-    if not number:
-        raise ValidationError(_("Cần ghi số quyết định."))
-    if not legal_bases.strip():
-        raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    if kind == Decision.Kind.REVOCATION and supersedes is None:
+        raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
     if supersedes is not None:
         _check_supersedes(supersedes, body)
-    # Read the units' current state afresh (and once each), whatever the caller holds in memory.
+    assessments = _units_to_decide(body, kind, supersedes, assessments)
+    decision = Decision(cycle=body.cycle, body=body, kind=kind, supersedes=supersedes, created_by=actor)
+    _set_draft_values(
+        decision,
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        legal_bases=legal_bases,
+        date_reason=date_reason,
+    )
+    decision.save()
+    _put_units(decision, assessments)
+    record(
+        actor,
+        "decision.drafted",
+        decision,
+        {"number": decision.number, "units": [a.unit.code for a in assessments]},
+    )
+    return decision
+
+
+DRAFT_FIELDS = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
+
+
+@transaction.atomic
+def update_draft(decision, *, actor, assessments=None, **values) -> Decision:
+    """Change a draft (its text, date, proposed number, or the units of a recognition that
+    supersedes nothing); an issued decision never changes."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("body__cycle").get(pk=decision.pk)
+    )
+    _require_head(actor, decision.body)
+    if decision.is_issued:
+        raise IssuedDecisionImmutable(decision.number)
+    unknown = set(values) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    before = {field: getattr(decision, field) for field in DRAFT_FIELDS}
+    _set_draft_values(decision, **{**before, **values})
+    data = changes(before, {field: getattr(decision, field) for field in DRAFT_FIELDS})
+    if assessments is not None:
+        units = _units_to_decide(decision.body, decision.kind, decision.supersedes, assessments)
+        old = sorted(decision.items.values_list("assessment__unit__code", flat=True))
+        new = sorted(a.unit.code for a in units)
+        if old != new:
+            decision.items.all().delete()
+            _put_units(decision, units)
+            data["units"] = {"old": old, "new": new}
+    decision.save()
+    record(actor, "decision.draft_changed", decision, data)
+    return decision
+
+
+def _set_draft_values(decision, *, number, signed_on, signer_name, legal_bases, date_reason):
+    signed_on = models.DateField().to_python(signed_on)
+    if signed_on is None:
+        raise ValidationError(_("Cần ghi ngày ký."))
+    if not (legal_bases or "").strip():
+        raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    decision.authority = register_rules.authority_key(decision.body.issuing_authority)
+    decision.signed_on = signed_on
+    decision.signer_name = (signer_name or "").strip()
+    decision.legal_bases = legal_bases.strip()
+    decision.date_reason = (date_reason or "").strip()
+    decision.number = ""
+    if (number or "").strip():
+        parsed = _parsed_number(number)
+        _check_number_free(decision, parsed.serial, signed_on.year)
+        decision.number = str(parsed)
+
+
+def _parsed_number(text) -> register_rules.DecisionNumber:
+    try:
+        return register_rules.parse_number(text)
+    except register_rules.NumberRefused as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _check_number_free(decision, serial, year):
+    holder = (
+        Decision.objects.filter(authority=decision.authority, register_year=year, serial=serial)
+        .exclude(pk=decision.pk)
+        .first()
+    )
+    if holder is not None:
+        raise ValidationError(_number_taken(decision, serial, year, holder))
+
+
+def _number_taken(decision, serial, year, holder=None) -> str:
+    return _(
+        "Số %(serial)s năm %(year)s của %(authority)s đã cấp cho quyết định số %(number)s; "
+        "mỗi số chỉ dùng một lần trong năm."
+    ) % {
+        "serial": f"{serial:02d}",
+        "year": year,
+        "authority": decision.body.issuing_authority,
+        "number": holder.number if holder else f"{serial:02d}",
+    }
+
+
+def _units_to_decide(body, kind, supersedes, assessments) -> list[Assessment]:
+    """The units, read afresh (and once each), after checking that this decision may name them."""
     ids = list(dict.fromkeys(a.pk for a in assessments))
     by_id = Assessment.objects.select_related("unit").in_bulk(ids)
     assessments = [by_id[pk] for pk in ids if pk in by_id]
     if not assessments:
         raise ValidationError(_("Cần chọn ít nhất một đơn vị."))
     wanted_status = Status.APPRAISED if kind == Decision.Kind.RECOGNITION and supersedes is None else None
-    if kind == Decision.Kind.REVOCATION and supersedes is None:
-        raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
     named = set(supersedes.items.values_list("assessment_id", flat=True)) if supersedes else set()
     live = register.in_force_items(ids) if supersedes else {}
     for assessment in assessments:
@@ -612,25 +711,14 @@ def draft_decision(
                 _("%(unit)s chưa được duyệt kết quả thẩm định (trạng thái: %(status)s).")
                 % {"unit": assessment.unit.name, "status": assessment.get_status_display()}
             )
-    decision = Decision.objects.create(
-        cycle=body.cycle,
-        body=body,
-        kind=kind,
-        number=number,
-        signed_on=signed_on,
-        signer_name=signer_name.strip(),
-        legal_bases=legal_bases.strip(),
-        supersedes=supersedes,
-        created_by=actor,
-    )
+    return assessments
+
+
+def _put_units(decision, assessments):
     DecisionItem.objects.bulk_create(
         DecisionItem(decision=decision, assessment=a, final_score=a.final_score, level=a.final_level or 0)
         for a in assessments
     )
-    record(
-        actor, "decision.drafted", decision, {"number": number, "units": [a.unit.code for a in assessments]}
-    )
-    return decision
 
 
 def _check_target_decides(kind, supersedes_id, assessment, live):
@@ -682,16 +770,27 @@ def _check_supersedes(old, body):
 
 
 @transaction.atomic
-def issue_decision(decision, *, actor) -> Decision:
-    """Issue a draft: it becomes immutable and its results public. A recognition settles its units
-    (superseding the decision in force for those already decided); a revocation sends a unit back
-    to "appraised" unless another decision in force still decides it."""
-    decision = Decision.objects.select_for_update().select_related("body__cycle").get(pk=decision.pk)
+def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=None) -> Decision:
+    """Issue a draft: it is numbered in its authority's register (the number given, else the one
+    the draft proposes, else the next free one), its date checked, and it becomes immutable and its
+    results public. A recognition settles its units (superseding the decision in force for those
+    already decided); a revocation sends a unit back to "appraised" unless another decision in
+    force still decides it."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("body__cycle", "supersedes")
+        .get(pk=decision.pk)
+    )
     _require_head(actor, decision.body)
     if decision.is_issued:
         raise IssuedDecisionImmutable(decision.number)
+    given = {"number": number, "signed_on": signed_on, "date_reason": date_reason}
+    given = {field: value for field, value in given.items() if value is not None}
+    _set_draft_values(decision, **{**{f: getattr(decision, f) for f in DRAFT_FIELDS}, **given})
+    items = list(decision.items.select_related("assessment__unit"))
+    _check_signing_date(decision, [item.assessment for item in items])
     now = timezone.now()
-    for item in decision.items.select_related("assessment"):
+    for item in items:
         assessment = _locked(item.assessment_id)
         live = register.in_force_for(assessment)
         _check_target_decides(decision.kind, decision.supersedes_id, assessment, live)
@@ -704,9 +803,63 @@ def issue_decision(decision, *, actor) -> Decision:
             _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
-    decision.save()
-    record(actor, "decision.issued", decision, {"number": decision.number, "kind": decision.kind})
+    _enter_in_register(decision, chosen=bool(decision.number))
+    record(
+        actor,
+        "decision.issued",
+        decision,
+        {
+            "number": decision.number,
+            "kind": decision.kind,
+            "signed_on": decision.signed_on,
+            "date_reason": decision.date_reason,
+        },
+    )
     return decision
+
+
+def _check_signing_date(decision, assessments):
+    cycle = decision.body.cycle
+    facts = [
+        register_rules.DatedFact(
+            timezone.localdate(a.appraised_at),
+            _("ngày duyệt kết quả thẩm định của %(unit)s") % {"unit": a.unit.name},
+        )
+        for a in assessments
+        if a.appraised_at is not None
+    ]
+    if decision.supersedes is not None:
+        old = decision.supersedes
+        what = _("ngày ký quyết định số %(number)s") % {"number": old.number}
+        facts.append(register_rules.DatedFact(old.signed_on, what))
+    problems = register_rules.signing_date_problems(
+        decision.signed_on,
+        today=timezone.localdate(),
+        not_before=facts,
+        window=(cycle.decision_from, cycle.decision_until),
+        reason=decision.date_reason,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _enter_in_register(decision, *, chosen: bool, attempts: int = 3):
+    """Save the issued decision under its number. The database holds one số per authority and
+    year (a constraint): a number someone else took a moment ago is refused when the issuer chose
+    it, and replaced by the next free one when the register proposed it."""
+    year = decision.signed_on.year
+    for attempt in range(attempts):
+        if not chosen:
+            decision.number = register.next_number(decision)
+        parsed = _parsed_number(decision.number)
+        decision.register_year, decision.serial = year, parsed.serial
+        try:
+            with transaction.atomic():
+                decision.save()
+            return
+        except IntegrityError as exc:
+            if chosen or attempt == attempts - 1:
+                raise ValidationError(_number_taken(decision, parsed.serial, year)) from exc
 
 
 def _settle(assessment, item, decision, actor, now):

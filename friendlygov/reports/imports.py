@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from friendlygov.accounts import reach
 from friendlygov.assessments.models import Cycle
+from friendlygov.assessments.register_rules import NumberRefused, parse_number
 from friendlygov.audit.services import changes, record
 from friendlygov.core import spreadsheets
 from friendlygov.core.i18n import fold
@@ -237,8 +238,11 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
         number = cell_text(r.cells["decision_number"][1])
         if not number:
             refuse("decision_number", _("Thiếu số quyết định."))
-        elif len(number) > 40:
-            refuse("decision_number", _("Số quyết định dài quá 40 ký tự."))
+        else:
+            try:  # the national format, as for the decisions issued here
+                number = str(parse_number(number))
+            except NumberRefused as exc:
+                refuse("decision_number", str(exc))
         decided_on = None
         try:
             decided_on = parse_date(r.cells["decision_date"][1])

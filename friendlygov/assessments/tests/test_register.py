@@ -68,7 +68,7 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
     assert public_rows(anonymous)[unit.pk] == ("16/QĐ-UBND", 1)
 
     head = people["head"]
-    revocation = make_draft([unit], head.user, "40/QĐ-UBND", supersedes=second, kind="revocation")
+    revocation = make_draft([unit], head.user, "40/QĐ-UBND", supersedes=second, kind="revocation", day=20)
     response = head.post(f"{API}/decisions/{revocation.pk}/issue")
     assert response.status_code == 200
     unit.refresh_from_db()
@@ -77,7 +77,7 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
     assert public_rows(anonymous)[unit.pk] == ("15/QĐ-UBND", first_level)
     assert head.get(f"{API}/assessments/{unit.pk}").json()["status"] == "recognised"
 
-    last = make_draft([unit], head.user, "41/QĐ-UBND", supersedes=issued, kind="revocation")
+    last = make_draft([unit], head.user, "41/QĐ-UBND", supersedes=issued, kind="revocation", day=21)
     assert head.post(f"{API}/decisions/{last.pk}/issue").status_code == 200
     unit.refresh_from_db()
     assert unit.status == Status.APPRAISED
@@ -87,7 +87,9 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
 def test_revoking_the_older_of_two_in_force_leaves_the_unit_untouched(issued, appraised_units, people):
     unit = appraised_units[0]
     legacy_second_recognition(issued, unit, "16/QĐ-UBND", level=1)
-    revocation = make_draft([unit], people["head"].user, "40/QĐ-UBND", supersedes=issued, kind="revocation")
+    revocation = make_draft(
+        [unit], people["head"].user, "40/QĐ-UBND", supersedes=issued, kind="revocation", day=20
+    )
     services.issue_decision(revocation, actor=people["head"].user)
     unit.refresh_from_db()
     assert (unit.status, unit.final_level) == (Status.RECOGNISED, 1)

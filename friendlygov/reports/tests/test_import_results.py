@@ -114,7 +114,7 @@ def test_an_unknown_code_imports_nothing(communes, tmp_path):
 def test_a_code_not_valid_in_that_cycle_imports_nothing(communes, tmp_path):
     _units, retired = communes
     assert retired is not None
-    rows = [[retired.code, 90, "5/QĐ-UBND", "10/01/2026", 3]]
+    rows = [[retired.code, 90, "05/QĐ-UBND", "10/01/2026", 3]]
     path = tmp_path / "2025.xlsx"
     path.write_bytes(xlsx(rows))
     ok, output = run(path, year=2025)
@@ -125,7 +125,7 @@ def test_a_code_not_valid_in_that_cycle_imports_nothing(communes, tmp_path):
 def test_it_reads_csv_with_semicolons_and_decimal_commas(communes, tmp_path):
     units, _ = communes
     text = "mã đơn vị;điểm cuối cùng;số quyết định;ngày quyết định;mức\n"
-    text += f"{units[0].code};91,25;7/QĐ-UBND;15/01/2025;3\n{units[1].code};80;7/QĐ-UBND;15/01/2025;\n"
+    text += f"{units[0].code};91,25;07/QĐ-UBND;15/01/2025;3\n{units[1].code};80;07/QĐ-UBND;15/01/2025;\n"
     path = tmp_path / "ket-qua.csv"
     path.write_bytes(text.encode("utf-8-sig"))
     ok, output = run(path)
