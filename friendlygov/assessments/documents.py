@@ -105,6 +105,16 @@ def decision_items(decision):
     return list(decision.items.select_related("assessment__unit").order_by(*_ITEM_ORDER))
 
 
+def listed_and_apart(decision, items) -> tuple[list, list]:
+    """The units a decision names in its list, and those it settles apart: a recognition lists the
+    units it recognises; the covered units that did not qualify become "not recognised" without
+    being listed in a decision titled "công nhận". A
+    decision that recognises none lists them all, as its subject is then their refusal."""
+    if decision.kind != Decision.Kind.RECOGNITION or not any(item.level for item in items):
+        return items, []
+    return [item for item in items if item.level], [item for item in items if not item.level]
+
+
 # By name as Vietnamese readers expect (tone marks ignored: "Đồng Cẩm" sorts with "D").
 _ITEM_ORDER = ("-level", "-final_score", "assessment__unit__search_name", "assessment__unit__name")
 
@@ -113,7 +123,7 @@ def decision_docx(decision: Decision) -> bytes:
     """The decision and its appendix as a .docx file."""
     body = decision.body
     year = decision.cycle.year
-    items = decision_items(decision)
+    items, _apart = listed_and_apart(decision, decision_items(decision))
     document = Document()
     setup_page(document)
 
@@ -188,10 +198,6 @@ def _articles(decision, items, year) -> list[str]:
                 f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{program}” năm {year}, "
                 "theo mức đạt tại Phụ lục kèm theo Quyết định này."
             )
-            if refused:
-                first += (
-                    f" {refused} đơn vị có tên tại Phụ lục chưa đạt chuẩn, không được công nhận năm {year}."
-                )
         else:
             first = (
                 f"Không công nhận đạt chuẩn “{program}” năm {year} đối với {refused} đơn vị "

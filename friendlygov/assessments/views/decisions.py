@@ -132,10 +132,21 @@ def decision_new(request, body_id):
                 return redirect("assessments:decision_detail", decision.pk)
     else:
         form = DecisionForm(initial=_initial(body, request.user), body=body)
-        # Units already in another draft start unticked: one unit, one pending decision.
-        chosen_ids = {a.pk for a in candidates if not a.draft_items}
-    context = {"body": body, "form": form, "candidates": candidates, "chosen": chosen_ids, "errors": errors}
+        # Units already in another draft start unticked (one unit, one pending decision), and so
+        # do units that did not qualify: a decision settles them only when the head picks them.
+        chosen_ids = {a.pk for a in candidates if not a.draft_items and a.final_level}
+    context = {"body": body, "form": form, "chosen": chosen_ids, "errors": errors, **_split(candidates)}
     return render(request, "assessments/decisions/new.html", context, status=status)
+
+
+def _split(candidates) -> dict:
+    """Units that qualify (listed in a recognition) apart from those that do not (settled as not
+    recognised, never listed or ticked in advance)."""
+    return {
+        "candidates": candidates,
+        "qualified": [a for a in candidates if a.final_level],
+        "unqualified": [a for a in candidates if not a.final_level],
+    }
 
 
 def _candidates(body, *, also=(), besides=None) -> list:
@@ -154,7 +165,8 @@ def _candidates(body, *, also=(), besides=None) -> list:
 
 def decision_detail(request, pk):
     decision = _visible_decision(request.user, pk)
-    items = documents.decision_items(decision)
+    covered = documents.decision_items(decision)
+    items, settled_apart = documents.listed_and_apart(decision, covered)
     later = list(_decisions(request.user).filter(supersedes=decision).order_by("created_at"))
     context = {
         "decision": decision,
@@ -164,6 +176,8 @@ def decision_detail(request, pk):
         "may_decide": permissions.may_decide_for(request.user, decision.body),
         "legal_bases": documents.legal_basis_lines(decision.legal_bases),
         "recognised": sum(1 for item in items if item.level),
+        "covered": len(covered),
+        "settled_apart": settled_apart,
     }
     return render(request, "assessments/decisions/detail.html", context)
 
@@ -243,10 +257,10 @@ def decision_edit(request, pk):
         "body": body,
         "decision": decision,
         "form": form,
-        "candidates": candidates,
         "chosen": chosen_ids,
         "errors": errors,
         "items": [] if picks_units else documents.decision_items(decision),
+        **_split(candidates),
     }
     return render(request, "assessments/decisions/new.html", context, status=status)
 

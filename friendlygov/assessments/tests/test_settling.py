@@ -1,0 +1,86 @@
+"""A recognition settles every unit it covers: the qualified units are listed and recognised at
+their level; the covered units that did not qualify become "not recognised" without being listed
+(or ticked in advance) in a decision titled "công nhận"."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from friendlygov.assessments import documents, services
+from friendlygov.assessments.models import Decision
+from friendlygov.assessments.testing import LEGAL_BASES, appraise
+from friendlygov.assessments.workflow import Status
+
+
+@pytest.fixture
+def failed(appraised_units, people, kim_thanh_chair):
+    """A fourth Kim Thành commune appraised below the standard."""
+    taken = [a.pk for a in appraised_units]
+    unit = (
+        appraised_units[0]
+        .cycle.assessments.filter(body=appraised_units[0].body, status=Status.DRAFT)
+        .exclude(pk__in=taken)
+        .order_by("unit__code")
+        .first()
+    )
+    unit = appraise(unit, chair=kim_thanh_chair, appraiser=people["appraiser"].user, lower_by=12)
+    assert unit.final_level == 0, unit.final_score
+    return unit
+
+
+def test_the_draft_page_ticks_only_the_units_that_qualify(appraised_units, failed, people):
+    page = people["head"].get(reverse("assessments:decision_new", args=[failed.body_id]))
+    assert failed.pk not in page.context["chosen"]
+    assert [a.pk for a in page.context["unqualified"]] == [failed.pk]
+    qualified = {a.pk for a in appraised_units if a.final_level}
+    assert qualified and qualified <= page.context["chosen"]
+    assert "Đơn vị không đạt chuẩn" in page.text
+
+
+def test_issuing_settles_every_covered_unit_and_lists_only_the_recognised(appraised_units, failed, people):
+    head = people["head"]
+    qualified = [a for a in appraised_units if a.final_level]
+    form = {
+        "signed_on": "2025-01-15",
+        "signer_name": "Nguyễn Văn An",
+        "legal_bases": LEGAL_BASES,
+        "assessments": [a.pk for a in [*qualified, failed]],
+    }
+    assert head.post(reverse("assessments:decision_new", args=[failed.body_id]), form).status_code == 302
+    decision = Decision.objects.get()
+    assert head.post(reverse("assessments:decision_issue", args=[decision.pk])).status_code == 302
+
+    for assessment in qualified:
+        assessment.refresh_from_db()
+        assert (assessment.status, assessment.is_decided) == (Status.RECOGNISED, True)
+    failed.refresh_from_db()
+    assert failed.status == Status.NOT_RECOGNISED
+    assert failed.decided_at is not None
+
+    with zipfile.ZipFile(io.BytesIO(documents.decision_docx(decision))) as package:
+        xml = package.read("word/document.xml").decode()
+    assert failed.unit.name not in xml
+    assert all(a.unit.name in xml for a in qualified)
+    assert f"Công nhận {len(qualified)} xã, phường, thị trấn" in xml
+    assert "không được công nhận" not in xml
+
+    page = head.get(reverse("assessments:decision_detail", args=[decision.pk]))
+    listed, apart = page.context["items"], page.context["settled_apart"]
+    assert [item.assessment_id for item in apart] == [failed.pk]
+    assert {item.assessment_id for item in listed} == {a.pk for a in qualified}
+    assert "Đơn vị không được công nhận" in page.text
+
+
+def test_a_decision_that_recognises_none_lists_the_units_it_refuses(failed, people):
+    decision = services.draft_decision(
+        failed.body,
+        assessments=[failed],
+        signed_on="2025-01-15",
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+    )
+    listed, apart = documents.listed_and_apart(decision, documents.decision_items(decision))
+    assert ([item.assessment_id for item in listed], apart) == ([failed.pk], [])
