@@ -121,6 +121,9 @@ class Assessment(models.Model):
     appraised_score = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
     final_score = models.DecimalField(_("điểm cuối cùng"), null=True, blank=True, **POINTS)
     final_level = models.PositiveSmallIntegerField(_("mức đạt"), null=True, blank=True)
+    # The conditions the final result failed, with their figures ("TC2 đạt 31,5% < 50%"), written
+    # when the appraisal is approved: why a unit whose score reaches a band is not recognised.
+    final_reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
     explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
     explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
@@ -350,6 +353,7 @@ class DecisionItem(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="decision_items")
     final_score = models.DecimalField(_("điểm"), **POINTS)
     level = models.PositiveSmallIntegerField(_("mức"))
+    reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị trong quyết định")

@@ -520,6 +520,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     assessment.appraised_score = result.total.total
     assessment.final_score = result.recognition.score
     assessment.final_level = result.recognition.level
+    assessment.final_reasons = [failure.reason for failure in result.recognition.failures]
     assessment.appraised_at = timezone.now()
     _move(
         assessment,
@@ -529,6 +530,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
             "final_score": str(assessment.final_score),
             "final_level": assessment.final_level,
             "failed_gates": [f.code for f in result.recognition.failures],
+            "reasons": assessment.final_reasons,
         },
     )
     return assessment
@@ -716,7 +718,13 @@ def _units_to_decide(body, kind, supersedes, assessments) -> list[Assessment]:
 
 def _put_units(decision, assessments):
     DecisionItem.objects.bulk_create(
-        DecisionItem(decision=decision, assessment=a, final_score=a.final_score, level=a.final_level or 0)
+        DecisionItem(
+            decision=decision,
+            assessment=a,
+            final_score=a.final_score,
+            level=a.final_level or 0,
+            reasons=a.final_reasons,
+        )
         for a in assessments
     )
 

@@ -33,6 +33,13 @@ class GateFailure:
     code: str
     name: str
     detail: str  # which criterion or value failed, for the record (not translated)
+    reason: str = ""  # the same with its figures, as a decision's reader reads it: "TC2 đạt 31,5% < 50%"
+
+
+def _vn(value: Decimal) -> str:
+    """31.50 → "31,5": the decimal comma of Vietnamese documents, without trailing zeros."""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -50,16 +57,23 @@ class Recognition:
 def _failures_of(rule: GatingRule, total: ScoreTotal, flags: Mapping[str, bool]) -> list[GateFailure]:
     if rule.kind == MIN_CRITERION_PERCENT:
         return [
-            GateFailure(rule.code, rule.name, f"{c.code}: {c.percent}% < {rule.percent}%")
+            GateFailure(
+                rule.code,
+                rule.name,
+                f"{c.code}: {c.percent}% < {rule.percent}%",
+                f"{c.code} đạt {_vn(c.percent)}% < {_vn(rule.percent)}%",
+            )
             for c in total.criteria
             if c.percent is not None and c.percent < rule.percent
         ]
     if rule.kind == MIN_TOTAL:
         if total.total < rule.min_total:
-            return [GateFailure(rule.code, rule.name, f"{total.total} < {rule.min_total}")]
+            reason = f"Tổng điểm {_vn(total.total)} < {_vn(rule.min_total)}"
+            return [GateFailure(rule.code, rule.name, f"{total.total} < {rule.min_total}", reason)]
         return []
     if rule.kind == VETO_FLAG:
-        return [GateFailure(rule.code, rule.name, rule.flag)] if flags.get(rule.flag, False) else []
+        failed = flags.get(rule.flag, False)
+        return [GateFailure(rule.code, rule.name, rule.flag, rule.name)] if failed else []
     raise ValueError(f"unknown gating rule kind {rule.kind!r}")
 
 

@@ -618,6 +618,7 @@ class ResultLine:
     level: int | None  # decided level (0 = not qualified); None while undecided
     status: str
     decision_number: str | None
+    reasons: tuple[str, ...] = ()  # the failed conditions with their figures, from the decision
 
 
 def results(snap: Snapshot) -> list[ResultLine]:
@@ -625,6 +626,7 @@ def results(snap: Snapshot) -> list[ResultLine]:
     decided = [row.pk for row in snap.rows if row.decided]
     live = register.in_force_items(decided) if decided else {}
     numbers = {pk: items[0].decision.number for pk, items in live.items()}
+    reasons = {pk: tuple(items[0].reasons) for pk, items in live.items()}
     return [
         ResultLine(
             unit_code=row.unit_code,
@@ -633,6 +635,7 @@ def results(snap: Snapshot) -> list[ResultLine]:
             level=row.level,
             status=row.status,
             decision_number=numbers.get(row.pk),
+            reasons=reasons.get(row.pk, ()),
         )
         for row in snap.rows
     ]

@@ -102,3 +102,28 @@ def test_a_date_outside_the_window_needs_a_reason():
 def test_absurd_dates_are_refused():
     assert problems(date(1, 1, 1))
     assert problems(date(9999, 12, 31), reason="x")
+
+
+def test_a_failed_condition_reads_with_its_figures():
+    from decimal import Decimal
+
+    from friendlygov.frameworks.gating import MIN_CRITERION_PERCENT, MIN_TOTAL, GatingRule, failed_gates
+    from friendlygov.frameworks.scoring import CriterionSubtotal, ScoreTotal
+
+    criteria = (
+        CriterionSubtotal("TC1", Decimal("18"), Decimal("20"), Decimal("90.00")),
+        CriterionSubtotal("TC2", Decimal("6.3"), Decimal("20"), Decimal("31.50")),
+    )
+    total = ScoreTotal(
+        earned=Decimal("24.3"),
+        applicable_max=Decimal(40),
+        base_score=Decimal("78.50"),
+        bonus=Decimal(0),
+        total=Decimal("78.50"),
+        criteria=criteria,
+    )
+    rules = (
+        GatingRule("G1", "Mỗi tiêu chí đạt tối thiểu 50%", MIN_CRITERION_PERCENT, percent=Decimal(50)),
+        GatingRule("G2", "Tổng điểm tối thiểu", MIN_TOTAL, min_total=Decimal(80)),
+    )
+    assert [f.reason for f in failed_gates(rules, total)] == ["TC2 đạt 31,5% < 50%", "Tổng điểm 78,5 < 80"]

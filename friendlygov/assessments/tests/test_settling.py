@@ -2,6 +2,7 @@
 their level; the covered units that did not qualify become "not recognised" without being listed
 (or ticked in advance) in a decision titled "công nhận"."""
 
+import html
 import io
 import zipfile
 
@@ -84,3 +85,34 @@ def test_a_decision_that_recognises_none_lists_the_units_it_refuses(failed, peop
     )
     listed, apart = documents.listed_and_apart(decision, documents.decision_items(decision))
     assert ([item.assessment_id for item in listed], apart) == ([failed.pk], [])
+
+
+def test_a_unit_not_recognised_shows_its_reasons_on_the_public_page_the_api_and_the_export(
+    failed, people, anonymous
+):
+    from openpyxl import load_workbook
+
+    assert failed.final_reasons  # stored with the result when the appraisal was approved
+    head = people["head"]
+    decision = services.draft_decision(
+        failed.body,
+        assessments=[failed],
+        signed_on="2025-01-15",
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=head.user,
+    )
+    assert decision.items.get().reasons == failed.final_reasons
+    services.issue_decision(decision, actor=head.user)
+
+    page = anonymous.get(reverse("public:cycle_results", args=[2024]))
+    assert all(html.escape(reason) in page.text for reason in failed.final_reasons)
+
+    lines = head.get("/api/v1/cycles/2024/results", {"unit": failed.unit.code}).json()["items"]
+    assert [line["reasons"] for line in lines] == [failed.final_reasons]
+
+    from friendlygov.reports.exports import export_cycle
+
+    book = load_workbook(io.BytesIO(export_cycle(failed.cycle, head.user)))
+    cells = [str(cell.value) for row in book.worksheets[0].iter_rows() for cell in row if cell.value]
+    assert "; ".join(failed.final_reasons) in cells

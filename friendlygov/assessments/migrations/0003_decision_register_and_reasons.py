@@ -1,4 +1,5 @@
-"""Each issuing authority's register of decision numbers (per calendar year, across cycles).
+"""Each issuing authority's register of decision numbers (per calendar year, across cycles), and
+the reasons stored with a result (the failed conditions with their figures).
 
 Issued decisions already in the database join their authority's register when their number is in
 the national format and not yet taken there; the others (a malformed number such as "abc", or a
@@ -68,6 +69,16 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=40, verbose_name="số quyết định"),
         ),
         migrations.RunPython(fill_the_registers, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="assessment",
+            name="final_reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="lý do không đạt chuẩn"),
+        ),
+        migrations.AddField(
+            model_name="decisionitem",
+            name="reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="lý do không đạt chuẩn"),
+        ),
         migrations.AddConstraint(
             model_name="decision",
             constraint=models.UniqueConstraint(
