@@ -116,3 +116,20 @@ def test_a_unit_not_recognised_shows_its_reasons_on_the_public_page_the_api_and_
     book = load_workbook(io.BytesIO(export_cycle(failed.cycle, head.user)))
     cells = [str(cell.value) for row in book.worksheets[0].iter_rows() for cell in row if cell.value]
     assert "; ".join(failed.final_reasons) in cells
+
+
+def test_the_communes_page_gives_the_reasons_its_decision_rests_on(failed, people):
+    head = people["head"]
+    decision = services.draft_decision(
+        failed.body,
+        assessments=[failed],
+        signed_on="2025-01-15",
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=head.user,
+    )
+    services.issue_decision(decision, actor=head.user)
+    page = head.get(reverse("reports:commune", args=[failed.pk]))
+    assert page.status_code == 200
+    assert "Không được công nhận vì chưa đạt điều kiện bắt buộc" in page.text
+    assert all(html.escape(reason) in page.text for reason in failed.final_reasons)
