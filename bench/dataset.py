@@ -216,6 +216,7 @@ def _issued_decisions(cycle, bodies, assessments) -> None:
 
     from bench import national
     from friendlygov.assessments.models import Decision, DecisionItem
+    from friendlygov.assessments.register_rules import authority_key
 
     issued = timezone.now()
     decisions = Decision.objects.bulk_create(
@@ -223,7 +224,10 @@ def _issued_decisions(cycle, bodies, assessments) -> None:
             cycle=cycle,
             body=body,
             state=Decision.State.ISSUED,
-            number=f"{number}/QĐ-UBND",
+            number=f"{number:02d}/QĐ-UBND",
+            authority=authority_key(body.issuing_authority),
+            register_year=cycle.decision_from.year,
+            serial=number,
             signed_on=cycle.decision_from,
             signer_name="Chủ tịch",
             legal_bases="Quyết định về đánh giá chính quyền thân thiện",

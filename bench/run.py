@@ -506,7 +506,8 @@ def _measure_import() -> dict:
     sheet = book.create_sheet("Kết quả")
     sheet.append(["Mã đơn vị", "Điểm cuối cùng", "Số quyết định", "Ngày quyết định"])
     for code in communes.order_by("code").values_list("code", flat=True):
-        sheet.append([code, rng.randint(6000, 9900) / 100, f"{rng.randint(1, 999)}/QĐ-UBND", "15/01/2025"])
+        number = f"{rng.randint(1, 999):02d}/QĐ-UBND"
+        sheet.append([code, rng.randint(6000, 9900) / 100, number, "15/01/2025"])
     out = io.BytesIO()
     book.save(out)
     data = out.getvalue()
@@ -591,7 +592,7 @@ def _measure_decisions() -> dict:
             services.draft_decision(
                 body,
                 assessments=list(body.assessments.all()),
-                number=f"{number}/QĐ-UBND",
+                number=f"{number:02d}/QĐ-UBND",
                 signed_on=date(2025, 1, 15),
                 signer_name="Nguyễn Văn A",
                 legal_bases="Luật Tổ chức chính quyền địa phương năm 2015;",

@@ -7,10 +7,12 @@ from typing import Annotated
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator
+from pydantic import ValidationError as PydanticError
 
-from friendlygov.assessments import documents, permissions, services
+from friendlygov.assessments import documents, permissions, register, services
 from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem
 from friendlygov.core.office import DOCX_TYPE, PDF_TYPE, file_response
 
@@ -45,8 +47,9 @@ class DecisionSummary(Schema):
     kind_label: str
     state: Decision.State
     state_label: str
-    number: str
+    number: str = Field(description="“{số}/{ký hiệu}”, e.g. “05/QĐ-UBND”; empty in a draft not yet numbered")
     signed_on: date
+    date_reason: str = Field(description="Why it is signed outside the cycle's decision window (else empty)")
     signer_name: str
     supersedes_id: int | None
     created_at: datetime
@@ -58,18 +61,61 @@ class DecisionDetail(DecisionSummary):
     legal_bases: list[str] = Field(description="One legal basis per entry")
     created_by: str
     items: list[DecisionItemOut]
-    actions: list[str] = Field(description="What you may do now: issue")
+    actions: list[str] = Field(description="What you may do now: edit, issue")
+    suggested_number: str | None = Field(
+        description="For a draft you may issue: the number the issue would give unless you name one "
+        "(the next free number in the issuing authority's register for the signing year)"
+    )
+
+
+Number = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description="“{số}/{ký hiệu}” with a leading zero below 10 (“05/QĐ-SNV”, “12/QĐ-UBND”), "
+        "unique in the issuing authority's register for the signing year",
+    ),
+    AfterValidator(_no_nul),
+]
+Reason = Annotated[
+    str,
+    Field(max_length=1000, description="Required when the date is outside the cycle's decision window"),
+    AfterValidator(_no_nul),
+]
 
 
 class DecisionIn(Schema):
     body_id: RowId = Field(description="The appraising body issuing the decision")
     assessment_ids: list[RowId] = Field(max_length=1000)
-    number: Annotated[str, Field(max_length=40), AfterValidator(_no_nul)]
+    number: Number = Field("", description="Optional in a draft: the clerk numbers it when it is issued")
     signed_on: date
     signer_name: Annotated[str, Field(max_length=120), AfterValidator(_no_nul)]
     legal_bases: list[Line] = Field(max_length=50, description="One legal basis per entry (“Căn cứ …”)")
     supersedes_id: RowId | None = Field(None, description="The decision this one replaces or revokes")
     kind: Decision.Kind = Decision.Kind.RECOGNITION
+    date_reason: Reason = ""
+
+
+class DecisionChange(Schema):
+    """What a draft may change until it is issued; fields left out stay as they are."""
+
+    assessment_ids: list[RowId] | None = Field(
+        None, max_length=1000, description="The units (only for a recognition that supersedes nothing)"
+    )
+    number: Number | None = None
+    signed_on: date | None = None
+    signer_name: Annotated[str, Field(max_length=120), AfterValidator(_no_nul)] | None = None
+    legal_bases: list[Line] | None = Field(None, max_length=50)
+    date_reason: Reason | None = None
+
+
+class IssueIn(Schema):
+    """Settled when the decision is issued; fields left out keep the draft's (and a draft without
+    a number gets the next free one)."""
+
+    number: Number | None = None
+    signed_on: date | None = None
+    date_reason: Reason | None = None
 
 
 def _summary(decision: Decision, unit_count: int) -> dict:
@@ -83,6 +129,7 @@ def _summary(decision: Decision, unit_count: int) -> dict:
         "state_label": str(decision.get_state_display()),
         "number": decision.number,
         "signed_on": decision.signed_on,
+        "date_reason": decision.date_reason,
         "signer_name": decision.signer_name,
         "supersedes_id": decision.supersedes_id,
         "created_at": decision.created_at,
@@ -107,6 +154,7 @@ def _detail(user, decision_id: int) -> DecisionDetail:
     decision = _visible_decision(user, decision_id)
     items = list(decision.items.select_related("assessment__unit"))
     may_issue = not decision.is_issued and permissions.may_decide_for(user, decision.body)
+    suggested = (decision.number or register.next_number(decision)) if may_issue else None
     return DecisionDetail(
         **_summary(decision, len(items)),
         legal_bases=[line for line in decision.legal_bases.splitlines() if line.strip()],
@@ -121,7 +169,8 @@ def _detail(user, decision_id: int) -> DecisionDetail:
             )
             for item in items
         ],
-        actions=["issue"] if may_issue else [],
+        actions=["edit", "issue"] if may_issue else [],
+        suggested_number=suggested,
     )
 
 
@@ -184,18 +233,55 @@ def draft_decision(request, payload: DecisionIn):
         legal_bases="\n".join(line.strip() for line in payload.legal_bases if line.strip()),
         supersedes=supersedes,
         kind=payload.kind,
+        date_reason=payload.date_reason,
         actor=request.user,
     )
     return Reply(201, _detail(request.user, decision.pk))
+
+
+def _issue_body() -> dict:
+    schema = IssueIn.model_json_schema()
+    return {"requestBody": {"required": False, "content": {"application/json": {"schema": schema}}}}
 
 
 @router.post(
     "/{decision_id}/issue",
     response={200: DecisionDetail, **WRITE_ERRORS},
     summary="Issue (sign) a draft decision",
+    openapi_extra=_issue_body(),
 )
 def issue_decision(request, decision_id: Id):
-    services.issue_decision(_visible_decision(request.user, decision_id), actor=request.user)
+    """The body is optional: without it the draft's date and proposed number (or the next free
+    number in the register) are used."""
+    given = _issue_payload(request)
+    services.issue_decision(_visible_decision(request.user, decision_id), actor=request.user, **given)
+    return _detail(request.user, decision_id)
+
+
+def _issue_payload(request) -> dict:
+    """IssueIn from an optional JSON body (ninja would refuse a missing one); a request that sends
+    no JSON sends nothing to settle."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return {}
+    try:
+        return IssueIn.model_validate_json(request.body).model_dump(exclude_none=True)
+    except PydanticError as exc:
+        raise PayloadInvalid(exc.errors(include_url=False)) from exc
+
+
+@router.patch("/{decision_id}", response={200: DecisionDetail, **WRITE_ERRORS}, summary="Change a draft")
+def change_draft(request, decision_id: Id, payload: DecisionChange):
+    """An issued decision never changes (409). Referenced assessments must be visible to you."""
+    decision = _visible_decision(request.user, decision_id)
+    values = payload.model_dump(exclude_none=True)
+    if "legal_bases" in values:
+        values["legal_bases"] = "\n".join(line.strip() for line in values["legal_bases"] if line.strip())
+    if "assessment_ids" in values:
+        wanted = set(values.pop("assessment_ids"))
+        values["assessments"] = list(permissions.visible(request.user).filter(pk__in=wanted))
+        if len(values["assessments"]) != len(wanted):
+            raise Http404
+    services.update_draft(decision, actor=request.user, **values)
     return _detail(request.user, decision_id)
 
 

@@ -53,6 +53,11 @@ class ResultOut(Schema):
     level: int | None = Field(description="Decided level, 0 = not qualified; null while undecided")
     status: str
     decision_number: str | None
+    reasons: list[str] = Field(
+        description="Why a decided unit is not recognised: the conditions it failed, with their figures "
+        "(e.g. “TC2 đạt 31,5% < 50%”), as stored with the result when the appraisal was approved; "
+        "empty when none failed or while undecided"
+    )
 
 
 def _cycle_of(year: int) -> Cycle | None:

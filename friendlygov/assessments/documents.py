@@ -36,8 +36,18 @@ from .models import Decision
 def decision_filename(decision: Decision, extension: str) -> str:
     """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser).
     The one name of a decision's file: the page, the API and the zip of a job all use it."""
-    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-") or str(decision.pk)
+    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-")
+    if not number:  # a draft the clerk has not numbered yet
+        number = f"DU-THAO-{decision.pk}"
     return f"QD-{number}-{decision.signed_on.year}.{extension}"
+
+
+NBSP = "\u00a0"
+
+
+def number_text(decision: Decision) -> str:
+    """A draft leaves the số blank for the clerk, as drafts on paper do: "     /QĐ-UBND"."""
+    return decision.number or f"{NBSP * 6}/{decision.body.decision_symbol}"
 
 
 def level_label(level: int) -> str:
@@ -95,6 +105,16 @@ def decision_items(decision):
     return list(decision.items.select_related("assessment__unit").order_by(*_ITEM_ORDER))
 
 
+def listed_and_apart(decision, items) -> tuple[list, list]:
+    """The units a decision names in its list, and those it settles apart: a recognition lists the
+    units it recognises; the covered units that did not qualify become "not recognised" without
+    being listed in a decision titled "công nhận". A
+    decision that recognises none lists them all, as its subject is then their refusal."""
+    if decision.kind != Decision.Kind.RECOGNITION or not any(item.level for item in items):
+        return items, []
+    return [item for item in items if item.level], [item for item in items if not item.level]
+
+
 # By name as Vietnamese readers expect (tone marks ignored: "Đồng Cẩm" sorts with "D").
 _ITEM_ORDER = ("-level", "-final_score", "assessment__unit__search_name", "assessment__unit__name")
 
@@ -103,7 +123,7 @@ def decision_docx(decision: Decision) -> bytes:
     """The decision and its appendix as a .docx file."""
     body = decision.body
     year = decision.cycle.year
-    items = decision_items(decision)
+    items, _apart = listed_and_apart(decision, decision_items(decision))
     document = Document()
     setup_page(document)
 
@@ -178,10 +198,6 @@ def _articles(decision, items, year) -> list[str]:
                 f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{program}” năm {year}, "
                 "theo mức đạt tại Phụ lục kèm theo Quyết định này."
             )
-            if refused:
-                first += (
-                    f" {refused} đơn vị có tên tại Phụ lục chưa đạt chuẩn, không được công nhận năm {year}."
-                )
         else:
             first = (
                 f"Không công nhận đạt chuẩn “{program}” năm {year} đối với {refused} đơn vị "
@@ -237,7 +253,7 @@ def _header(document, decision):
     for line in lines[1:]:
         add_para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(left, width_mm=20, column_mm=left_mm)
-    number = add_para(left, f"Số: {decision.number}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    number = add_para(left, f"Số: {number_text(decision)}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     number.paragraph_format.space_before = Pt(6)
 
     motto = right.paragraphs[0]
@@ -293,7 +309,7 @@ def _appendix(document, decision, items, year):
     add_para(document, heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     note = add_para(
         document,
-        f"(Kèm theo Quyết định số {decision.number} ngày {short_date(decision.signed_on)} "
+        f"(Kèm theo Quyết định số {number_text(decision)} ngày {short_date(decision.signed_on)} "
         f"của {body.signer_title.capitalize()} {authority_in_text(body)})",
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,

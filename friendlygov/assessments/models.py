@@ -121,6 +121,9 @@ class Assessment(models.Model):
     appraised_score = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
     final_score = models.DecimalField(_("điểm cuối cùng"), null=True, blank=True, **POINTS)
     final_level = models.PositiveSmallIntegerField(_("mức đạt"), null=True, blank=True)
+    # The conditions the final result failed, with their figures ("TC2 đạt 31,5% < 50%"), written
+    # when the appraisal is approved: why a unit whose score reaches a band is not recognised.
+    final_reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
     explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
     explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
@@ -283,8 +286,19 @@ class Decision(models.Model):
         _("loại quyết định"), max_length=16, choices=Kind.choices, default=Kind.RECOGNITION
     )
     state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.DRAFT)
-    number = models.CharField(_("số quyết định"), max_length=40)
+    # The clerk numbers a decision when it is issued (assessments/numbering.py); a draft may carry
+    # a proposed number. `authority`, `register_year` and `serial` are the issuing authority's
+    # register: one số per authority and calendar year, whatever the cycle.
+    number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    authority = models.CharField(_("cơ quan ban hành (sổ đăng ký)"), max_length=200, blank=True)
+    register_year = models.PositiveSmallIntegerField(_("năm đăng ký"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("số thứ tự trong năm"), null=True, blank=True)
     signed_on = models.DateField(_("ngày ký"))
+    date_reason = models.TextField(
+        _("lý do ký ngoài thời hạn"),
+        blank=True,
+        help_text=_("Bắt buộc khi ngày ký nằm ngoài thời hạn ra quyết định của đợt đánh giá."),
+    )
     signer_name = models.CharField(_("người ký"), max_length=120)
     legal_bases = models.TextField(_("căn cứ pháp lý"), help_text=_("Mỗi căn cứ một dòng"))
     supersedes = models.ForeignKey(
@@ -303,8 +317,16 @@ class Decision(models.Model):
         verbose_name = _("quyết định công nhận")
         verbose_name_plural = _("quyết định công nhận")
         ordering = ["-signed_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "register_year", "serial"],
+                name="decision_number_unique_per_authority_year",
+            )
+        ]
 
     def __str__(self):
+        if not self.number:
+            return str(_("Dự thảo quyết định (chưa cấp số)"))
         return _("Quyết định số %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs):
@@ -321,6 +343,11 @@ class Decision(models.Model):
     def is_issued(self) -> bool:
         return self.state == self.State.ISSUED
 
+    @property
+    def shown_number(self) -> str:
+        """The number, or what a draft without one shows in its place."""
+        return self.number or str(_("(chưa cấp số)"))
+
 
 class IssuedDecisionImmutable(Exception):
     """An issued decision never changes: a correction is a new decision that points at it."""
@@ -331,6 +358,7 @@ class DecisionItem(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="decision_items")
     final_score = models.DecimalField(_("điểm"), **POINTS)
     level = models.PositiveSmallIntegerField(_("mức"))
+    reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("đơn vị trong quyết định")

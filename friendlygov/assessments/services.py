@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 from friendlygov.core import rowsql
 
-from . import evidence_files, permissions
+from . import evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
@@ -541,6 +541,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     assessment.appraised_score = result.total.total
     assessment.final_score = result.recognition.score
     assessment.final_level = result.recognition.level
+    assessment.final_reasons = [failure.reason for failure in result.recognition.failures]
     assessment.appraised_at = timezone.now()
     _move(
         assessment,
@@ -550,6 +551,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
             "final_score": str(assessment.final_score),
             "final_level": assessment.final_level,
             "failed_gates": [f.code for f in result.recognition.failures],
+            "reasons": assessment.final_reasons,
         },
     )
     return assessment
@@ -586,32 +588,132 @@ def draft_decision(
     body,
     *,
     assessments,
-    number,
     signed_on,
     signer_name,
     legal_bases,
     actor,
+    number="",
     supersedes=None,
     kind=Decision.Kind.RECOGNITION,
+    date_reason="",
 ) -> Decision:
+    """A draft of the head of `body`. Its number may be left to the issue (the clerk numbers it
+    then); its date is checked when it is issued, as the draft stays editable until then."""
     _require_head(actor, body)
-    number = (number or "").strip()
-    if not number:
-        raise ValidationError(_("Cần ghi số quyết định."))
-    if not legal_bases.strip():
-        raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    if kind == Decision.Kind.REVOCATION and supersedes is None:
+        raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
     if supersedes is not None:
         _check_supersedes(supersedes, body)
-    # Read the units' current state afresh (and once each), whatever the caller holds in memory.
+    assessments = _units_to_decide(body, kind, supersedes, assessments)
+    decision = Decision(cycle=body.cycle, body=body, kind=kind, supersedes=supersedes, created_by=actor)
+    _set_draft_values(
+        decision,
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        legal_bases=legal_bases,
+        date_reason=date_reason,
+    )
+    decision.save()
+    _put_units(decision, assessments)
+    record(
+        actor,
+        "decision.drafted",
+        decision,
+        {"number": decision.number, "units": [a.unit.code for a in assessments]},
+    )
+    return decision
+
+
+DRAFT_FIELDS = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
+
+
+@transaction.atomic
+def update_draft(decision, *, actor, assessments=None, **values) -> Decision:
+    """Change a draft (its text, date, proposed number, or the units of a recognition that
+    supersedes nothing); an issued decision never changes."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("body__cycle").get(pk=decision.pk)
+    )
+    _require_head(actor, decision.body)
+    if decision.is_issued:
+        raise IssuedDecisionImmutable(decision.number)
+    unknown = set(values) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    before = {field: getattr(decision, field) for field in DRAFT_FIELDS}
+    _set_draft_values(decision, **{**before, **values})
+    data = changes(before, {field: getattr(decision, field) for field in DRAFT_FIELDS})
+    if assessments is not None:
+        units = _units_to_decide(decision.body, decision.kind, decision.supersedes, assessments)
+        old = sorted(decision.items.values_list("assessment__unit__code", flat=True))
+        new = sorted(a.unit.code for a in units)
+        if old != new:
+            decision.items.all().delete()
+            _put_units(decision, units)
+            data["units"] = {"old": old, "new": new}
+    decision.save()
+    record(actor, "decision.draft_changed", decision, data)
+    return decision
+
+
+def _set_draft_values(decision, *, number, signed_on, signer_name, legal_bases, date_reason):
+    signed_on = models.DateField().to_python(signed_on)
+    if signed_on is None:
+        raise ValidationError(_("Cần ghi ngày ký."))
+    if not (legal_bases or "").strip():
+        raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
+    decision.authority = register_rules.authority_key(decision.body.issuing_authority)
+    decision.signed_on = signed_on
+    decision.signer_name = (signer_name or "").strip()
+    decision.legal_bases = legal_bases.strip()
+    decision.date_reason = (date_reason or "").strip()
+    decision.number = ""
+    if (number or "").strip():
+        parsed = _parsed_number(number)
+        _check_number_free(decision, parsed.serial, signed_on.year)
+        decision.number = str(parsed)
+
+
+def _parsed_number(text) -> register_rules.DecisionNumber:
+    try:
+        return register_rules.parse_number(text)
+    except register_rules.NumberRefused as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _check_number_free(decision, serial, year):
+    holder = (
+        Decision.objects.filter(authority=decision.authority, register_year=year, serial=serial)
+        .exclude(pk=decision.pk)
+        .first()
+    )
+    if holder is not None:
+        raise ValidationError(_number_taken(decision, serial, year, holder))
+
+
+def _number_taken(decision, serial, year, holder=None) -> str:
+    return _(
+        "Số %(serial)s năm %(year)s của %(authority)s đã cấp cho quyết định số %(number)s; "
+        "mỗi số chỉ dùng một lần trong năm."
+    ) % {
+        "serial": f"{serial:02d}",
+        "year": year,
+        "authority": decision.body.issuing_authority,
+        "number": holder.number if holder else f"{serial:02d}",
+    }
+
+
+def _units_to_decide(body, kind, supersedes, assessments) -> list[Assessment]:
+    """The units, read afresh (and once each), after checking that this decision may name them."""
     ids = list(dict.fromkeys(a.pk for a in assessments))
     by_id = Assessment.objects.select_related("unit").in_bulk(ids)
     assessments = [by_id[pk] for pk in ids if pk in by_id]
     if not assessments:
         raise ValidationError(_("Cần chọn ít nhất một đơn vị."))
     wanted_status = Status.APPRAISED if kind == Decision.Kind.RECOGNITION and supersedes is None else None
-    if kind == Decision.Kind.REVOCATION and supersedes is None:
-        raise ValidationError(_("Quyết định thu hồi phải chỉ rõ quyết định bị thu hồi."))
     named = set(supersedes.items.values_list("assessment_id", flat=True)) if supersedes else set()
+    live = register.in_force_items(ids) if supersedes else {}
     for assessment in assessments:
         if supersedes is not None and assessment.pk not in named:
             raise ValidationError(
@@ -621,6 +723,8 @@ def draft_decision(
                 )
                 % {"unit": assessment.unit.name, "number": supersedes.number}
             )
+        if supersedes is not None:
+            _check_target_decides(kind, supersedes.pk, assessment, live.get(assessment.pk, []))
         if assessment.body_id != body.pk:
             raise ValidationError(
                 _("%(unit)s không thuộc cơ quan thẩm định này.") % {"unit": assessment.unit.name}
@@ -630,59 +734,49 @@ def draft_decision(
                 _("%(unit)s chưa được duyệt kết quả thẩm định (trạng thái: %(status)s).")
                 % {"unit": assessment.unit.name, "status": assessment.get_status_display()}
             )
-    decision = Decision.objects.create(
-        cycle=body.cycle,
-        body=body,
-        kind=kind,
-        number=number,
-        signed_on=signed_on,
-        signer_name=signer_name.strip(),
-        legal_bases=legal_bases.strip(),
-        supersedes=supersedes,
-        created_by=actor,
-    )
+    return assessments
+
+
+def _put_units(decision, assessments):
     DecisionItem.objects.bulk_create(
-        DecisionItem(decision=decision, assessment=a, final_score=a.final_score, level=a.final_level or 0)
+        DecisionItem(
+            decision=decision,
+            assessment=a,
+            final_score=a.final_score,
+            level=a.final_level or 0,
+            reasons=a.final_reasons,
+        )
         for a in assessments
     )
-    record(
-        actor, "decision.drafted", decision, {"number": number, "units": [a.unit.code for a in assessments]}
-    )
-    return decision
 
 
-def in_force(assessment) -> Decision | None:
-    """The issued decision that decides the unit now: the last issued recognition naming it that
-    no issued decision naming the same unit has superseded since (a decision may replace another
-    for some of its units only). The register keeps at most one."""
-    replaced = Decision.objects.filter(
-        state=Decision.State.ISSUED, supersedes__isnull=False, items__assessment=assessment
-    ).values("supersedes")
-    return (
-        Decision.objects.filter(
-            state=Decision.State.ISSUED, kind=Decision.Kind.RECOGNITION, items__assessment=assessment
-        )
-        .exclude(pk__in=replaced)
-        .order_by("-issued_at", "-pk")
-        .first()
-    )
-
-
-def _check_replaces_the_one_in_force(decision, assessment):
-    """A unit already decided is decided again, or revoked, only by a decision that supersedes the
-    one in force for it: two decisions never decide one unit at once, and revoking one never
-    undoes another."""
+def _check_target_decides(kind, supersedes_id, assessment, live):
+    """A unit already decided is decided again, or revoked, only by a decision that supersedes one
+    in force for it; a decision that supersedes another touches only units that one still decides.
+    So two decisions never decide one unit at once, and revoking one never undoes another."""
     unit = assessment.unit.name
-    if not assessment.is_decided:
-        raise ValidationError(_("%(unit)s chưa có quyết định để thu hồi.") % {"unit": unit})
-    current = in_force(assessment)
-    if current is None or decision.supersedes_id != current.pk:
+    if not live:
+        if supersedes_id is None and kind == Decision.Kind.RECOGNITION:
+            return
+        raise ValidationError(
+            _("%(unit)s chưa có quyết định nào đang có hiệu lực để thay thế hay thu hồi.") % {"unit": unit}
+        )
+    if supersedes_id not in {item.decision_id for item in live}:
         raise ValidationError(
             _(
                 "%(unit)s đang được quyết định số %(number)s công nhận; quyết định mới phải thay thế "
                 "hoặc thu hồi chính quyết định đó."
             )
-            % {"unit": unit, "number": current.number if current else "—"}
+            % {"unit": unit, "number": live[0].decision.number}
+        )
+    others = [item.decision.number for item in live if item.decision_id != supersedes_id]
+    if others and kind == Decision.Kind.RECOGNITION:
+        raise ValidationError(
+            _(
+                "%(unit)s còn được quyết định số %(numbers)s quyết định; hãy thu hồi quyết định đó "
+                "trước khi công nhận lại."
+            )
+            % {"unit": unit, "numbers": ", ".join(others)}
         )
 
 
@@ -705,30 +799,114 @@ def _check_supersedes(old, body):
 
 
 @transaction.atomic
-def issue_decision(decision, *, actor) -> Decision:
-    """Issue a draft: it becomes immutable and its results public. A revocation sends its units back
-    to "appraised"; a decision that supersedes another re-decides the units they share."""
-    decision = Decision.objects.select_for_update().select_related("body__cycle").get(pk=decision.pk)
+def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=None) -> Decision:
+    """Issue a draft: it is numbered in its authority's register (the number given, else the one
+    the draft proposes, else the next free one), its date checked, and it becomes immutable and its
+    results public. A recognition settles its units (superseding the decision in force for those
+    already decided); a revocation sends a unit back to "appraised" unless another decision in
+    force still decides it."""
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("body__cycle", "supersedes")
+        .get(pk=decision.pk)
+    )
     _require_head(actor, decision.body)
     if decision.is_issued:
         raise IssuedDecisionImmutable(decision.number)
+    given = {"number": number, "signed_on": signed_on, "date_reason": date_reason}
+    given = {field: value for field, value in given.items() if value is not None}
+    _set_draft_values(decision, **{**{f: getattr(decision, f) for f in DRAFT_FIELDS}, **given})
+    items = list(decision.items.select_related("assessment__unit"))
+    _check_signing_date(decision, [item.assessment for item in items])
     now = timezone.now()
-    for item in decision.items.select_related("assessment"):
+    for item in items:
         assessment = _locked(item.assessment_id)
-        if decision.kind == Decision.Kind.REVOCATION or assessment.is_decided:
-            _check_replaces_the_one_in_force(decision, assessment)
-            _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+        live = register.in_force_for(assessment)
+        _check_target_decides(decision.kind, decision.supersedes_id, assessment, live)
+        remaining = [other for other in live if other.decision_id != decision.supersedes_id]
         if decision.kind == Decision.Kind.RECOGNITION:
-            assessment.decided_at = now
-            assessment.final_level = item.level
-            _move(
-                assessment,
-                Action.RECOGNISE if item.level > 0 else Action.REFUSE,
-                actor,
-                {"decision": decision.number},
-            )
+            _settle(assessment, item, decision, actor, now)
+        elif remaining:
+            _settle(assessment, remaining[0], decision, actor, now)
+        else:
+            _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
-    decision.save()
-    record(actor, "decision.issued", decision, {"number": decision.number, "kind": decision.kind})
+    _enter_in_register(decision, chosen=bool(decision.number))
+    record(
+        actor,
+        "decision.issued",
+        decision,
+        {
+            "number": decision.number,
+            "kind": decision.kind,
+            "signed_on": decision.signed_on,
+            "date_reason": decision.date_reason,
+        },
+    )
     return decision
+
+
+def _check_signing_date(decision, assessments):
+    cycle = decision.body.cycle
+    facts = [
+        register_rules.DatedFact(
+            timezone.localdate(a.appraised_at),
+            _("ngày duyệt kết quả thẩm định của %(unit)s") % {"unit": a.unit.name},
+        )
+        for a in assessments
+        if a.appraised_at is not None
+    ]
+    if decision.supersedes is not None:
+        old = decision.supersedes
+        what = _("ngày ký quyết định số %(number)s") % {"number": old.number}
+        facts.append(register_rules.DatedFact(old.signed_on, what))
+    problems = register_rules.signing_date_problems(
+        decision.signed_on,
+        today=timezone.localdate(),
+        not_before=facts,
+        window=(cycle.decision_from, cycle.decision_until),
+        reason=decision.date_reason,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+def _enter_in_register(decision, *, chosen: bool, attempts: int = 3):
+    """Save the issued decision under its number. The database holds one số per authority and
+    year (a constraint): a number someone else took a moment ago is refused when the issuer chose
+    it, and replaced by the next free one when the register proposed it."""
+    year = decision.signed_on.year
+    for attempt in range(attempts):
+        if not chosen:
+            decision.number = register.next_number(decision)
+        parsed = _parsed_number(decision.number)
+        decision.register_year, decision.serial = year, parsed.serial
+        try:
+            with transaction.atomic():
+                decision.save()
+            return
+        except IntegrityError as exc:
+            if chosen or attempt == attempts - 1:
+                raise ValidationError(_number_taken(decision, parsed.serial, year)) from exc
+
+
+def _settle(assessment, item, decision, actor, now):
+    """Make the unit say what `item` (of the decision in force) decides; a unit that already says
+    it is left untouched."""
+    outcome = Status.RECOGNISED if item.level > 0 else Status.NOT_RECOGNISED
+    if (
+        assessment.status == outcome
+        and assessment.final_level == item.level
+        and item.decision_id != decision.pk
+    ):
+        return
+    if assessment.is_decided:
+        _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+    assessment.decided_at = now
+    assessment.final_level = item.level
+    action = Action.RECOGNISE if item.level > 0 else Action.REFUSE
+    data = {"decision": decision.number}
+    if item.decision_id != decision.pk:
+        data["in_force"] = item.decision.number
+    _move(assessment, action, actor, data)

@@ -11,8 +11,9 @@ test sees it through its own savepoint and gets its own copy of the Python objec
 """
 
 import copy
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -275,9 +276,28 @@ def appraise(assessment, *, chair, appraiser, lower_by: int = 0):
             appraised_value=Decimal(0),
             appraisal_comment="Chưa có hồ sơ chứng minh.",
         )
-    services.approve_appraisal(assessment, actor=appraiser)
+    approve_in_time(assessment, actor=appraiser)
     assessment.refresh_from_db()
     return assessment
+
+
+# Appraisals are approved before the 31 December deadline, so a decision signed in January may
+# rest on them (a decision is never signed before the approval of its units).
+APPROVED_AT = datetime(2024, 12, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def approval_day():
+    """Run what follows (an approval through a page or the API) as on 20 December 2024."""
+    import time_machine
+
+    return time_machine.travel(APPROVED_AT, tick=False)
+
+
+def approve_in_time(assessment, *, actor):
+    from friendlygov.assessments import services
+
+    with approval_day():
+        return services.approve_appraisal(assessment, actor=actor)
 
 
 @pytest.fixture

@@ -385,7 +385,7 @@ class DistrictHistory(HistoryBuilder):
 
     def decision_numbers(self):
         signed_on, proposal_day = super().decision_numbers()
-        number = f"{self.rng.randint(8, 95)}/QĐ-UBND"
+        number = f"{self.rng.randint(8, 95):02d}/QĐ-UBND"
         proposal = f"{self.rng.randint(2, 30)}/TTr-PNV ngày {proposal_day:%d/%m/%Y}"
         return signed_on, number, proposal
 

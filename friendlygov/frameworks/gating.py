@@ -33,9 +33,16 @@ class GateFailure:
     code: str
     name: str
     detail: str  # which criterion or value failed, for the record (not translated)
+    reason: str = ""  # the same with its figures, as a decision's reader reads it: "TC2 đạt 31,5% < 50%"
     criterion: str | None = None  # the criterion's code, for a condition on one criterion
     value: Decimal | None = None  # the criterion's percent, or the total
     limit: Decimal | None = None  # what the condition asks for
+
+
+def _vn(value: Decimal) -> str:
+    """31.50 → "31,5": the decimal comma of Vietnamese documents, without trailing zeros."""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,10 @@ def _failures_of(rule: GatingRule, total: ScoreTotal, flags: Mapping[str, bool])
                 rule.code,
                 rule.name,
                 f"{c.code}: {c.percent}% < {rule.percent}%",
-                c.code,
-                c.percent,
-                rule.percent,
+                f"{c.code} đạt {_vn(c.percent)}% < {_vn(rule.percent)}%",
+                criterion=c.code,
+                value=c.percent,
+                limit=rule.percent,
             )
             for c in total.criteria
             if c.percent is not None and c.percent < rule.percent
@@ -67,10 +75,14 @@ def _failures_of(rule: GatingRule, total: ScoreTotal, flags: Mapping[str, bool])
     if rule.kind == MIN_TOTAL:
         if total.total < rule.min_total:
             detail = f"{total.total} < {rule.min_total}"
-            return [GateFailure(rule.code, rule.name, detail, None, total.total, rule.min_total)]
+            reason = f"Tổng điểm {_vn(total.total)} < {_vn(rule.min_total)}"
+            return [
+                GateFailure(rule.code, rule.name, detail, reason, value=total.total, limit=rule.min_total)
+            ]
         return []
     if rule.kind == VETO_FLAG:
-        return [GateFailure(rule.code, rule.name, rule.flag)] if flags.get(rule.flag, False) else []
+        failed = flags.get(rule.flag, False)
+        return [GateFailure(rule.code, rule.name, rule.flag, rule.name)] if failed else []
     raise ValueError(f"unknown gating rule kind {rule.kind!r}")
 
 

@@ -19,8 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from friendlygov.assessments import permissions
-from friendlygov.assessments.models import Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments import permissions, register
+from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.offline import (
     COL_ASSESSMENT,
     COL_EXPLANATION,
@@ -63,7 +63,8 @@ class CycleRows:
     assessments: list
     indicators: list  # leaf indicators of the cycle's framework, in order
     scores: dict  # assessment id → {indicator id: IndicatorScore}
-    decisions: dict  # assessment id → the latest issued Decision
+    decisions: dict  # assessment id → the issued Decision in force (assessments.register)
+    reasons: dict  # assessment id → the failed conditions stored with that decision's result
 
 
 def load_cycle(cycle, user, assessments=None) -> CycleRows:
@@ -90,19 +91,10 @@ def load_cycle(cycle, user, assessments=None) -> CycleRows:
         "version",
     ):
         scores[score.assessment_id][score.indicator_id] = score
-    decisions = {}
-    items = (
-        DecisionItem.objects.filter(
-            assessment_id__in=ids,
-            decision__state=Decision.State.ISSUED,
-            decision__kind=Decision.Kind.RECOGNITION,
-        )
-        .select_related("decision")
-        .order_by("decision__issued_at", "decision_id")
-    )
-    for item in items:
-        decisions[item.assessment_id] = item.decision
-    return CycleRows(assessments, leaves, scores, decisions)
+    in_force = register.in_force_items(ids)
+    decisions = {pk: live[0].decision for pk, live in in_force.items()}
+    reasons = {pk: live[0].reasons for pk, live in in_force.items()}
+    return CycleRows(assessments, leaves, scores, decisions, reasons)
 
 
 def decided_levels(assessments) -> Counter:
@@ -143,6 +135,7 @@ def _results_sheet(sheet, cycle, rows, user):
         (_("Trạng thái"), 22, None),
         (_("Số quyết định"), 16, None),
         (_("Ngày quyết định"), 14, DATE_FORMAT),
+        (_("Lý do không đạt chuẩn"), 36, None),
     ]
     _header(sheet, headers)
     for number, a in enumerate(rows.assessments, start=1):
@@ -163,6 +156,7 @@ def _results_sheet(sheet, cycle, rows, user):
                 a.get_status_display(),
                 xml_safe(decision.number) if decision else None,
                 decision.signed_on if decision else None,
+                xml_safe("; ".join(rows.reasons.get(a.pk, []))) or None,
             ]
         )
     _formats(sheet, headers)

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from friendlygov.accounts import reach
 from friendlygov.assessments.models import Cycle
+from friendlygov.assessments.register_rules import NumberRefused, parse_number
 from friendlygov.audit.services import changes, record
 from friendlygov.core import spreadsheets
 from friendlygov.core.i18n import fold
@@ -65,6 +66,7 @@ RESULT_COLUMNS = {
     "decision_number": ("so quyet dinh", "decision number", "decision_number"),
     "decision_date": ("ngay quyet dinh", "decision date", "decision_date"),
     "level": ("muc", "muc dat", "level"),
+    "reasons": ("ly do", "ly do khong dat chuan", "reason", "reasons"),
 }
 REQUIRED_COLUMNS = ("unit_code", "final_score", "decision_number", "decision_date")
 
@@ -169,6 +171,26 @@ class CheckedResult:
     level: int
     decision_number: str
     decision_date: date
+    reasons: list
+
+
+def condition_names() -> set[str]:
+    """What a reason may name as the failed condition: the criteria and gating rules of every
+    framework version (codes and names, folded), e.g. "tc2" or a rule's name."""
+    from friendlygov.frameworks.models import Criterion, GatingRule
+
+    names = set()
+    for model in (Criterion, GatingRule):
+        for code, name in model.objects.values_list("code", "name"):
+            names |= {fold(code), fold(name)}
+    return {name for name in names if name}
+
+
+def names_a_condition(reason: str, names: set[str]) -> bool:
+    """ "TC2 đạt 31,5% < 50%" names criterion TC2; a text naming nothing known does not."""
+    folded = fold(reason)
+    words = set(re.findall(r"[a-z0-9]+", folded))
+    return any(name in words or (" " in name and name in folded) for name in names)
 
 
 def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]]:
@@ -193,6 +215,7 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
     known = set(communes.values_list("code", flat=True))
     valid = {u.code: u for u in communes.valid_on(scope_day)}
     checked, seen = [], {}
+    conditions = None  # read once, when a row needs it
     for r in rows:
         row_problems = []
 
@@ -237,8 +260,11 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
         number = cell_text(r.cells["decision_number"][1])
         if not number:
             refuse("decision_number", _("Thiếu số quyết định."))
-        elif len(number) > 40:
-            refuse("decision_number", _("Số quyết định dài quá 40 ký tự."))
+        else:
+            try:  # the national format, as for the decisions issued here
+                number = str(parse_number(number))
+            except NumberRefused as exc:
+                refuse("decision_number", str(exc))
         decided_on = None
         try:
             decided_on = parse_date(r.cells["decision_date"][1])
@@ -248,6 +274,8 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
                 _("Ngày quyết định “%(value)s” không hợp lệ (dd/mm/yyyy).")
                 % {"value": cell_text(r.cells["decision_date"][1])},
             )
+        reason = cell_text(r.cells["reasons"][1]) if "reasons" in r.cells else ""
+        reasons = [part.strip() for part in reason.split(";") if part.strip()]
         if "level" in r.cells:
             try:
                 given = parse_level(r.cells["level"][1])
@@ -258,15 +286,33 @@ def check_results(rows, sheet, year) -> tuple[list[CheckedResult], list[Problem]
                     % {"value": cell_text(r.cells["level"][1])},
                 )
             else:
-                if given is not None and level is not None and given != level:
+                if given is not None and level is not None and given > level:
                     refuse(
                         "level",
-                        _("Mức ghi trong tệp (%(given)s) khác mức theo điểm %(score)s (%(level)s).")
+                        _("Mức ghi trong tệp (%(given)s) cao hơn mức theo điểm %(score)s (%(level)s).")
                         % {"given": LEVEL_LABELS[given], "score": score, "level": LEVEL_LABELS[level]},
                     )
+                elif given is not None and level is not None and given < level:
+                    # Below the band only for a failed condition the file names, with its figures.
+                    if conditions is None:
+                        conditions = condition_names()
+                    if reasons and all(names_a_condition(part, conditions) for part in reasons):
+                        level = given
+                    else:
+                        refuse(
+                            "reasons" if "reasons" in r.cells else "level",
+                            _(
+                                "Mức ghi trong tệp (%(given)s) thấp hơn mức theo điểm %(score)s "
+                                "(%(level)s): cột “Lý do” phải nêu điều kiện không đạt, ví dụ "
+                                "“TC2 đạt 31,5%% < 50%%”."
+                            )
+                            % {"given": LEVEL_LABELS[given], "score": score, "level": LEVEL_LABELS[level]},
+                        )
         problems += row_problems
         if not row_problems:
-            checked.append(CheckedResult(r.row, unit, score.quantize(TWO_PLACES), level, number, decided_on))
+            checked.append(
+                CheckedResult(r.row, unit, score.quantize(TWO_PLACES), level, number, decided_on, reasons)
+            )
     return checked, problems
 
 
@@ -289,7 +335,7 @@ def may_import_results(user) -> bool:
     return reach.is_province_admin(user)
 
 
-FIELDS = ("final_score", "level", "decision_number", "decision_date")
+FIELDS = ("final_score", "level", "decision_number", "decision_date", "reasons")
 
 
 @transaction.atomic

@@ -21,6 +21,8 @@ class ImportedResult(models.Model):
     )
     final_score = models.DecimalField(_("điểm cuối cùng"), **POINTS)
     level = models.PositiveSmallIntegerField(_("mức đạt"))
+    # Why the decided level is below the score's band: the failed conditions the file names.
+    reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=40)
     decision_date = models.DateField(_("ngày quyết định"))
     source_name = models.CharField(_("tệp nguồn"), max_length=255)

@@ -25,7 +25,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
+from friendlygov.assessments import register
+from friendlygov.assessments.models import Assessment, Cycle, IndicatorScore
 from friendlygov.assessments.workflow import (
     DECIDED,
     Status,
@@ -617,20 +618,15 @@ class ResultLine:
     level: int | None  # decided level (0 = not qualified); None while undecided
     status: str
     decision_number: str | None
+    reasons: tuple[str, ...] = ()  # the failed conditions with their figures, from the decision
 
 
 def results(snap: Snapshot) -> list[ResultLine]:
-    """One line per unit, with the number of the latest issued decision that settled it (1 query)."""
-    items = (
-        DecisionItem.objects.filter(
-            assessment_id__in=[row.pk for row in snap.rows if row.decided],
-            decision__state=Decision.State.ISSUED,
-            decision__kind=Decision.Kind.RECOGNITION,
-        )
-        .order_by("decision__issued_at", "decision_id")
-        .values_list("assessment_id", "decision__number")
-    )
-    numbers = dict(items) if any(row.decided for row in snap.rows) else {}
+    """One line per unit, with the number of the decision in force that settled it (1 query)."""
+    decided = [row.pk for row in snap.rows if row.decided]
+    live = register.in_force_items(decided) if decided else {}
+    numbers = {pk: items[0].decision.number for pk, items in live.items()}
+    reasons = {pk: tuple(items[0].reasons) for pk, items in live.items()}
     return [
         ResultLine(
             unit_code=row.unit_code,
@@ -639,6 +635,7 @@ def results(snap: Snapshot) -> list[ResultLine]:
             level=row.level,
             status=row.status,
             decision_number=numbers.get(row.pk),
+            reasons=reasons.get(row.pk, ()),
         )
         for row in snap.rows
     ]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.testing import fill_self
+from friendlygov.assessments.testing import approve_in_time, fill_self
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core.office import PdfUnavailable
 
@@ -18,7 +18,7 @@ def appraised(dong_cam, people):
     fill_self(dong_cam, people["officer"].user)
     services.submit_assessment(dong_cam, actor=people["chair"].user)
     services.copy_self_to_appraisal(dong_cam, actor=people["appraiser"].user)
-    services.approve_appraisal(dong_cam, actor=people["appraiser"].user)
+    approve_in_time(dong_cam, actor=people["appraiser"].user)
     dong_cam.refresh_from_db()
     return dong_cam
 
@@ -167,7 +167,7 @@ def test_two_drafts_cannot_both_put_a_unit_in_force(appraised, people):
     assert Decision.objects.get(pk=second["id"]).state == Decision.State.DRAFT
     appraised.refresh_from_db()
     assert appraised.status == "recognised"
-    from friendlygov.assessments.services import in_force
+    from friendlygov.assessments.register import in_force
 
     assert in_force(appraised).pk == first["id"]
 
@@ -178,8 +178,8 @@ def test_a_decision_no_longer_in_force_cannot_be_revoked_and_a_replacement_stays
     head.post(f"{API}/decisions/{first['id']}/issue")
     replacement = draft(head, appraised, number="17/QĐ-UBND", supersedes_id=first["id"]).json()
     assert head.post(f"{API}/decisions/{replacement['id']}/issue").status_code == 200
-    late = draft(head, appraised, number="18/QĐ-UBND", kind="revocation", supersedes_id=first["id"]).json()
-    refused = head.post(f"{API}/decisions/{late['id']}/issue")
+    # Refused as soon as it is drafted: the first decision no longer decides the unit.
+    refused = draft(head, appraised, number="18/QĐ-UBND", kind="revocation", supersedes_id=first["id"])
     assert refused.status_code == 422
     assert "17/QĐ-UBND" in refused.json()["error"]["message"]
     appraised.refresh_from_db()

@@ -4,7 +4,7 @@ assessments, decisions and results."""
 import pytest
 
 from friendlygov.assessments import services
-from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.assessments.testing import approve_in_time, quick_fill_self
 
 API = "/api/v1"
 
@@ -13,7 +13,7 @@ def decided(assessment, people):
     quick_fill_self(assessment)
     services.submit_assessment(assessment, actor=people["chair"].user)
     services.copy_self_to_appraisal(assessment, actor=people["appraiser"].user)
-    services.approve_appraisal(assessment, actor=people["appraiser"].user)
+    approve_in_time(assessment, actor=people["appraiser"].user)
     assessment.refresh_from_db()
     decision = services.draft_decision(
         assessment.body,

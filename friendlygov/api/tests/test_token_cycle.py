@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.testing import VALUES
+from friendlygov.assessments.testing import VALUES, approval_day
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
@@ -82,7 +82,8 @@ class Pages:
         self.post("appraiser", "assessments:save_appraised", [a.pk, score.pk], data)
 
     def approve(self, a):
-        self.post("appraiser", "assessments:approve", [a.pk])
+        with approval_day():
+            self.post("appraiser", "assessments:approve", [a.pk])
 
     def draft(self, a):
         self.post("head", "assessments:decision_new", [a.body_id], {**DECISION, "assessments": [a.pk]})
@@ -138,7 +139,8 @@ class Api:
         self.call("appraiser", "patch", f"/assessments/{a.pk}/scores/{score.indicator.code}", data)
 
     def approve(self, a):
-        self.call("appraiser", "post", f"/assessments/{a.pk}/approve")
+        with approval_day():
+            self.call("appraiser", "post", f"/assessments/{a.pk}/approve")
 
     def draft(self, a):
         data = {

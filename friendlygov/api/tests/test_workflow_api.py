@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.testing import VALUES, fill_self
+from friendlygov.assessments.testing import VALUES, approval_day, fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
@@ -126,7 +126,8 @@ def test_it_runs_the_whole_cycle_through_the_api_with_the_same_audit_trail(dong_
             {"version": saved["version"], "appraisal_comment": "Chỉ niêm yết một phần."},
         )
     )
-    approved = ok(post(appraiser, f"{url}/approve"))
+    with approval_day():
+        approved = ok(post(appraiser, f"{url}/approve"))
     assert approved["status"] == "appraised"
     assert Decimal(approved["final_score"]) < Decimal(approved["self_score"])
 
@@ -140,7 +141,7 @@ def test_it_runs_the_whole_cycle_through_the_api_with_the_same_audit_trail(dong_
     }
     assert post(appraiser, "/decisions", draft).status_code == 403
     decision = ok(post(head, "/decisions", draft), 201)
-    assert (decision["state"], decision["actions"]) == ("draft", ["issue"])
+    assert (decision["state"], decision["actions"]) == ("draft", ["edit", "issue"])
     assert decision["items"][0]["assessment_id"] == dong_cam.pk
     issued = ok(post(head, f"/decisions/{decision['id']}/issue"))
     assert (issued["state"], issued["actions"]) == ("issued", [])

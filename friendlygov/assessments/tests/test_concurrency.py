@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from friendlygov.assessments import services
+from friendlygov.assessments import register, services
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -89,4 +89,69 @@ def test_two_drafts_sharing_a_unit_issued_at_once_one_wins(appraised_units, peop
 
     assert sorted(outcomes.values()) == ["issued", "refused"]
     (winner,) = [pk for pk, outcome in outcomes.items() if outcome == "issued"]
-    assert services.in_force(unit).pk == winner
+    assert register.in_force(unit).pk == winner
+
+
+def _issue_at_once(drafts, head):
+    from django.core.exceptions import ValidationError
+
+    start = threading.Barrier(len(drafts))
+    outcomes = {}
+
+    def issue(decision):
+        try:
+            start.wait(timeout=10)
+            services.issue_decision(decision, actor=head)
+            outcomes[decision.pk] = "issued"
+        except ValidationError as exc:
+            outcomes[decision.pk] = f"refused: {exc.messages}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(decision,)) for decision in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def _drafts(units, head, number):
+    from datetime import date
+
+    return [
+        services.draft_decision(
+            unit.body,
+            assessments=[unit],
+            number=number,
+            signed_on=date(2025, 1, 15),
+            signer_name="Nguyễn Văn A",
+            legal_bases="Căn cứ Luật Tổ chức chính quyền địa phương",
+            actor=head,
+        )
+        for unit in units
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_issued_at_once_under_one_number_one_is_refused(appraised_units, people):
+    """The database constraint holds the register when both checks ran before either committed."""
+    from friendlygov.assessments.models import Decision
+
+    head = people["head"].user
+    outcomes = _issue_at_once(_drafts(appraised_units[:2], head, "20/QĐ-UBND"), head)
+    assert sorted(o.split(":")[0] for o in outcomes.values()) == ["issued", "refused"]
+    (refusal,) = [o for o in outcomes.values() if o.startswith("refused")]
+    assert "mỗi số chỉ dùng một lần" in refusal
+    assert list(Decision.objects.filter(state="issued").values_list("number", flat=True)) == ["20/QĐ-UBND"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_numbered_by_the_register_at_once_get_two_numbers(appraised_units, people):
+    from friendlygov.assessments.models import Decision
+
+    head = people["head"].user
+    outcomes = _issue_at_once(_drafts(appraised_units[:2], head, ""), head)
+    assert list(outcomes.values()) == ["issued", "issued"]
+    numbers = sorted(Decision.objects.values_list("number", flat=True))
+    assert numbers == ["01/QĐ-UBND", "02/QĐ-UBND"]

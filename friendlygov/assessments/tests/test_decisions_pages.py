@@ -64,7 +64,7 @@ def test_it_lets_the_head_draft_then_issue_a_decision(appraised_units, people):
 def test_it_shows_service_errors_on_the_page_and_creates_nothing(appraised_units, people):
     body = appraised_units[0].body
     response = people["head"].post(reverse("assessments:decision_new", args=[body.pk]), form_data())
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Cần chọn ít nhất một đơn vị" in response.text
     assert not Decision.objects.exists()
 

@@ -66,6 +66,7 @@ def test_it_drops_units_whose_decision_was_revoked(issued, appraised_units, peop
         actor=head,
         supersedes=issued,
         kind="revocation",
+        date_reason="Thu hồi sau khi xem xét kiến nghị của xã.",
     )
     services.issue_decision(revocation, actor=head)
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
@@ -113,11 +114,11 @@ def decide(people, kim_thanh_chair):
 def test_its_queries_do_not_grow_with_the_number_of_units(
     cycle_2024, decide, anonymous, django_assert_max_num_queries
 ):
-    decide(cycle_2024, 2, "1/QĐ-UBND")
+    decide(cycle_2024, 2, "01/QĐ-UBND")
     url = reverse("public:cycle_results", args=[2024])
     with django_assert_max_num_queries(20) as few:
         assert len(anonymous.get(url).context["rows"]) == 2
-    decide(cycle_2024, 6, "2/QĐ-UBND")
+    decide(cycle_2024, 6, "02/QĐ-UBND")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(anonymous.get(url).context["rows"]) == 8
 
@@ -125,12 +126,12 @@ def test_its_queries_do_not_grow_with_the_number_of_units(
 def test_the_decision_list_queries_do_not_grow_with_the_number_of_decisions(
     cycle_2024, decide, people, django_assert_max_num_queries
 ):
-    decide(cycle_2024, 1, "1/QĐ-UBND")
+    decide(cycle_2024, 1, "01/QĐ-UBND")
     url = reverse("assessments:decision_list")
     with django_assert_max_num_queries(30) as few:
         people["head"].get(url)
-    decide(cycle_2024, 1, "2/QĐ-UBND")
-    decide(cycle_2024, 1, "3/QĐ-UBND")
+    decide(cycle_2024, 1, "02/QĐ-UBND")
+    decide(cycle_2024, 1, "03/QĐ-UBND")
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = people["head"].get(url)
-    assert "3/QĐ-UBND" in page.text
+    assert "03/QĐ-UBND" in page.text

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Decision, IssuedDecisionImmutable
-from friendlygov.assessments.testing import fill_self
+from friendlygov.assessments.testing import approve_in_time, fill_self
 from friendlygov.assessments.workflow import TRANSITIONS, Status, TransitionNotAllowed, target_of
 from friendlygov.audit.models import AuditEvent
 
@@ -120,7 +120,7 @@ def test_the_whole_cycle_with_one_explanation_round_ends_in_a_public_decision(do
     services.save_appraised_score(
         manual, expected_version=manual.version, actor=appraiser, appraisal_comment="Chỉ niêm yết một phần."
     )
-    services.approve_appraisal(dong_cam, actor=appraiser)
+    approve_in_time(dong_cam, actor=appraiser)
     dong_cam.refresh_from_db()
     assert dong_cam.status == Status.APPRAISED
     assert dong_cam.final_score < dong_cam.self_score

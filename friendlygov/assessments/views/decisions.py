@@ -5,7 +5,6 @@ Drafts are seen only by heads of their body. 404 for what the user may not see, 
 they may see but not do. Errors from the services are shown on the page and change nothing.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -14,13 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from friendlygov.core.office import PdfUnavailable, file_response
-from friendlygov.core.text import xml_safe
 
-from .. import documents, permissions, services
+from .. import documents, permissions, register, services
+from ..decision_forms import DecisionForm, IssueForm
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
 
@@ -44,46 +42,28 @@ def default_legal_bases(body) -> str:
     )
 
 
-class DecisionForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Số quyết định"),
-        max_length=40,
-        help_text=gettext_lazy("Ví dụ: 15/QĐ-UBND. Nếu chỉ ghi số, ký hiệu của cơ quan được thêm vào."),
-    )
-    signed_on = forms.DateField(
-        label=gettext_lazy("Ngày ký"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    signer_name = forms.CharField(label=gettext_lazy("Người ký"), max_length=120)
-    legal_bases = forms.CharField(
-        label=gettext_lazy("Căn cứ pháp lý"),
-        help_text=gettext_lazy("Mỗi căn cứ một dòng; có thể sửa."),
-        widget=forms.Textarea(attrs={"rows": 7}),
-    )
-
-    def __init__(self, *args, body, **kwargs):
-        self.body = body
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("number", "signer_name", "legal_bases"):  # pasted text: see core/text.py
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = xml_safe(cleaned[name])
-        return cleaned
-
-    def clean_number(self):
-        number = " ".join(self.cleaned_data["number"].split())
-        if number and "/" not in number:
-            number = f"{number}/{self.body.decision_symbol}"
-        return number
-
-
 def _initial(body, user):
     return {
         "signed_on": timezone.localdate(),
         "signer_name": getattr(user, "full_name", "") or "",
         "legal_bases": default_legal_bases(body),
     }
+
+
+def _drafted(decision) -> str:
+    if decision.number:
+        return _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number}
+    return _("Đã lập dự thảo quyết định; số quyết định được cấp khi ban hành.")
+
+
+def _refusal_status(exc) -> int:
+    """The status of a refused request, as the API answers it (api/errors.py): 409 for a request
+    the decision's or the unit's state refuses, 403 for one the policy refuses, else 422."""
+    if isinstance(exc, (IssuedDecisionImmutable, TransitionNotAllowed)):
+        return 409
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 422
 
 
 def _error_messages(exc) -> list[str]:
@@ -133,41 +113,60 @@ def decision_list(request):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, body_id):
     body = _body_for(request.user, body_id)
-    in_drafts = DecisionItem.objects.filter(decision__state=Decision.State.DRAFT).select_related("decision")
-    candidates = list(
-        body.assessments.filter(status=Status.APPRAISED)
-        .select_related("unit")
-        .prefetch_related(Prefetch("decision_items", queryset=in_drafts, to_attr="draft_items"))
-        .order_by("-final_level", "-final_score", "unit__search_name")
-    )
-    errors = []
+    candidates = _candidates(body)
+    errors, status = [], 200
     if request.method == "POST":
         form = DecisionForm(request.POST, body=body)
         chosen_ids = {int(v) for v in request.POST.getlist("assessments") if v.isdigit()}
         chosen = [a for a in candidates if a.pk in chosen_ids]
+        status = 422
         if form.is_valid():
             try:
                 decision = services.draft_decision(
                     body, assessments=chosen, actor=request.user, **form.cleaned_data
                 )
             except SERVICE_ERRORS as exc:
-                errors = _error_messages(exc)
+                errors, status = _error_messages(exc), _refusal_status(exc)
             else:
-                messages.success(
-                    request, _("Đã lập dự thảo quyết định số %(number)s.") % {"number": decision.number}
-                )
+                messages.success(request, _drafted(decision))
                 return redirect("assessments:decision_detail", decision.pk)
     else:
         form = DecisionForm(initial=_initial(body, request.user), body=body)
-        # Units already in another draft start unticked: one unit, one pending decision.
-        chosen_ids = {a.pk for a in candidates if not a.draft_items}
-    context = {"body": body, "form": form, "candidates": candidates, "chosen": chosen_ids, "errors": errors}
-    return render(request, "assessments/decisions/new.html", context)
+        # Units already in another draft start unticked (one unit, one pending decision), and so
+        # do units that did not qualify: a decision settles them only when the head picks them.
+        chosen_ids = {a.pk for a in candidates if not a.draft_items and a.final_level}
+    context = {"body": body, "form": form, "chosen": chosen_ids, "errors": errors, **_split(candidates)}
+    return render(request, "assessments/decisions/new.html", context, status=status)
+
+
+def _split(candidates) -> dict:
+    """Units that qualify (listed in a recognition) apart from those that do not (settled as not
+    recognised, never listed or ticked in advance)."""
+    return {
+        "candidates": candidates,
+        "qualified": [a for a in candidates if a.final_level],
+        "unqualified": [a for a in candidates if not a.final_level],
+    }
+
+
+def _candidates(body, *, also=(), besides=None) -> list:
+    """The units a recognition of `body` may name (appraised), with the drafts each is already in
+    (other than `besides`), and the units `also` (those of the draft being edited)."""
+    in_drafts = DecisionItem.objects.filter(decision__state=Decision.State.DRAFT).select_related("decision")
+    if besides is not None:
+        in_drafts = in_drafts.exclude(decision=besides)
+    return list(
+        body.assessments.filter(Q(status=Status.APPRAISED) | Q(pk__in=also))
+        .select_related("unit")
+        .prefetch_related(Prefetch("decision_items", queryset=in_drafts, to_attr="draft_items"))
+        .order_by("-final_level", "-final_score", "unit__search_name")
+    )
 
 
 def decision_detail(request, pk):
     decision = _visible_decision(request.user, pk)
-    items = documents.decision_items(decision)
+    covered = documents.decision_items(decision)
+    items, settled_apart = documents.listed_and_apart(decision, covered)
     later = list(_decisions(request.user).filter(supersedes=decision).order_by("created_at"))
     context = {
         "decision": decision,
@@ -177,29 +176,93 @@ def decision_detail(request, pk):
         "may_decide": permissions.may_decide_for(request.user, decision.body),
         "legal_bases": documents.legal_basis_lines(decision.legal_bases),
         "recognised": sum(1 for item in items if item.level),
+        "covered": len(covered),
+        "settled_apart": settled_apart,
     }
     return render(request, "assessments/decisions/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def decision_issue(request, pk):
-    """A confirm step (GET), then the issue itself (POST)."""
+    """A confirm step (GET) where the number the register proposes and the signing date can be
+    changed, then the issue itself (POST)."""
     decision = _visible_decision(request.user, pk)
     if not permissions.may_decide_for(request.user, decision.body):
         raise PermissionDenied
+    errors, status = [], 200
     if request.method == "POST":
-        try:
-            services.issue_decision(decision, actor=request.user)
-        except SERVICE_ERRORS as exc:
-            for message in _error_messages(exc):
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("Đã ban hành quyết định số %(number)s.") % {"number": decision.number}
-            )
-        return redirect("assessments:decision_detail", decision.pk)
-    items = documents.decision_items(decision)
-    return render(request, "assessments/decisions/issue.html", {"decision": decision, "items": items})
+        form = IssueForm(request.POST, body=decision.body)
+        status = 422
+        if form.is_valid():
+            try:
+                issued = services.issue_decision(decision, actor=request.user, **form.given())
+            except SERVICE_ERRORS as exc:
+                errors, status = _error_messages(exc), _refusal_status(exc)
+            else:
+                messages.success(
+                    request, _("Đã ban hành quyết định số %(number)s.") % {"number": issued.number}
+                )
+                return redirect("assessments:decision_detail", decision.pk)
+    else:
+        initial = {
+            "number": decision.number or (not decision.is_issued and register.next_number(decision)) or "",
+            "signed_on": decision.signed_on,
+            "date_reason": decision.date_reason,
+        }
+        form = IssueForm(initial=initial, body=decision.body)
+    if decision.is_issued and not errors:
+        errors, status = _error_messages(IssuedDecisionImmutable(decision.number)), 409
+    context = {
+        "decision": decision,
+        "items": documents.decision_items(decision),
+        "errors": errors,
+        "form": form,
+    }
+    return render(request, "assessments/decisions/issue.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request, pk):
+    """Change a draft: its text, date, proposed number and, for a recognition that supersedes
+    nothing, its units."""
+    decision = _visible_decision(request.user, pk)
+    body = decision.body
+    if not permissions.may_decide_for(request.user, body):
+        raise PermissionDenied
+    own = set(decision.items.values_list("assessment_id", flat=True))
+    picks_units = decision.kind == Decision.Kind.RECOGNITION and decision.supersedes_id is None
+    candidates = _candidates(body, also=own, besides=decision) if picks_units else []
+    errors, status, chosen_ids = [], 200, own
+    if decision.is_issued:
+        errors, status = _error_messages(IssuedDecisionImmutable(decision.number)), 409
+    if request.method == "POST" and not decision.is_issued:
+        form = DecisionForm(request.POST, body=body)
+        status = 422
+        units = None
+        if picks_units:
+            chosen_ids = {int(v) for v in request.POST.getlist("assessments") if v.isdigit()}
+            units = [a for a in candidates if a.pk in chosen_ids]
+        if form.is_valid():
+            try:
+                services.update_draft(decision, actor=request.user, assessments=units, **form.cleaned_data)
+            except SERVICE_ERRORS as exc:
+                errors, status = _error_messages(exc), _refusal_status(exc)
+            else:
+                messages.success(request, _("Đã lưu dự thảo."))
+                return redirect("assessments:decision_detail", decision.pk)
+    else:
+        fields = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
+        form = DecisionForm(initial={f: getattr(decision, f) for f in fields}, body=body)
+    context = {
+        "body": body,
+        "decision": decision,
+        "form": form,
+        "chosen": chosen_ids,
+        "errors": errors,
+        "items": [] if picks_units else documents.decision_items(decision),
+        **_split(candidates),
+    }
+    return render(request, "assessments/decisions/new.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -208,23 +271,27 @@ def decision_revoke(request, pk):
     old = _visible_decision(request.user, pk)
     if not permissions.may_decide_for(request.user, old.body):
         raise PermissionDenied
-    errors = []
+    errors, status = [], 200
+    units = _still_decided_by(old)
     if not old.is_issued:
-        errors = [_("Chỉ thu hồi được quyết định đã ban hành.")]
+        errors, status = [_("Chỉ thu hồi được quyết định đã ban hành.")], 409
+    elif not units:
+        errors, status = [_("Quyết định này không còn quyết định đơn vị nào; không có gì để thu hồi.")], 409
     if request.method == "POST" and not errors:
         form = DecisionForm(request.POST, body=old.body)
+        status = 422
         if form.is_valid():
             try:
                 decision = services.draft_decision(
                     old.body,
-                    assessments=[item.assessment for item in old.items.select_related("assessment__unit")],
+                    assessments=units,
                     supersedes=old,
                     kind=Decision.Kind.REVOCATION,
                     actor=request.user,
                     **form.cleaned_data,
                 )
             except SERVICE_ERRORS as exc:
-                errors = _error_messages(exc)
+                errors, status = _error_messages(exc), _refusal_status(exc)
             else:
                 messages.success(
                     request,
@@ -239,8 +306,22 @@ def decision_revoke(request, pk):
             f"Căn cứ Quyết định số {old.number} ngày {old.signed_on:%d/%m/%Y};\nCăn cứ kết quả thẩm định",
         )
         form = DecisionForm(initial=initial, body=old.body)
-    context = {"old": old, "form": form, "errors": errors, "items": documents.decision_items(old)}
-    return render(request, "assessments/decisions/revoke.html", context)
+    shown = {a.pk for a in units}
+    items = [item for item in documents.decision_items(old) if item.assessment_id in shown]
+    context = {"old": old, "form": form, "errors": errors, "items": items}
+    return render(request, "assessments/decisions/revoke.html", context, status=status)
+
+
+def _still_decided_by(decision) -> list:
+    """The units of `decision` that it still decides (a later decision may have replaced it for
+    some): the only ones a revocation of it may name."""
+    items = list(decision.items.select_related("assessment__unit"))
+    live = register.in_force_items([item.assessment_id for item in items])
+    return [
+        item.assessment
+        for item in items
+        if any(other.decision_id == decision.pk for other in live.get(item.assessment_id, []))
+    ]
 
 
 # --- Downloads ----------------------------------------------------------------------------------
@@ -266,6 +347,7 @@ urlpatterns = [
     path("decisions/new/<int:body_id>/", decision_new, name="decision_new"),
     path("decisions/<int:pk>/", decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/issue/", decision_issue, name="decision_issue"),
+    path("decisions/<int:pk>/edit/", decision_edit, name="decision_edit"),
     path("decisions/<int:pk>/revoke/", decision_revoke, name="decision_revoke"),
     path("decisions/<int:pk>/docx/", decision_docx, name="decision_docx"),
     path("decisions/<int:pk>/pdf/", decision_pdf, name="decision_pdf"),

@@ -1,12 +1,12 @@
 """Published results, open to anyone: only units whose result an ISSUED decision settled.
 
-A unit's public line is its latest issued decision that recognised or refused it (a revoked
-unit is back to "appraised" and drops out until a new decision is issued).
+A unit's public line is the issued decision in force for it (assessments.register): a revoked
+unit is back to "appraised" and drops out until a new decision is issued, and a unit that another
+decision in force still decides keeps its line with that decision.
 """
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from friendlygov.core.i18n import fold
 
-from ..models import Assessment, Cycle, Decision, DecisionItem
+from .. import register
+from ..models import Assessment, Cycle, Decision
 from ..workflow import DECIDED
 
 app_name = "public"
@@ -34,20 +35,15 @@ def _published_years():
 
 
 def _public_results(cycle):
-    """Rows of (assessment, item, decision), sorted by level (highest first) then name."""
-    issued_items = DecisionItem.objects.filter(
-        decision__state=Decision.State.ISSUED, decision__kind=Decision.Kind.RECOGNITION
-    ).select_related("decision")
-    assessments = (
-        Assessment.objects.filter(cycle=cycle, status__in=DECIDED)
-        .select_related("unit")
-        .prefetch_related(Prefetch("decision_items", queryset=issued_items, to_attr="issued_items"))
-    )
+    """Rows of (assessment, item, decision), sorted by level (highest first) then name: each decided
+    unit with the decision in force for it (assessments.register), as the register reads."""
+    assessments = Assessment.objects.filter(cycle=cycle, status__in=DECIDED).select_related("unit")
+    live = register.in_force_items(Assessment.objects.filter(cycle=cycle, status__in=DECIDED).values("pk"))
     rows = []
     for assessment in assessments:
-        if not assessment.issued_items:
+        if assessment.pk not in live:
             continue
-        item = max(assessment.issued_items, key=lambda i: (i.decision.issued_at, i.decision.pk))
+        item = live[assessment.pk][0]
         rows.append({"assessment": assessment, "item": item, "decision": item.decision})
     rows.sort(key=lambda row: (-row["item"].level, fold(row["assessment"].unit.name)))
     return rows

@@ -47,9 +47,10 @@ def test_it_exports_three_sheets_with_vietnamese_headers_frozen_and_filtered(iss
         "Trạng thái",
         "Số quyết định",
         "Ngày quyết định",
+        "Lý do không đạt chuẩn",
     ]
     assert results.freeze_panes == "A2"
-    assert results.auto_filter.ref.startswith("A1:L")
+    assert results.auto_filter.ref.startswith("A1:M")
     assert results.column_dimensions["C"].width >= 20
     assert results["F2"].number_format == "0.00"
     assert results["L2"].number_format == "dd/mm/yyyy"

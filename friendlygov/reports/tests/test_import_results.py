@@ -114,7 +114,7 @@ def test_an_unknown_code_imports_nothing(communes, tmp_path):
 def test_a_code_not_valid_in_that_cycle_imports_nothing(communes, tmp_path):
     _units, retired = communes
     assert retired is not None
-    rows = [[retired.code, 90, "5/QĐ-UBND", "10/01/2026", 3]]
+    rows = [[retired.code, 90, "05/QĐ-UBND", "10/01/2026", 3]]
     path = tmp_path / "2025.xlsx"
     path.write_bytes(xlsx(rows))
     ok, output = run(path, year=2025)
@@ -125,7 +125,7 @@ def test_a_code_not_valid_in_that_cycle_imports_nothing(communes, tmp_path):
 def test_it_reads_csv_with_semicolons_and_decimal_commas(communes, tmp_path):
     units, _ = communes
     text = "mã đơn vị;điểm cuối cùng;số quyết định;ngày quyết định;mức\n"
-    text += f"{units[0].code};91,25;7/QĐ-UBND;15/01/2025;3\n{units[1].code};80;7/QĐ-UBND;15/01/2025;\n"
+    text += f"{units[0].code};91,25;07/QĐ-UBND;15/01/2025;3\n{units[1].code};80;07/QĐ-UBND;15/01/2025;\n"
     path = tmp_path / "ket-qua.csv"
     path.write_bytes(text.encode("utf-8-sig"))
     ok, output = run(path)
@@ -192,3 +192,43 @@ def test_a_corrected_file_updates_the_unit_and_keeps_the_old_value_in_the_audit(
     assert ImportedResult.objects.get(unit=units[0]).level == 3
     last = AuditEvent.objects.filter(event_type="results.imported").order_by("-pk").first()
     assert last.data["changed"][units[0].code]["level"] == {"old": 4, "new": 3}
+
+
+REASON_HEADERS = [*HEADERS, "Lý do"]
+
+
+def test_a_level_below_the_band_imports_with_the_failed_condition_it_names(communes, tmp_path):
+    units, _ = communes
+    rows = [[*row, None] for row in good_rows(units)]
+    rows[1][4], rows[1][5] = "Không đạt chuẩn", "TC2 đạt 31,5% < 50%"  # 84.99 reaches level 1
+    path = tmp_path / "co-ly-do.xlsx"
+    path.write_bytes(xlsx(rows, REASON_HEADERS))
+    ok, output = run(path)
+    assert ok, output
+    stored = ImportedResult.objects.get(unit=units[1])
+    assert (stored.level, stored.reasons) == (0, ["TC2 đạt 31,5% < 50%"])
+
+
+@pytest.mark.parametrize("reason", [None, "Chưa đạt", "xã chưa tốt; TC2 đạt 31,5% < 50%"])
+def test_a_level_below_the_band_without_a_named_condition_imports_nothing(reason, communes, tmp_path):
+    units, _ = communes
+    rows = [[*row, None] for row in good_rows(units)]
+    rows[1][4], rows[1][5] = 0, reason
+    path = tmp_path / "thieu-ly-do.xlsx"
+    path.write_bytes(xlsx(rows, REASON_HEADERS))
+    ok, output = run(path)
+    assert not ok
+    assert "dòng 3, cột F" in output and "phải nêu điều kiện không đạt" in output
+    assert not ImportedResult.objects.exists()
+
+
+def test_a_level_above_the_band_imports_nothing_whatever_the_reason(communes, tmp_path):
+    units, _ = communes
+    rows = [[*row, None] for row in good_rows(units)]
+    rows[2][4], rows[2][5] = 1, "TC2 đạt 90% > 50%"  # 79 is below the standard
+    path = tmp_path / "cao-hon.xlsx"
+    path.write_bytes(xlsx(rows, REASON_HEADERS))
+    ok, output = run(path)
+    assert not ok
+    assert "dòng 4, cột E" in output and "cao hơn mức theo điểm" in output
+    assert not ImportedResult.objects.exists()

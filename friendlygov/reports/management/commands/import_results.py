@@ -10,7 +10,10 @@ from friendlygov.reports import imports
 
 
 class Command(BaseCommand):
-    help = "Import a past cycle's decided results (unit code, final score, decision number and date, level)."
+    help = (
+        "Import a past cycle's decided results (unit code, final score, decision number and date, level, "
+        "reason: a level below the score's band needs a reason naming the failed condition)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
