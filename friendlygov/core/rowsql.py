@@ -1,7 +1,8 @@
 """Reads and writes of rows by key, with their SQL built once per process.
 
 The ORM builds a query again on every call; for the one-row reads and writes of an autosave that
-costs 0.3–0.5 ms of CPU each, several times what PostgreSQL spends running them (docs/adr/0014-a-thin-autosave.md).
+costs 0.3–0.5 ms of CPU each, several times what PostgreSQL spends running them
+(docs/adr/0014-a-thin-autosave.md).
 These helpers build the same SQL once per (database, model, columns): names quoted by the backend,
 values prepared by the model's fields on the way in and converted by the backend's and the
 fields' converters on the way out, as the ORM does. Only for a hot path, and only these shapes:
