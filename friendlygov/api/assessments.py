@@ -178,6 +178,11 @@ class AssessmentDetail(AssessmentSummary):
     appraised_flags: dict[str, bool] | None
     self_bonus: DecimalString
     appraised_bonus: DecimalString | None
+    self_bonus_by_rule: dict[str, DecimalString] = Field(description="Bonus rule code → points claimed")
+    appraised_bonus_by_rule: dict[str, DecimalString] | None = Field(
+        description="Bonus rule code → points decided by the appraiser; a claimed rule missing here is "
+        "undecided and approval is refused until it is decided"
+    )
     live_self: LayerOut
     live_appraised: LayerOut | None = Field(description="null while the appraised layer is not shown to you")
     scores: list[ScoreOut]
@@ -235,7 +240,12 @@ class ScorePatch(Schema):
 
 class FlagsIn(Schema):
     flags: dict[Code, bool] = Field(default_factory=dict, description="Veto flags of the framework")
-    bonus: Points | None = None
+    bonus: dict[Code, Points | None] | None = Field(
+        default=None,
+        description="Bonus rule code → points, every rule of the framework (null: no claim, or for "
+        "the appraiser not decided yet); replaces the layer's bonus. Each rule is held to its own cap. "
+        "Omit to keep the bonus as it is.",
+    )
     layer: Literal["self", "appraised"] = SELF
 
 
@@ -328,12 +338,18 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
         appraised_flags=a.appraised_flags if shown else None,
         self_bonus=a.self_bonus,
         appraised_bonus=a.appraised_bonus if shown else None,
+        self_bonus_by_rule=_decimals(a.self_bonus_by_rule),
+        appraised_bonus_by_rule=_decimals(a.appraised_bonus_by_rule) if shown else None,
         live_self=LayerOut.of(layer_result(a, scores, SELF)),
         live_appraised=LayerOut.of(layer_result(a, scores, APPRAISED)) if shown else None,
         scores=[ScoreOut.of(s, show_appraisal=shown) for s in scores],
         explanation_requests=[ExplanationRequestOut.of(r) for r in requests],
         actions=_actions(user, a),
     )
+
+
+def _decimals(lines: dict) -> dict:
+    return {code: Decimal(points) for code, points in lines.items()}
 
 
 def _payload_error(field: str, message: str, *, source: str = "body"):

@@ -30,9 +30,11 @@ from .models import (
 from .results import (
     LayerResult,
     ValueRefused,
+    bonus_points,
     check_values,
     layer_result,
     published_indicators,
+    undecided_bonus,
 )
 from .signals import explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
@@ -280,30 +282,71 @@ def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
 
 
 @transaction.atomic
-def save_flags(assessment, *, flags: dict, bonus: Decimal | None, actor, layer: str = SELF) -> Assessment:
-    """The veto flags (e.g. a leader disciplined in the year) and claimed bonus points of a layer."""
+def save_flags(assessment, *, flags: dict, bonus: dict | None = None, actor, layer: str = SELF) -> Assessment:
+    """The veto flags (e.g. a leader disciplined in the year) and the bonus of a layer, rule by
+    rule: `bonus` maps every bonus rule's code to points (None: no claim, or for the appraiser not
+    decided yet) and replaces the layer's lines. Each rule is held to its own cap. A claim the
+    commune changes is undecided again for the appraiser."""
     assessment = _locked(assessment.pk)
     _require(actor, permissions.EDIT_SELF if layer == SELF else permissions.APPRAISE, assessment)
-    known = {rule.flag for rule in assessment.cycle.framework.gating_rules_for_scoring() if rule.flag}
+    framework = assessment.cycle.framework
+    known = {rule.flag for rule in framework.gating_rules_for_scoring() if rule.flag}
     if set(flags) - known:
         raise ValidationError(
             _("Điều kiện không có trong bộ tiêu chí: %(flags)s") % {"flags": ", ".join(set(flags) - known)}
         )
-    cap = assessment.cycle.framework.bonus_cap
-    if bonus is not None and not Decimal(0) <= bonus <= cap:
-        raise ValidationError(_("Điểm thưởng phải từ 0 đến %(cap)s.") % {"cap": cap})
-    flag_field, bonus_field = f"{layer}_flags", f"{layer}_bonus"
-    before = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
+    flag_field, lines_field = f"{layer}_flags", f"{layer}_bonus_by_rule"
+    before = _flags_and_bonus(assessment, layer)
     setattr(
         assessment, flag_field, {**getattr(assessment, flag_field), **{k: bool(v) for k, v in flags.items()}}
     )
     if bonus is not None:
-        setattr(assessment, bonus_field, bonus)
-    assessment.save(update_fields=[flag_field, bonus_field])
+        lines = {code: points for code, points in bonus.items() if points is not None}
+        if layer == SELF:
+            lines = {code: points for code, points in lines.items() if points}
+        try:
+            total = bonus_points(lines, framework)
+        except ValueRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        setattr(assessment, lines_field, {code: _points_text(points) for code, points in lines.items()})
+        if layer == SELF:
+            assessment.self_bonus = total
+            _reopen_changed_claims(assessment, before["bonus"], framework)
+        else:
+            assessment.appraised_bonus = total if lines else None
+    assessment.save(update_fields=[flag_field, *BONUS_FIELDS])
     _refresh_layer_score(assessment, layer)
-    after = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
-    record(actor, f"assessment.{layer}_flags_saved", assessment, changes(before, after))
+    record(
+        actor,
+        f"assessment.{layer}_flags_saved",
+        assessment,
+        changes(before, _flags_and_bonus(assessment, layer)),
+    )
     return assessment
+
+
+BONUS_FIELDS = ("self_bonus", "self_bonus_by_rule", "appraised_bonus", "appraised_bonus_by_rule")
+
+
+def _points_text(points) -> str:
+    return format(Decimal(str(points)).normalize(), "f")
+
+
+def _flags_and_bonus(assessment, layer) -> dict:
+    return {
+        "flags": getattr(assessment, f"{layer}_flags"),
+        "bonus": dict(getattr(assessment, f"{layer}_bonus_by_rule")),
+    }
+
+
+def _reopen_changed_claims(assessment, claimed_before: dict, framework) -> None:
+    """A rule whose claim changed loses the appraiser's decision on it: it is decided again."""
+    claimed = assessment.self_bonus_by_rule
+    changed = {code for code in {*claimed, *claimed_before} if claimed.get(code) != claimed_before.get(code)}
+    decided = {k: v for k, v in assessment.appraised_bonus_by_rule.items() if k not in changed}
+    if decided != assessment.appraised_bonus_by_rule:
+        assessment.appraised_bonus_by_rule = decided
+        assessment.appraised_bonus = bonus_points(decided, framework) if decided else None
 
 
 @transaction.atomic
@@ -565,6 +608,10 @@ def missing_for_approval(assessment) -> list[str]:
             problems.append(
                 _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét.") % {"code": code}
             )
+    for code in undecided_bonus(assessment):
+        problems.append(
+            _("%(code)s: xã đề nghị điểm thưởng, chưa quyết định số điểm được công nhận.") % {"code": code}
+        )
     return problems
 
 
@@ -576,8 +623,9 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     problems = missing_for_approval(assessment)
     if problems:
         raise ValidationError(problems)
-    if assessment.appraised_bonus is None:
-        assessment.appraised_bonus = assessment.self_bonus
+    # The bonus approved is the one decided rule by rule, never the claim (missing_for_approval
+    # refuses a claim left undecided).
+    assessment.appraised_bonus = bonus_points(assessment.appraised_bonus_by_rule, assessment.cycle.framework)
     result = layer_result(assessment, _scores(assessment), APPRAISED)
     assessment.appraised_score = result.total.total
     assessment.final_score = result.recognition.score

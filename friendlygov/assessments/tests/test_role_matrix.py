@@ -86,8 +86,16 @@ CASES = [
         "officer",
         draft,
         "assessments:save_flags",
-        lambda a: {"flag_leader_disciplined_or_prosecuted": "yes", "bonus": "1"},
+        lambda a: {"flag_leader_disciplined_or_prosecuted": "yes", "bonus_TH1": "1"},
         lambda a: ["self"],
+    ),
+    Case(
+        "decide the bonus",
+        "appraiser",
+        submitted,
+        "assessments:save_flags",
+        lambda a: {"bonus_TH1": "1", "bonus_TH2": "0"},
+        lambda a: ["appraised"],
     ),
     Case(
         "submit",

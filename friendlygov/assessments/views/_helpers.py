@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions, selectors, services
 from ..forms import parse_score_post
 from ..models import IndicatorScore
-from ..results import layer_result
+from ..results import bonus_lines, layer_result
 from ..services import ASSESSMENT_VALUES
 from ..workflow import APPRAISED, SELF, Action, TransitionNotAllowed
 
@@ -64,6 +64,7 @@ def detail_context(request, assessment, **extra) -> dict:
         "requests": selectors.latest_requests(assessment) if assessment.explanation_rounds else [],
         "gating_flags": [r for r in assessment.cycle.framework.gating_rules_for_scoring() if r.flag],
         "bonus_cap": assessment.cycle.framework.bonus_cap,
+        "bonus_lines": bonus_lines(assessment),
         **extra,
     }
 

@@ -142,13 +142,11 @@ def save_flags(request, pk, layer):
     def do():
         from ..forms import decimal_from_form
 
-        services.save_flags(
-            assessment,
-            flags=flags,
-            bonus=decimal_from_form(request.POST.get("bonus", "")),
-            actor=request.user,
-            layer=layer,
-        )
+        bonus = {
+            rule.code: decimal_from_form(request.POST.get(f"bonus_{rule.code}", ""))
+            for rule in assessment.cycle.framework.bonus_rules.all()
+        }
+        services.save_flags(assessment, flags=flags, bonus=bonus, actor=request.user, layer=layer)
 
     return act(request, assessment, do, _("Đã lưu điểm thưởng và các điều kiện."))
 
