@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from ninja import Field, File, Form, Path, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
@@ -247,6 +247,15 @@ class FlagsIn(Schema):
         "Omit to keep the bonus as it is.",
     )
     layer: Literal["self", "appraised"] = SELF
+
+
+ExpectedScore = Annotated[
+    Points | None,
+    Query(
+        description="The total you confirm (submit: the self total; approve: the final score). When "
+        "given and the result has moved since, nothing is done: 409 result_changed.",
+    ),
+]
 
 
 class ReturnIn(Schema):
@@ -561,8 +570,12 @@ def _action(path: str, summary: str):
 
 
 @_action("submit", "Chair submits the self-assessment for appraisal")
-def submit(request, assessment_id: Id):
-    services.submit_assessment(visible_assessment(request.user, assessment_id), actor=request.user)
+def submit(request, assessment_id: Id, expected_score: ExpectedScore = None):
+    services.submit_assessment(
+        visible_assessment(request.user, assessment_id),
+        actor=request.user,
+        expected_score=expected_score,
+    )
     return detail(request.user, assessment_id)
 
 
@@ -609,9 +622,16 @@ def resubmit(request, assessment_id: Id):
     return detail(request.user, assessment_id)
 
 
-@_action("approve", "Appraiser approves the appraisal result")
-def approve(request, assessment_id: Id):
-    services.approve_appraisal(visible_assessment(request.user, assessment_id), actor=request.user)
+@_action(
+    "approve",
+    "Appraiser approves the appraisal result (refused with 422 while a claimed bonus is undecided)",
+)
+def approve(request, assessment_id: Id, expected_score: ExpectedScore = None):
+    services.approve_appraisal(
+        visible_assessment(request.user, assessment_id),
+        actor=request.user,
+        expected_score=expected_score,
+    )
     return detail(request.user, assessment_id)
 
 

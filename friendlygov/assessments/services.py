@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 from friendlygov.core import rowsql
+from friendlygov.frameworks.describe import num
 
 from . import evidence_files, permissions
 from .models import (
@@ -53,6 +54,26 @@ class StaleVersion(Exception):
             )
             % {"code": score.indicator.code}
         )
+
+
+class ResultChanged(Exception):
+    """The result moved since the person confirmed it (someone saved a score or the bonus after
+    the summary was shown): nothing was done; they look again and confirm what they see."""
+
+    def __init__(self, seen, now):
+        self.seen, self.now = seen, now
+        super().__init__(
+            _(
+                "Kết quả đã thay đổi từ khi bạn xem bảng tóm tắt (%(seen)s → %(now)s). "
+                "Chưa có gì được ghi nhận: hãy xem lại rồi xác nhận."
+            )
+            % {"seen": num(seen), "now": num(now)}
+        )
+
+
+def _check_seen(expected_score, score) -> None:
+    if expected_score is not None and Decimal(expected_score) != score:
+        raise ResultChanged(Decimal(expected_score), score)
 
 
 def _require(user, action, assessment):
@@ -478,7 +499,8 @@ def missing_for_submission(assessment) -> list[str]:
 
 
 @transaction.atomic
-def submit_assessment(assessment, *, actor) -> Assessment:
+def submit_assessment(assessment, *, actor, expected_score=None) -> Assessment:
+    """`expected_score`: the total the chair confirmed; refused (ResultChanged) if it moved."""
     assessment = _locked(assessment.pk)
     _require(actor, Action.SUBMIT, assessment)
     target_of(Action.SUBMIT, assessment.status)
@@ -487,6 +509,7 @@ def submit_assessment(assessment, *, actor) -> Assessment:
         raise ValidationError(problems)
     assessment.submitted_at = timezone.now()
     result = layer_result(assessment, _scores(assessment), SELF)
+    _check_seen(expected_score, result.total.total)
     assessment.self_score = result.total.total
     _move(assessment, Action.SUBMIT, actor, {"self_score": str(result.total.total)})
     return assessment
@@ -616,7 +639,9 @@ def missing_for_approval(assessment) -> list[str]:
 
 
 @transaction.atomic
-def approve_appraisal(assessment, *, actor) -> Assessment:
+def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
+    """`expected_score`: the final score the appraiser confirmed; refused (ResultChanged) if the
+    result moved since."""
     assessment = _locked(assessment.pk)
     _require(actor, Action.APPROVE, assessment)
     target_of(Action.APPROVE, assessment.status)
@@ -627,6 +652,7 @@ def approve_appraisal(assessment, *, actor) -> Assessment:
     # refuses a claim left undecided).
     assessment.appraised_bonus = bonus_points(assessment.appraised_bonus_by_rule, assessment.cycle.framework)
     result = layer_result(assessment, _scores(assessment), APPRAISED)
+    _check_seen(expected_score, result.recognition.score)
     assessment.appraised_score = result.total.total
     assessment.final_score = result.recognition.score
     assessment.final_level = result.recognition.level

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from friendlygov.assessments import services
-from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.assessments.testing import confirmed, quick_fill_self
 from friendlygov.assessments.workflow import Status
 
 API = "/api/v1"
@@ -30,7 +30,11 @@ def messages_of(response):
 def test_it_refuses_approval_on_the_page_while_a_claimed_bonus_is_undecided(dong_cam, people):
     claim_and_submit(dong_cam, people, {"TH1": Decimal("1.5")})
 
-    response = people["appraiser"].post(reverse("assessments:approve", args=[dong_cam.pk]), follow=True)
+    url = reverse("assessments:approve", args=[dong_cam.pk])
+    summary = people["appraiser"].get(url).content.decode()
+    assert "TH1" in summary and 'name="confirmed"' not in summary
+
+    response = people["appraiser"].post(url, confirmed(dong_cam, "approve"), follow=True)
 
     dong_cam.refresh_from_db()
     assert dong_cam.status == Status.UNDER_APPRAISAL

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Assessment, Evidence, ExplanationRequest, IndicatorScore
-from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.assessments.testing import confirmed, quick_fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
@@ -102,7 +102,7 @@ CASES = [
         "chair",
         lambda a, p: quick_fill_self(a),
         "assessments:submit",
-        lambda a: {},
+        lambda a: confirmed(a, "submit"),
         expected_status=Status.SUBMITTED,
     ),
     Case(
@@ -158,7 +158,7 @@ CASES = [
         "appraiser",
         under_appraisal,
         "assessments:approve",
-        lambda a: {},
+        lambda a: confirmed(a, "approve"),
         expected_status=Status.APPRAISED,
     ),
 ]

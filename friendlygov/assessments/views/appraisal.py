@@ -6,7 +6,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..limits import checked_text
-from ._helpers import act, save_layer, workflow_action
+from ..workflow import Action
+from ._helpers import act, confirmed_action, save_layer, workflow_action
 
 
 @require_POST
@@ -17,7 +18,7 @@ def save_appraised(request, pk, score_pk):
 start = workflow_action(services.start_appraisal, _("Đã bắt đầu thẩm định."))
 COPIED = _("Đã chép điểm tự chấm sang cột thẩm định; hãy sửa những chỉ tiêu khác biệt.")
 copy_self = workflow_action(services.copy_self_to_appraisal, COPIED)
-approve = workflow_action(services.approve_appraisal, _("Đã duyệt kết quả thẩm định."))
+approve = confirmed_action(services.approve_appraisal, Action.APPROVE, _("Đã duyệt kết quả thẩm định."))
 
 
 @require_POST

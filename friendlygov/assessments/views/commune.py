@@ -14,8 +14,8 @@ from .. import permissions, selectors, services
 from ..limits import checked_text
 from ..models import Evidence
 from ..uploads import UploadRefused, served_name
-from ..workflow import Status
-from ._helpers import act, detail_context, row_response, save_layer, workflow_action
+from ..workflow import Action, Status
+from ._helpers import act, confirmed_action, detail_context, row_response, save_layer, workflow_action
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
@@ -111,7 +111,9 @@ def evidence_file(request, evidence_pk):
     return response
 
 
-submit = workflow_action(services.submit_assessment, gettext_lazy("Đã gửi hồ sơ tự đánh giá để thẩm định."))
+submit = confirmed_action(
+    services.submit_assessment, Action.SUBMIT, gettext_lazy("Đã gửi hồ sơ tự đánh giá để thẩm định.")
+)
 resubmit = workflow_action(services.resubmit_assessment, gettext_lazy("Đã gửi lại hồ sơ sau giải trình."))
 
 
