@@ -15,7 +15,7 @@ from friendlygov.core.i18n import fold
 from . import permissions
 from .models import Assessment, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import Status
+from .workflow import TRANSITIONS, Action, Status
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -204,6 +204,29 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     cycle = everything[0].cycle if everything else None
     overdue_count = sum(1 for item in everything if item.is_overdue)
     return AssessmentList(items, len(everything), by_status, overdue_count, years, cycle, groups)
+
+
+def chosen_assessments(user, ids) -> list[Assessment]:
+    """The assessments a bulk action was asked for that the user may see (the services then check
+    each action), by unit name."""
+    wanted = [int(pk) for pk in ids if str(pk).isdigit()]
+    return list(permissions.visible(user).filter(pk__in=wanted).order_by("unit__search_name"))
+
+
+def bulk_choices(user, year) -> dict[str, set[int]]:
+    """Which assessments of the cycle the user may receive or approve in bulk now: one query per
+    action, whatever the number of units."""
+    return {
+        str(action): set(
+            permissions.which(user, action)
+            .filter(cycle__year=year, status__in=TRANSITIONS[action].sources)
+            .values_list("pk", flat=True)
+        )
+        for action in BULK_ACTIONS
+    }
+
+
+BULK_ACTIONS = (Action.START_APPRAISAL, Action.APPROVE)
 
 
 def history(user, assessment, *, since=None):

@@ -39,7 +39,7 @@ from .results import (
 )
 from .signals import explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
-from .workflow import APPRAISED, SELF, Action, Status, target_of
+from .workflow import APPRAISED, SELF, Action, Status, TransitionNotAllowed, target_of
 
 
 class StaleVersion(Exception):
@@ -686,6 +686,54 @@ def copy_self_to_appraisal(assessment, *, actor) -> int:
             )
             copied += 1
     return copied
+
+
+# --- Many at once -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """What a bulk action did to one assessment: done, or refused with the reason."""
+
+    assessment: Assessment
+    done: bool
+    reason: str = ""
+
+
+def _each(assessments, action, run, *, actor) -> list[UnitOutcome]:
+    """`run(assessment)` on each assessment in its own transaction, through the single service:
+    a refusal is reported with its reason and recorded for the unit (its own event, beside the
+    service's events for the units done), and never stops the rest."""
+    outcomes = []
+    for assessment in assessments:
+        try:
+            with transaction.atomic():
+                assessment = run(assessment)
+        except (ValidationError, TransitionNotAllowed, PermissionDenied, ResultChanged) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            with transaction.atomic():
+                record(actor, f"assessment.{action}_refused", assessment, {"reason": reason, "bulk": True})
+            outcomes.append(UnitOutcome(assessment, False, reason))
+        else:
+            outcomes.append(UnitOutcome(assessment, True))
+    return outcomes
+
+
+def receive_many(assessments, *, actor) -> list[UnitOutcome]:
+    """Receive many submitted (or resubmitted) assessments at once: each starts its appraisal
+    through `start_appraisal`."""
+    return _each(assessments, Action.START_APPRAISAL, lambda a: start_appraisal(a, actor=actor), actor=actor)
+
+
+def approve_many(assessments, *, expected_scores: dict, actor) -> list[UnitOutcome]:
+    """Approve many appraisals at once, each through `approve_appraisal` with the final score the
+    appraiser confirmed for it in the summary table (`expected_scores`: assessment id → score)."""
+    return _each(
+        assessments,
+        Action.APPROVE,
+        lambda a: approve_appraisal(a, actor=actor, expected_score=expected_scores.get(a.pk)),
+        actor=actor,
+    )
 
 
 # --- Decisions ----------------------------------------------------------------------------------

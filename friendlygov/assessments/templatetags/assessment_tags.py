@@ -71,6 +71,8 @@ def event_label(event_type: str) -> str:
         "explanation.responded": _("Xã giải trình"),
         "assessment.self_flags_saved": _("Xã khai điều kiện, điểm thưởng"),
         "assessment.appraised_flags_saved": _("Thẩm định điều kiện, điểm thưởng"),
+        "assessment.start_appraisal_refused": _("Tiếp nhận hàng loạt: không tiếp nhận được"),
+        "assessment.approve_refused": _("Duyệt hàng loạt: chưa duyệt được"),
     }
     return str(labels.get(event_type, event_type))
 

@@ -29,7 +29,12 @@ def assessment_list(request):
         q=request.GET.get("q"),
     )
     statuses = [(value, label, listing.by_status.get(value, 0)) for value, label in Status.choices]
-    return render(request, "assessments/list.html", {"listing": listing, "statuses": statuses})
+    bulk = selectors.bulk_choices(request.user, listing.cycle.year) if listing.cycle else {}
+    return render(
+        request,
+        "assessments/list.html",
+        {"listing": listing, "statuses": statuses, "bulk": bulk, "can_bulk": any(bulk.values())},
+    )
 
 
 def assessment_detail(request, pk):
