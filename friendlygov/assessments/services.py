@@ -621,9 +621,11 @@ def resubmit_assessment(assessment, *, actor) -> Assessment:
     return assessment
 
 
-def missing_for_approval(assessment) -> list[str]:
+def missing_for_approval(assessment, rows=None) -> list[str]:
+    """What stops the approval; `rows`: the assessment's score rows with their indicators, when
+    the caller has read them (the appraiser's queue reads every open assessment's rows at once)."""
     problems = []
-    for score in _scores(assessment):
+    for score in _scores(assessment) if rows is None else rows:
         code = score.indicator.code
         if not score.appraised_scored:
             problems.append(_("%(code)s: chưa có điểm thẩm định.") % {"code": code})
