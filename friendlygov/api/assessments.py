@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from ninja import Field, File, Form, Path, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator, model_validator
@@ -178,6 +178,11 @@ class AssessmentDetail(AssessmentSummary):
     appraised_flags: dict[str, bool] | None
     self_bonus: DecimalString
     appraised_bonus: DecimalString | None
+    self_bonus_by_rule: dict[str, DecimalString] = Field(description="Bonus rule code → points claimed")
+    appraised_bonus_by_rule: dict[str, DecimalString] | None = Field(
+        description="Bonus rule code → points decided by the appraiser; a claimed rule missing here is "
+        "undecided and approval is refused until it is decided"
+    )
     live_self: LayerOut
     live_appraised: LayerOut | None = Field(description="null while the appraised layer is not shown to you")
     scores: list[ScoreOut]
@@ -247,8 +252,22 @@ class ScorePatch(Schema):
 
 class FlagsIn(Schema):
     flags: dict[Code, bool] = Field(default_factory=dict, description="Veto flags of the framework")
-    bonus: Points | None = None
+    bonus: dict[Code, Points | None] | None = Field(
+        default=None,
+        description="Bonus rule code → points, every rule of the framework (null: no claim, or for "
+        "the appraiser not decided yet); replaces the layer's bonus. Each rule is held to its own cap. "
+        "Omit to keep the bonus as it is.",
+    )
     layer: Literal["self", "appraised"] = SELF
+
+
+ExpectedScore = Annotated[
+    Points | None,
+    Query(
+        description="The total you confirm (submit: the self total; approve: the final score). When "
+        "given and the result has moved since, nothing is done: 409 result_changed.",
+    ),
+]
 
 
 class ReturnIn(Schema):
@@ -340,12 +359,18 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
         appraised_flags=a.appraised_flags if shown else None,
         self_bonus=a.self_bonus,
         appraised_bonus=a.appraised_bonus if shown else None,
+        self_bonus_by_rule=_decimals(a.self_bonus_by_rule),
+        appraised_bonus_by_rule=_decimals(a.appraised_bonus_by_rule) if shown else None,
         live_self=LayerOut.of(layer_result(a, scores, SELF)),
         live_appraised=LayerOut.of(layer_result(a, scores, APPRAISED)) if shown else None,
         scores=[ScoreOut.of(s, show_appraisal=shown) for s in scores],
         explanation_requests=[ExplanationRequestOut.of(r) for r in requests],
         actions=_actions(user, a),
     )
+
+
+def _decimals(lines: dict) -> dict:
+    return {code: Decimal(points) for code, points in lines.items()}
 
 
 def _payload_error(field: str, message: str, *, source: str = "body"):
@@ -557,8 +582,12 @@ def _action(path: str, summary: str):
 
 
 @_action("submit", "Chair submits the self-assessment for appraisal")
-def submit(request, assessment_id: Id):
-    services.submit_assessment(visible_assessment(request.user, assessment_id), actor=request.user)
+def submit(request, assessment_id: Id, expected_score: ExpectedScore = None):
+    services.submit_assessment(
+        visible_assessment(request.user, assessment_id),
+        actor=request.user,
+        expected_score=expected_score,
+    )
     return detail(request.user, assessment_id)
 
 
@@ -605,9 +634,16 @@ def resubmit(request, assessment_id: Id):
     return detail(request.user, assessment_id)
 
 
-@_action("approve", "Appraiser approves the appraisal result")
-def approve(request, assessment_id: Id):
-    services.approve_appraisal(visible_assessment(request.user, assessment_id), actor=request.user)
+@_action(
+    "approve",
+    "Appraiser approves the appraisal result (refused with 422 while a claimed bonus is undecided)",
+)
+def approve(request, assessment_id: Id, expected_score: ExpectedScore = None):
+    services.approve_appraisal(
+        visible_assessment(request.user, assessment_id),
+        actor=request.user,
+        expected_score=expected_score,
+    )
     return detail(request.user, assessment_id)
 
 

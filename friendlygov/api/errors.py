@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as PayloadInvalid
 
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import IssuedDecisionImmutable
-from friendlygov.assessments.services import StaleVersion
+from friendlygov.assessments.services import ResultChanged, StaleVersion
 from friendlygov.assessments.uploads import UploadRefused
 from friendlygov.assessments.workflow import TransitionNotAllowed
 from friendlygov.core.office import PdfUnavailable
@@ -86,6 +86,11 @@ def _stale(api, request, exc: StaleVersion):
     return _reply(api, request, 409, "stale_version", str(exc), {"current": current})
 
 
+def _result_changed(api, request, exc: ResultChanged):
+    details = {"seen": format(exc.seen.normalize(), "f"), "now": format(exc.now.normalize(), "f")}
+    return _reply(api, request, 409, "result_changed", str(exc), details)
+
+
 def _transition(api, request, exc: TransitionNotAllowed):
     details = {"action": str(exc.action), "status": str(exc.status)}
     return _reply(api, request, 409, "transition_not_allowed", str(exc), details)
@@ -113,6 +118,7 @@ HANDLERS = (
     (Http404, _not_found),
     (ObjectDoesNotExist, _not_found),
     (StaleVersion, _stale),
+    (ResultChanged, _result_changed),
     (TransitionNotAllowed, _transition),
     (IssuedDecisionImmutable, _immutable),
     (ValidationError, _validation),

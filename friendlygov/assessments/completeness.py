@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-UNSCORED, EVIDENCE, UNAPPRAISED, COMMENT = "unscored", "evidence", "unappraised", "comment"
+from .results import undecided_bonus
+
+UNSCORED, EVIDENCE, UNAPPRAISED, COMMENT, BONUS = "unscored", "evidence", "unappraised", "comment", "bonus"
 
 
 def ordered_rows(assessment):
@@ -21,13 +23,18 @@ def ordered_rows(assessment):
 class Missing:
     """One thing that blocks an action, on one indicator's row: the page links it to the row."""
 
-    score_id: int
-    criterion_id: int
+    score_id: int | None  # None for what is not on a row: an undecided bonus
+    criterion_id: int | None
     kind: str
     message: str
+    anchor: str = ""  # where the page's link goes, when not the row
 
     def __str__(self):
         return self.message
+
+    @property
+    def href(self) -> str:
+        return f"#{self.anchor or f'row-{self.score_id}'}"
 
 
 class Incomplete(ValidationError):
@@ -69,7 +76,8 @@ def missing_for_submission(assessment, scores=None) -> list[Missing]:
 
 def missing_for_approval(assessment, scores=None) -> list[Missing]:
     """What stops approving: an indicator without the appraiser's points, or with points that
-    differ from the commune's and no comment."""
+    differ from the commune's and no comment; a bonus the commune claimed that the appraiser has
+    not decided (approval never copies a claim). `scores`: the rows, if already read."""
     problems = []
     for score in ordered_rows(assessment) if scores is None else scores:
         if not score.appraised_scored:
@@ -78,4 +86,9 @@ def missing_for_approval(assessment, scores=None) -> list[Missing]:
             problems.append(
                 _missing(score, COMMENT, _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét."))
             )
+    for code in undecided_bonus(assessment):
+        message = _("%(code)s: xã đề nghị điểm thưởng, chưa quyết định số điểm được công nhận.")
+        problems.append(
+            Missing(None, None, BONUS, message % {"code": code}, anchor=f"bonus-appraised-{code}")
+        )
     return problems

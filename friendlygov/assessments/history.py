@@ -60,6 +60,9 @@ def _line(event, indicators) -> HistoryLine:
         ]
     elif kind.startswith("assessment.") and kind.endswith("_flags_saved"):
         line.sentences = _flag_sentences(who, data)
+    elif kind.startswith("assessment.") and kind.endswith("_refused"):
+        action = kind.removeprefix("assessment.").removesuffix("_refused")
+        line.sentences = _refusal_sentences(who, action, data)
     elif kind.startswith("assessment.") and kind.removeprefix("assessment.") in Action.values:
         line.sentences = _move_sentences(who, Action(kind.removeprefix("assessment.")), data)
     if not line.sentences:
@@ -147,17 +150,37 @@ def _move_sentences(who, action, data) -> list[str]:
     return out
 
 
+def _refusal_sentences(who, action, data) -> list[str]:
+    """A bulk action that did not go through for this assessment, with the reason."""
+    label = Action(action).label if action in Action.values else action
+    return [
+        _("%(who)s: %(action)s hàng loạt không thực hiện được: %(reason)s")
+        % {"who": who, "action": label, "reason": data.get("reason", "")}
+    ]
+
+
 def _flag_sentences(who, data) -> list[str]:
     out = []
     if "bonus" in data:
-        out.append(
-            _("%(who)s sửa điểm thưởng: %(old)s → %(new)s")
-            % {
-                "who": who,
-                "old": shown_value(None, data["bonus"]["old"]),
-                "new": shown_value(None, data["bonus"]["new"]),
-            }
-        )
+        old, new = data["bonus"]["old"], data["bonus"]["new"]
+        if isinstance(old, dict) or isinstance(new, dict):  # rule by rule
+            old, new = old or {}, new or {}
+            for code in sorted(set(old) | set(new)):
+                if old.get(code) != new.get(code):
+                    out.append(
+                        _("%(who)s sửa điểm thưởng %(code)s: %(old)s → %(new)s")
+                        % {
+                            "who": who,
+                            "code": code,
+                            "old": shown_value(None, old.get(code)),
+                            "new": shown_value(None, new.get(code)),
+                        }
+                    )
+        else:  # one number, as recorded before bonus went rule by rule
+            out.append(
+                _("%(who)s sửa điểm thưởng: %(old)s → %(new)s")
+                % {"who": who, "old": shown_value(None, old), "new": shown_value(None, new)}
+            )
     if "flags" in data:
         out.append(_("%(who)s sửa các điều kiện loại trừ đã khai") % {"who": who})
     return out

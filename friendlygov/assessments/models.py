@@ -117,6 +117,13 @@ class Assessment(models.Model):
     appraised_flags = models.JSONField(_("điểm liệt (thẩm định)"), default=dict, blank=True)
     self_bonus = models.DecimalField(_("điểm thưởng (tự chấm)"), default=0, **POINTS)
     appraised_bonus = models.DecimalField(_("điểm thưởng (thẩm định)"), null=True, blank=True, **POINTS)
+    # Bonus rule by rule (rule code → points as a string); self_bonus and appraised_bonus are
+    # their sums, written by services.save_flags. A rule the commune claimed and the appraiser has
+    # not named here is undecided, and approval waits for it.
+    self_bonus_by_rule = models.JSONField(_("điểm thưởng đề nghị theo nội dung"), default=dict, blank=True)
+    appraised_bonus_by_rule = models.JSONField(
+        _("điểm thưởng được công nhận theo nội dung"), default=dict, blank=True
+    )
     self_score = models.DecimalField(_("điểm tự chấm"), null=True, blank=True, **POINTS)
     appraised_score = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
     final_score = models.DecimalField(_("điểm cuối cùng"), null=True, blank=True, **POINTS)

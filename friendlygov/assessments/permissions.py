@@ -98,7 +98,13 @@ def offered_actions(user, assessment: Assessment) -> set[str]:
 
 # The audit events that carry the appraiser's working numbers: shown under the same rule as the
 # numbers themselves, wherever history is read.
-APPRAISAL_EVENT_TYPES = (f"score.{APPRAISED}_saved", f"assessment.{APPRAISED}_flags_saved")
+# A bulk action's refusal of a unit gives its reason, which may quote those numbers.
+APPRAISAL_EVENT_TYPES = (
+    f"score.{APPRAISED}_saved",
+    f"assessment.{APPRAISED}_flags_saved",
+    f"assessment.{Action.START_APPRAISAL}_refused",
+    f"assessment.{Action.APPROVE}_refused",
+)
 
 
 def may_see_appraisal(user, assessment: Assessment) -> bool:

@@ -147,6 +147,62 @@ def framework_rules(framework) -> tuple[Decimal, list]:
     return rules
 
 
+def bonus_caps(framework) -> list[scoring.BonusCap]:
+    """The framework's bonus rules as the pure rules take them, in their order."""
+    return [scoring.BonusCap(rule.code, rule.cap) for rule in framework.bonus_rules.all()]
+
+
+def bonus_points(points_by_rule: dict, framework) -> Decimal:
+    """One side's bonus, every rule within its cap (scoring.bonus_total), or ValueRefused."""
+    lines = {code: Decimal(str(points)) for code, points in points_by_rule.items()}
+    try:
+        return scoring.bonus_total(lines, bonus_caps(framework))
+    except scoring.InvalidBonus as exc:
+        if exc.cap is None:
+            raise ValueRefused(
+                _("Bộ tiêu chí không có nội dung thưởng %(code)s.") % {"code": exc.code}
+            ) from exc
+        raise ValueRefused(
+            _("%(code)s: điểm thưởng phải từ 0 đến %(cap)s.") % {"code": exc.code, "cap": num(exc.cap)}
+        ) from exc
+
+
+def undecided_bonus(assessment) -> list[str]:
+    """The bonus rules the commune claimed that the appraiser has not decided yet."""
+    return scoring.undecided_bonus(assessment.self_bonus_by_rule, assessment.appraised_bonus_by_rule)
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    """One bonus rule of the framework on one assessment: the commune's claim and the decision."""
+
+    rule: object  # frameworks.BonusRule
+    claimed: Decimal | None
+    decided: Decimal | None
+
+    @property
+    def undecided(self) -> bool:
+        return bool(self.claimed) and self.decided is None
+
+    @property
+    def differs(self) -> bool:
+        return self.decided is not None and self.decided != (self.claimed or Decimal(0))
+
+
+def bonus_lines(assessment) -> list[BonusLine]:
+    def points(lines, code):
+        return Decimal(lines[code]) if code in lines else None
+
+    return [
+        BonusLine(
+            rule,
+            points(assessment.self_bonus_by_rule, rule.code),
+            points(assessment.appraised_bonus_by_rule, rule.code),
+        )
+        for rule in assessment.cycle.framework.bonus_rules.all()
+    ]
+
+
 _published_frameworks: dict[int, object] = {}
 
 

@@ -4,9 +4,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
@@ -15,7 +17,7 @@ from friendlygov.core.i18n import fold
 from . import permissions
 from .models import Assessment, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import Status
+from .workflow import TRANSITIONS, Action, Status, deadline_of, is_overdue
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -204,6 +206,100 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     cycle = everything[0].cycle if everything else None
     overdue_count = sum(1 for item in everything if item.is_overdue)
     return AssessmentList(items, len(everything), by_status, overdue_count, years, cycle, groups)
+
+
+def chosen_assessments(user, ids) -> list[Assessment]:
+    """The assessments a bulk action was asked for that the user may see (the services then check
+    each action), by unit name."""
+    wanted = [int(pk) for pk in ids if str(pk).isdigit()]
+    return list(permissions.visible(user).filter(pk__in=wanted).order_by("unit__search_name"))
+
+
+def bulk_choices(user, year) -> dict[str, set[int]]:
+    """Which assessments of the cycle the user may receive or approve in bulk now: one query per
+    action, whatever the number of units."""
+    return {
+        str(action): set(
+            permissions.which(user, action)
+            .filter(cycle__year=year, status__in=TRANSITIONS[action].sources)
+            .values_list("pk", flat=True)
+        )
+        for action in BULK_ACTIONS
+    }
+
+
+BULK_ACTIONS = (Action.START_APPRAISAL, Action.APPROVE)
+
+
+class Waiting(models.TextChoices):
+    """Why an assessment waits for the appraiser, in the order the queue's counts are shown."""
+
+    SUBMITTED = "submitted", gettext_lazy("Mới gửi, chờ tiếp nhận")
+    RESUBMITTED = "resubmitted", gettext_lazy("Đã giải trình, gửi lại")
+    READY = "ready", gettext_lazy("Thẩm định xong, chờ duyệt")
+    IN_REVIEW = "in_review", gettext_lazy("Đang thẩm định")
+    EXPLANATION_OVERDUE = "explanation_overdue", gettext_lazy("Quá hạn giải trình")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    assessment: Assessment
+    waiting: str  # Waiting
+    since: date  # submitted (or resubmitted) on; for an overdue explanation, its due date
+    days: int
+
+    @property
+    def waiting_label(self) -> str:
+        return str(Waiting(self.waiting).label)
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: list[QueueItem]
+    counts: list[tuple[str, int]]  # (label, count) per Waiting, in that order, zeros left out
+
+
+def appraisal_queue(user, today: date) -> Queue:
+    """What waits for `user` as appraiser, oldest first: the assessments they may appraise that
+    were submitted or resubmitted, are under review (ready to approve or not), or whose
+    explanation is overdue. A constant number of queries whatever the number of units."""
+    open_states = (*TRANSITIONS[Action.START_APPRAISAL].sources, Status.UNDER_APPRAISAL, Status.RETURNED)
+    mine = list(
+        permissions.which(user, permissions.APPRAISE)
+        .filter(status__in=open_states)
+        .select_related("cycle__framework")
+        .order_by("submitted_at", "pk")
+    )
+    reviewed = [a.pk for a in mine if a.status == Status.UNDER_APPRAISAL]
+    rows: dict[int, list] = {}
+    for row in (
+        IndicatorScore.objects.filter(assessment_id__in=reviewed)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator_id")
+    ):
+        rows.setdefault(row.assessment_id, []).append(row)
+    items = []
+    for a in mine:
+        waiting, since = _waiting(a, rows.get(a.pk, []), today)
+        if waiting:
+            items.append(QueueItem(a, waiting, since, (today - since).days))
+    items.sort(key=lambda item: (item.since, item.assessment.pk))
+    counts = Counter(item.waiting for item in items)
+    return Queue(items, [(str(w.label), counts[w]) for w in Waiting if counts[w]])
+
+
+def _waiting(assessment, rows, today) -> tuple[str | None, date | None]:
+    from .completeness import missing_for_approval
+
+    submitted = timezone.localdate(assessment.submitted_at) if assessment.submitted_at else today
+    if assessment.status == Status.RETURNED:
+        if is_overdue(assessment, today):
+            return Waiting.EXPLANATION_OVERDUE, deadline_of(assessment)
+        return None, None
+    if assessment.status == Status.UNDER_APPRAISAL:
+        ready = not missing_for_approval(assessment, rows)
+        return (Waiting.READY if ready else Waiting.IN_REVIEW), submitted
+    return Waiting(assessment.status), submitted
 
 
 def history(user, assessment, *, since=None):

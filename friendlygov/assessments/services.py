@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 from friendlygov.core import rowsql
+from friendlygov.frameworks.describe import num
 
 from . import evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
@@ -32,13 +33,14 @@ from .models import (
 from .results import (
     LayerResult,
     ValueRefused,
+    bonus_points,
     check_values,
     layer_result,
     published_indicators,
 )
 from .signals import explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
-from .workflow import APPRAISED, SELF, Action, Status, target_of
+from .workflow import APPRAISED, SELF, Action, Status, TransitionNotAllowed, target_of
 
 
 class StaleVersion(Exception):
@@ -53,6 +55,26 @@ class StaleVersion(Exception):
             )
             % {"code": score.indicator.code}
         )
+
+
+class ResultChanged(Exception):
+    """The result moved since the person confirmed it (someone saved a score or the bonus after
+    the summary was shown): nothing was done; they look again and confirm what they see."""
+
+    def __init__(self, seen, now):
+        self.seen, self.now = seen, now
+        super().__init__(
+            _(
+                "Kết quả đã thay đổi từ khi bạn xem bảng tóm tắt (%(seen)s → %(now)s). "
+                "Chưa có gì được ghi nhận: hãy xem lại rồi xác nhận."
+            )
+            % {"seen": num(seen), "now": num(now)}
+        )
+
+
+def _check_seen(expected_score, score) -> None:
+    if expected_score is not None and Decimal(expected_score) != score:
+        raise ResultChanged(Decimal(expected_score), score)
 
 
 def _require(user, action, assessment):
@@ -276,30 +298,71 @@ def _refresh_layer_score(assessment, layer, rows=None) -> LayerResult:
 
 
 @transaction.atomic
-def save_flags(assessment, *, flags: dict, bonus: Decimal | None, actor, layer: str = SELF) -> Assessment:
-    """The veto flags (e.g. a leader disciplined in the year) and claimed bonus points of a layer."""
+def save_flags(assessment, *, flags: dict, bonus: dict | None = None, actor, layer: str = SELF) -> Assessment:
+    """The veto flags (e.g. a leader disciplined in the year) and the bonus of a layer, rule by
+    rule: `bonus` maps every bonus rule's code to points (None: no claim, or for the appraiser not
+    decided yet) and replaces the layer's lines. Each rule is held to its own cap. A claim the
+    commune changes is undecided again for the appraiser."""
     assessment = _locked(assessment.pk)
     _require(actor, permissions.EDIT_SELF if layer == SELF else permissions.APPRAISE, assessment)
-    known = {rule.flag for rule in assessment.cycle.framework.gating_rules_for_scoring() if rule.flag}
+    framework = assessment.cycle.framework
+    known = {rule.flag for rule in framework.gating_rules_for_scoring() if rule.flag}
     if set(flags) - known:
         raise ValidationError(
             _("Điều kiện không có trong bộ tiêu chí: %(flags)s") % {"flags": ", ".join(set(flags) - known)}
         )
-    cap = assessment.cycle.framework.bonus_cap
-    if bonus is not None and not Decimal(0) <= bonus <= cap:
-        raise ValidationError(_("Điểm thưởng phải từ 0 đến %(cap)s.") % {"cap": cap})
-    flag_field, bonus_field = f"{layer}_flags", f"{layer}_bonus"
-    before = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
+    flag_field, lines_field = f"{layer}_flags", f"{layer}_bonus_by_rule"
+    before = _flags_and_bonus(assessment, layer)
     setattr(
         assessment, flag_field, {**getattr(assessment, flag_field), **{k: bool(v) for k, v in flags.items()}}
     )
     if bonus is not None:
-        setattr(assessment, bonus_field, bonus)
-    assessment.save(update_fields=[flag_field, bonus_field])
+        lines = {code: points for code, points in bonus.items() if points is not None}
+        if layer == SELF:
+            lines = {code: points for code, points in lines.items() if points}
+        try:
+            total = bonus_points(lines, framework)
+        except ValueRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        setattr(assessment, lines_field, {code: _points_text(points) for code, points in lines.items()})
+        if layer == SELF:
+            assessment.self_bonus = total
+            _reopen_changed_claims(assessment, before["bonus"], framework)
+        else:
+            assessment.appraised_bonus = total if lines else None
+    assessment.save(update_fields=[flag_field, *BONUS_FIELDS])
     _refresh_layer_score(assessment, layer)
-    after = {"flags": getattr(assessment, flag_field), "bonus": getattr(assessment, bonus_field)}
-    record(actor, f"assessment.{layer}_flags_saved", assessment, changes(before, after))
+    record(
+        actor,
+        f"assessment.{layer}_flags_saved",
+        assessment,
+        changes(before, _flags_and_bonus(assessment, layer)),
+    )
     return assessment
+
+
+BONUS_FIELDS = ("self_bonus", "self_bonus_by_rule", "appraised_bonus", "appraised_bonus_by_rule")
+
+
+def _points_text(points) -> str:
+    return format(Decimal(str(points)).normalize(), "f")
+
+
+def _flags_and_bonus(assessment, layer) -> dict:
+    return {
+        "flags": getattr(assessment, f"{layer}_flags"),
+        "bonus": dict(getattr(assessment, f"{layer}_bonus_by_rule")),
+    }
+
+
+def _reopen_changed_claims(assessment, claimed_before: dict, framework) -> None:
+    """A rule whose claim changed loses the appraiser's decision on it: it is decided again."""
+    claimed = assessment.self_bonus_by_rule
+    changed = {code for code in {*claimed, *claimed_before} if claimed.get(code) != claimed_before.get(code)}
+    decided = {k: v for k, v in assessment.appraised_bonus_by_rule.items() if k not in changed}
+    if decided != assessment.appraised_bonus_by_rule:
+        assessment.appraised_bonus_by_rule = decided
+        assessment.appraised_bonus = bonus_points(decided, framework) if decided else None
 
 
 @transaction.atomic
@@ -407,7 +470,8 @@ def purge_withdrawn_evidence(*, now=None) -> Purged:
 
 
 @transaction.atomic
-def submit_assessment(assessment, *, actor) -> Assessment:
+def submit_assessment(assessment, *, actor, expected_score=None) -> Assessment:
+    """`expected_score`: the total the chair confirmed; refused (ResultChanged) if it moved."""
     assessment = _locked(assessment.pk)
     _require(actor, Action.SUBMIT, assessment)
     target_of(Action.SUBMIT, assessment.status)
@@ -416,6 +480,7 @@ def submit_assessment(assessment, *, actor) -> Assessment:
         raise Incomplete(problems)
     assessment.submitted_at = timezone.now()
     result = layer_result(assessment, _scores(assessment), SELF)
+    _check_seen(expected_score, result.total.total)
     assessment.self_score = result.total.total
     _move(assessment, Action.SUBMIT, actor, {"self_score": str(result.total.total)})
     return assessment
@@ -528,16 +593,20 @@ def resubmit_assessment(assessment, *, actor) -> Assessment:
 
 
 @transaction.atomic
-def approve_appraisal(assessment, *, actor) -> Assessment:
+def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
+    """`expected_score`: the final score the appraiser confirmed; refused (ResultChanged) if the
+    result moved since."""
     assessment = _locked(assessment.pk)
     _require(actor, Action.APPROVE, assessment)
     target_of(Action.APPROVE, assessment.status)
     problems = missing_for_approval(assessment)
     if problems:
         raise Incomplete(problems)
-    if assessment.appraised_bonus is None:
-        assessment.appraised_bonus = assessment.self_bonus
+    # The bonus approved is the one decided rule by rule, never the claim (missing_for_approval
+    # refuses a claim left undecided).
+    assessment.appraised_bonus = bonus_points(assessment.appraised_bonus_by_rule, assessment.cycle.framework)
     result = layer_result(assessment, _scores(assessment), APPRAISED)
+    _check_seen(expected_score, result.recognition.score)
     assessment.appraised_score = result.total.total
     assessment.final_score = result.recognition.score
     assessment.final_level = result.recognition.level
@@ -573,6 +642,54 @@ def copy_self_to_appraisal(assessment, *, actor) -> int:
             )
             copied += 1
     return copied
+
+
+# --- Many at once -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitOutcome:
+    """What a bulk action did to one assessment: done, or refused with the reason."""
+
+    assessment: Assessment
+    done: bool
+    reason: str = ""
+
+
+def _each(assessments, action, run, *, actor) -> list[UnitOutcome]:
+    """`run(assessment)` on each assessment in its own transaction, through the single service:
+    a refusal is reported with its reason and recorded for the unit (its own event, beside the
+    service's events for the units done), and never stops the rest."""
+    outcomes = []
+    for assessment in assessments:
+        try:
+            with transaction.atomic():
+                assessment = run(assessment)
+        except (ValidationError, TransitionNotAllowed, PermissionDenied, ResultChanged) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            with transaction.atomic():
+                record(actor, f"assessment.{action}_refused", assessment, {"reason": reason, "bulk": True})
+            outcomes.append(UnitOutcome(assessment, False, reason))
+        else:
+            outcomes.append(UnitOutcome(assessment, True))
+    return outcomes
+
+
+def receive_many(assessments, *, actor) -> list[UnitOutcome]:
+    """Receive many submitted (or resubmitted) assessments at once: each starts its appraisal
+    through `start_appraisal`."""
+    return _each(assessments, Action.START_APPRAISAL, lambda a: start_appraisal(a, actor=actor), actor=actor)
+
+
+def approve_many(assessments, *, expected_scores: dict, actor) -> list[UnitOutcome]:
+    """Approve many appraisals at once, each through `approve_appraisal` with the final score the
+    appraiser confirmed for it in the summary table (`expected_scores`: assessment id → score)."""
+    return _each(
+        assessments,
+        Action.APPROVE,
+        lambda a: approve_appraisal(a, actor=actor, expected_score=expected_scores.get(a.pk)),
+        actor=actor,
+    )
 
 
 # --- Decisions ----------------------------------------------------------------------------------

@@ -338,3 +338,11 @@ def issued(draft, people):
     from friendlygov.assessments import services
 
     return services.issue_decision(draft, actor=people["head"].user)
+
+
+def confirmed(assessment, action: str) -> dict:
+    """The POST of a confirm step (submit, approve): the confirmation and the score it showed."""
+    from friendlygov.assessments.confirmation import confirmation
+
+    assessment.refresh_from_db()
+    return {"confirmed": "1", "expected_score": str(confirmation(assessment, action).score)}

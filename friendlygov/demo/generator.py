@@ -200,6 +200,20 @@ class CycleBuilder:
             return Decimal(0)
         return self.rng.choice((Decimal("1"), Decimal("1.5"), Decimal("2"), Decimal("3")))
 
+    def claim(self, plan) -> dict:
+        """The planned bonus as a claim rule by rule: each rule filled up to its cap, in order."""
+        claim, left = {}, plan.bonus
+        for rule in self.framework.bonus_rules.all():
+            if left > 0:
+                claim[rule.code] = min(left, rule.cap)
+                left -= claim[rule.code]
+        return claim
+
+    def decide_bonus(self, a, plan, appraiser):
+        """The appraiser decides every claimed rule (granted as claimed) before approving."""
+        if plan.bonus:
+            services.save_flags(a, flags={}, bonus=self.claim(plan), actor=appraiser, layer=APPRAISED)
+
     def plan(self, spec):
         plan = self.planner.plan(spec["target"], fail_criterion=spec["fail"], inflation=spec["inflation"])
         plan.bonus = spec["bonus"]
@@ -233,7 +247,7 @@ class HistoryBuilder(CycleBuilder):
             submitted = at(date(self.config.year, 11, self.rng.randint(5, 29)), self.rng)
             if plans[a.pk].bonus:
                 with clock(submitted - timedelta(hours=2)):
-                    services.save_flags(a, flags={}, bonus=plans[a.pk].bonus, actor=officer)
+                    services.save_flags(a, flags={}, bonus=self.claim(plans[a.pk]), actor=officer)
             with clock(submitted):
                 services.submit_assessment(a, actor=chair)
             started = submitted + timedelta(days=self.rng.randint(1, 8))
@@ -248,6 +262,7 @@ class HistoryBuilder(CycleBuilder):
             approved = max(moments[a.pk] + timedelta(days=1), at(date(self.config.year, 12, 10), self.rng))
             approved = min(approved, at(date(self.config.year, 12, 30), self.rng))
             with clock(approved):
+                self.decide_bonus(a, plans[a.pk], appraiser)
                 services.approve_appraisal(a, actor=appraiser)
         for body in bodies:
             _, head = (users[n] for n in self.body_names(body))
@@ -496,7 +511,7 @@ class CityInProgress(CityMixin, CycleBuilder):
         officer, chair = self.people(a)
         self.enter(a, plan.self_inputs, list(plan.self_inputs), officer, "self")
         if plan.bonus:
-            services.save_flags(a, flags={}, bonus=plan.bonus, actor=officer)
+            services.save_flags(a, flags={}, bonus=self.claim(plan), actor=officer)
         services.submit_assessment(a, actor=chair)
 
     def to_under_appraisal(self, a, plan, share=None):
@@ -538,6 +553,7 @@ class CityInProgress(CityMixin, CycleBuilder):
             if score.appraised_points is None and not score.appraised_na
         ]
         self.enter(a, plan.appraised_inputs, rest, self.appraiser, APPRAISED)
+        self.decide_bonus(a, plan, self.appraiser)
         services.approve_appraisal(a, actor=self.appraiser)
 
     def answer(self, a, officer):

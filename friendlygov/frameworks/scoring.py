@@ -237,3 +237,46 @@ def total_score(
         total=base + counted_bonus,
         criteria=criterion_subtotals(scores),
     )
+
+
+# --- Bonus, rule by rule ------------------------------------------------------------------------
+
+
+class InvalidBonus(ScoringError):
+    """Bonus points on a rule the framework does not have, negative, or above the rule's cap."""
+
+    def __init__(self, message: str, *, code: str, cap: Decimal | None = None):
+        self.code, self.cap = code, cap
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class BonusCap:
+    """One bonus rule of a framework: its code and the most it can add."""
+
+    code: str
+    cap: Decimal
+
+
+def bonus_total(points_by_rule: dict, rules: Sequence[BonusCap]) -> Decimal:
+    """The bonus of one side, each rule checked against its own cap (TH2 ≤ 2) and the sum against
+    the framework's total cap (the sum of the rules' caps; `total_score` then keeps the total
+    within 100). `points_by_rule`: rule code → Decimal; a rule not named adds nothing."""
+    caps = {rule.code: rule.cap for rule in rules}
+    total = ZERO
+    for code, points in points_by_rule.items():
+        if code not in caps:
+            raise InvalidBonus(f"no bonus rule {code} in the framework", code=code)
+        points = _decimal(points, f"bonus of {code}")
+        if points < ZERO or points > caps[code]:
+            raise InvalidBonus(
+                f"bonus {points} of {code} is outside 0–{caps[code]}", code=code, cap=caps[code]
+            )
+        total += points
+    return min(total, sum(caps.values(), ZERO))
+
+
+def undecided_bonus(claimed: dict, decided: dict) -> list[str]:
+    """The rules the commune claimed points on (above 0) that the appraiser has not decided:
+    approval waits for each of them, nothing is copied from the claim."""
+    return [code for code, points in claimed.items() if Decimal(points) > ZERO and code not in decided]

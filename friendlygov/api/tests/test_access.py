@@ -54,7 +54,7 @@ def every_write_and_read(assessment, score, evidence, request):
         ("get", f"{url}/evidence", None, None),
         ("patch", f"{url}/scores/{code}", {"version": score.version, "self_value": "1"}, json),
         ("patch", f"{url}/scores/{code}", {"version": score.version, "appraised_value": "1"}, json),
-        ("put", f"{url}/flags", {"flags": {}, "bonus": "1"}, json),
+        ("put", f"{url}/flags", {"flags": {}, "bonus": {"TH1": "1"}}, json),
         ("post", f"{url}/submit", None, json),
         ("post", f"{url}/start-appraisal", None, json),
         ("post", f"{url}/return", {"reasons": {code: "x"}}, json),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.testing import VALUES, approval_day
+from friendlygov.assessments.testing import VALUES, approval_day, confirmed
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
@@ -62,7 +62,7 @@ class Pages:
         self.post("officer", "assessments:upload", [a.pk, score.pk], {"file": pdf()})
 
     def submit(self, a):
-        self.post("chair", "assessments:submit", [a.pk])
+        self.post("chair", "assessments:submit", [a.pk], confirmed(a, "submit"))
 
     def copy_self(self, a):
         self.post("appraiser", "assessments:copy_self", [a.pk])
@@ -83,7 +83,7 @@ class Pages:
 
     def approve(self, a):
         with approval_day():
-            self.post("appraiser", "assessments:approve", [a.pk])
+            self.post("appraiser", "assessments:approve", [a.pk], confirmed(a, "approve"))
 
     def draft(self, a):
         self.post("head", "assessments:decision_new", [a.body_id], {**DECISION, "assessments": [a.pk]})

@@ -273,11 +273,12 @@ def test_flags_and_bonus_are_saved_through_the_service(dong_cam, people):
     saved = ok(
         people["officer"].put(
             f"{API}/assessments/{dong_cam.pk}/flags",
-            {"flags": {}, "bonus": "1.5", "layer": "self"},
+            {"flags": {}, "bonus": {"TH1": "1.5"}, "layer": "self"},
             content_type="application/json",
         )
     )
     assert saved["self_bonus"] == "1.5"
+    assert saved["self_bonus_by_rule"] == {"TH1": "1.5"}
     assert Decimal(saved["live_self"]["bonus"]) <= Decimal("1.5")
     unknown = people["officer"].put(
         f"{API}/assessments/{dong_cam.pk}/flags",

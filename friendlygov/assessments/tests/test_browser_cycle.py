@@ -81,7 +81,10 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     # The chair submits.
     sign_in(page, live_server, people["chair"])
     page.goto(detail)
-    page.get_by_role("button", name="Ký duyệt và gửi thẩm định").click()
+    page.get_by_role("button", name="Ký duyệt và gửi thẩm định…").click()
+    page.get_by_role("heading", name="Xác nhận ký duyệt và gửi thẩm định").wait_for()
+    look_at(page, "cycle-2-chair-confirms")
+    page.get_by_role("button", name="Xác nhận ký duyệt và gửi thẩm định").click()
     page.get_by_text("Đã gửi hồ sơ tự đánh giá để thẩm định.").wait_for()
     look_at(page, "cycle-2-chair-submitted")
 
@@ -123,7 +126,11 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     with saving(page):
         comment.press("Tab")
     check_saved(row, "appraised")
-    page.get_by_role("button", name="Duyệt kết quả thẩm định").click()
+    page.get_by_role("button", name="Duyệt kết quả thẩm định…").click()
+    summary = page.locator("article.confirmation")
+    assert "Biên bản bổ sung chỉ chứng minh một phần." in summary.inner_text()
+    look_at(page, "cycle-5-appraiser-confirms")
+    page.get_by_role("button", name="Xác nhận duyệt kết quả thẩm định").click()
     page.get_by_text("Đã duyệt kết quả thẩm định.").wait_for()
     look_at(page, "cycle-5-appraised")
     dong_cam.refresh_from_db()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.completeness import EVIDENCE, UNSCORED, missing_for_submission
-from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.assessments.testing import confirmed, quick_fill_self
 from friendlygov.assessments.workflow import Status
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -76,7 +76,7 @@ def test_the_filter_shows_only_the_indicators_still_missing_something(dong_cam, 
 
 def test_a_blocked_submission_answers_with_one_summary_of_links(dong_cam, people):
     url = reverse("assessments:submit", args=[dong_cam.pk])
-    response = people["chair"].post(url)
+    response = people["chair"].post(url, confirmed(dong_cam, "submit"))
     assert response.status_code == 302 and response["Location"].endswith("#missing")
     page = people["chair"].get(response["Location"]).content.decode()
     rows = dong_cam.scores.count()
@@ -91,7 +91,9 @@ def test_a_blocked_approval_answers_with_one_summary_of_links(dong_cam, people):
     quick_fill_self(dong_cam)
     services.submit_assessment(dong_cam, actor=people["chair"].user)
     services.start_appraisal(dong_cam, actor=people["appraiser"].user)
-    response = people["appraiser"].post(reverse("assessments:approve", args=[dong_cam.pk]), follow=True)
+    response = people["appraiser"].post(
+        reverse("assessments:approve", args=[dong_cam.pk]), confirmed(dong_cam, "approve"), follow=True
+    )
     page = response.content.decode()
     rows = dong_cam.scores.count()
     assert page.count("message-error") == 1 and f"còn {rows} mục thiếu" in page

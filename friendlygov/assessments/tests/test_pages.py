@@ -5,7 +5,7 @@ from django.urls import reverse
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Evidence
 from friendlygov.assessments.results import published_framework, published_indicators
-from friendlygov.assessments.testing import fill_self
+from friendlygov.assessments.testing import confirmed, fill_self
 from friendlygov.assessments.workflow import Status
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -179,7 +179,7 @@ def test_approving_a_draft_through_the_page_is_refused_clearly(dong_cam, people)
 
 def test_the_history_shows_what_changed_since_submission(dong_cam, people):
     fill_self(dong_cam, people["officer"].user)
-    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]))
+    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]), confirmed(dong_cam, "submit"))
     dong_cam.refresh_from_db()
     assert dong_cam.status == Status.SUBMITTED
     page = people["officer"].get(reverse("assessments:history", args=[dong_cam.pk])).content.decode()
@@ -192,7 +192,7 @@ def test_the_history_shows_what_changed_since_submission(dong_cam, people):
 def test_the_history_hides_the_appraisers_working_numbers_from_the_commune_until_approval(dong_cam, people):
     """The appraisal's working values were readable by the commune in its history before approval."""
     fill_self(dong_cam, people["officer"].user)
-    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]))
+    people["chair"].post(reverse("assessments:submit", args=[dong_cam.pk]), confirmed(dong_cam, "submit"))
     score = dong_cam.scores.select_related("indicator").filter(indicator__method="manual").first()
     value = score.indicator.max_points - 1
     services.save_appraised_score(

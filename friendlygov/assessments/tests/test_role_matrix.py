@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Assessment, Evidence, ExplanationRequest, IndicatorScore
-from friendlygov.assessments.testing import approve_in_time, quick_fill_self
+from friendlygov.assessments.testing import approve_in_time, confirmed, quick_fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
@@ -86,15 +86,23 @@ CASES = [
         "officer",
         draft,
         "assessments:save_flags",
-        lambda a: {"flag_leader_disciplined_or_prosecuted": "yes", "bonus": "1"},
+        lambda a: {"flag_leader_disciplined_or_prosecuted": "yes", "bonus_TH1": "1"},
         lambda a: ["self"],
+    ),
+    Case(
+        "decide the bonus",
+        "appraiser",
+        submitted,
+        "assessments:save_flags",
+        lambda a: {"bonus_TH1": "1", "bonus_TH2": "0"},
+        lambda a: ["appraised"],
     ),
     Case(
         "submit",
         "chair",
         lambda a, p: quick_fill_self(a),
         "assessments:submit",
-        lambda a: {},
+        lambda a: confirmed(a, "submit"),
         expected_status=Status.SUBMITTED,
     ),
     Case(
@@ -150,7 +158,7 @@ CASES = [
         "appraiser",
         under_appraisal,
         "assessments:approve",
-        lambda a: {},
+        lambda a: confirmed(a, "approve"),
         expected_status=Status.APPRAISED,
     ),
 ]
@@ -255,3 +263,42 @@ def test_only_the_head_drafts_and_issues_decisions(action, who, dong_cam, people
     else:
         assert response.status_code in (403, 404)
     assert decision_fingerprint() == before
+
+
+BULK_CASES = {
+    "receive many": (
+        submitted,
+        "assessments:receive_many",
+        lambda a: {"ids": [a.pk]},
+        Status.UNDER_APPRAISAL,
+    ),
+    "approve many": (
+        under_appraisal,
+        "assessments:approve_many",
+        lambda a: {
+            "ids": [a.pk],
+            "confirmed": "1",
+            f"expected_{a.pk}": confirmed(a, "approve")["expected_score"],
+        },
+        Status.APPRAISED,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BULK_CASES, ids=list(BULK_CASES))
+@pytest.mark.parametrize("who", ["allowed", "outsider_commune", "outsider_district", "anonymous"])
+def test_only_the_appraiser_acts_in_bulk(case, who, dong_cam, people, anonymous):
+    prepare, url_name, data, expected_status = BULK_CASES[case]
+    prepare(dong_cam, people)
+    client = {"allowed": people["appraiser"], "anonymous": anonymous}.get(who) or people[who]
+    before = fingerprint(dong_cam)
+
+    response = client.post(reverse(url_name), data(dong_cam))
+
+    if who == "allowed":
+        dong_cam.refresh_from_db()
+        assert dong_cam.status == expected_status
+        return
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert fingerprint(dong_cam) == before

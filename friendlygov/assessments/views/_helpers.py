@@ -2,19 +2,22 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions, selectors, services
 from ..completeness import EVIDENCE, Incomplete, missing_for_approval, missing_for_submission
-from ..forms import parse_score_post
+from ..confirmation import confirmation
+from ..forms import decimal_from_form, parse_score_post
 from ..models import IndicatorScore
-from ..results import layer_result
+from ..results import bonus_lines, layer_result
 from ..services import ASSESSMENT_VALUES
 from ..workflow import APPRAISED, SELF, Action, TransitionNotAllowed
 
@@ -112,6 +115,7 @@ def detail_context(request, assessment, **extra) -> dict:
         "requests": selectors.latest_requests(assessment) if assessment.explanation_rounds else [],
         "gating_flags": [r for r in assessment.cycle.framework.gating_rules_for_scoring() if r.flag],
         "bonus_cap": assessment.cycle.framework.bonus_cap,
+        "bonus_lines": bonus_lines(assessment),
         **extra,
     }
 
@@ -183,18 +187,7 @@ def act(request, assessment, do, success: str):
     try:
         do()
     except Incomplete as exc:
-        # One summary, not a banner per item: the page lists each item with a link to its row.
-        n = len(exc.missing)
-        messages.error(
-            request,
-            ngettext(
-                "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
-                "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
-                n,
-            )
-            % {"n": n},
-        )
-        return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#missing")
+        return _refused_as_incomplete(request, assessment, exc)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -203,6 +196,21 @@ def act(request, assessment, do, success: str):
     else:
         messages.success(request, success)
     return redirect("assessments:detail", assessment.pk)
+
+
+def _refused_as_incomplete(request, assessment, exc: Incomplete):
+    """One summary, not a banner per item: the page lists each item with a link to its row."""
+    n = len(exc.missing)
+    messages.error(
+        request,
+        ngettext(
+            "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
+            "Chưa thể thực hiện: còn %(n)s mục thiếu, liệt kê trong “Còn thiếu” bên dưới.",
+            n,
+        )
+        % {"n": n},
+    )
+    return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#missing")
 
 
 def workflow_action(service, success):
@@ -215,6 +223,65 @@ def workflow_action(service, success):
 
     view.__name__ = service.__name__
     return view
+
+
+NOT_OFFERED = gettext_lazy(
+    "Không thể thực hiện thao tác này với hồ sơ ở trạng thái hiện tại, hoặc bạn không có quyền."
+)
+
+
+def confirmed_action(service, action, success):
+    """A confirm step, then the action: GET shows what the action will record
+    (confirmation.confirmation); the POST that counts carries `confirmed=1` and the score the
+    person saw, and the service refuses it if the result has moved since. A POST without the
+    confirmation changes nothing and leads to the confirm step."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        assessment = selectors.assessment_for(request.user, pk)
+        here = reverse(request.resolver_match.view_name, args=[pk])
+        if action not in permissions.offered_actions(request.user, assessment):
+            messages.error(request, NOT_OFFERED)
+            return redirect("assessments:detail", assessment.pk)
+        if request.method == "POST":
+            expected = _confirmed_score(request.POST)
+            if expected is None:
+                messages.info(request, _("Hãy xem bảng tóm tắt dưới đây rồi bấm xác nhận."))
+                return redirect(here)
+            try:
+                service(assessment, actor=request.user, expected_score=expected)
+            except services.ResultChanged as exc:
+                messages.warning(request, str(exc))
+                return redirect(here)
+            except Incomplete as exc:
+                return _refused_as_incomplete(request, assessment, exc)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            except (TransitionNotAllowed, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, str(success))
+            return redirect("assessments:detail", assessment.pk)
+        summary = confirmation(assessment, action)
+        return render(
+            request,
+            "assessments/confirm.html",
+            {"assessment": assessment, "cycle": assessment.cycle, "summary": summary, "action_url": here},
+        )
+
+    view.__name__ = service.__name__
+    return view
+
+
+def _confirmed_score(data) -> Decimal | None:
+    """The score the person confirmed, or None when the POST carries no confirmation."""
+    if data.get("confirmed") != "1":
+        return None
+    try:
+        return decimal_from_form(data.get("expected_score", ""))
+    except ValidationError:
+        return None
 
 
 SAVERS = {"self": services.save_self_score, "appraised": services.save_appraised_score}

@@ -14,8 +14,8 @@ from .. import history, permissions, selectors, services
 from ..limits import checked_text
 from ..models import Evidence
 from ..uploads import UploadRefused, served_name
-from ..workflow import Status
-from ._helpers import act, detail_context, row_response, save_layer, workflow_action
+from ..workflow import Action, Status
+from ._helpers import act, confirmed_action, detail_context, row_response, save_layer, workflow_action
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
@@ -29,7 +29,12 @@ def assessment_list(request):
         q=request.GET.get("q"),
     )
     statuses = [(value, label, listing.by_status.get(value, 0)) for value, label in Status.choices]
-    return render(request, "assessments/list.html", {"listing": listing, "statuses": statuses})
+    bulk = selectors.bulk_choices(request.user, listing.cycle.year) if listing.cycle else {}
+    return render(
+        request,
+        "assessments/list.html",
+        {"listing": listing, "statuses": statuses, "bulk": bulk, "can_bulk": any(bulk.values())},
+    )
 
 
 def assessment_detail(request, pk):
@@ -134,7 +139,9 @@ def evidence_file(request, evidence_pk):
     return response
 
 
-submit = workflow_action(services.submit_assessment, gettext_lazy("Đã gửi hồ sơ tự đánh giá để thẩm định."))
+submit = confirmed_action(
+    services.submit_assessment, Action.SUBMIT, gettext_lazy("Đã gửi hồ sơ tự đánh giá để thẩm định.")
+)
 resubmit = workflow_action(services.resubmit_assessment, gettext_lazy("Đã gửi lại hồ sơ sau giải trình."))
 
 
@@ -165,13 +172,11 @@ def save_flags(request, pk, layer):
     def do():
         from ..forms import decimal_from_form
 
-        services.save_flags(
-            assessment,
-            flags=flags,
-            bonus=decimal_from_form(request.POST.get("bonus", "")),
-            actor=request.user,
-            layer=layer,
-        )
+        bonus = {
+            rule.code: decimal_from_form(request.POST.get(f"bonus_{rule.code}", ""))
+            for rule in assessment.cycle.framework.bonus_rules.all()
+        }
+        services.save_flags(assessment, flags=flags, bonus=bonus, actor=request.user, layer=layer)
 
     return act(request, assessment, do, _("Đã lưu điểm thưởng và các điều kiện."))
 

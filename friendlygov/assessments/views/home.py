@@ -1,6 +1,8 @@
-"""The first page after signing in: the person's own assessments of the latest cycle first."""
+"""The first page after signing in: for an appraiser, what waits for them, oldest first; then the
+person's own assessments of the latest cycle."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import permissions, selectors
 
@@ -14,8 +16,15 @@ def home(request):
     items = listing.items[:SHOWN] if listing else []
     for item in items:
         item.standing = selectors.standing(item)
+    appraises = permissions.which(request.user, permissions.APPRAISE).exists()
+    queue = selectors.appraisal_queue(request.user, timezone.localdate()) if appraises else None
     return render(
         request,
         "assessments/home.html",
-        {"listing": listing, "items": items, "more": len(listing.items) - len(items) if listing else 0},
+        {
+            "listing": listing,
+            "items": items,
+            "more": len(listing.items) - len(items) if listing else 0,
+            "queue": queue,
+        },
     )

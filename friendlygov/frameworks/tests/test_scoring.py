@@ -11,19 +11,23 @@ from friendlygov.frameworks.scoring import (
     RATIO,
     SURVEY,
     YES_NO,
+    BonusCap,
     IndicatorRule,
     IndicatorScore,
+    InvalidBonus,
     InvalidMeasure,
     InvalidPoints,
     LinearMapping,
     NotApplicableRefused,
     Threshold,
     ThresholdMapping,
+    bonus_total,
     deduction_points,
     indicator_points,
     manual_points,
     percent_points,
     total_score,
+    undecided_bonus,
     yes_no_points,
 )
 
@@ -177,3 +181,35 @@ def test_it_gives_full_marks_100_whatever_is_not_applicable(scores):
         assert total.total == D(100)
     else:
         assert total.total == D(0)
+
+
+BONUS_RULES = (BonusCap("TH1", D("3")), BonusCap("TH2", D("2")))
+
+
+def test_it_adds_the_bonus_rule_by_rule():
+    assert bonus_total({"TH1": D("1.5"), "TH2": D("2")}, BONUS_RULES) == D("3.5")
+    assert bonus_total({}, BONUS_RULES) == D("0")
+
+
+@pytest.mark.parametrize("points", [D("2.01"), D("-0.5")])
+def test_it_holds_each_bonus_rule_to_its_own_cap(points):
+    with pytest.raises(InvalidBonus) as refused:
+        bonus_total({"TH1": D("1"), "TH2": points}, BONUS_RULES)
+    assert (refused.value.code, refused.value.cap) == ("TH2", D("2"))
+
+
+def test_it_refuses_bonus_on_a_rule_the_framework_does_not_have():
+    with pytest.raises(InvalidBonus) as refused:
+        bonus_total({"TH9": D("1")}, BONUS_RULES)
+    assert refused.value.code == "TH9" and refused.value.cap is None
+
+
+@given(st.integers(0, 6), st.integers(0, 4))
+def test_a_bonus_within_every_rule_cap_stays_within_the_total_cap(th1_halves, th2_halves):
+    total = bonus_total({"TH1": D(th1_halves) / 2, "TH2": D(th2_halves) / 2}, BONUS_RULES)
+    assert D(0) <= total <= D("5")
+
+
+def test_a_claim_not_decided_is_undecided_and_nothing_is_copied():
+    assert undecided_bonus({"TH1": "1.5", "TH2": "0"}, {}) == ["TH1"]
+    assert undecided_bonus({"TH1": "1.5"}, {"TH1": "0"}) == []
