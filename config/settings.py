@@ -173,7 +173,10 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # (friendlygov.accounts.lockout, counted in the shared cache).
 AUTHENTICATION_BACKENDS = [
     "friendlygov.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with a cheaper read of the signed-in user. Sessions remember the
+    # backend's path, so sessions opened under django.contrib.auth.backends.ModelBackend before
+    # this change sign in again once.
+    "friendlygov.accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))

@@ -79,3 +79,15 @@ def test_grants_read_inside_a_transaction_that_rolls_back_are_not_kept(commune):
     User.objects.filter(pk=officer.pk).update(grants_version=F("grants_version") + 1)
     after, reads = grant_reads(officer)
     assert [g.role for g in after] == [Role.COMMUNE_OFFICER] and reads == 1
+
+
+def test_the_user_backend_reads_the_signed_in_user_as_the_orm_does(db):
+    from friendlygov.accounts.backends import UserBackend
+
+    officer = User.objects.create_user("canbo.zzc", full_name="Nguyễn Văn An")
+    read = UserBackend().get_user(officer.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(read, f) for f in fields] == [getattr(User.objects.get(pk=officer.pk), f) for f in fields]
+    assert UserBackend().get_user(officer.pk + 1000) is None
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    assert UserBackend().get_user(officer.pk) is None  # an inactive user is not signed in
