@@ -9,6 +9,17 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _grants_read_afresh():
+    """A person's grants are kept per process by (user id, version of the grants), see
+    accounts/reach.py; tests switch between databases whose users share ids and versions."""
+    from friendlygov.accounts import reach
+
+    reach.forget_everyone()
+    yield
+    reach.forget_everyone()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     """The shipped reference data (units, default framework) is loaded once for the session;

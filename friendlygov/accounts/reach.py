@@ -62,6 +62,10 @@ class _Recent:
             for key in [key for key in self._entries if key[0] in user_ids]:
                 del self._entries[key]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
 
 _recent = _Recent()
 
@@ -90,6 +94,12 @@ def forget(user) -> None:
     """Drop the cached grants after they changed within the same request."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+
+
+def forget_everyone() -> None:
+    """Drop every grant kept in this process: for tests, which switch between databases whose
+    users share ids and versions, as a running site never does."""
+    _recent.clear()
 
 
 def grants_changed(user_ids) -> None:
