@@ -1,9 +1,11 @@
 """Parsing of the score rows' fields: strings from a form into what the services take."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from friendlygov.core.numbers import NumberRefused, parse_decimal
 
 from .limits import checked_text
 
@@ -33,16 +35,8 @@ def parse_score_post(data, layer: str, *, only: str | None = None) -> tuple[dict
 
 
 def decimal_from_form(raw: str) -> Decimal | None:
-    """Accept both 4,5 and 4.5; empty means no value yet."""
-    raw = (raw or "").strip().replace(" ", "")
-    if not raw:
-        return None
-    if raw.count(",") == 1 and "." not in raw:
-        raw = raw.replace(",", ".")
+    """4,5 and 4.5 alike (core.numbers); empty means no value yet."""
     try:
-        value = Decimal(raw)
-    except InvalidOperation as exc:
-        raise ValidationError(_("“%(raw)s” không phải là số.") % {"raw": raw}) from exc
-    if not value.is_finite() or abs(value) >= Decimal("10000000"):
-        raise ValidationError(_("“%(raw)s” không phải là số hợp lệ.") % {"raw": raw})
-    return value
+        return parse_decimal(raw)
+    except NumberRefused as exc:
+        raise ValidationError(str(exc)) from exc

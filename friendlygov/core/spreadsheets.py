@@ -11,13 +11,14 @@ import io
 import time
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from friendlygov.core import counters
+from friendlygov.core.numbers import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
@@ -185,16 +186,7 @@ def decimal_from_cell(value) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not number.is_finite():
-        raise ValueError
-    return number
+    return parse_decimal(str(value))  # text: as a person typed it in a form (core.numbers)
 
 
 # --- Writing ------------------------------------------------------------------------------------

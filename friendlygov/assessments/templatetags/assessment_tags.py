@@ -64,6 +64,20 @@ def pts(value) -> str:
 
 
 @register.filter
+def understood(row, layer) -> str:
+    """The value just saved as the page reads it back ("9,5%", "2 vi phạm", "Có"), where it is not
+    already the points; "" for a value that is points itself, or none."""
+    from friendlygov.frameworks import scoring
+
+    from ..history import shown_value
+
+    value = getattr(row, f"{layer}_value", None)
+    if value is None or getattr(row, f"{layer}_na", False) or row.indicator.method == scoring.MANUAL:
+        return ""
+    return shown_value(row.indicator, value)
+
+
+@register.filter
 def failure_text(failure) -> str:
     """A failed condition in words: "TC4 đạt 47,5%, cần từ 50%"."""
     from friendlygov.assessments.results import describe_failure

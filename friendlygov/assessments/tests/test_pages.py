@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -255,3 +258,26 @@ def test_an_autosave_answers_with_the_same_totals_the_page_shows_after_it(
     answered = _totals(response.content.decode())
     page = _totals(officer.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode())
     assert answered == page != before
+
+
+def test_a_saved_value_is_read_back_as_understood_with_its_points(dong_cam, people):
+    """'9,5' in a percentage field answers '9,5% → … điểm': the officer sees what was understood."""
+    score = first_score(dong_cam, method="ratio")
+    response = people["officer"].post(
+        reverse("assessments:save_self", args=[dong_cam.pk, score.pk]),
+        {"self_value": "9,5", "version": score.version},
+        HTTP_HX_TRIGGER_NAME="self_value",
+        **HTMX,
+    )
+    page = response.content.decode()
+    score.refresh_from_db()
+    assert score.self_value == Decimal("9.5")
+    assert re.search(r'<span class="understood">9,5%</span> →\s*<span class="points">[\d,]+ điểm', page)
+    manual = first_score(dong_cam)
+    response = people["officer"].post(
+        reverse("assessments:save_self", args=[dong_cam.pk, manual.pk]),
+        {"self_value": "4,5", "version": manual.version},
+        HTTP_HX_TRIGGER_NAME="self_value",
+        **HTMX,
+    )
+    assert 'class="understood"' not in response.content.decode()  # points already: nothing to repeat
