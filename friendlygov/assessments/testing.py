@@ -346,3 +346,20 @@ def confirmed(assessment, action: str) -> dict:
 
     assessment.refresh_from_db()
     return {"confirmed": "1", "expected_score": str(confirmation(assessment, action).score)}
+
+
+def draft_for(units, head, number="", *, supersedes=None, kind="recognition", day=5):
+    """A draft decision of the units' body on 2025-01-`day`, through the service."""
+    from friendlygov.assessments import services
+
+    return services.draft_decision(
+        units[0].body,
+        assessments=units,
+        number=number,
+        signed_on=date(2025, 1, day),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=head,
+        supersedes=supersedes,
+        kind=kind,
+    )

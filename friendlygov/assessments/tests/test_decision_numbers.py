@@ -12,24 +12,10 @@ from django.utils import timezone
 
 from friendlygov.assessments import register, services
 from friendlygov.assessments.models import AppraisingBody, Cycle, Decision
-from friendlygov.assessments.testing import LEGAL_BASES
+from friendlygov.assessments.testing import LEGAL_BASES, draft_for
 
 API = "/api/v1"
 REASON = "Chờ kết quả giải quyết kiến nghị của xã."
-
-
-def draft_of(units, head, *, number="", supersedes=None, kind="recognition", day=5):
-    return services.draft_decision(
-        units[0].body,
-        assessments=units,
-        number=number,
-        signed_on=date(2025, 1, day),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=head,
-        supersedes=supersedes,
-        kind=kind,
-    )
 
 
 def issue(client, decision, **body):
@@ -108,7 +94,7 @@ def test_a_draft_needs_no_number_and_the_issue_gives_the_next_free_one(appraised
 
     first = Decision.objects.get(pk=created.json()["id"])
     assert issue(head, first).json()["number"] == "01/QĐ-UBND"
-    second = draft_of(appraised_units[1:], head.user)
+    second = draft_for(appraised_units[1:], head.user)
     page = head.get(reverse("assessments:decision_issue", args=[second.pk]))
     assert page.context["form"].initial["number"] == "02/QĐ-UBND"
     assert 'value="02/QĐ-UBND"' in page.text
@@ -121,7 +107,7 @@ def test_the_register_spans_cycles_and_starts_again_each_calendar_year(appraised
     body = appraised_units[0].body
     issued_elsewhere(body, year=2025, serial=7)
     issued_elsewhere(body, year=2024, serial=15)  # last year's 15 does not hold this year's
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     assert register.next_number(decision) == "08/QĐ-UBND"
     refused = issue(head, decision, number="07/QĐ-UBND")
     assert refused.status_code == 422
@@ -143,7 +129,7 @@ def test_a_malformed_number_is_refused_by_the_api(number, appraised_units, peopl
     drafted = head.post(f"{API}/decisions", payload, content_type="application/json")
     assert drafted.status_code == 422
     assert "12/QĐ-UBND" in message(drafted) or "05" in message(drafted)
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     refused = issue(head, decision, number=number)
     assert refused.status_code == 422
     assert Decision.objects.get(pk=decision.pk).state == Decision.State.DRAFT
@@ -152,7 +138,7 @@ def test_a_malformed_number_is_refused_by_the_api(number, appraised_units, peopl
 def test_the_issue_page_refuses_malformed_and_duplicate_numbers_with_422(issued, appraised_units, people):
     head = people["head"]
     # The issued decision holds 15/QĐ-UBND; a revocation drafted now cannot take it too.
-    revocation = draft_of(appraised_units[:1], head.user, supersedes=issued, kind="revocation", day=20)
+    revocation = draft_for(appraised_units[:1], head.user, supersedes=issued, kind="revocation", day=20)
     url = reverse("assessments:decision_issue", args=[revocation.pk])
     for number, said in (("abc", "không đúng dạng"), ("15/QĐ-UBND", "đã cấp cho quyết định số 15/QĐ-UBND")):
         response = head.post(url, {"number": number, "signed_on": "2025-01-20"})
@@ -195,7 +181,7 @@ def test_the_database_holds_one_number_per_authority_and_year(issued):
 
 def test_a_future_date_is_refused_on_the_page_and_the_api(appraised_units, people):
     head = people["head"]
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     tomorrow = timezone.localdate() + timedelta(days=1)
     refused = issue(head, decision, signed_on=tomorrow.isoformat(), date_reason=REASON)
     assert refused.status_code == 422
@@ -212,7 +198,7 @@ def test_a_future_date_is_refused_on_the_page_and_the_api(appraised_units, peopl
 
 def test_a_date_before_the_units_approval_is_refused(appraised_units, people):
     head = people["head"]
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     for day in ("2024-12-19", "0001-01-01"):
         refused = issue(head, decision, signed_on=day, date_reason=REASON)
         assert refused.status_code == 422, day
@@ -222,7 +208,7 @@ def test_a_date_before_the_units_approval_is_refused(appraised_units, people):
 
 def test_a_revocation_dated_before_the_decision_it_revokes_is_refused(issued, appraised_units, people):
     head = people["head"]
-    revocation = draft_of(appraised_units[:1], head.user, supersedes=issued, kind="revocation", day=4)
+    revocation = draft_for(appraised_units[:1], head.user, supersedes=issued, kind="revocation", day=4)
     refused = issue(head, revocation)
     assert refused.status_code == 422
     assert "trước ngày ký quyết định số 15/QĐ-UBND" in message(refused)
@@ -230,7 +216,7 @@ def test_a_revocation_dated_before_the_decision_it_revokes_is_refused(issued, ap
 
 def test_a_date_outside_the_window_is_accepted_only_with_a_reason(appraised_units, people):
     head = people["head"]
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     refused = issue(head, decision, signed_on="2025-02-10")
     assert refused.status_code == 422
     assert "cần ghi lý do" in message(refused)
@@ -258,7 +244,7 @@ def test_a_date_outside_the_window_is_accepted_only_with_a_reason(appraised_unit
 
 def test_the_head_edits_a_draft_on_its_page_until_it_is_issued(appraised_units, people):
     head = people["head"]
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     url = reverse("assessments:decision_edit", args=[decision.pk])
     page = head.get(url)
     assert page.status_code == 200
@@ -285,7 +271,7 @@ def test_the_head_edits_a_draft_on_its_page_until_it_is_issued(appraised_units, 
 
 def test_the_api_changes_a_draft_and_never_an_issued_decision(appraised_units, people):
     head = people["head"]
-    decision = draft_of(appraised_units[:1], head.user)
+    decision = draft_for(appraised_units[:1], head.user)
     url = f"{API}/decisions/{decision.pk}"
     changed = head.patch(
         url, {"signed_on": "2025-01-22", "number": "21/QĐ-UBND"}, content_type="application/json"
@@ -311,7 +297,7 @@ def test_a_draft_without_a_number_leaves_the_so_blank_in_its_document(appraised_
 
     from friendlygov.assessments import documents
 
-    decision = draft_of(appraised_units[:1], people["head"].user)
+    decision = draft_for(appraised_units[:1], people["head"].user)
     with zipfile.ZipFile(io.BytesIO(documents.decision_docx(decision))) as package:
         xml = package.read("word/document.xml").decode()
     assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/QĐ-UBND" in xml

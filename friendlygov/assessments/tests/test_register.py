@@ -9,24 +9,10 @@ from django.utils import timezone
 
 from friendlygov.assessments import register, services
 from friendlygov.assessments.models import Decision, DecisionItem
-from friendlygov.assessments.testing import LEGAL_BASES
+from friendlygov.assessments.testing import LEGAL_BASES, draft_for
 from friendlygov.assessments.workflow import Status
 
 API = "/api/v1"
-
-
-def make_draft(units, head, number, *, supersedes=None, kind=Decision.Kind.RECOGNITION, day=5):
-    return services.draft_decision(
-        units[0].body,
-        assessments=units,
-        number=number,
-        signed_on=date(2025, 1, day),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=head,
-        supersedes=supersedes,
-        kind=kind,
-    )
 
 
 def legacy_second_recognition(issued, assessment, number, level):
@@ -68,7 +54,7 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
     assert public_rows(anonymous)[unit.pk] == ("16/QĐ-UBND", 1)
 
     head = people["head"]
-    revocation = make_draft([unit], head.user, "40/QĐ-UBND", supersedes=second, kind="revocation", day=20)
+    revocation = draft_for([unit], head.user, "40/QĐ-UBND", supersedes=second, kind="revocation", day=20)
     response = head.post(f"{API}/decisions/{revocation.pk}/issue")
     assert response.status_code == 200
     unit.refresh_from_db()
@@ -77,7 +63,7 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
     assert public_rows(anonymous)[unit.pk] == ("15/QĐ-UBND", first_level)
     assert head.get(f"{API}/assessments/{unit.pk}").json()["status"] == "recognised"
 
-    last = make_draft([unit], head.user, "41/QĐ-UBND", supersedes=issued, kind="revocation", day=21)
+    last = draft_for([unit], head.user, "41/QĐ-UBND", supersedes=issued, kind="revocation", day=21)
     assert head.post(f"{API}/decisions/{last.pk}/issue").status_code == 200
     unit.refresh_from_db()
     assert unit.status == Status.APPRAISED
@@ -87,7 +73,7 @@ def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(
 def test_revoking_the_older_of_two_in_force_leaves_the_unit_untouched(issued, appraised_units, people):
     unit = appraised_units[0]
     legacy_second_recognition(issued, unit, "16/QĐ-UBND", level=1)
-    revocation = make_draft(
+    revocation = draft_for(
         [unit], people["head"].user, "40/QĐ-UBND", supersedes=issued, kind="revocation", day=20
     )
     services.issue_decision(revocation, actor=people["head"].user)
@@ -101,7 +87,7 @@ def test_a_revocation_page_offers_only_the_units_its_target_still_decides(
 ):
     head = people["head"]
     replaced, *rest = appraised_units
-    replacement = make_draft([replaced], head.user, "17/QĐ-UBND", supersedes=issued)
+    replacement = draft_for([replaced], head.user, "17/QĐ-UBND", supersedes=issued)
     services.issue_decision(replacement, actor=head.user)
 
     page = head.get(reverse("assessments:decision_revoke", args=[issued.pk]))
@@ -130,7 +116,7 @@ def test_a_revocation_page_offers_only_the_units_its_target_still_decides(
 def test_the_api_refuses_a_revocation_of_a_unit_its_target_no_longer_decides(issued, appraised_units, people):
     head = people["head"]
     unit = appraised_units[0]
-    services.issue_decision(make_draft([unit], head.user, "17/QĐ-UBND", supersedes=issued), actor=head.user)
+    services.issue_decision(draft_for([unit], head.user, "17/QĐ-UBND", supersedes=issued), actor=head.user)
     payload = {
         "body_id": unit.body_id,
         "assessment_ids": [unit.pk],
@@ -152,7 +138,7 @@ def test_issuing_a_revocation_whose_unit_was_revoked_since_answers_422_not_500(
     head = people["head"]
     unit = appraised_units[0]
     drafts = [
-        make_draft([unit], head.user, f"{n}/QĐ-UBND", supersedes=issued, kind="revocation") for n in (40, 41)
+        draft_for([unit], head.user, f"{n}/QĐ-UBND", supersedes=issued, kind="revocation") for n in (40, 41)
     ]
     assert head.post(f"{API}/decisions/{drafts[0].pk}/issue").status_code == 200
     refused = head.post(f"{API}/decisions/{drafts[1].pk}/issue")
@@ -167,8 +153,8 @@ def test_issuing_a_revocation_whose_unit_was_revoked_since_answers_422_not_500(
 def test_a_replacement_of_a_revoked_decision_is_refused_with_422(issued, appraised_units, people):
     head = people["head"]
     unit = appraised_units[0]
-    replacement = make_draft([unit], head.user, "17/QĐ-UBND", supersedes=issued)
-    revocation = make_draft([unit], head.user, "40/QĐ-UBND", supersedes=issued, kind="revocation")
+    replacement = draft_for([unit], head.user, "17/QĐ-UBND", supersedes=issued)
+    revocation = draft_for([unit], head.user, "40/QĐ-UBND", supersedes=issued, kind="revocation")
     services.issue_decision(revocation, actor=head.user)
     response = head.post(f"{API}/decisions/{replacement.pk}/issue")
     assert response.status_code == 422
@@ -178,7 +164,7 @@ def test_a_replacement_of_a_revoked_decision_is_refused_with_422(issued, apprais
 
 def test_pages_and_api_answer_409_or_422_for_what_the_state_refuses(appraised_units, people):
     head = people["head"]
-    first, second = (make_draft(appraised_units, head.user, f"{n}/QĐ-UBND") for n in (15, 16))
+    first, second = (draft_for(appraised_units, head.user, f"{n}/QĐ-UBND") for n in (15, 16))
     assert head.post(reverse("assessments:decision_issue", args=[first.pk])).status_code == 302
 
     again = head.post(reverse("assessments:decision_issue", args=[first.pk]))
