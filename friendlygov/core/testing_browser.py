@@ -56,6 +56,24 @@ def page(chromium_browser):
     context.close()
 
 
+def sign_in(page, live_server, user, to: str = "/") -> None:
+    """Open `to` signed in as `user`, with the session the sign-in form would give (Django's
+    force_login through the app's own backend), without walking the form each time: the form is
+    walked in tests/browser/test_smoke.py, at the start of the whole cycle, and where a test signs
+    in again after its session ended."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="friendlygov.accounts.backends.UserBackend")
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}{to}")
+
+
 def serious_axe_violations(page) -> list[dict]:
     """Run axe-core on the current page; return the serious and critical violations."""
     # Evaluated through the DevTools protocol, which the page's CSP does not govern; a script tag
@@ -76,11 +94,25 @@ def serious_axe_violations(page) -> list[dict]:
 
 
 def look_at(page, name: str) -> None:
-    """Screenshot the page at desktop and phone width and fail on serious accessibility issues."""
+    """Screenshot the page at desktop and phone width and fail on serious accessibility issues.
+
+    axe-core runs at both widths every time. The screenshots are for people to look at: of the
+    visible part by default, of the whole page with FRIENDLYGOV_SCREENSHOTS=full (as .ci/run
+    sets), which costs a few seconds on a long page. A state is looked at once per session, so a
+    test run at two widths names it once; the test's own viewport is given back afterwards.
+    """
+    if name in _LOOKED_AT:
+        return
+    _LOOKED_AT.add(name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    own_viewport = page.viewport_size
+    full_page = os.environ.get("FRIENDLYGOV_SCREENSHOTS", "") == "full"
     for label, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.jpg"), full_page=full_page, quality=80)
         violations = serious_axe_violations(page)
         assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(violations, indent=1)
-    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.set_viewport_size(own_viewport)
+
+
+_LOOKED_AT: set[str] = set()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from friendlygov.assessments.workflow import Status
+from friendlygov.core import testing_browser as browser
 from friendlygov.core.testing import PERSONA_PASSWORD
 from friendlygov.core.testing_browser import look_at
 
@@ -21,13 +22,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 INPUT_FOR = {"manual": "4", "ratio": "96", "survey": "93", "deduction": "0"}
 
 
-def sign_in(page, live_server, client):
+def sign_in_with_the_form(page, live_server, client):
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(client.user.username)
     page.get_by_label("Mật khẩu").fill(PERSONA_PASSWORD)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def sign_in(page, live_server, client, to="/"):
+    """Open `to` (a path) signed in as the persona: its session without walking the form again."""
+    browser.sign_in(page, live_server, client.user, to=to)
 
 
 def saving(page):
@@ -63,11 +69,12 @@ def fill_self_assessment(page, assessment):
 
 def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    detail = f"{live_server.url}/assessments/{dong_cam.pk}/"
+    path = f"/assessments/{dong_cam.pk}/"
+    detail = f"{live_server.url}{path}"
 
     # The commune officer fills every indicator (each field saves itself) and uploads evidence.
     returned = dong_cam.scores.filter(indicator__method="manual").order_by("pk").first()
-    sign_in(page, live_server, people["officer"])
+    sign_in_with_the_form(page, live_server, people["officer"])
     page.goto(detail)
     fill_self_assessment(page, dong_cam)
     first_row = page.locator(".indicator-row").first
@@ -79,8 +86,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     look_at(page, "cycle-1-officer-filled")
 
     # The chair submits.
-    sign_in(page, live_server, people["chair"])
-    page.goto(detail)
+    sign_in(page, live_server, people["chair"], to=path)
     page.get_by_role("button", name="Ký duyệt và gửi thẩm định…").click()
     page.get_by_role("heading", name="Xác nhận ký duyệt và gửi thẩm định").wait_for()
     look_at(page, "cycle-2-chair-confirms")
@@ -89,8 +95,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     look_at(page, "cycle-2-chair-submitted")
 
     # The appraiser takes the commune's numbers and asks for an explanation on one indicator.
-    sign_in(page, live_server, people["appraiser"])
-    page.goto(detail)
+    sign_in(page, live_server, people["appraiser"], to=path)
     page.get_by_role("button", name="Chép điểm tự chấm sang cột thẩm định").click()
     page.get_by_text("Đã chép điểm tự chấm").wait_for()
     page.get_by_text("Yêu cầu xã giải trình").click()
@@ -101,8 +106,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     look_at(page, "cycle-3-appraiser-returned")
 
     # The officer sees exactly what to fix and by when, explains and resubmits.
-    sign_in(page, live_server, people["officer"])
-    page.goto(detail)
+    sign_in(page, live_server, people["officer"], to=path)
     standing = page.locator(".standing")
     assert "Thiếu biên bản niêm yết tháng 10." in standing.inner_text()
     assert "Hạn:" in standing.inner_text()
@@ -114,8 +118,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     page.get_by_text("Đã gửi lại hồ sơ sau giải trình.").wait_for()
 
     # The appraiser lowers one score with a comment and approves.
-    sign_in(page, live_server, people["appraiser"])
-    page.goto(detail)
+    sign_in(page, live_server, people["appraiser"], to=path)
     row = page.locator(f"#row-{returned.pk}")
     value = row.locator("input[name='appraised_value']")
     value.fill("3")
@@ -137,8 +140,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     assert dong_cam.status == Status.APPRAISED
 
     # The head drafts and issues the decision, and downloads the .docx.
-    sign_in(page, live_server, people["head"])
-    page.goto(f"{live_server.url}/assessments/decisions/new/{dong_cam.body_id}/")
+    sign_in(page, live_server, people["head"], to=f"/assessments/decisions/new/{dong_cam.body_id}/")
     page.locator(f"#pick-{dong_cam.pk}").check()
     page.get_by_label("Số quyết định").fill("15/QĐ-UBND")
     # Approved today, so signed today: after the 2024 cycle's decision window, with the reason.

@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_nine_comma_five_is_saved_as_nine_and_a_half(page, live_server, dong_cam, people):
     score = dong_cam.scores.filter(indicator__method="ratio").order_by("pk").first()
     page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, live_server, people["officer"])
-    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/")
+    sign_in(page, live_server, people["officer"], to=f"/assessments/{dong_cam.pk}/")
     row = page.locator(f"#row-{score.pk}")
     field = row.locator("input[name='self_value']")
     with saving(page):

@@ -16,8 +16,7 @@ ENTRIES = ["Hồ sơ đánh giá", "Báo cáo", "Quyết định", "Đơn vị h
 @pytest.mark.parametrize(("width", "most"), [(375, 140), (1280, 110)])
 def test_the_header_is_compact_and_shows_every_menu_entry(page, live_server, dong_cam, people, width, most):
     page.set_viewport_size({"width": width, "height": 812})
-    sign_in(page, live_server, people["officer"])
-    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/")
+    sign_in(page, live_server, people["officer"], to=f"/assessments/{dong_cam.pk}/")
     header = page.locator(".site-header").bounding_box()
     assert header["height"] <= most, header
     menu = page.locator(".site-nav")
@@ -40,8 +39,7 @@ def test_the_history_reads_as_sentences_at_phone_and_desktop_width(page, live_se
     services.save_self_score(
         score, expected_version=score.version, actor=people["officer"].user, self_value=Decimal("47.5")
     )
-    sign_in(page, live_server, people["officer"])
-    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/history/")
+    sign_in(page, live_server, people["officer"], to=f"/assessments/{dong_cam.pk}/history/")
     line = page.locator(".history li").first
     assert line.inner_text().endswith(f"sửa {score.indicator.code}: (trống) → 47,5%")
     look_at(page, "history-sentences")

@@ -26,13 +26,12 @@ def test_the_missing_links_land_on_their_indicators(page, live_server, dong_cam,
     far = next(s for s in reversed(scores) if s.indicator.method == "ratio")
     criterion = far.indicator.criterion
     page.set_viewport_size({"width": width, "height": 800})
-    sign_in(page, live_server, people["officer"])
-    page.goto(f"{live_server.url}/assessments/{dong_cam.pk}/")
+    sign_in(page, live_server, people["officer"], to=f"/assessments/{dong_cam.pk}/")
 
     page.locator("#missing").get_by_role("link", name=f"{far.indicator.code}: chưa chấm điểm.").click()
     assert page.evaluate("location.hash") == f"#row-{far.pk}"
     assert_lands_below_the_summary(page, f"row-{far.pk}")
-    look_at(page, f"missing-link-landed-{width}")
+    look_at(page, "missing-link-landed")
 
     page.locator("#summary nav").get_by_role("link", name=criterion.code, exact=False).first.click()
     assert_lands_below_the_summary(page, f"criterion-{criterion.pk}")

@@ -4,8 +4,9 @@ Screenshots at desktop and phone width, axe-core on each page."""
 
 import pytest
 
-from friendlygov.accounts.demo import DEMO_PASSWORD
+from friendlygov.accounts.models import User
 from friendlygov.assessments.models import Assessment
+from friendlygov.core import testing_browser as browser
 from friendlygov.core.testing_browser import look_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,13 +18,8 @@ def demo(live_server, small_demo_committed):
     return live_server
 
 
-def sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+def sign_in(page, live_server, username, to="/"):
+    browser.sign_in(page, live_server, User.objects.get(username=username), to=to)
 
 
 def test_the_public_page_shows_decided_results_and_nothing_before_a_decision(page, demo):
@@ -54,9 +50,8 @@ def test_a_leader_reads_the_dashboard(page, demo):
 
 
 def test_a_commune_reads_why_it_got_its_level(page, demo):
-    sign_in(page, demo, "canbo.kimthanh")
     assessment = Assessment.objects.get(cycle__year=2025, unit_id="10804@2025-07-01")
-    page.goto(f"{demo.url}/assessments/{assessment.pk}/")
+    sign_in(page, demo, "canbo.kimthanh", to=f"/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Giải thích mức đạt").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == "Giải thích mức đạt"
