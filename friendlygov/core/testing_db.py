@@ -42,7 +42,8 @@ def source_hash() -> str:
     for top in SOURCES:
         for path in sorted((ROOT / top).rglob("*")):
             parts = set(path.relative_to(ROOT).parts)
-            recipe = path.parent == ROOT / "friendlygov" / "core"  # how a template is built
+            # How a template is built; the browser fixtures build none.
+            recipe = path.parent == ROOT / "friendlygov" / "core" and path.name != "testing_browser.py"
             test_only = parts & {"tests", "fuzz", "__pycache__"} or (
                 path.name.startswith("testing") and not recipe
             )

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from friendlygov.core.testing_browser import look_at
 
@@ -9,9 +8,9 @@ PASSWORD = "smoke-test-pass-2026"
 
 
 @pytest.fixture
-def loaded_site(transactional_db, django_user_model, live_server):
-    call_command("load_units", verbosity=0)
-    call_command("load_default_framework", verbosity=0)
+def loaded_site(small_demo_committed, django_user_model, live_server):
+    """Every unit and the default framework (the small demo's, copied from its built template
+    rather than loaded again for each test), and an official without any role yet."""
     django_user_model.objects.create_user("officer", password=PASSWORD, full_name="Nguyễn Văn An")
     return live_server
 
