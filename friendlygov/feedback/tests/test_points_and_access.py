@@ -242,3 +242,21 @@ def test_the_survey_line_says_the_points_and_the_samples_reliability_apart(
     assert "Độ tin cậy: 10 phiếu, sai số ±" in page
     assert "Mẫu còn nhỏ, nên tỷ lệ chưa chắc chắn; điều này không làm thay đổi điểm." in page
     assert "mẫu quá nhỏ" not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_paper_forms_date_is_typed_day_first_in_either_language(
+    people, dong_cam, survey_form, on_day, language
+):
+    officer = people["officer"]
+    officer.cookies["django_language"] = language
+    with on_day(DURING_EMBARGO):
+        refused = officer.post(
+            f"/feedback/{dong_cam.pk}/paper/", {"overall": "4", "received_on": "11/14/2024"}
+        )
+        assert refused.status_code == 400
+        assert "“11/14/2024”" in refused.content.decode()
+        assert not SurveyResponse.objects.exists()
+        saved = officer.post(f"/feedback/{dong_cam.pk}/paper/", {"overall": "4", "received_on": "14/11/2024"})
+    assert saved.status_code == 302
+    assert SurveyResponse.objects.get().received_on.isoformat() == "2024-11-14"
