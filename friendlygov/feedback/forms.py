@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from friendlygov.core.dates import DayField
+from friendlygov.core.numbers import WholeNumberField
 
 from .services import MAX_POPULATION
 
@@ -59,7 +60,7 @@ class PaperForm(SurveyAnswersForm):
 
 
 class PopulationForm(forms.Form):
-    population = forms.IntegerField(
+    population = WholeNumberField(
         label=_("Quy mô tổng thể N"),
         min_value=1,
         max_value=MAX_POPULATION,

@@ -178,10 +178,24 @@ def test_n_sets_the_recommended_sample_and_flags_a_too_small_one(people, dong_ca
     assert "Mẫu quá nhỏ: 50 phiếu, cần ít nhất 286 phiếu" in page
 
 
-def test_a_bad_n_is_refused_with_a_reason(people, dong_cam, survey_form):
-    response = people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": "0"})
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("0", "“0”: nhỏ nhất là 1."),
+        ("1.000", "“1.000” có thể hiểu hai cách"),  # Django's own field once read a thousand as 1
+        ("2,5", "“2,5”: hãy nhập một số nguyên."),
+    ],
+)
+def test_a_bad_n_is_refused_with_a_reason(people, dong_cam, survey_form, typed, reason):
+    response = people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": typed})
     assert response.status_code == 400
+    assert reason in response.content.decode()
     assert not SampleFrame.objects.exists()
+
+
+def test_n_may_be_written_with_spaces_between_thousands(people, dong_cam, survey_form):
+    people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": "12 500"})
+    assert SampleFrame.objects.get().population == 12500
 
 
 def test_the_poster_and_qr_codes_carry_the_units_link_only(people, dong_cam, survey_form):
