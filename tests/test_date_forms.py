@@ -43,6 +43,7 @@ def test_every_date_form_reads_day_first_and_iso(name, typed, language):
         form = make(data={**others, field: typed})
         assert form.is_valid(), form.errors
     assert form.cleaned_data[field] == date(2026, 6, 12)
+    assert 'value="12/06/2026"' in str(form[field])  # shown back as understood, day first
 
 
 @pytest.mark.parametrize(

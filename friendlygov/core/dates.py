@@ -100,6 +100,16 @@ class DayField(forms.DateField):
 
     widget = DayInput
 
+    def prepare_value(self, value):
+        """A date typed in any accepted way is shown back as the page writes it (what was
+        understood); a refused text stays as typed, to be corrected."""
+        if isinstance(value, str):
+            try:
+                return parse_day(value) or value
+            except DayRefused:
+                return value
+        return value
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

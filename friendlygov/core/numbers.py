@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 LIMIT = Decimal("10000000")
 _SHAPE = re.compile(r"^([+-]?)(\d*)(?:([.,])(\d*))?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
 class NumberRefused(ValueError):
@@ -76,6 +77,12 @@ class WholeNumberField(forms.IntegerField):
         try:
             number = parse_decimal(raw)
         except NumberRefused as refused:
+            if _GROUPED.match(raw):  # "1.000", "1,000,000": a count has no decimals to mistake
+                message = _("“%(raw)s”: hãy viết số không có dấu phân cách hàng nghìn, ví dụ %(digits)s.") % {
+                    "raw": raw,
+                    "digits": re.sub(r"\D", "", raw),
+                }
+                raise ValidationError(message, code="invalid") from None
             raise ValidationError(str(refused), code="invalid") from None
         if number is None:
             return None

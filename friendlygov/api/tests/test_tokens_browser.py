@@ -80,5 +80,9 @@ def test_a_vietnamese_page_shows_and_takes_dates_day_first_in_an_english_browser
         page.wait_for_url("**date=1%2F7%2F2025**")
         assert page.get_by_label("Ngày", exact=True).input_value() == "01/07/2025"
         look_at(page, "units-tree-date")
+
+        page.goto(f"{live_server.url}/units/search/?q=hong&date=2024-12-31")
+        assert page.get_by_label("Còn hiệu lực vào ngày").input_value() == "31/12/2024"
+        look_at(page, "units-search-date")
     finally:
         context.close()

@@ -102,3 +102,17 @@ def test_a_refused_claim_is_put_back_to_correct_and_survives_a_reload(page, live
     page.get_by_text("Đã lưu điểm thưởng và các điều kiện.").wait_for()
     page.wait_for_function(NOTHING_UNSAVED)
     assert bonus_of(dong_cam) == Decimal("1")
+
+
+def test_signing_out_clears_a_kept_form_on_this_computer(page, live_server, dong_cam, people):
+    open_form(page, live_server, people["officer"], dong_cam, 1280)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    claim(page, "1")
+    assert not page.evaluate(NOTHING_UNSAVED)  # typed, not sent: kept
+    page.locator(".account-menu summary").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/accounts/login/")
+    assert asked == ["Còn thay đổi chưa lưu trên máy này; đăng xuất sẽ xoá chúng. Vẫn đăng xuất?"]
+    assert page.evaluate(NOTHING_UNSAVED)
+    assert bonus_of(dong_cam) in (None, Decimal("0"))

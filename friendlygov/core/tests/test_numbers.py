@@ -87,8 +87,12 @@ def test_a_count_in_a_form_reads_like_every_other_number(language, typed, read):
 @pytest.mark.parametrize(
     ("typed", "vi", "en"),
     [
-        ("1.000", "có thể hiểu hai cách", "can be read two ways"),  # Django's own field read it as 1
-        ("1,000", "có thể hiểu hai cách", "can be read two ways"),
+        (
+            "1.000",
+            "không có dấu phân cách hàng nghìn, ví dụ 1000",
+            "without thousands separators, for example 1000",
+        ),
+        ("1,000,000", "ví dụ 1000000", "for example 1000000"),  # Django's own field read "1.000" as 1
         ("2,5", "hãy nhập một số nguyên", "enter a whole number"),
         ("0", "nhỏ nhất là 1", "the smallest allowed is 1"),
         ("2000000", "lớn nhất là 1000000", "the largest allowed is 1000000"),

@@ -182,7 +182,10 @@ def test_n_sets_the_recommended_sample_and_flags_a_too_small_one(people, dong_ca
     ("typed", "reason"),
     [
         ("0", "“0”: nhỏ nhất là 1."),
-        ("1.000", "“1.000” có thể hiểu hai cách"),  # Django's own field once read a thousand as 1
+        (
+            "1.000",
+            "“1.000”: hãy viết số không có dấu phân cách hàng nghìn, ví dụ 1000.",
+        ),  # Django's own field once read a thousand as 1
         ("2,5", "“2,5”: hãy nhập một số nguyên."),
     ],
 )
