@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from friendlygov.core.dates import DayField
+
 from . import tokens
 
 
@@ -21,10 +23,9 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("Để nhận ra mã sau này, ví dụ “Hệ thống quản lý văn bản của Sở”."),
     )
-    expires_on = forms.DateField(
+    expires_on = DayField(
         label=gettext_lazy("Hết hạn sau ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("Để trống nếu không hết hạn. Mã ngừng hoạt động khi hết ngày này."),
     )
 

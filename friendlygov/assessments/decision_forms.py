@@ -4,9 +4,8 @@ and the signing date are settled. They only parse; the rules are the services'."
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from friendlygov.core.dates import DayField
 from friendlygov.core.text import xml_safe
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NumberAndDateForm(forms.Form):
@@ -18,7 +17,7 @@ class NumberAndDateForm(forms.Form):
             "Dạng số/ký hiệu, ví dụ 05/QĐ-UBND; nếu chỉ ghi số, ký hiệu của cơ quan được thêm vào."
         ),
     )
-    signed_on = forms.DateField(label=gettext_lazy("Ngày ký"), widget=DATE_WIDGET)
+    signed_on = DayField(label=gettext_lazy("Ngày ký"))
     date_reason = forms.CharField(
         label=gettext_lazy("Lý do ký ngoài thời hạn"),
         required=False,

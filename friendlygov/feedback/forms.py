@@ -5,6 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from friendlygov.core.dates import DayField
+from friendlygov.core.numbers import WholeNumberField
+
 from .services import MAX_POPULATION
 
 HONEYPOT = "website"
@@ -51,15 +54,13 @@ class PaperForm(SurveyAnswersForm):
     def __init__(self, definition, *args, **kwargs):
         super().__init__(definition, *args, **kwargs)
         del self.fields[HONEYPOT]
-        self.fields["received_on"] = forms.DateField(
-            label=_("Ngày người dân điền phiếu"),
-            initial=timezone.localdate,
-            widget=forms.DateInput({"type": "date"}),
+        self.fields["received_on"] = DayField(
+            label=_("Ngày người dân điền phiếu"), initial=timezone.localdate
         )
 
 
 class PopulationForm(forms.Form):
-    population = forms.IntegerField(
+    population = WholeNumberField(
         label=_("Quy mô tổng thể N"),
         min_value=1,
         max_value=MAX_POPULATION,

@@ -2,16 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from friendlygov.core.dates import DayField, DayInput
 
 
 class TreeForm(forms.Form):
-    date = forms.DateField(label=_("Ngày"), required=False, widget=DateInput())
+    date = DayField(label=_("Ngày"), required=False)
     province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
 
     def __init__(self, *args, provinces=(), **kwargs):
@@ -26,9 +21,9 @@ class TreeForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Tên đơn vị"), required=False, max_length=100)
-    date = forms.DateField(
+    date = DayField(
         label=_("Còn hiệu lực vào ngày"),
         required=False,
-        widget=DateInput(attrs={"aria-describedby": "date-help"}),
+        widget=DayInput(attrs={"aria-describedby": "date-help"}),
         help_text=_("Để trống để tìm trong mọi thời kỳ."),
     )

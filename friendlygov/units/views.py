@@ -17,7 +17,7 @@ def tree(request):
     )
     context = {
         "form": TreeForm(initial={"date": day, "province": province}, provinces=provinces),
-        "date_error": "date" in submitted.errors,
+        "date_error": next(iter(submitted.errors.get("date", [])), None),
         "day": day,
         "tree": selectors.tree_on(day, province) if province else None,
     }

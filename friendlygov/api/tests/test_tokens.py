@@ -182,3 +182,14 @@ def test_a_token_is_no_way_around_two_factor(dong_cam, people, settings):
         tokens.create_token(people["appraiser"].user, name="kho", actor=None)
     officer = token_client(people["officer"].user)  # a commune officer is not asked for a second factor
     assert officer.get(f"{API}/assessments/{dong_cam.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_expiry_date_is_typed_day_first_and_a_month_first_one_is_refused(people, language):
+    officer = people["officer"]
+    officer.cookies["django_language"] = language
+    refused = officer.post(reverse("tokens:list"), {"name": "x", "expires_on": "12/31/2099"})
+    assert refused.status_code == 422 and "“12/31/2099”" in refused.content.decode()
+    assert not ApiToken.objects.exists()
+    assert officer.post(reverse("tokens:list"), {"name": "x", "expires_on": "31/12/2099"}).status_code == 200
+    assert ApiToken.objects.get().expires_at.date().isoformat() == "2099-12-31"

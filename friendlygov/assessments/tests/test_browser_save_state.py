@@ -181,12 +181,13 @@ def test_a_button_is_disabled_while_its_request_runs(page, live_server, dong_cam
     page.locator(f"#row-{first.pk}").get_by_role("link", name="bien-ban.pdf").wait_for(state="detached")
 
 
+@WIDTHS
 def test_a_picked_file_uploads_at_once_and_shows_its_progress(
-    page, live_server, dong_cam, people, settings, tmp_path
+    page, live_server, dong_cam, people, settings, tmp_path, width
 ):
     settings.MEDIA_ROOT = tmp_path
     first, _second, _ratio = rows(dong_cam)
-    open_form(page, live_server, people["officer"], dong_cam, 375)
+    open_form(page, live_server, people["officer"], dong_cam, width)
     held = []
     page.route("**/evidence/", lambda route: held.append(route))
     row = page.locator(f"#row-{first.pk}")

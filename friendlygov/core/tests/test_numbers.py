@@ -4,9 +4,10 @@ in English: what is read, and what is refused with the text as typed."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from friendlygov.core.numbers import NumberRefused, parse_decimal
+from friendlygov.core.numbers import NumberRefused, WholeNumberField, parse_decimal
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -72,3 +73,40 @@ def test_forms_and_spreadsheets_read_a_number_the_same_way():
         with pytest.raises(ValueError):
             decimal_from_cell(typed)
     assert decimal_from_cell(9.5) == Decimal("9.5") and decimal_from_cell(12) == Decimal("12")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("typed", "read"), [("1000", 1000), ("1 000", 1000), (" 57 ", 57), ("12,0", 12), ("", None)]
+)
+def test_a_count_in_a_form_reads_like_every_other_number(language, typed, read):
+    with translation.override(language):
+        assert WholeNumberField(min_value=1, required=False).clean(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "vi", "en"),
+    [
+        (
+            "1.000",
+            "không có dấu phân cách hàng nghìn, ví dụ 1000",
+            "without thousands separators, for example 1000",
+        ),
+        ("1,000,000", "ví dụ 1000000", "for example 1000000"),  # Django's own field read "1.000" as 1
+        ("2,5", "hãy nhập một số nguyên", "enter a whole number"),
+        ("0", "nhỏ nhất là 1", "the smallest allowed is 1"),
+        ("2000000", "lớn nhất là 1000000", "the largest allowed is 1000000"),
+        ("mười", "không phải là số", "is not a number"),
+    ],
+)
+def test_a_count_in_a_form_refuses_what_it_cannot_read_quoting_it(typed, vi, en):
+    for language, expected in (("vi", vi), ("en", en)):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            WholeNumberField(min_value=1, max_value=1_000_000).clean(typed)
+        message = " ".join(refused.value.messages)
+        assert f"“{typed}”" in message and expected in message
+
+
+def test_a_count_is_a_text_box_with_the_numeric_keypad():
+    html = WholeNumberField(min_value=1).widget.render("n", 1000)
+    assert 'type="text"' in html and 'inputmode="numeric"' in html and 'value="1000"' in html

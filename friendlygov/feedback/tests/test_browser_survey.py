@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from friendlygov.core.testing import PERSONA_PASSWORD
-from friendlygov.core.testing_browser import VIEWPORTS, look_at
+from friendlygov.core.testing_browser import ARTIFACTS, VIEWPORTS, look_at
 from friendlygov.feedback.models import Channel, SurveyResponse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,3 +69,39 @@ def test_the_appraiser_sees_the_results_and_prints_the_poster(
     page.goto(f"{live_server.url}/feedback/{dong_cam.pk}/poster/")
     assert page.locator(".qr svg").count() == 1
     look_at(page, "feedback-poster")
+
+
+def test_the_officer_types_a_paper_forms_date_day_first_and_n_as_the_page_writes_numbers(
+    page, live_server, this_years_cycle, dong_cam, people, survey_form
+):
+    today = timezone.localdate()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(people["officer"].user.username)
+    page.get_by_label("Mật khẩu").fill(PERSONA_PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/feedback/{dong_cam.pk}/")
+    received = page.locator("#paper input[name='received_on']")
+    assert received.input_value() == today.strftime("%d/%m/%Y")
+    assert received.get_attribute("placeholder") == "ngày/tháng/năm"
+
+    page.locator("#paper").get_by_label("4", exact=True).first.check()
+    received.fill(f"31/02/{today.year}")
+    page.get_by_role("button", name="Lưu phiếu giấy").click()
+    page.get_by_text(f"“31/02/{today.year}”: tháng 2 năm {today.year} không có ngày 31.").wait_for()
+    assert not SurveyResponse.objects.exists()
+    for label, viewport in VIEWPORTS.items():  # the form itself, at both widths
+        page.set_viewport_size(viewport)
+        page.locator("#paper").screenshot(path=str(ARTIFACTS / f"feedback-paper-date-refused-{label}.png"))
+    population = page.locator("#population input[name='population']")
+    population.fill("1.000")
+    page.get_by_role("button", name="Lưu N").click()
+    page.get_by_text("“1.000”: hãy viết số không có dấu phân cách hàng nghìn, ví dụ 1000.").wait_for()
+    look_at(page, "feedback-officer-refusals")
+    page.locator("#population").screenshot(path=str(ARTIFACTS / "feedback-population-refused-desktop.png"))
+
+    page.locator("#paper").get_by_label("4", exact=True).first.check()
+    page.locator("#paper input[name='received_on']").fill(today.strftime("%-d/%-m/%Y"))
+    page.get_by_role("button", name="Lưu phiếu giấy").click()
+    page.wait_for_url(f"**/feedback/{dong_cam.pk}/**")
+    assert SurveyResponse.objects.get().received_on == today

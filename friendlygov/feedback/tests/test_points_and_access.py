@@ -178,10 +178,27 @@ def test_n_sets_the_recommended_sample_and_flags_a_too_small_one(people, dong_ca
     assert "Mẫu quá nhỏ: 50 phiếu, cần ít nhất 286 phiếu" in page
 
 
-def test_a_bad_n_is_refused_with_a_reason(people, dong_cam, survey_form):
-    response = people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": "0"})
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("0", "“0”: nhỏ nhất là 1."),
+        (
+            "1.000",
+            "“1.000”: hãy viết số không có dấu phân cách hàng nghìn, ví dụ 1000.",
+        ),  # Django's own field once read a thousand as 1
+        ("2,5", "“2,5”: hãy nhập một số nguyên."),
+    ],
+)
+def test_a_bad_n_is_refused_with_a_reason(people, dong_cam, survey_form, typed, reason):
+    response = people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": typed})
     assert response.status_code == 400
+    assert reason in response.content.decode()
     assert not SampleFrame.objects.exists()
+
+
+def test_n_may_be_written_with_spaces_between_thousands(people, dong_cam, survey_form):
+    people["officer"].post(f"/feedback/{dong_cam.pk}/population/", {"population": "12 500"})
+    assert SampleFrame.objects.get().population == 12500
 
 
 def test_the_poster_and_qr_codes_carry_the_units_link_only(people, dong_cam, survey_form):
@@ -242,3 +259,21 @@ def test_the_survey_line_says_the_points_and_the_samples_reliability_apart(
     assert "Độ tin cậy: 10 phiếu, sai số ±" in page
     assert "Mẫu còn nhỏ, nên tỷ lệ chưa chắc chắn; điều này không làm thay đổi điểm." in page
     assert "mẫu quá nhỏ" not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_paper_forms_date_is_typed_day_first_in_either_language(
+    people, dong_cam, survey_form, on_day, language
+):
+    officer = people["officer"]
+    officer.cookies["django_language"] = language
+    with on_day(DURING_EMBARGO):
+        refused = officer.post(
+            f"/feedback/{dong_cam.pk}/paper/", {"overall": "4", "received_on": "11/14/2024"}
+        )
+        assert refused.status_code == 400
+        assert "“11/14/2024”" in refused.content.decode()
+        assert not SurveyResponse.objects.exists()
+        saved = officer.post(f"/feedback/{dong_cam.pk}/paper/", {"overall": "4", "received_on": "14/11/2024"})
+    assert saved.status_code == 302
+    assert SurveyResponse.objects.get().received_on.isoformat() == "2024-11-14"

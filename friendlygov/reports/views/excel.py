@@ -15,6 +15,7 @@ from friendlygov.assessments import offline, permissions
 from friendlygov.assessments.models import Cycle
 from friendlygov.assessments.workflow import SELF_EDITABLE
 from friendlygov.core import spreadsheets
+from friendlygov.core.numbers import WholeNumberField
 from friendlygov.core.office import file_response
 
 from .. import exports, imports
@@ -25,7 +26,7 @@ class UploadForm(forms.Form):
 
 
 class ResultsUploadForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=gettext_lazy("Năm đánh giá"), min_value=2000, max_value=2100)
     file = forms.FileField(label=gettext_lazy("Tệp kết quả (.xlsx hoặc .csv)"))
 
 

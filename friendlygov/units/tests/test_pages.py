@@ -37,9 +37,21 @@ def test_it_shows_no_district_level_after_july_2025(signed_in, units):
     assert "Đặc khu Bạch Long Vĩ" in html
 
 
-def test_it_survives_a_malformed_date(signed_in, units):
-    assert signed_in.get(reverse("units:tree"), {"date": "31/12/2024"}).status_code == 200
+def test_it_survives_a_malformed_date_and_says_what_it_could_not_read(signed_in, units):
+    tree = signed_in.get(reverse("units:tree"), {"date": "12/31/2024"})
+    assert tree.status_code == 200
+    assert "“12/31/2024”: không có tháng 31" in tree.content.decode()
     assert signed_in.get(reverse("units:search"), {"q": "x", "date": "nope"}).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_iso_link_and_a_day_first_date_show_the_same_tree_written_day_first(signed_in, units, language):
+    signed_in.cookies["django_language"] = language
+    iso = signed_in.get(reverse("units:tree"), {"date": "2024-12-31", "province": "30"}).content.decode()
+    typed = signed_in.get(reverse("units:tree"), {"date": "31/12/2024", "province": "30"}).content.decode()
+    main = iso[iso.index("<main") :]
+    assert main == typed[typed.index("<main") :]
+    assert 'value="31/12/2024"' in main and 'type="date"' not in main
 
 
 def test_it_returns_only_the_results_fragment_to_htmx(signed_in, units):
