@@ -14,10 +14,10 @@ from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
 from friendlygov.core.i18n import fold
 
-from . import permissions
-from .models import Assessment, ExplanationRequest, IndicatorScore
+from . import deadlines, permissions
+from .models import Assessment, DeadlineExtension, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import TRANSITIONS, Action, Status, deadline_of, is_overdue
+from .workflow import STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -131,13 +131,18 @@ def latest_requests(assessment) -> list[ExplanationRequest]:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a commune stands: state, what happens next, by when, and why it was returned."""
+    """Where a commune stands: state, what happens next, by when (with the unit's extension, if
+    granted), whether the stage is locked, and the stages it did late."""
 
     status: str
     label: str
     next_step: str
-    deadline: date | None
+    deadline: date | None  # the last day of the current stage, extension included
     overdue: bool
+    extension: object = None  # DeadlineExtension of the current stage, or None
+    due: date | None = None  # the stage's own date, when an extension moved it
+    locked: bool = False
+    late: tuple = ()  # labels of the stages done after their deadline
 
 
 def _next_step(assessment) -> str:
@@ -155,14 +160,36 @@ def _next_step(assessment) -> str:
     return _("Đã có quyết định; kết quả được công bố công khai.")
 
 
+def standings(assessments) -> list[Standing]:
+    """Each assessment's standing; the extensions of their current stages in one query."""
+    today = timezone.localdate()
+    stages = {a.pk: STAGE_OF.get(a.status) for a in assessments}
+    extensions = {
+        (e.assessment_id, e.stage): e
+        for e in DeadlineExtension.objects.filter(assessment_id__in=[pk for pk, st in stages.items() if st])
+    }
+    return [_standing(a, extensions.get((a.pk, stages[a.pk])), today) for a in assessments]
+
+
 def standing(assessment) -> Standing:
-    headline = assessment.headline(timezone.localdate())
+    return standings([assessment])[0]
+
+
+def _standing(assessment, extension, today) -> Standing:
+    headline = assessment.headline(today)
+    deadline = headline.deadline
+    stage = STAGE_OF.get(assessment.status)
+    held = deadlines.Deadline(stage, deadline, extension) if stage and deadline else None
     return Standing(
         status=headline.status,
         label=headline.label,
         next_step=_next_step(assessment),
-        deadline=headline.deadline,
-        overdue=headline.overdue,
+        deadline=held.until if held else deadline,
+        overdue=held.passed(today) if held else headline.overdue,
+        extension=extension if held else None,
+        due=deadline if held and extension else None,
+        locked=bool(held and held.passed(today) and not assessment.cycle.late_allowed),
+        late=tuple(str(Stage(stage).label) for stage in assessment.late_stages if stage in Stage.values),
     )
 
 

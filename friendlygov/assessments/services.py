@@ -17,12 +17,13 @@ from friendlygov.audit.services import changes, record
 from friendlygov.core import rowsql
 from friendlygov.frameworks.describe import num
 
-from . import evidence_files, permissions, register, register_rules
+from . import deadlines, evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
     AppraisingBody,
     Assessment,
+    DeadlineExtension,
     Decision,
     DecisionItem,
     Evidence,
@@ -40,7 +41,16 @@ from .results import (
 )
 from .signals import explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
-from .workflow import APPRAISED, SELF, Action, Status, TransitionNotAllowed, target_of
+from .workflow import (
+    APPRAISED,
+    DECIDED,
+    SELF,
+    Action,
+    Stage,
+    Status,
+    TransitionNotAllowed,
+    target_of,
+)
 
 
 class StaleVersion(Exception):
@@ -78,8 +88,11 @@ def _check_seen(expected_score, score) -> None:
 
 
 def _require(user, action, assessment):
+    """The policy allows `user` to take `action`, and the assessment's current stage is still open
+    (deadlines.hold: refused past its deadline unless extended or late work is allowed)."""
     if not permissions.may(user, action, assessment):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ này."))
+    deadlines.hold(assessment, actor=user)
 
 
 def _locked(assessment_id) -> Assessment:
@@ -142,6 +155,67 @@ def open_cycle(cycle, *, units, actor) -> int:
     cycle.save(update_fields=["opened_at"])
     record(actor, "cycle.opened", cycle, {"assessments": created})
     return created
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+
+
+def _stage_due(assessment, stage):
+    """The date `stage` is held to for this assessment (the explanation's: of its current round)."""
+    cycle = assessment.cycle
+    if stage == Stage.SELF_ASSESSMENT:
+        return cycle.self_assessment_closes
+    if stage == Stage.APPRAISAL:
+        return cycle.appraisal_deadline
+    return assessment.explanation_due
+
+
+@transaction.atomic
+def grant_extension(assessment, *, stage, until, reason, actor) -> DeadlineExtension:
+    """The appraising body keeps one unit's stage open until `until` (a later date than the
+    stage's own); granting again replaces the date. Audited with the reason."""
+    assessment = _locked(assessment.pk)
+    if not permissions.may(actor, permissions.EXTEND, assessment):
+        raise PermissionDenied(
+            _("Chỉ thủ trưởng cơ quan thẩm định hoặc quản trị viên cấp tỉnh được gia hạn.")
+        )
+    if stage not in Stage.values:
+        raise ValidationError(_("Bước cần gia hạn không hợp lệ."))
+    label = Stage(stage).label
+    if assessment.status in DECIDED:
+        raise ValidationError(_("Hồ sơ đã có quyết định; không còn hạn nào để gia hạn."))
+    due = _stage_due(assessment, stage)
+    if due is None:
+        raise ValidationError(_("Hồ sơ chưa có hạn %(stage)s để gia hạn.") % {"stage": label})
+    until = models.DateField().to_python(until)
+    if until is None:
+        raise ValidationError(_("Cần ghi ngày gia hạn đến."))
+    if until <= due:
+        raise ValidationError(
+            _("Ngày gia hạn (%(until)s) phải sau hạn %(stage)s (%(due)s).")
+            % {"until": f"{until:%d/%m/%Y}", "stage": label, "due": f"{due:%d/%m/%Y}"}
+        )
+    if until < timezone.localdate():
+        raise ValidationError(_("Ngày gia hạn (%(until)s) đã qua.") % {"until": f"{until:%d/%m/%Y}"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Cần ghi lý do gia hạn."))
+    old = DeadlineExtension.objects.filter(assessment=assessment, stage=stage).first()
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        assessment=assessment, stage=stage, defaults={"until": until, "reason": reason, "granted_by": actor}
+    )
+    record(
+        actor,
+        "deadline.extended",
+        assessment,
+        {
+            "stage": stage,
+            "due": due,
+            "until": {"old": old.until if old else None, "new": until},
+            "reason": reason,
+        },
+    )
+    return extension
 
 
 # --- Self-assessment ----------------------------------------------------------------------------

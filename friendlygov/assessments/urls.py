@@ -1,4 +1,4 @@
-from .views import appraisal, commune, decisions
+from .views import appraisal, commune, deadlines, decisions
 
 app_name = "assessments"
-urlpatterns = commune.urlpatterns + appraisal.urlpatterns + decisions.urlpatterns
+urlpatterns = commune.urlpatterns + appraisal.urlpatterns + decisions.urlpatterns + deadlines.urlpatterns
