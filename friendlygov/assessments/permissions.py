@@ -150,6 +150,12 @@ def may_extend(user, assessment: Assessment) -> bool:
     return assessment.status not in DECIDED and may(user, EXTEND, assessment)
 
 
+def may_move_assessments(user) -> bool:
+    """Moving a cycle's open assessments to the successors of a merger or a division is the
+    province administrator's."""
+    return reach.is_province_admin(user)
+
+
 def may_decide_for(user, body) -> bool:
     """Heads of the appraising body (a grant on the body's unit or above) draft and issue decisions."""
     return reach.reaches(user, body.unit, DECISION_ROLES, body.cycle.year)

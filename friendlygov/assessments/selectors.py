@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
 from friendlygov.core.i18n import fold
+from friendlygov.units.models import LineageEvent, LineageLink
 
 from . import deadlines, permissions
 from .models import Assessment, DeadlineExtension, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
+from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -338,3 +339,68 @@ def history(user, assessment, *, since=None):
     if since is not None:
         events = events.filter(occurred_at__gt=since)
     return list(events)
+
+
+# --- Mergers and divisions during a cycle -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingMove:
+    """A lineage event that touches units with open assessments in a cycle: what the province
+    administrator may move (services.move_to_successors), and the choices it asks for."""
+
+    event: object  # units.LineageEvent
+    predecessors: list  # (unit, its assessment in the cycle or None)
+    successors: list
+
+    @property
+    def is_merge(self) -> bool:
+        """One successor: the administrator picks the predecessor whose assessment seeds it."""
+        return len(self.successors) == 1
+
+    @property
+    def choices(self) -> list:
+        """(unit, assessment or None) to choose the carrier among."""
+        if self.is_merge:
+            return [(unit, a) for unit, a in self.predecessors if a is not None]
+        return self.successors
+
+
+def pending_moves(cycle) -> list[PendingMove]:
+    """The lineage events up to the cycle's scope date (31 December: later ones do not change
+    whom it assesses) whose predecessors have undecided assessments in `cycle`, oldest first
+    (3 queries whatever the number of events)."""
+    open_units = Assessment.objects.filter(cycle=cycle).exclude(status__in=DECIDED).values("unit_id")
+    events = list(
+        LineageEvent.objects.filter(
+            links__predecessor_id__in=open_units, effective_date__lte=cycle.scope_date
+        )
+        .distinct()
+        .order_by("effective_date", "id")
+        .prefetch_related(
+            models.Prefetch("links", queryset=LineageLink.objects.select_related("predecessor", "successor"))
+        )
+    )
+    unit_ids = {
+        pk for e in events for link in e.links.all() for pk in (link.predecessor_id, link.successor_id)
+    }
+    found = {a.unit_id: a for a in Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids)}
+    moves = []
+    for event in events:
+        links = list(event.links.all())
+        predecessors = {link.predecessor_id: link.predecessor for link in links}
+        successors = {link.successor_id: link.successor for link in links}
+        moves.append(
+            PendingMove(
+                event,
+                [
+                    (unit, found.get(pk))
+                    for pk, unit in sorted(predecessors.items(), key=lambda i: i[1].search_name)
+                ],
+                [
+                    (unit, found.get(pk))
+                    for pk, unit in sorted(successors.items(), key=lambda i: i[1].search_name)
+                ],
+            )
+        )
+    return moves
