@@ -3,21 +3,14 @@ appraisal due 31/12/2024) and its personas, each with an e-mail address. The rem
 travelled clock while the tests move assessments at today's date, so the cycle allows late work
 (deadlines.py) rather than locking each stage at its deadline."""
 
-from datetime import date
-
 import pytest
+
+from friendlygov.assessments.testing import keep_2024_calendar
 
 
 @pytest.fixture(autouse=True)
 def _calendar_2024(request):
-    if "cycle_2024" not in request.fixturenames:
-        return
-    from friendlygov.assessments.models import Cycle
-
-    cycle = request.getfixturevalue("cycle_2024")
-    Cycle.objects.filter(pk=cycle.pk).update(
-        self_assessment_closes=date(2024, 11, 30), appraisal_deadline=date(2024, 12, 31), late_allowed=True
-    )
+    keep_2024_calendar(request)
 
 
 @pytest.fixture
