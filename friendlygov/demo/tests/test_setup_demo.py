@@ -7,10 +7,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from friendlygov.accounts.demo import DEMO_ACCOUNTS
 from friendlygov.accounts.models import RoleGrant, User
-from friendlygov.assessments import permissions, services
+from friendlygov.assessments import deadlines, permissions, services
 from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
 from friendlygov.assessments.workflow import DECIDED, Action, Status
 from friendlygov.audit.models import AuditEvent
@@ -105,6 +106,9 @@ def test_2026_is_under_way_with_every_state_and_kim_thanh_half_done(cycles):
     assert kim_thanh.status == Status.DRAFT
     scored = kim_thanh.scores.filter(self_points__isnull=False).count()
     assert 0 < scored < kim_thanh.scores.count()
+    # Dated from the day the demo is built: the README's officer can fill it in today.
+    assert cycle.self_assessment_opens < timezone.localdate() <= cycle.self_assessment_closes
+    assert deadlines.locked(kim_thanh) is None
     returned = cycle.assessments.filter(status=Status.RETURNED)
     assert all(a.explanation_requests.exclude(reason="").exists() for a in returned)
 
