@@ -1,7 +1,9 @@
 """For random grants on a tree of depth 2 and 3, the reach policy gives one answer everywhere:
 `reaches()` (Python), `reach_q()` (SQL), `may()`/`which()`, the assessment page and the API.
+Seeing also reaches back through lineage to the decided results of the units a visible unit was
+formed from (`reaches_through_lineage()`, `lineage_q()`).
 
-The expected answer is worked out here independently, by walking the test's own tree.
+The expected answer is worked out here independently, by walking the test's own tree and links.
 """
 
 from datetime import date
@@ -16,8 +18,9 @@ from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role, RoleGrant
 from friendlygov.assessments import permissions as policy
 from friendlygov.assessments.models import AppraisingBody, Assessment, Cycle, Decision
+from friendlygov.assessments.workflow import Status
 from friendlygov.frameworks.models import FrameworkVersion
-from friendlygov.units.models import UnitType, UnitVersion
+from friendlygov.units.models import EventKind, LineageEvent, LineageLink, UnitType, UnitVersion
 
 START = date(2020, 1, 1)
 # code → parent code: a three-tier province (province → district → commune) and a two-tier one
@@ -35,6 +38,9 @@ TREE = {
 }
 TYPES = {"P": UnitType.PROVINCE, "D": UnitType.RURAL_DISTRICT, "C": UnitType.COMMUNE}
 YEARS = (2024, 2026)
+# predecessor → successor: C31 formed from C11 and C21, C21 earlier from C12 (two steps back).
+LINKS = (("C11", "C31"), ("C21", "C31"), ("C12", "C21"))
+DECIDED_ROWS = {("C11", 2024), ("C12", 2024), ("C21", 2024), ("C11", 2026)}
 ACTIONS = (policy.VIEW, policy.VIEW_APPRAISAL, policy.EDIT_SELF, policy.APPRAISE, policy.DECIDE)
 
 
@@ -54,6 +60,24 @@ def expected(grants, code, year, roles, *, from_above) -> bool:
     )
 
 
+def successors(code) -> set[str]:
+    found = set()
+    for predecessor, successor in LINKS:
+        if predecessor == code:
+            found |= {successor, *successors(successor)}
+    return found
+
+
+def expected_view(grants, code, year) -> bool:
+    """Seen directly, or decided and formed into a unit a grant reaches for that year or later."""
+    if expected(grants, code, year, policy.ACTION_ROLES[policy.VIEW], from_above=False):
+        return True
+    later = {unit for successor in successors(code) for unit in ancestors_and_self(successor)}
+    return (code, year) in DECIDED_ROWS and any(
+        unit in later and (grant_year is None or year <= grant_year) for _role, unit, grant_year in grants
+    )
+
+
 @pytest.fixture
 def world(reference_data, django_user_model):
     clerk = django_user_model.objects.create_user("reach-clerk")
@@ -68,6 +92,9 @@ def world(reference_data, django_user_model):
             parent=units[parent] if parent else None,
             valid_from=START,
         )
+    event = LineageEvent.objects.create(id="ZZ-merge", kind=EventKind.MERGE, effective_date=date(2025, 7, 1))
+    for predecessor, successor in LINKS:
+        LineageLink.objects.create(event=event, predecessor=units[predecessor], successor=units[successor])
     framework = FrameworkVersion.objects.get(code="hai-duong-2024")
     assessments = {}
     for year in YEARS:
@@ -94,8 +121,9 @@ def world(reference_data, django_user_model):
             )
             for commune, parent in TREE.items():
                 if parent == code:
+                    status = Status.RECOGNISED if (commune, year) in DECIDED_ROWS else Status.DRAFT
                     assessments[commune, year] = Assessment.objects.create(
-                        cycle=cycle, unit=units[commune], body=body
+                        cycle=cycle, unit=units[commune], body=body, status=status, final_level=1
                     )
     return units, assessments
 
@@ -143,6 +171,8 @@ def _check(user, grant_set, units, assessments):
             want = expected(
                 grant_set, code, year, policy.ACTION_ROLES[action], from_above=action in policy.FROM_ABOVE
             )
+            if action == policy.VIEW:
+                want = expected_view(grant_set, code, year)
             assert (assessment.pk in which) is want, (action, code, year)
             if action not in policy.ACTION_STATES:
                 assert policy.may(user, action, assessment) is want, (action, code, year)
@@ -150,7 +180,7 @@ def _check(user, grant_set, units, assessments):
     client = Client()
     client.force_login(user)
     for (code, year), assessment in assessments.items():
-        want = expected(grant_set, code, year, policy.ACTION_ROLES[policy.VIEW], from_above=False)
+        want = expected_view(grant_set, code, year)
         page = client.get(f"/assessments/{assessment.pk}/")
         api = client.get(f"/api/v1/assessments/{assessment.pk}")
         assert (page.status_code, api.status_code) == ((200, 200) if want else (404, 404)), (code, year)

@@ -12,6 +12,12 @@ supervises their own unit.
 A person's grants are read once per version of them (`User.grants_version`, moved on by every
 change) and kept between requests in the process, so a signed-in request does not read them again.
 
+A grant also reaches back in time through lineage (`reaches_through_lineage`, `lineage_q`): the
+units its subtree was formed from, by merger, division, renaming…, up to `LINEAGE_STEPS` events
+back. Whoever may see a unit may read the decided past results of its predecessors (the
+assessments policy grants that for viewing only), so the Hải Phòng leader's trend starts with
+Hải Dương's 2024 communes.
+
 Every app's policy (`may`, `which`, `visible`…) is built from these functions; a guard test
 (tests/test_reach_guard.py) fails if another module walks unit parents itself.
 """
@@ -22,7 +28,7 @@ import time
 from django.db import router, transaction
 from django.db.models import F, Q
 
-from friendlygov.units.models import UnitVersion, path_ids
+from friendlygov.units.models import LineageLink, UnitVersion, path_ids
 
 from .models import Role, RoleGrant
 
@@ -170,5 +176,76 @@ def reach_q(user, roles, *, unit_field: str = "unit", year_field: str = "cycle__
         reach = Q(**{f"{unit_field}__in": units})
         if grant.year is not None:
             reach &= Q(**{year_field: grant.year})
+        query |= reach
+    return query
+
+
+# --- Back in time, through lineage ----------------------------------------------------------------
+
+# Lineage events followed back from a unit: Hải Dương's 2024 communes reach the city's 2025 units in
+# two (the renamings and mergers of 1 January 2025, then the merger of 1 July 2025).
+LINEAGE_STEPS = 4
+
+
+def _applies_up_to(grant, year: int) -> bool:
+    """A grant for one year reaches back to the results of that year and before; one for every
+    year, to all of them."""
+    return grant.year is None or year <= grant.year
+
+
+def successors_closure(unit) -> set[str]:
+    """The ids of the units formed from `unit`, up to LINEAGE_STEPS events on (one query per step)."""
+    found, frontier = set(), {unit.pk}
+    for _step in range(LINEAGE_STEPS):
+        frontier = (
+            set(
+                LineageLink.objects.filter(predecessor_id__in=frontier).values_list("successor_id", flat=True)
+            )
+            - found
+        )
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+def reaches_through_lineage(user, unit, roles, year: int) -> bool:
+    """Does a grant in `roles` reach a unit formed from `unit` (its successor, any number of steps
+    up to LINEAGE_STEPS), for `year` or a later year? `unit` itself is not counted: `reaches` says
+    that."""
+    wanted = [grant for grant in grants(user) if grant.role in roles and _applies_up_to(grant, year)]
+    if not wanted:
+        return False
+    successors = successors_closure(unit)
+    if not successors:
+        return False
+    paths = UnitVersion.objects.filter(pk__in=successors).values_list("path", flat=True)
+    return any(grant.unit_id in path_ids(path) for path in paths for grant in wanted)
+
+
+def _predecessors_of(units):
+    """A subquery of the ids of the units `units` (a subquery of ids) were formed from, up to
+    LINEAGE_STEPS events back, as one union of nested subqueries (no query is run here)."""
+    steps, frontier = [], units
+    for _step in range(LINEAGE_STEPS):
+        frontier = LineageLink.objects.filter(successor_id__in=frontier).values("predecessor_id")
+        steps.append(frontier)
+    return steps
+
+
+def lineage_q(user, roles, *, unit_field: str = "unit", year_field: str = "cycle__year") -> Q:
+    """The rows whose unit is a predecessor (through lineage, up to LINEAGE_STEPS) of a unit the
+    user's grants in `roles` reach, for the grant's year or an earlier one: the same answer as
+    `reaches_through_lineage`, as a query."""
+    query = Q(pk__in=[])
+    for grant in grants(user):
+        if grant.role not in roles:
+            continue
+        units = UnitVersion.objects.filter(under_q(grant.unit)).values("pk")
+        reach = Q()
+        for step in _predecessors_of(units):
+            reach |= Q(**{f"{unit_field}__in": step})
+        if grant.year is not None:
+            reach &= Q(**{f"{year_field}__lte": grant.year})
         query |= reach
     return query

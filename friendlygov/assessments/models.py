@@ -15,6 +15,7 @@ from .workflow import (
     DECIDED,
     FINAL,
     SELF,
+    Stage,
     Status,
     deadline_of,
     decided_level,
@@ -46,6 +47,14 @@ class Cycle(models.Model):
     max_explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình tối đa"), default=2)
     explanation_days = models.PositiveSmallIntegerField(_("số ngày giải trình mỗi vòng"), default=7)
     opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+    late_allowed = models.BooleanField(
+        _("cho phép nộp muộn"),
+        default=False,
+        help_text=_(
+            "Khi chọn: quá hạn vẫn được làm tiếp nhưng hồ sơ bị ghi là muộn. "
+            "Khi không chọn: quá hạn thì khoá, trừ đơn vị được gia hạn."
+        ),
+    )
 
     class Meta:
         verbose_name = _("đợt đánh giá")
@@ -136,6 +145,8 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
     appraised_at = models.DateTimeField(_("ngày thẩm định xong"), null=True, blank=True)
     decided_at = models.DateTimeField(_("ngày có quyết định"), null=True, blank=True)
+    # The stages (deadlines.Stage) done after their deadline in a cycle that allows it.
+    late_stages = models.JSONField(_("bước làm sau hạn"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ đánh giá")
@@ -168,6 +179,29 @@ class Assessment(models.Model):
     def awaits_explanation(self) -> bool:
         """Returned by the appraiser: the commune has indicators to explain."""
         return self.status == Status.RETURNED
+
+
+class DeadlineExtension(models.Model):
+    """A later date the appraising body grants one unit for one stage (self-assessment, appraisal,
+    explanation): the stage stays open until `until`. Granting again replaces the date; the audit
+    trail keeps every grant."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="extensions")
+    stage = models.CharField(_("bước"), max_length=20, choices=Stage.choices)
+    until = models.DateField(_("gia hạn đến ngày"))
+    reason = models.TextField(_("lý do gia hạn"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("ngày gia hạn"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("gia hạn")
+        verbose_name_plural = _("gia hạn")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "stage"], name="extension_once_per_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.get_stage_display()} · {self.until:%d/%m/%Y}"
 
 
 class IndicatorScore(models.Model):

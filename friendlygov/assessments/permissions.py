@@ -2,7 +2,9 @@
 
 `may(user, action, assessment)` answers one question; `visible(user)` and `which(user, action)`
 answer "which assessments" as a queryset. A grant on a unit covers the unit and its subtree for
-the grant's year (or every year); nobody appraises or decides on their own unit.
+the grant's year (or every year); nobody appraises or decides on their own unit. Seeing also
+reaches back through lineage: the decided results of the units a visible unit was formed from
+(reach.lineage_q).
 """
 
 from django.db.models import Q
@@ -11,6 +13,7 @@ from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 
+from . import deadlines
 from .models import AppraisingBody, Assessment, Decision
 from .workflow import APPRAISAL_EDITABLE, APPRAISED, DECIDED, SELF_EDITABLE, Action, Status, allowed_actions
 
@@ -19,6 +22,7 @@ APPRAISE = "appraise"
 DECIDE = "decide"
 VIEW = "view"
 VIEW_APPRAISAL = "view_appraisal"
+EXTEND = "extend"  # grant a unit a later deadline (deadlines.py)
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
@@ -36,13 +40,14 @@ ACTION_ROLES = {
     Action.RETURN: APPRAISAL_ROLES,
     Action.APPROVE: APPRAISAL_ROLES,
     DECIDE: DECISION_ROLES,
+    EXTEND: (Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN),
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
     APPRAISE: APPRAISAL_EDITABLE,
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
+FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE, EXTEND}
 
 
 def sees_everything(user) -> bool:
@@ -57,9 +62,16 @@ def may(user, action: str, assessment: Assessment) -> bool:
     roles = ACTION_ROLES.get(action, ())
     year = assessment.cycle.year
     if not reach.reaches(user, assessment.unit, roles, year, from_above=action in FROM_ABOVE):
-        return False
+        return action == VIEW and _reads_as_history(user, assessment)
     states = ACTION_STATES.get(action)
     return states is None or assessment.status in states
+
+
+def _reads_as_history(user, assessment: Assessment) -> bool:
+    """Whoever may see a unit reads the decided results of the units it was formed from."""
+    return assessment.status in DECIDED and reach.reaches_through_lineage(
+        user, assessment.unit, ACTION_ROLES[VIEW], assessment.cycle.year
+    )
 
 
 def which(user, action: str = VIEW):
@@ -69,18 +81,38 @@ def which(user, action: str = VIEW):
         return base.none()
     if action == VIEW and sees_everything(user):
         return base
-    return base.filter(reach.reach_q(user, ACTION_ROLES.get(action, ()), from_above=action in FROM_ABOVE))
+    roles = ACTION_ROLES.get(action, ())
+    scope = reach.reach_q(user, roles, from_above=action in FROM_ABOVE)
+    if action == VIEW:
+        scope |= Q(status__in=DECIDED) & reach.lineage_q(user, roles)
+    return base.filter(scope)
 
 
 def visible(user):
     return which(user, VIEW)
 
 
+def decided_results_q(user, *, unit_field: str = "unit", year_field: str = "year") -> Q:
+    """Decided results kept outside the workflow (e.g. a past year's imported results, one row
+    per unit and year) that `user` reads: of the units they see, and of the units those were
+    formed from, by the same rule as `visible` (everything for a superuser)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if sees_everything(user):
+        return Q()
+    roles = ACTION_ROLES[VIEW]
+    fields = {"unit_field": unit_field, "year_field": year_field}
+    return reach.reach_q(user, roles, **fields) | reach.lineage_q(user, roles, **fields)
+
+
 def available_actions(user, assessment: Assessment) -> list[str]:
     """What `user` may do on `assessment` now: the moves the workflow table allows from its state,
     then editing either side. The API lists these; pages offer them (see `offered_actions`)."""
     moves = [str(action) for action in allowed_actions(assessment.status) if may(user, action, assessment)]
-    return moves + [edit for edit in (EDIT_SELF, APPRAISE) if may(user, edit, assessment)]
+    actions = moves + [edit for edit in (EDIT_SELF, APPRAISE) if may(user, edit, assessment)]
+    if actions and deadlines.locked(assessment) is not None:
+        return []  # every action open in these states belongs to the stage its deadline locks
+    return actions
 
 
 # The appraiser's first saved value starts the appraisal while the page stays open, so the page
@@ -110,6 +142,18 @@ APPRAISAL_EVENT_TYPES = (
 def may_see_appraisal(user, assessment: Assessment) -> bool:
     """The appraiser's numbers: to the appraisal side at any time, to everyone once approved."""
     return assessment.status in (Status.APPRAISED, *DECIDED) or may(user, VIEW_APPRAISAL, assessment)
+
+
+def may_extend(user, assessment: Assessment) -> bool:
+    """Heads of the appraising body (or the province administrator) grant a later deadline to an
+    undecided unit."""
+    return assessment.status not in DECIDED and may(user, EXTEND, assessment)
+
+
+def may_move_assessments(user) -> bool:
+    """Moving a cycle's open assessments to the successors of a merger or a division is the
+    province administrator's."""
+    return reach.is_province_admin(user)
 
 
 def may_decide_for(user, body) -> bool:

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
 from friendlygov.core.i18n import fold
+from friendlygov.units.models import LineageEvent, LineageLink
 
-from . import permissions
-from .models import Assessment, ExplanationRequest, IndicatorScore
+from . import deadlines, permissions
+from .models import Assessment, DeadlineExtension, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import TRANSITIONS, Action, Status, deadline_of, is_overdue
+from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -131,13 +132,18 @@ def latest_requests(assessment) -> list[ExplanationRequest]:
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a commune stands: state, what happens next, by when, and why it was returned."""
+    """Where a commune stands: state, what happens next, by when (with the unit's extension, if
+    granted), whether the stage is locked, and the stages it did late."""
 
     status: str
     label: str
     next_step: str
-    deadline: date | None
+    deadline: date | None  # the last day of the current stage, extension included
     overdue: bool
+    extension: object = None  # DeadlineExtension of the current stage, or None
+    due: date | None = None  # the stage's own date, when an extension moved it
+    locked: bool = False
+    late: tuple = ()  # labels of the stages done after their deadline
 
 
 def _next_step(assessment) -> str:
@@ -155,14 +161,36 @@ def _next_step(assessment) -> str:
     return _("Đã có quyết định; kết quả được công bố công khai.")
 
 
+def standings(assessments) -> list[Standing]:
+    """Each assessment's standing; the extensions of their current stages in one query."""
+    today = timezone.localdate()
+    stages = {a.pk: STAGE_OF.get(a.status) for a in assessments}
+    extensions = {
+        (e.assessment_id, e.stage): e
+        for e in DeadlineExtension.objects.filter(assessment_id__in=[pk for pk, st in stages.items() if st])
+    }
+    return [_standing(a, extensions.get((a.pk, stages[a.pk])), today) for a in assessments]
+
+
 def standing(assessment) -> Standing:
-    headline = assessment.headline(timezone.localdate())
+    return standings([assessment])[0]
+
+
+def _standing(assessment, extension, today) -> Standing:
+    headline = assessment.headline(today)
+    deadline = headline.deadline
+    stage = STAGE_OF.get(assessment.status)
+    held = deadlines.Deadline(stage, deadline, extension) if stage and deadline else None
     return Standing(
         status=headline.status,
         label=headline.label,
         next_step=_next_step(assessment),
-        deadline=headline.deadline,
-        overdue=headline.overdue,
+        deadline=held.until if held else deadline,
+        overdue=held.passed(today) if held else headline.overdue,
+        extension=extension if held else None,
+        due=deadline if held and extension else None,
+        locked=bool(held and held.passed(today) and not assessment.cycle.late_allowed),
+        late=tuple(str(Stage(stage).label) for stage in assessment.late_stages if stage in Stage.values),
     )
 
 
@@ -311,3 +339,68 @@ def history(user, assessment, *, since=None):
     if since is not None:
         events = events.filter(occurred_at__gt=since)
     return list(events)
+
+
+# --- Mergers and divisions during a cycle -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PendingMove:
+    """A lineage event that touches units with open assessments in a cycle: what the province
+    administrator may move (services.move_to_successors), and the choices it asks for."""
+
+    event: object  # units.LineageEvent
+    predecessors: list  # (unit, its assessment in the cycle or None)
+    successors: list
+
+    @property
+    def is_merge(self) -> bool:
+        """One successor: the administrator picks the predecessor whose assessment seeds it."""
+        return len(self.successors) == 1
+
+    @property
+    def choices(self) -> list:
+        """(unit, assessment or None) to choose the carrier among."""
+        if self.is_merge:
+            return [(unit, a) for unit, a in self.predecessors if a is not None]
+        return self.successors
+
+
+def pending_moves(cycle) -> list[PendingMove]:
+    """The lineage events up to the cycle's scope date (31 December: later ones do not change
+    whom it assesses) whose predecessors have undecided assessments in `cycle`, oldest first
+    (3 queries whatever the number of events)."""
+    open_units = Assessment.objects.filter(cycle=cycle).exclude(status__in=DECIDED).values("unit_id")
+    events = list(
+        LineageEvent.objects.filter(
+            links__predecessor_id__in=open_units, effective_date__lte=cycle.scope_date
+        )
+        .distinct()
+        .order_by("effective_date", "id")
+        .prefetch_related(
+            models.Prefetch("links", queryset=LineageLink.objects.select_related("predecessor", "successor"))
+        )
+    )
+    unit_ids = {
+        pk for e in events for link in e.links.all() for pk in (link.predecessor_id, link.successor_id)
+    }
+    found = {a.unit_id: a for a in Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids)}
+    moves = []
+    for event in events:
+        links = list(event.links.all())
+        predecessors = {link.predecessor_id: link.predecessor for link in links}
+        successors = {link.successor_id: link.successor for link in links}
+        moves.append(
+            PendingMove(
+                event,
+                [
+                    (unit, found.get(pk))
+                    for pk, unit in sorted(predecessors.items(), key=lambda i: i[1].search_name)
+                ],
+                [
+                    (unit, found.get(pk))
+                    for pk, unit in sorted(successors.items(), key=lambda i: i[1].search_name)
+                ],
+            )
+        )
+    return moves

@@ -17,12 +17,13 @@ from friendlygov.audit.services import changes, record
 from friendlygov.core import rowsql
 from friendlygov.frameworks.describe import num
 
-from . import evidence_files, permissions, register, register_rules
+from . import deadlines, evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
     AppraisingBody,
     Assessment,
+    DeadlineExtension,
     Decision,
     DecisionItem,
     Evidence,
@@ -40,7 +41,16 @@ from .results import (
 )
 from .signals import explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
-from .workflow import APPRAISED, SELF, Action, Status, TransitionNotAllowed, target_of
+from .workflow import (
+    APPRAISED,
+    DECIDED,
+    SELF,
+    Action,
+    Stage,
+    Status,
+    TransitionNotAllowed,
+    target_of,
+)
 
 
 class StaleVersion(Exception):
@@ -78,8 +88,11 @@ def _check_seen(expected_score, score) -> None:
 
 
 def _require(user, action, assessment):
+    """The policy allows `user` to take `action`, and the assessment's current stage is still open
+    (deadlines.hold: refused past its deadline unless extended or late work is allowed)."""
     if not permissions.may(user, action, assessment):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ này."))
+    deadlines.hold(assessment, actor=user)
 
 
 def _locked(assessment_id) -> Assessment:
@@ -116,8 +129,8 @@ def open_cycle(cycle, *, units, actor) -> int:
         raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được mở đợt đánh giá."))
     if cycle.is_open:
         raise ValidationError(_("Đợt đánh giá này đã được mở."))
-    bodies = {body.unit_id: body for body in AppraisingBody.objects.filter(cycle=cycle)}
-    leaves = [i for i in cycle.framework.indicators.select_related("criterion") if not i.children.exists()]
+    bodies = _bodies_by_unit(cycle)
+    leaves = _leaf_indicators(cycle)
     created = 0
     for unit in units:
         if not unit.is_valid_on(cycle.scope_date):
@@ -125,23 +138,271 @@ def open_cycle(cycle, *, units, actor) -> int:
                 _("Đơn vị %(unit)s (%(code)s) không còn hiệu lực ngày %(date)s.")
                 % {"unit": unit.name, "code": unit.code, "date": cycle.scope_date.strftime("%d/%m/%Y")}
             )
-        body = next((bodies[pk] for pk in reach.chain(unit)[1:] if pk in bodies), None)
-        if body is None:
-            raise ValidationError(
-                _("Chưa có cơ quan thẩm định cho đơn vị %(unit)s (%(code)s).")
-                % {"unit": unit.name, "code": unit.code}
-            )
-        assessment = Assessment.objects.create(cycle=cycle, unit=unit, body=body)
-        IndicatorScore.objects.bulk_create(
-            IndicatorScore(assessment=assessment, indicator=indicator)
-            for indicator in leaves
-            if not indicator.unit_types or unit.type in indicator.unit_types
-        )
+        _new_assessment(cycle, unit, bodies, leaves)
         created += 1
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["opened_at"])
     record(actor, "cycle.opened", cycle, {"assessments": created})
     return created
+
+
+def _bodies_by_unit(cycle) -> dict:
+    return {body.unit_id: body for body in AppraisingBody.objects.filter(cycle=cycle)}
+
+
+def _leaf_indicators(cycle) -> list:
+    return [i for i in cycle.framework.indicators.select_related("criterion") if not i.children.exists()]
+
+
+def _body_for(unit, bodies):
+    """The appraising body whose area contains `unit` (never the unit itself)."""
+    body = next((bodies[pk] for pk in reach.chain(unit)[1:] if pk in bodies), None)
+    if body is None:
+        raise ValidationError(
+            _("Chưa có cơ quan thẩm định cho đơn vị %(unit)s (%(code)s).")
+            % {"unit": unit.name, "code": unit.code}
+        )
+    return body
+
+
+def _applies(indicator, unit) -> bool:
+    return not indicator.unit_types or unit.type in indicator.unit_types
+
+
+def _new_assessment(cycle, unit, bodies, leaves) -> Assessment:
+    assessment = Assessment.objects.create(cycle=cycle, unit=unit, body=_body_for(unit, bodies))
+    IndicatorScore.objects.bulk_create(
+        IndicatorScore(assessment=assessment, indicator=indicator)
+        for indicator in leaves
+        if _applies(indicator, unit)
+    )
+    return assessment
+
+
+# --- A merger or a division while a cycle is open -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What moving a cycle's assessments through one lineage event did."""
+
+    carried: Assessment  # the assessment the successor (or the carrying successor) now holds
+    merged: list  # unit ids whose assessments were folded into it (a merge)
+    created: list  # successor unit ids given a new, empty assessment (a division)
+
+
+@transaction.atomic
+def move_to_successors(cycle, event, *, carrier: str, actor) -> Moved:
+    """Move the open assessments of `cycle` through the lineage `event` (a merger, a division, a
+    renaming…), by the province administrator, audited.
+
+    - One successor (a merger; a renaming): `carrier` names the predecessor whose assessment seeds
+      the successor's: it moves to the successor with its scores, evidence and state; the other
+      predecessors' evidence moves with it, and their assessments are closed (their contents kept
+      in the audit event).
+    - Several successors (a division): `carrier` names the successor that carries the
+      predecessor's assessment; each other successor without one gets a new, empty assessment.
+
+    Refused, with nothing changed, when an assessment is decided or named in a draft decision,
+    when the unit that would receive it already has one in the cycle, or when the event took
+    effect after the cycle's scope date (31 December: the cycle assesses the units before it)."""
+    if not permissions.may_move_assessments(actor):
+        raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được chuyển hồ sơ sang đơn vị kế thừa."))
+    if event.effective_date > cycle.scope_date:
+        raise ValidationError(
+            _(
+                "Sự kiện có hiệu lực ngày %(day)s, sau ngày %(scope)s: đợt đánh giá năm %(year)s vẫn "
+                "đánh giá các đơn vị trước sự kiện."
+            )
+            % {
+                "day": f"{event.effective_date:%d/%m/%Y}",
+                "scope": f"{cycle.scope_date:%d/%m/%Y}",
+                "year": cycle.year,
+            }
+        )
+    links = list(event.links.select_related("predecessor", "successor"))
+    predecessors = {link.predecessor_id: link.predecessor for link in links}
+    successors = {link.successor_id: link.successor for link in links}
+    if not links:
+        raise ValidationError(_("Sự kiện này không có liên kết kế thừa nào."))
+    if len(successors) > 1 and len(predecessors) > 1:
+        raise ValidationError(
+            _("Sự kiện vừa sáp nhập vừa chia tách; hãy ghi thành các sự kiện riêng trước khi chuyển hồ sơ.")
+        )
+    found = {
+        a.unit_id: a
+        for a in Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit", "cycle__framework")
+        .filter(cycle=cycle, unit_id__in=[*predecessors, *successors])
+    }
+    moving = [found[pk] for pk in predecessors if pk in found]
+    if not moving:
+        raise ValidationError(_("Đợt đánh giá này không có hồ sơ nào của các đơn vị trước sự kiện."))
+    _check_movable(moving)
+    bodies, leaves = _bodies_by_unit(cycle), _leaf_indicators(cycle)
+    if len(successors) == 1:
+        (successor,) = successors.values()
+        if carrier not in predecessors or carrier not in found:
+            raise ValidationError(
+                _("Hãy chọn hồ sơ của một đơn vị trước sáp nhập để làm hồ sơ của %(unit)s.")
+                % {"unit": successor.name}
+            )
+        _check_free(found, successor)
+        carried, merged, created = found[carrier], [a for a in moving if a.unit_id != carrier], []
+    else:
+        if carrier not in successors:
+            raise ValidationError(_("Hãy chọn đơn vị sau chia tách tiếp nhận hồ sơ."))
+        successor = successors[carrier]
+        _check_free(found, successor)
+        (carried,), merged = moving, []
+        created = [
+            _new_assessment(cycle, unit, bodies, leaves).unit_id
+            for pk, unit in successors.items()
+            if pk != carrier and pk not in found
+        ]
+    from_unit = carried.unit
+    folded = [_fold_into(carried, other) for other in merged]
+    changed_rows = _repoint(carried, successor, _body_for(successor, bodies), leaves)
+    data = {
+        "event": event.pk,
+        "kind": event.kind,
+        "from": from_unit.pk,
+        "to": successor.pk,
+        "carrier": carrier,
+        "merged": folded,
+        "created": created,
+        **changed_rows,
+    }
+    record(actor, "assessment.moved", carried, data)
+    record(actor, "cycle.units_moved", cycle, {"event": event.pk, "assessment": carried.pk, **data})
+    return Moved(carried, [item["unit"] for item in folded], created)
+
+
+def _check_movable(assessments) -> None:
+    for assessment in assessments:
+        if assessment.status in DECIDED:
+            raise ValidationError(
+                _("Hồ sơ của %(unit)s đã có quyết định; không chuyển sang đơn vị kế thừa.")
+                % {"unit": assessment.unit.name}
+            )
+        if assessment.decision_items.exists():
+            raise ValidationError(
+                _("Hồ sơ của %(unit)s đang có trong một dự thảo quyết định; hãy bỏ khỏi dự thảo trước.")
+                % {"unit": assessment.unit.name}
+            )
+
+
+def _check_free(found, successor) -> None:
+    if successor.pk in found:
+        raise ValidationError(
+            _("%(unit)s đã có hồ sơ trong đợt đánh giá này; không chuyển thêm hồ sơ khác vào.")
+            % {"unit": successor.name}
+        )
+
+
+def _fold_into(carried, other) -> dict:
+    """Close `other` (a predecessor's assessment merged into `carried`): its evidence moves to
+    `carried`; what it held is returned for the audit event, then it is deleted."""
+    moved_evidence = Evidence.objects.filter(assessment=other).update(assessment=carried)
+    held = {
+        "unit": other.unit_id,
+        "assessment": other.pk,
+        "status": other.status,
+        "self_score": other.self_score,
+        "appraised_score": other.appraised_score,
+        "evidence_moved": moved_evidence,
+        "scores": {
+            code: {"self_value": value, "self_na": na, "appraised_value": appraised}
+            for code, value, na, appraised in other.scores.values_list(
+                "indicator__code", "self_value", "self_na", "appraised_value"
+            )
+        },
+    }
+    other.delete()
+    return held
+
+
+def _repoint(assessment, successor, body, leaves) -> dict:
+    """Give `assessment` to `successor`: its unit and body, and the score rows its type takes
+    (the rows of indicators that do not apply to it are removed, with their values audited)."""
+    have = {row.indicator_id: row for row in assessment.scores.select_related("indicator")}
+    wanted = {indicator.pk: indicator for indicator in leaves if _applies(indicator, successor)}
+    dropped = [have[pk] for pk in have if pk not in wanted]
+    IndicatorScore.objects.filter(pk__in=[row.pk for row in dropped]).delete()
+    IndicatorScore.objects.bulk_create(
+        IndicatorScore(assessment=assessment, indicator=indicator)
+        for pk, indicator in wanted.items()
+        if pk not in have
+    )
+    assessment.unit, assessment.body = successor, body
+    assessment.version = F("version") + 1
+    assessment.save(update_fields=["unit", "body", "version"])
+    assessment.refresh_from_db(fields=["version"])
+    return {
+        "rows_added": sorted(indicator.code for pk, indicator in wanted.items() if pk not in have),
+        "rows_removed": {row.indicator.code: row.self_value for row in dropped},
+    }
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+
+
+def _stage_due(assessment, stage):
+    """The date `stage` is held to for this assessment (the explanation's: of its current round)."""
+    cycle = assessment.cycle
+    if stage == Stage.SELF_ASSESSMENT:
+        return cycle.self_assessment_closes
+    if stage == Stage.APPRAISAL:
+        return cycle.appraisal_deadline
+    return assessment.explanation_due
+
+
+@transaction.atomic
+def grant_extension(assessment, *, stage, until, reason, actor) -> DeadlineExtension:
+    """The appraising body keeps one unit's stage open until `until` (a later date than the
+    stage's own); granting again replaces the date. Audited with the reason."""
+    assessment = _locked(assessment.pk)
+    if not permissions.may(actor, permissions.EXTEND, assessment):
+        raise PermissionDenied(
+            _("Chỉ thủ trưởng cơ quan thẩm định hoặc quản trị viên cấp tỉnh được gia hạn.")
+        )
+    if stage not in Stage.values:
+        raise ValidationError(_("Bước cần gia hạn không hợp lệ."))
+    label = Stage(stage).label
+    if assessment.status in DECIDED:
+        raise ValidationError(_("Hồ sơ đã có quyết định; không còn hạn nào để gia hạn."))
+    due = _stage_due(assessment, stage)
+    if due is None:
+        raise ValidationError(_("Hồ sơ chưa có hạn %(stage)s để gia hạn.") % {"stage": label})
+    until = models.DateField().to_python(until)
+    if until is None:
+        raise ValidationError(_("Cần ghi ngày gia hạn đến."))
+    if until <= due:
+        raise ValidationError(
+            _("Ngày gia hạn (%(until)s) phải sau hạn %(stage)s (%(due)s).")
+            % {"until": f"{until:%d/%m/%Y}", "stage": label, "due": f"{due:%d/%m/%Y}"}
+        )
+    if until < timezone.localdate():
+        raise ValidationError(_("Ngày gia hạn (%(until)s) đã qua.") % {"until": f"{until:%d/%m/%Y}"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Cần ghi lý do gia hạn."))
+    old = DeadlineExtension.objects.filter(assessment=assessment, stage=stage).first()
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        assessment=assessment, stage=stage, defaults={"until": until, "reason": reason, "granted_by": actor}
+    )
+    record(
+        actor,
+        "deadline.extended",
+        assessment,
+        {
+            "stage": stage,
+            "due": due,
+            "until": {"old": old.until if old else None, "new": until},
+            "reason": reason,
+        },
+    )
+    return extension
 
 
 # --- Self-assessment ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ test sees it through its own savepoint and gets its own copy of the Python objec
 """
 
 import copy
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,10 @@ import pytest
 from friendlygov.core.testing_db import building, shared_transaction, shares_per_module
 
 DAY = date(2024, 12, 31)
+# The self-assessment and appraisal stay open whenever the tests run: deadlines hold
+# (assessments/deadlines.py), and most tests act at today's date. Tests of the deadlines, and of
+# the reminders that count down to them, set the cycle's dates themselves.
+OPEN_UNTIL = date.today() + timedelta(days=3650)
 
 VALUES = {
     "manual": Decimal("4.5"),
@@ -74,8 +78,8 @@ def build_cycle_2024():
         name="Đánh giá năm 2024",
         framework=FrameworkVersion.objects.get(code="hai-duong-2024"),
         self_assessment_opens=date(2024, 10, 1),
-        self_assessment_closes=date(2024, 11, 30),
-        appraisal_deadline=date(2024, 12, 31),
+        self_assessment_closes=OPEN_UNTIL,
+        appraisal_deadline=OPEN_UNTIL,
         decision_from=date(2025, 1, 1),
         decision_until=date(2025, 1, 31),
     )
@@ -92,6 +96,23 @@ def build_cycle_2024():
         units += list(UnitVersion.objects.valid_on(DAY).filter(parent=unit))
     open_cycle(cycle, units=units, actor=admin)
     return cycle
+
+
+def keep_2024_calendar(request):
+    """For a test module's autouse fixture: when the test uses the 2024 cycle, put it back on its
+    2024 calendar (self-assessment closes 30/11/2024, appraisal due 31/12/2024) and let it accept
+    late work, for tests that count from those dates (reminders, the survey's embargo) while they
+    move assessments at today's date."""
+    if "cycle_2024" not in request.fixturenames:
+        return
+    from friendlygov.assessments.models import Cycle
+
+    cycle = request.getfixturevalue("cycle_2024")
+    Cycle.objects.filter(pk=cycle.pk).update(
+        self_assessment_closes=date(2024, 11, 30), appraisal_deadline=date(2024, 12, 31), late_allowed=True
+    )
+    cycle.self_assessment_closes, cycle.appraisal_deadline = date(2024, 11, 30), date(2024, 12, 31)
+    cycle.late_allowed = True
 
 
 def _shared(request, name):

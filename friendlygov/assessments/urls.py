@@ -1,4 +1,10 @@
-from .views import appraisal, commune, decisions
+from .views import appraisal, commune, deadlines, decisions, moves
 
 app_name = "assessments"
-urlpatterns = commune.urlpatterns + appraisal.urlpatterns + decisions.urlpatterns
+urlpatterns = (
+    commune.urlpatterns
+    + appraisal.urlpatterns
+    + decisions.urlpatterns
+    + deadlines.urlpatterns
+    + moves.urlpatterns
+)

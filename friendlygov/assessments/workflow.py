@@ -102,6 +102,24 @@ DEADLINES = {
 }
 
 
+class Stage(models.TextChoices):
+    """The steps held to a deadline that locks them (deadlines.py): past it, the step is refused
+    unless the unit has an extension or the cycle allows late work, marked as late."""
+
+    SELF_ASSESSMENT = "self_assessment", _("tự đánh giá")
+    APPRAISAL = "appraisal", _("thẩm định")
+    EXPLANATION = "explanation", _("giải trình")
+
+
+STAGE_OF = {
+    Status.DRAFT: Stage.SELF_ASSESSMENT,
+    Status.SUBMITTED: Stage.APPRAISAL,
+    Status.RESUBMITTED: Stage.APPRAISAL,
+    Status.UNDER_APPRAISAL: Stage.APPRAISAL,
+    Status.RETURNED: Stage.EXPLANATION,
+}
+
+
 def decided_level(status: str, final_level: int | None) -> int | None:
     """The level an issued decision gave (0 = not recognised); None while no decision is in force."""
     if status == Status.RECOGNISED:

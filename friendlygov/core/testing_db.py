@@ -21,6 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import django
@@ -37,8 +38,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def source_hash() -> str:
     """A hash of every file that can change what a built database holds: code, migrations, data,
     and core's test plugins, which say how a template is built (not the tests, nor the apps' test
-    fixtures, which only read it)."""
+    fixtures, which only read it), and the day: the demo's current cycle is dated from the day it
+    is built (its self-assessment open), so a template from another day may hold closed stages."""
     digest = hashlib.sha256(django.get_version().encode())
+    digest.update(date.today().isoformat().encode())
     for top in SOURCES:
         for path in sorted((ROOT / top).rglob("*")):
             parts = set(path.relative_to(ROOT).parts)

@@ -5,7 +5,7 @@ cycle); `generator.py` turns it into rows through the assessment services.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 FRAMEWORK_CODE = "hai-duong-2024"
 SEED = 20240101
@@ -43,11 +43,45 @@ class CycleConfig:
         return date(self.year + 1, 1, 31)
 
 
-CYCLES = {
-    2024: CycleConfig(2024, date(2024, 10, 1), date(2024, 11, 30), 77.0, 6.5, gate_failures=5),
-    2025: CycleConfig(2025, date(2025, 10, 1), date(2025, 11, 30), 84.0, 5.5, gate_failures=2),
-    2026: CycleConfig(2026, date(2026, 10, 1), date(2026, 11, 30), 84.5, 6.0, gate_failures=2),
-}
+@dataclass(frozen=True)
+class CurrentCycleConfig(CycleConfig):
+    """The cycle under way, its calendar set from the day the demo is built: deadlines hold
+    (assessments/deadlines.py), so the self-assessment must still be open whenever someone
+    builds the demo and follows the README's story of an officer filling it in."""
+
+    built_on: date = date(2026, 11, 1)
+
+    @classmethod
+    def around(cls, year: int, today: date, **scores) -> "CurrentCycleConfig":
+        return cls(
+            year,
+            today - timedelta(days=45),
+            today + timedelta(days=30),
+            built_on=today,
+            **scores,
+        )
+
+    @property
+    def appraisal_deadline(self) -> date:
+        return self.built_on + timedelta(days=60)
+
+    @property
+    def decision_from(self) -> date:
+        return self.appraisal_deadline + timedelta(days=1)
+
+    @property
+    def decision_until(self) -> date:
+        return self.appraisal_deadline + timedelta(days=45)
+
+
+def cycles(today: date) -> dict[int, CycleConfig]:
+    """The demo's cycles: two decided years on their own calendar, and the current one around `today`."""
+    return {
+        2024: CycleConfig(2024, date(2024, 10, 1), date(2024, 11, 30), 77.0, 6.5, gate_failures=5),
+        2025: CycleConfig(2025, date(2025, 10, 1), date(2025, 11, 30), 84.0, 5.5, gate_failures=2),
+        2026: CurrentCycleConfig.around(2026, today, score_mean=84.5, score_sd=6.0, gate_failures=2),
+    }
+
 
 # The current cycle is under way: how many of its 64 assessments stand where (Xã Kim Thành is
 # always a half-filled draft, so the demo commune officer has work to do).

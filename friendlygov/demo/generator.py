@@ -127,7 +127,7 @@ def setup_cycles(*, small: bool = False, log=print) -> dict[int, str]:
         raise RuntimeError(f"The framework {config.FRAMEWORK_CODE} is not loaded and published.")
     admin = User.objects.get(username="admin")
     outcome = {}
-    for year, cycle_config in config.CYCLES.items():
+    for year, cycle_config in config.cycles(timezone.localdate()).items():
         if Cycle.objects.filter(program=PROGRAM_NAME, year=year).exists():
             outcome[year] = "kept"
             continue

@@ -25,7 +25,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from friendlygov.assessments import register
+from friendlygov.assessments import permissions, register
 from friendlygov.assessments.models import Assessment, Cycle, IndicatorScore
 from friendlygov.assessments.workflow import (
     DECIDED,
@@ -39,6 +39,7 @@ from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.units.selectors import former_districts
 
+from .models import ImportedResult
 from .targets import LEVELS, TargetResult, attainment, percent_of
 
 BY_BODY = "body"
@@ -536,9 +537,28 @@ def _point(year, counts: Counter) -> TrendPoint:
     return TrendPoint(year=year, units_total=total, decided=decided, meeting=meeting, above=above)
 
 
-def trend_points(cycle: Cycle, assessments) -> list[TrendPoint]:
-    """`trend(...).points` alone, counted by the database (1 query): for the dashboard, which
-    leaves the per-district table to `trend` when someone opens it."""
+def _imported_before(cycle: Cycle, imported):
+    """The imported results (a scoped ImportedResult queryset) of the years before `cycle` that
+    have no cycle of the programme here (an import of such a year is refused), as
+    (year, unit id, status, level): decided, like a decided assessment."""
+    if imported is None:
+        return []
+    cycle_years = Cycle.objects.filter(program=cycle.program).values("year")
+    rows = (
+        imported.filter(year__lte=cycle.year)
+        .exclude(year__in=cycle_years)
+        .order_by()
+        .values_list("year", "unit_id", "level")
+    )
+    return [
+        (year, unit_id, Status.RECOGNISED if level else Status.NOT_RECOGNISED, level)
+        for year, unit_id, level in rows
+    ]
+
+
+def trend_points(cycle: Cycle, assessments, imported=None) -> list[TrendPoint]:
+    """`trend(...).points` alone, counted by the database (1 query, 2 with `imported`): for the
+    dashboard, which leaves the per-district table to `trend` when someone opens it."""
     rows = (
         assessments.filter(cycle__program=cycle.program, cycle__year__lte=cycle.year)
         .order_by()
@@ -548,19 +568,23 @@ def trend_points(cycle: Cycle, assessments) -> list[TrendPoint]:
     by_year = defaultdict(Counter)
     for year, status, level, n in rows:
         by_year[year][(status, level)] += n
+    for year, _unit, status, level in _imported_before(cycle, imported):
+        by_year[year][(status, level)] += 1
     return [_point(year, by_year[year]) for year in sorted(by_year)]
 
 
-def trend(cycle: Cycle, assessments, *, until_current: bool = True) -> Trend:
-    """Share at level ≥ 1 and ≥ 2 for each cycle of the programme up to `cycle`, for the whole scope
-    and per former district: units of every year are mapped through lineage to the district they
-    belonged to (or came from), so a merged unit's history stays with its place (2–6 queries)."""
+def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=None) -> Trend:
+    """Share at level ≥ 1 and ≥ 2 for each cycle of the programme up to `cycle` (and each year
+    of `imported` results before it), for the whole scope and per former district: units of every
+    year are mapped through lineage to the district they belonged to (or came from), so a merged
+    unit's history stays with its place (2–7 queries)."""
     years_q = Q(cycle__program=cycle.program)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
     raw = list(
         assessments.filter(years_q).order_by().values_list("cycle__year", "unit_id", "status", "final_level")
     )
+    raw += _imported_before(cycle, imported)
     districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
     by_year = defaultdict(Counter)
     by_group = defaultdict(lambda: defaultdict(Counter))
@@ -639,6 +663,11 @@ def results(snap: Snapshot) -> list[ResultLine]:
         )
         for row in snap.rows
     ]
+
+
+def imported_results_for(user):
+    """The imported past results the user reads (assessments.permissions.decided_results_q)."""
+    return ImportedResult.objects.filter(permissions.decided_results_q(user))
 
 
 def visible_years(assessments) -> list[int]:

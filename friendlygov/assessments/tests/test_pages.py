@@ -24,7 +24,7 @@ def test_it_shows_the_commune_where_it_stands(dong_cam, people):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Hồ sơ đang ở đâu" in page and "Đang tự đánh giá" in page
-    assert "30/11/2024" in page  # the self-assessment deadline
+    assert f"{dong_cam.cycle.self_assessment_closes:%d/%m/%Y}" in page  # the self-assessment deadline
     assert 'name="self_value"' in page
 
 

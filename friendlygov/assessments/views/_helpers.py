@@ -19,7 +19,7 @@ from ..forms import decimal_from_form, parse_score_post
 from ..models import IndicatorScore
 from ..results import bonus_lines, layer_result
 from ..services import ASSESSMENT_VALUES
-from ..workflow import APPRAISED, SELF, Action, TransitionNotAllowed
+from ..workflow import APPRAISED, SELF, STAGE_OF, Action, Stage, TransitionNotAllowed
 
 
 def is_htmx(request) -> bool:
@@ -104,6 +104,9 @@ def detail_context(request, assessment, **extra) -> dict:
         "assessment": assessment,
         "cycle": assessment.cycle,
         "standing": selectors.standing(assessment),
+        "can_extend": permissions.may_extend(request.user, assessment),
+        "extension_stages": Stage.choices,
+        "current_stage": STAGE_OF.get(assessment.status),
         "blocks": blocks,
         "self_result": self_result,
         "appraised_result": appraised_result,

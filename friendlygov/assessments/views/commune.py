@@ -33,7 +33,13 @@ def assessment_list(request):
     return render(
         request,
         "assessments/list.html",
-        {"listing": listing, "statuses": statuses, "bulk": bulk, "can_bulk": any(bulk.values())},
+        {
+            "listing": listing,
+            "statuses": statuses,
+            "bulk": bulk,
+            "can_bulk": any(bulk.values()),
+            "can_move": permissions.may_move_assessments(request.user),
+        },
     )
 
 

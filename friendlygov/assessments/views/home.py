@@ -14,8 +14,8 @@ def home(request):
     latest = visible.order_by("-cycle__year").values_list("cycle__year", flat=True).first()
     listing = selectors.assessment_list(request.user, year=latest) if latest else None
     items = listing.items[:SHOWN] if listing else []
-    for item in items:
-        item.standing = selectors.standing(item)
+    for item, standing in zip(items, selectors.standings(items), strict=True):
+        item.standing = standing
     appraises = permissions.which(request.user, permissions.APPRAISE).exists()
     queue = selectors.appraisal_queue(request.user, timezone.localdate()) if appraises else None
     return render(

@@ -7,14 +7,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from friendlygov.accounts.demo import DEMO_ACCOUNTS
 from friendlygov.accounts.models import RoleGrant, User
-from friendlygov.assessments import permissions, services
+from friendlygov.assessments import deadlines, permissions, services
 from friendlygov.assessments.models import Assessment, Cycle, Decision, DecisionItem, IndicatorScore
 from friendlygov.assessments.workflow import DECIDED, Action, Status
 from friendlygov.audit.models import AuditEvent
 from friendlygov.demo.summary import cycle_summaries
+from friendlygov.units.selectors import ancestry_of
 
 KIM_THANH = "10804@2025-07-01"
 IN_PROGRESS_STATES = {
@@ -104,6 +106,9 @@ def test_2026_is_under_way_with_every_state_and_kim_thanh_half_done(cycles):
     assert kim_thanh.status == Status.DRAFT
     scored = kim_thanh.scores.filter(self_points__isnull=False).count()
     assert 0 < scored < kim_thanh.scores.count()
+    # Dated from the day the demo is built: the README's officer can fill it in today.
+    assert cycle.self_assessment_opens < timezone.localdate() <= cycle.self_assessment_closes
+    assert deadlines.locked(kim_thanh) is None
     returned = cycle.assessments.filter(status=Status.RETURNED)
     assert all(a.explanation_requests.exclude(reason="").exists() for a in returned)
 
@@ -135,15 +140,21 @@ def test_each_demo_account_sees_and_may_do_what_its_role_allows(cycles):
     submitted = current.filter(status=Status.SUBMITTED).first()
 
     officer, chair = user("canbo.kimthanh"), user("chutich.kimthanh")
-    assert set(permissions.visible(officer).values_list("unit_id", flat=True)) == {KIM_THANH}
+    # Its own unit, and the decided 2024 results of the communes it was formed from (lineage).
+    formed_from = {link.predecessor_id for step in ancestry_of(kim_thanh.unit) for link in step}
+    past = set(cycles[2024].assessments.filter(unit_id__in=formed_from).values_list("unit_id", flat=True))
+    assert past and set(permissions.visible(officer).values_list("unit_id", flat=True)) == {KIM_THANH, *past}
+    assert set(
+        permissions.visible(officer).exclude(unit_id=KIM_THANH).values_list("cycle__year", flat=True)
+    ) == {2024}
     assert permissions.may(officer, permissions.EDIT_SELF, kim_thanh)
     assert not permissions.may(officer, Action.SUBMIT, kim_thanh)
     assert permissions.may(chair, Action.SUBMIT, kim_thanh)
     assert not permissions.may(chair, permissions.APPRAISE, submitted)
 
     appraiser, head, viewer = user("thamdinh.sonoivu"), user("giamdoc.sonoivu"), user("lanhdao.haiphong")
-    for person in (appraiser, head, viewer):
-        assert permissions.visible(person).count() == hai_phong
+    for person in (appraiser, head, viewer):  # the city's units, and through lineage Hải Dương's 2024
+        assert permissions.visible(person).count() == hai_phong + 235
     assert permissions.may(appraiser, permissions.APPRAISE, submitted)
     assert not permissions.may(appraiser, permissions.APPRAISE, kim_thanh)  # still a draft
     assert permissions.may_decide_for(head, cycles[2026].bodies.get())

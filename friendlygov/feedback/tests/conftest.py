@@ -6,12 +6,19 @@ from datetime import date
 import pytest
 import time_machine
 
+from friendlygov.assessments.testing import keep_2024_calendar
 from friendlygov.feedback.models import SurveyResponse
 from friendlygov.feedback.services import publish_default_form
 
 # The 2024 cycle's self-assessment closes on 30 November 2024.
 DURING_EMBARGO = date(2024, 11, 15)
 AFTER_EMBARGO = date(2024, 12, 5)
+
+
+@pytest.fixture(autouse=True)
+def _calendar_2024(request):
+    """The embargo counts from the 2024 self-assessment close (see keep_2024_calendar)."""
+    keep_2024_calendar(request)
 
 
 @pytest.fixture

@@ -116,10 +116,18 @@ def test_an_appraiser_sees_only_the_district_it_appraised(cycles, make_persona):
     assert summary.units_total == scope.count() < cycles[2024].assessments.count()
 
 
-def test_a_cycle_outside_the_scope_answers_404_with_the_years_one_can_see(cycles, viewer):
-    response = viewer.get(reverse("reports:dashboard", args=[2024]))
+def test_a_cycle_outside_the_scope_answers_404_with_the_years_one_can_see(cycles, make_persona):
+    """History reaches back through lineage, never forward: Kim Thành's 2024 appraiser does not
+    see the city's 2026."""
+    appraiser = grant(make_persona, "kt-2024-only", Role.APPRAISER, KIM_THANH_2024, year=2024)
+    response = appraiser.get(reverse("reports:dashboard", args=[2026]))
     assert response.status_code == 404
-    assert reverse("reports:dashboard", args=[2026]) in response.content.decode()
+    assert reverse("reports:dashboard", args=[2024]) in response.content.decode()
+
+
+def test_the_city_viewer_reads_2024_through_lineage(cycles, viewer):
+    """Hải Dương's 2024 communes are the predecessors of the city's units (issue 18, item 7)."""
+    assert viewer.get(reverse("reports:dashboard", args=[2024])).status_code == 200
 
 
 def test_a_commune_sees_its_own_unit_only(cycles, make_persona):
@@ -251,7 +259,7 @@ def test_a_list_follows_the_scope_and_unknown_lists_are_404(cycles, make_persona
     appraiser = grant(make_persona, "kt-parts", Role.APPRAISER, KIM_THANH_2024, year=2024)
     body = text(appraiser.get(part_url(2024, "xu-huong-huyen"), headers={"HX-Request": "true"}))
     assert "Thanh Hà" not in body
-    assert viewer.get(part_url(2024, "gan-muc-tren")).status_code == 404  # a year outside the scope
+    assert appraiser.get(part_url(2026, "gan-muc-tren")).status_code == 404  # a year outside the scope
     assert appraiser.get(part_url(2024, "khong-co")).status_code == 404
 
 

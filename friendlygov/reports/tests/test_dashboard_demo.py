@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from friendlygov.accounts.models import Role
+from friendlygov.accounts.models import Role, User
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment
+from friendlygov.assessments.workflow import DECIDED
 from friendlygov.reports import selectors
 from friendlygov.reports.targets import attainment
 
@@ -118,3 +119,49 @@ def test_2024_export_agrees_with_the_dashboard_and_the_api(cycles, admin_client,
     assert exported == [(t["required"], t["actual"], t["gap_units"]) for t in api["targets"]]
     shares = [round(row[4] * 100, 2) for row in target_rows if isinstance(row[1], int)]
     assert shares == [float(t.actual_percent) for t in summary.targets]
+
+
+def _expected_point(cycle) -> tuple:
+    """(year, units, decided, level ≥ 1, level ≥ 2) of the whole cycle, counted here from the rows."""
+    rows = list(Assessment.objects.filter(cycle=cycle).values_list("status", "final_level"))
+    decided = [(level or 0) if status == "recognised" else 0 for status, level in rows if status in DECIDED]
+    return (
+        cycle.year,
+        len(rows),
+        len(decided),
+        sum(1 for level in decided if level >= 1),
+        sum(1 for level in decided if level >= 2),
+    )
+
+
+def test_the_hai_phong_leader_reads_the_trend_from_2024_through_lineage(cycles, client):
+    """The city's leader (a viewer grant on Thành phố Hải Phòng since 1 July 2025) sees Hải Dương's
+    235 communes of 2024, all predecessors of the city's 64 units, beside 2025 and 2026."""
+    leader = User.objects.get(username="lanhdao.haiphong")
+    client.force_login(leader)
+    points = selectors.trend_points(cycles[2026], permissions.visible(leader))
+    assert [(p.year, p.units_total, p.decided, p.meeting, p.above) for p in points] == [
+        _expected_point(cycles[year]) for year in (2024, 2025, 2026)
+    ]
+    assert [p.units_total for p in points] == [235, 64, 64]
+
+    page = re.sub(r"\s+", " ", client.get(reverse("reports:dashboard", args=[2026])).content.decode())
+    for year, units, decided, meeting, _above in (_expected_point(cycles[y]) for y in (2024, 2025, 2026)):
+        cells = (
+            f'<th scope="row">{year}</th> <td class="numeric">{units}</td> <td class="numeric">{decided}</td>'
+        )
+        assert cells + f' <td class="numeric">{meeting}</td>' in page
+    assert client.get(reverse("reports:dashboard", args=[2024])).status_code == 200
+
+
+def test_the_leader_reads_decided_history_but_not_the_unfinished_work_of_predecessors(cycles):
+    """Only decided results come through lineage; the leader still acts on nothing."""
+    leader = User.objects.get(username="lanhdao.haiphong")
+    visible = permissions.visible(leader)
+    assert visible.filter(cycle=cycles[2024]).count() == 235
+    assert not visible.filter(cycle=cycles[2024]).exclude(status__in=DECIDED).exists()
+    a_2024 = visible.filter(cycle=cycles[2024]).first()
+    assert permissions.may(leader, permissions.VIEW, a_2024)
+    assert not permissions.may(leader, permissions.VIEW_APPRAISAL, a_2024)
+    appraiser_2024 = User.objects.get(username="thamdinh.kimthanh2024")
+    assert not permissions.visible(appraiser_2024).filter(cycle=cycles[2026]).exists()

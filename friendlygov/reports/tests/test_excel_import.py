@@ -344,3 +344,23 @@ def test_one_person_uploading_too_often_is_refused_for_the_hour(people, dong_cam
     refused = upload(people["officer"], data)
     assert refused.status_code == 400
     assert "trong giờ này" in refused.context["problems"][0].reason
+
+
+def test_a_file_after_the_close_is_refused_naming_the_deadline(people, dong_cam):
+    """Deadlines hold in the services, so the offline template is refused like a page or the API."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from friendlygov.assessments.models import Cycle
+
+    officer = people["officer"]
+    book = fill(download(officer, dong_cam), dong_cam)
+    closes = timezone.localdate() - timedelta(days=1)
+    Cycle.objects.filter(pk=dong_cam.cycle_id).update(self_assessment_closes=closes)
+    before = snapshot(dong_cam)
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 400
+    reasons = [p.reason for p in response.context["problems"]]
+    assert any(f"Hạn tự đánh giá là ngày {closes:%d/%m/%Y} và đã qua" in r for r in reasons), reasons
+    assert snapshot(dong_cam) == before

@@ -56,7 +56,7 @@ def dashboard(request, year: int):
         "progress": selectors.progress(snap),
         "discrepancy": selectors.discrepancy(snap, groups=groups),
         "analysis": selectors.indicator_analysis(cycle, scope),
-        "trend_points": selectors.trend_points(cycle, scope),
+        "trend_points": selectors.trend_points(cycle, scope, selectors.imported_results_for(request.user)),
         "map": district_map({g.key: g.meeting_percent for g in groups if g.key}),
         "limit": LIST_LIMIT,
     }
@@ -67,12 +67,14 @@ def dashboard(request, year: int):
 PARTS = {
     "gan-muc-tren": (
         "reports/partials/dashboard_near_list.html",
-        lambda cycle, scope: {"analysis": selectors.indicator_analysis(cycle, scope)},
+        lambda cycle, scope, user: {"analysis": selectors.indicator_analysis(cycle, scope)},
         gettext_lazy("Danh sách đơn vị sát mức trên"),
     ),
     "xu-huong-huyen": (
         "reports/partials/dashboard_trend_groups.html",
-        lambda cycle, scope: {"trend": selectors.trend(cycle, scope)},
+        lambda cycle, scope, user: {
+            "trend": selectors.trend(cycle, scope, imported=selectors.imported_results_for(user))
+        },
         gettext_lazy("Theo huyện cũ, qua các năm (tỷ lệ đạt chuẩn, %)"),
     ),
 }
@@ -87,7 +89,7 @@ def dashboard_part(request, year: int, part: str):
         return found
     cycle, scope, _years = found
     template, build, title = PARTS[part]
-    context = {"cycle": cycle, "part_template": template, "title": title, **build(cycle, scope)}
+    context = {"cycle": cycle, "part_template": template, "title": title, **build(cycle, scope, request.user)}
     fragment = request.headers.get("HX-Request") == "true"
     return render(request, template if fragment else "reports/dashboard_part.html", context)
 
