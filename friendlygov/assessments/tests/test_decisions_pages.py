@@ -1,11 +1,14 @@
 """Decision pages through HTTP: who drafts, issues, revokes and downloads, and who gets 403 / 404."""
 
+import html
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from friendlygov.accounts.models import Role
+from friendlygov.assessments import decision_text
 from friendlygov.assessments.models import Decision, IssuedDecisionImmutable
 from friendlygov.assessments.testing import LEGAL_BASES, district
 from friendlygov.assessments.workflow import Status
@@ -31,7 +34,8 @@ def test_it_lets_the_head_draft_then_issue_a_decision(appraised_units, people):
     body = appraised_units[0].body
     page = head.get(reverse("assessments:decision_new", args=[body.pk]))
     assert page.status_code == 200
-    assert "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015" in page.text
+    for law in decision_text.laws_in_force(timezone.localdate()):  # the law on today's date
+        assert html.escape(law) in page.text
     for assessment in appraised_units:
         assert assessment.unit.name in page.text
 
@@ -173,7 +177,9 @@ def test_it_explains_with_503_when_the_pdf_cannot_be_made(issued, people, monkey
     assert reverse("assessments:decision_docx", args=[issued.pk]) in response.text
 
 
-@pytest.mark.parametrize("name", ["decision_list", "decision_detail", "decision_docx", "decision_pdf"])
+@pytest.mark.parametrize(
+    "name", ["decision_list", "decision_detail", "decision_docx", "decision_pdf", "decision_report_docx"]
+)
 def test_it_sends_anonymous_visitors_to_sign_in(issued, anonymous, name):
     args = [] if name == "decision_list" else [issued.pk]
     response = anonymous.get(reverse(f"assessments:{name}", args=args))

@@ -64,7 +64,10 @@ def test_issuing_settles_every_covered_unit_and_lists_only_the_recognised(apprai
         xml = package.read("word/document.xml").decode()
     assert failed.unit.name not in xml
     assert all(a.unit.name in xml for a in qualified)
-    assert f"Công nhận {len(qualified)} xã, phường, thị trấn" in xml
+    # The summary names only the unit types it covers (here communes and a township, no ward).
+    assert sorted({a.unit.type for a in qualified}) == ["thi_tran", "xa"]
+    assert f"Công nhận {len(qualified)} xã, thị trấn đạt chuẩn" in xml
+    assert "phường" not in xml
     assert "không được công nhận" not in xml
 
     page = head.get(reverse("assessments:decision_detail", args=[decision.pk]))
