@@ -117,9 +117,7 @@ class AppraisingBody(models.Model):
         _("cơ quan chủ quản"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Dòng trên tên cơ quan ban hành, ví dụ ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG; để trống với UBND."
-        ),
+        help_text=_("Dòng trên tên cơ quan ban hành, ví dụ UBND THÀNH PHỐ HẢI PHÒNG; để trống với UBND."),
     )
     deputy_title = models.CharField(_("chức danh cấp phó"), max_length=100, default="PHÓ CHỦ TỊCH")
     signing_mode = models.CharField(

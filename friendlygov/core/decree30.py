@@ -40,7 +40,7 @@ class Frame:
     issuing_body: str  # "SỞ NỘI VỤ", "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH"
     place: str  # "Hải Phòng"
     head_title: str  # "CHỦ TỊCH", "GIÁM ĐỐC"
-    governing_body: str = ""  # "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"
+    governing_body: str = ""  # "UBND THÀNH PHỐ HẢI PHÒNG" (its usual short form)
     collective: str = ""  # "ỦY BAN NHÂN DÂN"
 
     @property
@@ -84,6 +84,7 @@ def in_running_text(name: str, place: str = "") -> str:
     Nội vụ", "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" → "Chủ tịch Ủy ban nhân dân thành
     phố Hải Phòng" (the organ's name keeps its capital; the place is written as given)."""
     text = " ".join((name or "").split()).lower()
+    text = re.sub(r"\bubnd\b", "ủy ban nhân dân", text)  # "UBND THÀNH PHỐ …", the usual short form
     text = re.sub(r"(?<=\S )ủy ban nhân dân", "Ủy ban nhân dân", text)
     text = re.sub(r"\bsở (\w)", lambda m: "Sở " + m.group(1).upper(), text)
     place = " ".join((place or "").split())
@@ -132,7 +133,9 @@ def signature_lines(frame: Frame, mode: str, signer_title: str = "") -> list[str
 
 def add_heading(document, frame: Frame, *, number: str, place_and_date: str):
     """The two-column heading: issuer and number on the left, motto, place and date on the right."""
-    left_mm, right_mm = 70, 95
+    # Wider than the 165 mm text block (centred, into the margins) so that the motto and a
+    # governing body's line each hold on one line at 13 pt, as on signed originals.
+    left_mm, right_mm = 70, 104
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -145,8 +148,9 @@ def add_heading(document, frame: Frame, *, number: str, place_and_date: str):
     governed = bool(frame.governing_body)
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # Under a governing body, its line is regular and the issuing body's bold (annex I, item 2).
-    add_run(first, lines[0], bold=not governed, size=HEADER_SIZE)
+    # Under a governing body, its line is regular (12 pt, to hold on one line) and the issuing
+    # body's bold (annex I, item 2: 12–13 pt).
+    add_run(first, lines[0], bold=not governed, size=Pt(12) if governed else HEADER_SIZE)
     for line in lines[1:]:
         add_para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(left, width_mm=22, column_mm=left_mm)
