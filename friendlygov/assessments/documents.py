@@ -333,20 +333,21 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     add_para(document, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(document, width_mm=45)
 
+    accompanies = "" if decision.is_issued else "dự thảo "
     intro = _body_para(
         document,
-        f"{decision.body.name} báo cáo kết quả thẩm định {len(items)} đơn vị, kèm theo dự thảo "
+        f"{decision.body.name} báo cáo kết quả thẩm định {len(items)} đơn vị, kèm theo {accompanies}"
         f"Quyết định số {number_text(decision)} ngày {short_date(decision.signed_on)}, như sau:",
     )
     intro.paragraph_format.space_before = Pt(12)
-    _body_para(document, "I. KẾT QUẢ THẨM ĐỊNH").runs[0].bold = True
+    _report_heading(document, "I. KẾT QUẢ THẨM ĐỊNH")
     _body_para(
         document,
         f"Đạt chuẩn: {len(recognised)} đơn vị; không đạt chuẩn: {len(refused)} đơn vị. "
         "Kết quả từng đơn vị và lý do không đạt chuẩn tại bảng sau:",
     )
     _report_table(document, items)
-    _body_para(document, "II. ĐỀ NGHỊ").runs[0].bold = True
+    _report_heading(document, "II. ĐỀ NGHỊ")
     proposal = (
         f"Đề nghị {issuer_in_text(frame)} công nhận {len(recognised)} đơn vị đạt chuẩn theo mức nêu trên"
     )
@@ -360,9 +361,15 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     return out.getvalue()
 
 
+def _report_heading(document, text):
+    heading = add_para(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.space_after = Pt(6)
+
+
 def _report_table(document, items):
     headings = ("STT", "Đơn vị", "Điểm", "Kết quả", "Lý do không đạt chuẩn")
-    widths = (Mm(12), Mm(48), Mm(20), Mm(30), Mm(55))
+    widths = (Mm(12), Mm(48), Mm(18), Mm(36), Mm(51))
     table = document.add_table(rows=1, cols=len(headings))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name="governing_body",
             field=models.CharField(
                 blank=True,
-                help_text="Dòng trên tên cơ quan ban hành, ví dụ ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG; để trống với UBND.",
+                help_text="Dòng trên tên cơ quan ban hành, ví dụ UBND THÀNH PHỐ HẢI PHÒNG; để trống với UBND.",
                 max_length=200,
                 verbose_name="cơ quan chủ quản",
             ),
