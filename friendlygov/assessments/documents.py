@@ -31,7 +31,7 @@ from friendlygov.core.office import (
 )
 
 from .decision_text import unit_types_text
-from .models import Decision
+from .models import LOWEST_BAND, Decision
 
 # Shown where a unit was not recognised by a decision issued before reasons were stored with
 # results, and its appraisal holds none either (migration 0006): said, not left blank.
@@ -60,7 +60,11 @@ def reasons_text(item) -> str:
     that none were recorded. Empty for a recognised unit."""
     if item.level:
         return ""
-    return "; ".join(item.reasons) or REASONS_NOT_RECORDED
+    if item.reasons:
+        return "; ".join(item.reasons)
+    if item.below_every_band:
+        return f"Tổng điểm dưới {score_text(LOWEST_BAND)} điểm"
+    return REASONS_NOT_RECORDED
 
 
 def level_label(level: int) -> str:

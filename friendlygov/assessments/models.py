@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from friendlygov.core import decree30
+from friendlygov.frameworks.levels import LEVEL_BANDS
 
 from .workflow import (
     APPRAISED,
@@ -26,6 +27,7 @@ from .workflow import (
 )
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+LOWEST_BAND = LEVEL_BANDS[-1][0]  # 80 points: below it no unit is recognised, whatever else
 PROGRAM_NAME = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
 
 
@@ -486,3 +488,14 @@ class DecisionItem(models.Model):
         if Decision.objects.filter(pk=self.decision_id, state=Decision.State.ISSUED).exists():
             raise IssuedDecisionImmutable(self.decision.number)
         return super().delete(*args, **kwargs)
+
+    @property
+    def below_every_band(self) -> bool:
+        """Not recognised because the score reaches no band: the score is the reason."""
+        return not self.level and self.final_score < LOWEST_BAND
+
+    @property
+    def reasons_missing(self) -> bool:
+        """Not recognised although the score reaches a band, and no reason on record: decided
+        before reasons were stored with results, and none could be recovered (migration 0006)."""
+        return not self.level and not self.reasons and not self.below_every_band

@@ -202,3 +202,33 @@ def test_it_leaves_units_already_in_a_draft_unticked_and_says_so(draft, appraise
     page = people["head"].get(reverse("assessments:decision_new", args=[appraised_units[0].body.pk]))
     assert page.context["chosen"] == set()
     assert "Đã có trong dự thảo số 15/QĐ-UBND" in page.text
+
+
+def test_the_draft_page_offers_the_signing_modes_of_a_collective_and_keeps_what_is_chosen(
+    appraised_units, people
+):
+    head = people["head"]
+    url = reverse("assessments:decision_new", args=[appraised_units[0].body.pk])
+    page = head.get(url)
+    modes = [value for value, _label in page.context["form"].fields["signing_mode"].choices]
+    assert modes == ["tm", "kt", "q"]  # a People's Committee decides as a collective
+    assert not page.context["form"].initial.get("signer_name")  # not whoever is logged in
+    assert "Nơi nhận" in page.text and "Như Điều 3;" in page.text
+
+    refused = head.post(url, form_data(assessments=[appraised_units[0].pk], signing_mode="direct"))
+    assert refused.status_code == 422
+    assert not Decision.objects.exists()
+
+    head.post(
+        url,
+        form_data(
+            assessments=[appraised_units[0].pk],
+            signing_mode="kt",
+            recipients="Như Điều 3\nSở Nội vụ (để theo dõi)\nLưu: VT, NV",
+        ),
+    )
+    decision = Decision.objects.get()
+    assert (decision.signing_mode, decision.signer_title) == ("kt", "PHÓ CHỦ TỊCH")
+    detail = head.get(reverse("assessments:decision_detail", args=[decision.pk]))
+    assert "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" in detail.text
+    assert "- Sở Nội vụ (để theo dõi);" in detail.text and "- Lưu: VT, NV." in detail.text

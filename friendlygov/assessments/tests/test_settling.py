@@ -5,6 +5,7 @@ their level; the covered units that did not qualify become "not recognised" with
 import html
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -244,11 +245,20 @@ def test_without_any_reason_on_record_the_page_and_the_report_say_so(failed, peo
     from friendlygov.assessments.models import Assessment
 
     decision = _issued_over([failed], people["head"].user)
+    row_name = f"{failed.unit.name} ({failed.unit.code})"
+    # Below every band, the score is the reason and nothing is missing.
+    assert failed.final_score < 80
     item = decision.items.get()
     type(item).objects.filter(pk=item.pk).update(reasons=[])
     Assessment.objects.filter(pk=failed.pk).update(final_reasons=[])
+    page = anonymous.get(reverse("public:cycle_results", args=[2024]))
+    assert "Lý do chưa ghi trong hồ sơ." not in page.text
+    rows = _report_rows(documents.appraisal_report_docx(decision))
+    assert rows[row_name][4] == "Tổng điểm dưới 80,00 điểm"
 
+    # A band reached and no reason on record: said so, not left blank.
+    type(item).objects.filter(pk=item.pk).update(final_score=Decimal("85.73"))
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
     assert "Lý do chưa ghi trong hồ sơ." in page.text
     rows = _report_rows(documents.appraisal_report_docx(decision))
-    assert rows[f"{failed.unit.name} ({failed.unit.code})"][4] == documents.REASONS_NOT_RECORDED
+    assert rows[row_name][4] == documents.REASONS_NOT_RECORDED
