@@ -7,6 +7,8 @@ a decision is written in Vietnamese whatever language the official reads the sit
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from friendlygov.core import decree30
 
 TWO_TIERS_FROM = date(2025, 7, 1)
@@ -26,6 +28,36 @@ def laws_in_force(day: date) -> list[str]:
     if day >= TWO_TIERS_FROM:
         return [LAW_2025]
     return [LAW_2015, LAW_2019]
+
+
+# How each law is recognised in a căn cứ line, and the period it is in force.
+LAW_MARKS = (
+    ("19 tháng 6 năm 2015", None, TWO_TIERS_FROM, "Luật Tổ chức chính quyền địa phương năm 2015"),
+    ("72/2025/QH15", TWO_TIERS_FROM, None, "Luật Tổ chức chính quyền địa phương số 72/2025/QH15"),
+)
+
+
+def law_problems(legal_bases: str, day: date) -> list[str]:
+    """A căn cứ that cites a law not in force on the signing date: the 2015 Law after 1 July 2025
+    (replaced by Law No. 72/2025/QH15), or that Law before it took effect."""
+    problems = []
+    for mark, starts, ends, name in LAW_MARKS:
+        if mark not in legal_bases:
+            continue
+        if ends is not None and day >= ends:
+            problems.append(
+                _(
+                    "Căn cứ “%(law)s” hết hiệu lực từ %(ends)s; quyết định ký ngày %(day)s "
+                    "phải căn cứ luật hiện hành."
+                )
+                % {"law": name, "ends": f"{ends:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+            )
+        if starts is not None and day < starts:
+            problems.append(
+                _("Căn cứ “%(law)s” có hiệu lực từ %(starts)s, sau ngày ký %(day)s.")
+                % {"law": name, "starts": f"{starts:%d/%m/%Y}", "day": f"{day:%d/%m/%Y}"}
+            )
+    return problems
 
 
 def default_proposal(body, day: date) -> str:

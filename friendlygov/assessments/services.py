@@ -1032,6 +1032,7 @@ def _check_signing_date(decision, assessments):
         window=(cycle.decision_from, cycle.decision_until),
         reason=decision.date_reason,
     )
+    problems += decision_text.law_problems(decision.legal_bases, decision.signed_on)
     if problems:
         raise ValidationError(problems)
 

@@ -337,3 +337,35 @@ def _pdf_pages(ghostscript: str, pdf: bytes, folder: Path) -> list[str]:
     )
     pages = sorted(folder.glob("page-*.txt"), key=lambda path: int(path.stem.split("-")[1]))
     return [page.read_text("utf-8", "replace") for page in pages]
+
+
+def test_the_drafting_defaults_follow_the_law_on_the_signing_date(appraised_units):
+    body = appraised_units[0].body
+    before = decision_text.default_legal_bases(body, date(2025, 6, 30))
+    after = decision_text.default_legal_bases(body, date(2025, 7, 1))
+    assert LAW_2015 in before and "72/2025/QH15" not in before
+    assert "Theo đề nghị của Trưởng phòng Nội vụ." in before
+    assert LAW_72 in after and "năm 2015" not in after and "năm 2019" not in after
+    assert "Trưởng phòng Nội vụ" not in after and "Theo đề nghị của Giám đốc Sở Nội vụ." in after
+    assert decision_text.unit_types_text(["phuong", "xa"]) == "xã, phường"
+    assert decision_text.unit_types_text(["dac_khu", "xa", "thi_tran"]) == "xã, thị trấn, đặc khu"
+
+
+def test_issuing_refuses_a_law_not_in_force_on_the_signing_date(appraised_units, people):
+    head = people["head"].user
+    draft = services.draft_decision(
+        appraised_units[0].body,
+        assessments=appraised_units,
+        signed_on=date(2025, 9, 15),
+        signer_name="Nguyễn Văn An",
+        legal_bases=f"Căn cứ {LAW_2015};\nTheo đề nghị của Trưởng phòng Nội vụ.",
+        actor=head,
+    )
+    with pytest.raises(ValidationError, match="hết hiệu lực từ 01/07/2025"):
+        services.issue_decision(draft, actor=head, date_reason="Ký muộn.")
+    draft.refresh_from_db()
+    assert draft.state == Decision.State.DRAFT
+
+    services.update_draft(draft, actor=head, legal_bases=f"Căn cứ {LAW_72};", signed_on=date(2025, 1, 6))
+    with pytest.raises(ValidationError, match="có hiệu lực từ 01/07/2025"):
+        services.issue_decision(draft, actor=head)
