@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BODY = SimpleNamespace(
     cycle=SimpleNamespace(decision_from=date(2026, 1, 1), decision_until=date(2026, 12, 31)),
     decision_symbol="QĐ-UBND",
+    is_collective=False,  # the Chairman decides: signs directly or KT.
 )
 # (form factory, the date field, the other fields a valid post needs)
 FORMS = {

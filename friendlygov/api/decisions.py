@@ -13,7 +13,8 @@ from pydantic import AfterValidator
 from pydantic import ValidationError as PydanticError
 
 from friendlygov.assessments import documents, permissions, register, services
-from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem
+from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem, SigningMode
+from friendlygov.core import decree30
 from friendlygov.core.office import DOCX_TYPE, PDF_TYPE, file_response
 
 from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
@@ -37,6 +38,10 @@ class DecisionItemOut(Schema):
     unit_name: str
     final_score: DecimalString
     level: int
+    reasons: list[str] = Field(
+        description="For a unit not recognised: the failed conditions with their figures "
+        "(“TC2 đạt 31,5% < 50%”); empty when recognised, or when none were recorded"
+    )
 
 
 class DecisionSummary(Schema):
@@ -59,6 +64,18 @@ class DecisionSummary(Schema):
 
 class DecisionDetail(DecisionSummary):
     legal_bases: list[str] = Field(description="One legal basis per entry")
+    signing_mode: SigningMode = Field(
+        description="Decree 30: direct, tm (TM.), kt (KT.), q (Q.), tl (TL.), tuq (TUQ.)"
+    )
+    signer_title: str = Field(description="The signer's own title when signing KT., TL. or TUQ. (else empty)")
+    heading: list[str] = Field(
+        description="The heading lines, top left: governing body (if any), issuing body"
+    )
+    authority_line: str = Field(description="Thẩm quyền ban hành, above the legal bases")
+    signature: list[str] = Field(
+        description="The lines above the signer's name, e.g. “KT. CHỦ TỊCH”, “PHÓ CHỦ TỊCH”"
+    )
+    recipients: list[str] = Field(description="Nơi nhận, one per entry")
     created_by: str
     items: list[DecisionItemOut]
     actions: list[str] = Field(description="What you may do now: edit, issue")
@@ -75,6 +92,11 @@ Number = Annotated[
         description="“{số}/{ký hiệu}” with a leading zero below 10 (“05/QĐ-SNV”, “12/QĐ-UBND”), "
         "unique in the issuing authority's register for the signing year",
     ),
+    AfterValidator(_no_nul),
+]
+SignerTitle = Annotated[
+    str,
+    Field(max_length=100, description="Needed for KT. (else the body's deputy title), TL. and TUQ."),
     AfterValidator(_no_nul),
 ]
 Reason = Annotated[
@@ -94,6 +116,9 @@ class DecisionIn(Schema):
     supersedes_id: RowId | None = Field(None, description="The decision this one replaces or revokes")
     kind: Decision.Kind = Decision.Kind.RECOGNITION
     date_reason: Reason = ""
+    signing_mode: SigningMode | None = Field(None, description="Left out: the body's usual signing mode")
+    signer_title: SignerTitle = ""
+    recipients: list[Line] = Field([], max_length=50, description="Nơi nhận; left out: the body's default")
 
 
 class DecisionChange(Schema):
@@ -107,6 +132,9 @@ class DecisionChange(Schema):
     signer_name: Annotated[str, Field(max_length=120), AfterValidator(_no_nul)] | None = None
     legal_bases: list[Line] | None = Field(None, max_length=50)
     date_reason: Reason | None = None
+    signing_mode: SigningMode | None = None
+    signer_title: SignerTitle | None = None
+    recipients: list[Line] | None = Field(None, max_length=50)
 
 
 class IssueIn(Schema):
@@ -155,9 +183,16 @@ def _detail(user, decision_id: int) -> DecisionDetail:
     items = list(decision.items.select_related("assessment__unit"))
     may_issue = not decision.is_issued and permissions.may_decide_for(user, decision.body)
     suggested = (decision.number or register.next_number(decision)) if may_issue else None
+    frame = decision.printed_frame()
     return DecisionDetail(
         **_summary(decision, len(items)),
         legal_bases=[line for line in decision.legal_bases.splitlines() if line.strip()],
+        signing_mode=decision.signing_mode,
+        signer_title=decision.signer_title,
+        heading=frame.heading_lines,
+        authority_line=frame.authority_line,
+        signature=decree30.signature_lines(frame, decision.signing_mode, decision.signer_title),
+        recipients=decree30.recipient_lines(decision.recipients.splitlines()),
         created_by=_person(decision.created_by),
         items=[
             DecisionItemOut(
@@ -166,6 +201,7 @@ def _detail(user, decision_id: int) -> DecisionDetail:
                 unit_name=item.assessment.unit.name,
                 final_score=item.final_score,
                 level=item.level,
+                reasons=item.reasons,
             )
             for item in items
         ],
@@ -234,6 +270,9 @@ def draft_decision(request, payload: DecisionIn):
         supersedes=supersedes,
         kind=payload.kind,
         date_reason=payload.date_reason,
+        signing_mode=payload.signing_mode or "",
+        signer_title=payload.signer_title,
+        recipients="\n".join(line.strip() for line in payload.recipients if line.strip()),
         actor=request.user,
     )
     return Reply(201, _detail(request.user, decision.pk))
@@ -274,8 +313,9 @@ def change_draft(request, decision_id: Id, payload: DecisionChange):
     """An issued decision never changes (409). Referenced assessments must be visible to you."""
     decision = _visible_decision(request.user, decision_id)
     values = payload.model_dump(exclude_none=True)
-    if "legal_bases" in values:
-        values["legal_bases"] = "\n".join(line.strip() for line in values["legal_bases"] if line.strip())
+    for lines in ("legal_bases", "recipients"):
+        if lines in values:
+            values[lines] = "\n".join(line.strip() for line in values[lines] if line.strip())
     if "assessment_ids" in values:
         wanted = set(values.pop("assessment_ids"))
         values["assessments"] = list(permissions.visible(request.user).filter(pk__in=wanted))

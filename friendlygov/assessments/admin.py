@@ -14,7 +14,9 @@ from .models import AppraisingBody, Assessment, Cycle, Decision, DecisionItem
 from .services import open_cycle
 
 
-class AppraisingBodyInline(admin.TabularInline):
+class AppraisingBodyInline(admin.StackedInline):
+    """Stacked: a body carries its Decree 30 frame (heading lines, signing, recipients)."""
+
     model = AppraisingBody
     extra = 0
     autocomplete_fields = ["unit"]

@@ -4,8 +4,11 @@ and the signing date are settled. They only parse; the rules are the services'."
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from friendlygov.core import decree30
 from friendlygov.core.dates import DayField
 from friendlygov.core.text import xml_safe
+
+from .models import SigningMode
 
 
 class NumberAndDateForm(forms.Form):
@@ -58,13 +61,44 @@ class DecisionForm(NumberAndDateForm):
         widget=forms.Textarea(attrs={"rows": 7}),
     )
 
-    field_order = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
+    # Left out (an older client), the body's usual mode applies.
+    signing_mode = forms.ChoiceField(
+        label=gettext_lazy("Hình thức ký"), choices=SigningMode.choices, required=False
+    )
+    signer_title = forms.CharField(
+        label=gettext_lazy("Chức danh người ký"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "Khi ký KT., TL. hoặc TUQ., ví dụ PHÓ CHỦ TỊCH; để trống khi ký KT. là cấp phó."
+        ),
+    )
+    recipients = forms.CharField(
+        label=gettext_lazy("Nơi nhận"),
+        required=False,
+        help_text=gettext_lazy("Mỗi nơi nhận một dòng; để trống để dùng mặc định."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    field_order = (
+        "number",
+        "signed_on",
+        "signing_mode",
+        "signer_name",
+        "signer_title",
+        "legal_bases",
+        "recipients",
+        "date_reason",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].help_text = gettext_lazy(
             "Có thể để trống: văn thư cấp số khi ban hành. Dạng số/ký hiệu, ví dụ 05/QĐ-UBND."
         )
+        # Only the modes that fit who decides (Decree 30); the service checks it again.
+        allowed = decree30.COLLECTIVE_MODES if self.body.is_collective else decree30.HEAD_MODES
+        self.fields["signing_mode"].choices = [c for c in SigningMode.choices if c[0] in allowed]
 
 
 class IssueForm(NumberAndDateForm):

@@ -17,9 +17,9 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt
 
+from friendlygov.core import decree30
 from friendlygov.core.i18n import fold
 from friendlygov.core.office import (
-    HEADER_SIZE,
     SMALL_SIZE,
     add_para,
     add_rule,
@@ -30,7 +30,12 @@ from friendlygov.core.office import (
     soffice_path,
 )
 
-from .models import Decision
+from .decision_text import unit_types_text
+from .models import LOWEST_BAND, Decision
+
+# Shown where a unit was not recognised by a decision issued before reasons were stored with
+# results, and its appraisal holds none either (migration 0006): said, not left blank.
+REASONS_NOT_RECORDED = "Lý do chưa ghi trong hồ sơ"
 
 
 def decision_filename(decision: Decision, extension: str) -> str:
@@ -48,6 +53,18 @@ NBSP = "\u00a0"
 def number_text(decision: Decision) -> str:
     """A draft leaves the số blank for the clerk, as drafts on paper do: "     /QĐ-UBND"."""
     return decision.number or f"{NBSP * 6}/{decision.body.decision_symbol}"
+
+
+def reasons_text(item) -> str:
+    """Why a unit was not recognised, for documents: its stored reasons, or a plain statement
+    that none were recorded. Empty for a recognised unit."""
+    if item.level:
+        return ""
+    if item.reasons:
+        return "; ".join(item.reasons)
+    if item.below_every_band:
+        return f"Tổng điểm dưới {score_text(LOWEST_BAND)} điểm"
+    return REASONS_NOT_RECORDED
 
 
 def level_label(level: int) -> str:
@@ -83,24 +100,6 @@ def legal_basis_lines(text: str) -> list[str]:
     return result
 
 
-def authority_lines(issuing_authority: str) -> list[str]:
-    """ "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH" is set on two lines, as in the signed originals."""
-    text = " ".join(issuing_authority.upper().split())
-    head = "ỦY BAN NHÂN DÂN"
-    if text.startswith(head + " "):
-        return [head, text[len(head) + 1 :]]
-    return [text]
-
-
-def authority_in_text(body) -> str:
-    """ "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH" as running text: "Ủy ban nhân dân huyện Kim Thành"."""
-    text = " ".join(body.issuing_authority.split()).lower()
-    place = " ".join(body.place_name.split())
-    if place:
-        text = text.replace(place.lower(), place)
-    return text[:1].upper() + text[1:]
-
-
 def decision_items(decision):
     return list(decision.items.select_related("assessment__unit").order_by(*_ITEM_ORDER))
 
@@ -121,31 +120,33 @@ _ITEM_ORDER = ("-level", "-final_score", "assessment__unit__search_name", "asses
 
 def decision_docx(decision: Decision) -> bytes:
     """The decision and its appendix as a .docx file."""
-    body = decision.body
     year = decision.cycle.year
+    frame = decision.printed_frame()
     items, _apart = listed_and_apart(decision, decision_items(decision))
     document = Document()
     setup_page(document)
+    decree30.add_page_numbers(document)
 
     if not decision.is_issued:
         add_para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _header(document, decision)
+    decree30.add_heading(
+        document,
+        frame,
+        number=number_text(decision),
+        place_and_date=f"{frame.place}, {date_text(decision.signed_on)}",
+    )
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     title.paragraph_format.space_after = Pt(0)
     add_run(title, "QUYẾT ĐỊNH", bold=True)
-    subject = add_para(document, _subject(decision, year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    types = unit_types_text(item.assessment.unit.type for item in items)
+    subject = add_para(document, _subject(decision, year, types), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     subject.paragraph_format.space_after = Pt(0)
     add_rule(document, width_mm=45)
 
-    authority = " ".join(body.issuing_authority.upper().split())
-    signer_line = add_para(
-        document, f"{body.signer_title.upper()} {authority}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
-    signer_line.paragraph_format.space_before = Pt(12)
-    signer_line.paragraph_format.space_after = Pt(12)
+    decree30.add_authority_line(document, frame)
 
     for line in legal_basis_lines(decision.legal_bases):
         _body_para(document, line, italic=True)
@@ -154,12 +155,12 @@ def decision_docx(decision: Decision) -> bytes:
     decides.paragraph_format.space_before = Pt(12)
     decides.paragraph_format.space_after = Pt(12)
 
-    for number, text in enumerate(_articles(decision, items, year), start=1):
+    for number, text in enumerate(_articles(decision, items, year, types, frame), start=1):
         paragraph = _body_para(document, "")
         add_run(paragraph, f"Điều {number}. ", bold=True)
         add_run(paragraph, text)
 
-    _closing(document, decision)
+    decree30.add_closing(document, frame, _signature(decision), decision.recipients.splitlines())
     _appendix(document, decision, items, year)
 
     out = io.BytesIO()
@@ -167,7 +168,16 @@ def decision_docx(decision: Decision) -> bytes:
     return out.getvalue()
 
 
-def _subject(decision, year) -> str:
+def _signature(decision) -> decree30.Signature:
+    return decree30.Signature(decision.signing_mode, decision.signer_name, decision.signer_title)
+
+
+def issuer_in_text(frame: decree30.Frame) -> str:
+    """Who decides, as running text: "Ủy ban nhân dân huyện Kim Thành", "Giám đốc Sở Nội vụ"."""
+    return decree30.in_running_text(frame.authority_line, frame.place)
+
+
+def _subject(decision, year, types) -> str:
     program = decision.cycle.program
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
@@ -175,18 +185,18 @@ def _subject(decision, year) -> str:
             return f"Về việc thu hồi kết quả công nhận đạt chuẩn “{program}” năm {year}"
         return (
             f"Về việc thu hồi Quyết định số {old.number} ngày {short_date(old.signed_on)} "
-            f"về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” năm {year}"
+            f"về việc công nhận {types} đạt chuẩn “{program}” năm {year}"
         )
-    return f"Về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” năm {year}"
+    return f"Về việc công nhận {types} đạt chuẩn “{program}” năm {year}"
 
 
-def _articles(decision, items, year) -> list[str]:
+def _articles(decision, items, year, types, frame) -> list[str]:
     program = decision.cycle.program
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         named = f"Quyết định số {old.number} ngày {short_date(old.signed_on)}" if old else "kết quả công nhận"
         first = (
-            f"Thu hồi {named} về việc công nhận xã, phường, thị trấn đạt chuẩn “{program}” "
+            f"Thu hồi {named} về việc công nhận {types} đạt chuẩn “{program}” "
             f"năm {year} đối với {len(items)} đơn vị có tên tại Phụ lục kèm theo Quyết định này. "
             "Các đơn vị này được xem xét, quyết định lại theo quy định."
         )
@@ -195,7 +205,7 @@ def _articles(decision, items, year) -> list[str]:
         refused = len(items) - recognised
         if recognised:
             first = (
-                f"Công nhận {recognised} xã, phường, thị trấn đạt chuẩn “{program}” năm {year}, "
+                f"Công nhận {recognised} {types} đạt chuẩn “{program}” năm {year}, "
                 "theo mức đạt tại Phụ lục kèm theo Quyết định này."
             )
         else:
@@ -210,10 +220,10 @@ def _articles(decision, items, year) -> list[str]:
             f" Quyết định này thay thế Quyết định số {old.number} ngày {short_date(old.signed_on)} "
             "đối với các đơn vị có tên tại Phụ lục."
         )
+    office = "Chánh Văn phòng Sở" if frame.governing_body else "Chánh Văn phòng Ủy ban nhân dân"
     third = (
-        "Chánh Văn phòng Ủy ban nhân dân, Thủ trưởng các cơ quan, đơn vị có liên quan và Chủ tịch "
-        "Ủy ban nhân dân các xã, phường, thị trấn có tên tại Điều 1 chịu trách nhiệm thi hành "
-        "Quyết định này."
+        f"{office}, Thủ trưởng các cơ quan, đơn vị có liên quan và Chủ tịch Ủy ban nhân dân các "
+        f"{types} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này."
     )
     return [first, second, third]
 
@@ -230,74 +240,7 @@ def _body_para(document, text, *, italic=False):
     return paragraph
 
 
-def _cell_width(cell, width):
-    cell.width = width
-    return cell
-
-
-def _header(document, decision):
-    body = decision.body
-    left_mm, right_mm = 62, 103
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    left = _cell_width(table.rows[0].cells[0], Mm(left_mm))
-    right = _cell_width(table.rows[0].cells[1], Mm(right_mm))
-    for column, width in zip(table.columns, (left_mm, right_mm), strict=True):
-        column.width = Mm(width)
-
-    lines = authority_lines(body.issuing_authority)
-    first = left.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(first, lines[0], bold=True, size=HEADER_SIZE)
-    for line in lines[1:]:
-        add_para(left, line, bold=True, size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_rule(left, width_mm=20, column_mm=left_mm)
-    number = add_para(left, f"Số: {number_text(decision)}", size=HEADER_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    number.paragraph_format.space_before = Pt(6)
-
-    motto = right.paragraphs[0]
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(motto, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=HEADER_SIZE)
-    add_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_rule(right, width_mm=58, column_mm=right_mm)
-    place = add_para(
-        right,
-        f"{body.place_name}, {date_text(decision.signed_on)}",
-        italic=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    place.paragraph_format.space_before = Pt(6)
-
-
-def _closing(document, decision):
-    body = decision.body
-    table = document.add_table(rows=1, cols=2)
-    table.autofit = False
-    widths = (Mm(80), Mm(85))
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    recipients, signature = table.rows[0].cells
-    recipients.width, signature.width = widths
-
-    heading = recipients.paragraphs[0]
-    heading.paragraph_format.space_before = Pt(12)
-    add_run(heading, "Nơi nhận:", bold=True, italic=True, size=Pt(12))
-    for line in ("- Như Điều 3;", "- Lưu: VT."):
-        add_para(recipients, line, size=SMALL_SIZE)
-
-    on_behalf = signature.paragraphs[0]
-    on_behalf.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    on_behalf.paragraph_format.space_before = Pt(12)
-    add_run(on_behalf, body.signing_on_behalf.upper(), bold=True)
-    add_para(signature, body.signer_title.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for _blank in range(4):
-        signature.add_paragraph()
-    add_para(signature, decision.signer_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-
-
 def _appendix(document, decision, items, year):
-    body = decision.body
     program = decision.cycle.program
     breaker = document.add_paragraph()
     breaker.add_run().add_break(WD_BREAK.PAGE)
@@ -310,7 +253,7 @@ def _appendix(document, decision, items, year):
     note = add_para(
         document,
         f"(Kèm theo Quyết định số {number_text(decision)} ngày {short_date(decision.signed_on)} "
-        f"của {body.signer_title.capitalize()} {authority_in_text(body)})",
+        f"của {issuer_in_text(decision.printed_frame())})",
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
@@ -351,6 +294,112 @@ def _appendix(document, decision, items, year):
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
     total.paragraph_format.space_before = Pt(6)
+
+
+# --- The appraisal report that accompanies the decision -------------------------------------------
+
+
+def report_filename(decision: Decision) -> str:
+    return decision_filename(decision, "docx").replace("QD-", "BC-THAM-DINH-", 1)
+
+
+def report_symbol(decision) -> str:
+    """The report's ký hiệu beside the decision's: "QĐ-UBND" → "BC-UBND"."""
+    symbol = decision.body.decision_symbol
+    return "BC-" + symbol.split("-", 1)[1] if "-" in symbol else "BC"
+
+
+def appraisal_report_docx(decision: Decision) -> bytes:
+    """Báo cáo kết quả thẩm định: every unit the decision covers with its score and result, and
+    for a unit not recognised, the reason (the failed conditions and their figures). It is the
+    one place the covered units that did not qualify are listed, as the decision lists only those
+    it recognises. Same Decree 30 frame, issuer and signer as the decision it accompanies."""
+    year = decision.cycle.year
+    frame = decision.printed_frame()
+    items = decision_items(decision)
+    recognised = [item for item in items if item.level]
+    refused = [item for item in items if not item.level]
+    types = unit_types_text(item.assessment.unit.type for item in items)
+    document = Document()
+    setup_page(document)
+    decree30.add_page_numbers(document)
+    decree30.add_heading(
+        document,
+        frame,
+        number=f"{NBSP * 6}/{report_symbol(decision)}",
+        place_and_date=f"{frame.place}, {date_text(decision.signed_on)}",
+    )
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(18)
+    add_run(title, "BÁO CÁO", bold=True)
+    subject = f"Kết quả thẩm định {types} đề nghị công nhận đạt chuẩn “{decision.cycle.program}” năm {year}"
+    add_para(document, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_rule(document, width_mm=45)
+
+    accompanies = "" if decision.is_issued else "dự thảo "
+    intro = _body_para(
+        document,
+        f"{decision.body.name} báo cáo kết quả thẩm định {len(items)} đơn vị, kèm theo {accompanies}"
+        f"Quyết định số {number_text(decision)} ngày {short_date(decision.signed_on)}, như sau:",
+    )
+    intro.paragraph_format.space_before = Pt(12)
+    _report_heading(document, "I. KẾT QUẢ THẨM ĐỊNH")
+    _body_para(
+        document,
+        f"Đạt chuẩn: {len(recognised)} đơn vị; không đạt chuẩn: {len(refused)} đơn vị. "
+        "Kết quả từng đơn vị và lý do không đạt chuẩn tại bảng sau:",
+    )
+    _report_table(document, items)
+    _report_heading(document, "II. ĐỀ NGHỊ")
+    proposal = (
+        f"Đề nghị {issuer_in_text(frame)} công nhận {len(recognised)} đơn vị đạt chuẩn theo mức nêu trên"
+    )
+    if refused:
+        proposal += f"; không công nhận {len(refused)} đơn vị vì các lý do nêu tại Mục I"
+    _body_para(document, proposal + ".")
+    recipients = [f"{issuer_in_text(frame)} (để quyết định)", "Lưu: VT."]
+    decree30.add_closing(document, frame, _signature(decision), recipients)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _report_heading(document, text):
+    heading = add_para(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.space_after = Pt(6)
+
+
+def _report_table(document, items):
+    headings = ("STT", "Đơn vị", "Điểm", "Kết quả", "Lý do không đạt chuẩn")
+    widths = (Mm(12), Mm(48), Mm(18), Mm(36), Mm(51))
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    repeat_header(table.rows[0])
+    rows = [headings] + [
+        (
+            str(index),
+            f"{item.assessment.unit.name} ({item.assessment.unit.code})",
+            score_text(item.final_score),
+            level_label(item.level),
+            reasons_text(item),
+        )
+        for index, item in enumerate(items, start=1)
+    ]
+    for number, values in enumerate(rows):
+        cells = table.rows[0].cells if number == 0 else table.add_row().cells
+        for cell, text, width in zip(cells, values, widths, strict=True):
+            cell.width = width
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if number == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
+            add_run(paragraph, text, bold=number == 0, size=Pt(12))
 
 
 def decision_pdf(decision: Decision) -> bytes:

@@ -7,8 +7,12 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from friendlygov.core import decree30
+from friendlygov.frameworks.levels import LEVEL_BANDS
 
 from .workflow import (
     APPRAISED,
@@ -24,6 +28,7 @@ from .workflow import (
 )
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+LOWEST_BAND = LEVEL_BANDS[-1][0]  # 80 points: below it no unit is recognised, whatever else
 PROGRAM_NAME = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
 
 
@@ -75,6 +80,22 @@ class Cycle(models.Model):
         return self.opened_at is not None
 
 
+class IssuedAs(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể (Ủy ban nhân dân)")
+    HEAD = "head", _("Người đứng đầu (Chủ tịch, Giám đốc Sở)")
+
+
+class SigningMode(models.TextChoices):
+    """Decree 30, art. 13; the codes are core/decree30.py's."""
+
+    DIRECT = decree30.DIRECT, _("Ký trực tiếp")
+    ON_BEHALF = decree30.ON_BEHALF, _("TM. (thay mặt tập thể)")
+    FOR_HEAD = decree30.FOR_HEAD, _("KT. (ký thay người đứng đầu)")
+    ACTING = decree30.ACTING, _("Q. (quyền)")
+    BY_ORDER = decree30.BY_ORDER, _("TL. (thừa lệnh)")
+    AUTHORISED = decree30.AUTHORISED, _("TUQ. (thừa ủy quyền)")
+
+
 class AppraisingBody(models.Model):
     """Who appraises and decides for the units under `unit` in one cycle (configuration)."""
 
@@ -89,9 +110,44 @@ class AppraisingBody(models.Model):
         help_text=_("Ví dụ: ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH"),
     )
     place_name = models.CharField(_("địa danh ghi trên quyết định"), max_length=100)
-    signer_title = models.CharField(_("chức danh người ký"), max_length=100, default="CHỦ TỊCH")
+    signer_title = models.CharField(
+        _("chức danh người đứng đầu"),
+        max_length=100,
+        default="CHỦ TỊCH",
+        help_text=_("Ví dụ: CHỦ TỊCH, GIÁM ĐỐC"),
+    )
     signing_on_behalf = models.CharField(_("thay mặt"), max_length=100, default="TM. ỦY BAN NHÂN DÂN")
     decision_symbol = models.CharField(_("ký hiệu quyết định"), max_length=30, default="QĐ-UBND")
+    # The Decree 30 frame of the body's documents (core/decree30.py), as data: who decides (the
+    # collective or its head), the governing body printed above a Department, the deputy who signs
+    # KT., the usual signing mode, and the defaults of "Theo đề nghị của" and Nơi nhận.
+    issued_as = models.CharField(
+        _("thẩm quyền ban hành"), max_length=12, choices=IssuedAs.choices, default=IssuedAs.COLLECTIVE
+    )
+    governing_body = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dòng trên tên cơ quan ban hành, ví dụ UBND THÀNH PHỐ HẢI PHÒNG; để trống với UBND."),
+    )
+    deputy_title = models.CharField(_("chức danh cấp phó"), max_length=100, default="PHÓ CHỦ TỊCH")
+    signing_mode = models.CharField(
+        _("hình thức ký thường dùng"),
+        max_length=8,
+        choices=SigningMode.choices,
+        default=SigningMode.ON_BEHALF,
+    )
+    proposed_by = models.CharField(
+        _("theo đề nghị của"),
+        max_length=300,
+        blank=True,
+        help_text=_("Để trống để dùng mặc định theo quy định hiện hành vào ngày ký."),
+    )
+    recipients = models.TextField(
+        _("nơi nhận mặc định"),
+        blank=True,
+        help_text=_("Mỗi nơi nhận một dòng; để trống để dùng mặc định."),
+    )
 
     class Meta:
         verbose_name = _("cơ quan thẩm định")
@@ -101,6 +157,34 @@ class AppraisingBody(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problems = decree30.signing_problems(
+            self.signing_mode, collective=self.is_collective, signer_title=self.deputy_title
+        )
+        if problems:
+            raise ValidationError({"signing_mode": problems})
+        if self.is_collective and not self.collective_name:
+            message = _("Cần ghi tên tập thể sau TM., ví dụ TM. ỦY BAN NHÂN DÂN.")
+            raise ValidationError({"signing_on_behalf": message})
+
+    @property
+    def is_collective(self) -> bool:
+        return self.issued_as == IssuedAs.COLLECTIVE
+
+    @property
+    def collective_name(self) -> str:
+        """ "TM. ỦY BAN NHÂN DÂN" → "ỦY BAN NHÂN DÂN"."""
+        return decree30.upper(self.signing_on_behalf).removeprefix("TM.").strip()
+
+    def frame(self) -> decree30.Frame:
+        return decree30.Frame(
+            issuing_body=self.issuing_authority,
+            place=self.place_name,
+            head_title=self.signer_title,
+            governing_body=self.governing_body,
+            collective=self.collective_name if self.is_collective else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -341,7 +425,20 @@ class Decision(models.Model):
         help_text=_("Bắt buộc khi ngày ký nằm ngoài thời hạn ra quyết định của đợt đánh giá."),
     )
     signer_name = models.CharField(_("người ký"), max_length=120)
+    signing_mode = models.CharField(
+        _("hình thức ký"), max_length=8, choices=SigningMode.choices, default=SigningMode.ON_BEHALF
+    )
+    signer_title = models.CharField(
+        _("chức danh người ký"),
+        max_length=100,
+        blank=True,
+        help_text=_("Khi ký KT., TL. hoặc TUQ., ví dụ PHÓ CHỦ TỊCH."),
+    )
     legal_bases = models.TextField(_("căn cứ pháp lý"), help_text=_("Mỗi căn cứ một dòng"))
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng"))
+    # The issuer as printed (core/decree30.Frame), kept when the decision is issued: an issued
+    # document keeps its text even if its body is renamed later. Empty while a draft.
+    frame = models.JSONField(_("tiêu đề văn bản khi ban hành"), default=dict, blank=True)
     supersedes = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -384,6 +481,10 @@ class Decision(models.Model):
     def is_issued(self) -> bool:
         return self.state == self.State.ISSUED
 
+    def printed_frame(self) -> decree30.Frame:
+        """The issuer as this decision prints it: as issued, or as its body reads now (a draft)."""
+        return decree30.Frame(**self.frame) if self.frame else self.body.frame()
+
     @property
     def shown_number(self) -> str:
         """The number, or what a draft without one shows in its place."""
@@ -421,3 +522,14 @@ class DecisionItem(models.Model):
         if Decision.objects.filter(pk=self.decision_id, state=Decision.State.ISSUED).exists():
             raise IssuedDecisionImmutable(self.decision.number)
         return super().delete(*args, **kwargs)
+
+    @property
+    def below_every_band(self) -> bool:
+        """Not recognised because the score reaches no band: the score is the reason."""
+        return not self.level and self.final_score < LOWEST_BAND
+
+    @property
+    def reasons_missing(self) -> bool:
+        """Not recognised although the score reaches a band, and no reason on record: decided
+        before reasons were stored with results, and none could be recovered (migration 0006)."""
+        return not self.level and not self.reasons and not self.below_every_band

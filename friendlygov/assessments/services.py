@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
-from friendlygov.core import rowsql
+from friendlygov.core import decree30, rowsql
 from friendlygov.frameworks.describe import num
 
-from . import deadlines, evidence_files, permissions, register, register_rules
+from . import deadlines, decision_text, evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
@@ -30,6 +30,7 @@ from .models import (
     ExplanationRequest,
     IndicatorScore,
     IssuedDecisionImmutable,
+    SigningMode,
 )
 from .results import (
     LayerResult,
@@ -974,6 +975,9 @@ def draft_decision(
     supersedes=None,
     kind=Decision.Kind.RECOGNITION,
     date_reason="",
+    signing_mode="",
+    signer_title="",
+    recipients="",
 ) -> Decision:
     """A draft of the head of `body`. Its number may be left to the issue (the clerk numbers it
     then); its date is checked when it is issued, as the draft stays editable until then."""
@@ -991,6 +995,9 @@ def draft_decision(
         signer_name=signer_name,
         legal_bases=legal_bases,
         date_reason=date_reason,
+        signing_mode=signing_mode,
+        signer_title=signer_title,
+        recipients=recipients,
     )
     decision.save()
     _put_units(decision, assessments)
@@ -1003,7 +1010,16 @@ def draft_decision(
     return decision
 
 
-DRAFT_FIELDS = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
+DRAFT_FIELDS = (
+    "number",
+    "signed_on",
+    "signer_name",
+    "legal_bases",
+    "date_reason",
+    "signing_mode",
+    "signer_title",
+    "recipients",
+)
 
 
 @transaction.atomic
@@ -1035,22 +1051,52 @@ def update_draft(decision, *, actor, assessments=None, **values) -> Decision:
     return decision
 
 
-def _set_draft_values(decision, *, number, signed_on, signer_name, legal_bases, date_reason):
+def _set_draft_values(
+    decision,
+    *,
+    number,
+    signed_on,
+    signer_name,
+    legal_bases,
+    date_reason,
+    signing_mode,
+    signer_title,
+    recipients,
+):
     signed_on = models.DateField().to_python(signed_on)
     if signed_on is None:
         raise ValidationError(_("Cần ghi ngày ký."))
     if not (legal_bases or "").strip():
         raise ValidationError(_("Cần ghi ít nhất một căn cứ pháp lý."))
-    decision.authority = register_rules.authority_key(decision.body.issuing_authority)
+    body = decision.body
+    decision.authority = register_rules.authority_key(body.issuing_authority)
     decision.signed_on = signed_on
     decision.signer_name = (signer_name or "").strip()
     decision.legal_bases = legal_bases.strip()
     decision.date_reason = (date_reason or "").strip()
+    decision.recipients = (recipients or "").strip() or decision_text.default_recipients(body, signed_on)
+    _set_signing(decision, body, signing_mode or body.signing_mode, signer_title)
     decision.number = ""
     if (number or "").strip():
         parsed = _parsed_number(number)
         _check_number_free(decision, parsed.serial, signed_on.year)
         decision.number = str(parsed)
+
+
+def _set_signing(decision, body, mode, signer_title):
+    """The signing mode must fit who decides (Decree 30): TM. only for a collective, a direct
+    signature only by a head; KT., TL. and TUQ. name the signer's own title (a KT. without one
+    takes the body's deputy title); the other modes print none."""
+    if mode not in SigningMode.values:
+        raise ValidationError(_("Hình thức ký không hợp lệ: %(mode)s") % {"mode": mode})
+    signer_title = decree30.upper(signer_title)
+    if mode == SigningMode.FOR_HEAD and not signer_title:
+        signer_title = decree30.upper(body.deputy_title)
+    problems = decree30.signing_problems(mode, collective=body.is_collective, signer_title=signer_title)
+    if problems:
+        raise ValidationError(problems)
+    decision.signing_mode = mode
+    decision.signer_title = signer_title if mode in decree30.NEEDS_SIGNER_TITLE else ""
 
 
 def _parsed_number(text) -> register_rules.DecisionNumber:
@@ -1210,6 +1256,7 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
             _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
+    decision.frame = decision.body.frame().as_dict()
     _enter_in_register(decision, chosen=bool(decision.number))
     record(
         actor,
@@ -1246,6 +1293,7 @@ def _check_signing_date(decision, assessments):
         window=(cycle.decision_from, cycle.decision_until),
         reason=decision.date_reason,
     )
+    problems += decision_text.law_problems(decision.legal_bases, decision.signed_on)
     if problems:
         raise ValidationError(problems)
 

@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from friendlygov.assessments.documents import score_text
+from friendlygov.core import decree30
 from friendlygov.core.office import (
     PdfUnavailable,
     add_para,
@@ -77,6 +78,10 @@ def commune_docx(user, assessment) -> bytes:
             _("Điểm: %(score)s — %(level)s") % {"score": points(x.score), "level": level_label(x.level)},
         )
         _line(document, x.layer_label, italic=True)
+        if x.layer == "final" and x.assessment.final_reasons:  # as the commune's page says it
+            _line(document, _("Không được công nhận vì chưa đạt điều kiện bắt buộc:"))
+            for reason in x.assessment.final_reasons:
+                _line(document, f"- {reason}")
         for name in x.blocking:
             _line(document, _("Chưa đạt điều kiện: %(name)s") % {"name": name})
         for line in x.criteria:
@@ -329,6 +334,7 @@ def _share(part, whole):
 def _new_document():
     document = Document()
     setup_page(document)
+    decree30.add_page_numbers(document)  # the same frame as the decision: numbered from page 2
     document.styles["Normal"].font.size = REPORT_SIZE
     document.styles["Table Grid"].font.size = TABLE_SIZE
     return document

@@ -199,3 +199,26 @@ def test_revoking_a_unit_the_target_never_decided_answers_422(appraised, people)
     assert refused.status_code == 422
     assert never.unit.name in refused.json()["error"]["message"]
     assert not Decision.objects.filter(kind="revocation").exists()
+
+
+def test_the_signing_mode_and_recipients_are_drafted_changed_and_checked(appraised, people):
+    head = people["head"]
+    created = draft(head, appraised, signing_mode="kt", recipients=["Như Điều 3", "Lưu: VT"])
+    assert created.status_code == 201
+    decision = created.json()
+    assert decision["heading"] == ["ỦY BAN NHÂN DÂN", "HUYỆN KIM THÀNH"]
+    assert decision["authority_line"] == "ỦY BAN NHÂN DÂN HUYỆN KIM THÀNH"
+    assert decision["signature"] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert decision["recipients"] == ["- Như Điều 3;", "- Lưu: VT."]
+
+    url = f"{API}/decisions/{decision['id']}"
+    refused = head.patch(url, {"signing_mode": "direct"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert "được ký TM." in refused.json()["error"]["message"]
+    unknown = head.patch(url, {"signing_mode": "boss"}, content_type="application/json")
+    assert unknown.status_code == 422
+    assert head.get(url).json()["signing_mode"] == "kt"  # nothing changed
+
+    changed = head.patch(url, {"signing_mode": "tm"}, content_type="application/json").json()
+    assert changed["signature"] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    assert changed["signer_title"] == ""

@@ -145,7 +145,7 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     page.get_by_label("Số quyết định").fill("15/QĐ-UBND")
     # Approved today, so signed today: after the 2024 cycle's decision window, with the reason.
     page.get_by_label("Ngày ký").fill(timezone.localdate().strftime("%d/%m/%Y"))  # as the page writes it
-    page.get_by_label("Người ký").fill("Nguyễn Văn An")
+    page.get_by_label("Người ký", exact=True).fill("Nguyễn Văn An")
     page.get_by_label("Lý do ký ngoài thời hạn").fill("Hồ sơ thẩm định hoàn thành sau thời hạn.")
     look_at(page, "cycle-6-decision-draft")
     page.get_by_role("button", name="Lưu dự thảo").click()

@@ -1,11 +1,14 @@
 """Decision pages through HTTP: who drafts, issues, revokes and downloads, and who gets 403 / 404."""
 
+import html
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from friendlygov.accounts.models import Role
+from friendlygov.assessments import decision_text
 from friendlygov.assessments.models import Decision, IssuedDecisionImmutable
 from friendlygov.assessments.testing import LEGAL_BASES, district
 from friendlygov.assessments.workflow import Status
@@ -31,7 +34,8 @@ def test_it_lets_the_head_draft_then_issue_a_decision(appraised_units, people):
     body = appraised_units[0].body
     page = head.get(reverse("assessments:decision_new", args=[body.pk]))
     assert page.status_code == 200
-    assert "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015" in page.text
+    for law in decision_text.laws_in_force(timezone.localdate()):  # the law on today's date
+        assert html.escape(law) in page.text
     for assessment in appraised_units:
         assert assessment.unit.name in page.text
 
@@ -173,7 +177,9 @@ def test_it_explains_with_503_when_the_pdf_cannot_be_made(issued, people, monkey
     assert reverse("assessments:decision_docx", args=[issued.pk]) in response.text
 
 
-@pytest.mark.parametrize("name", ["decision_list", "decision_detail", "decision_docx", "decision_pdf"])
+@pytest.mark.parametrize(
+    "name", ["decision_list", "decision_detail", "decision_docx", "decision_pdf", "decision_report_docx"]
+)
 def test_it_sends_anonymous_visitors_to_sign_in(issued, anonymous, name):
     args = [] if name == "decision_list" else [issued.pk]
     response = anonymous.get(reverse(f"assessments:{name}", args=args))
@@ -196,3 +202,33 @@ def test_it_leaves_units_already_in_a_draft_unticked_and_says_so(draft, appraise
     page = people["head"].get(reverse("assessments:decision_new", args=[appraised_units[0].body.pk]))
     assert page.context["chosen"] == set()
     assert "Đã có trong dự thảo số 15/QĐ-UBND" in page.text
+
+
+def test_the_draft_page_offers_the_signing_modes_of_a_collective_and_keeps_what_is_chosen(
+    appraised_units, people
+):
+    head = people["head"]
+    url = reverse("assessments:decision_new", args=[appraised_units[0].body.pk])
+    page = head.get(url)
+    modes = [value for value, _label in page.context["form"].fields["signing_mode"].choices]
+    assert modes == ["tm", "kt", "q"]  # a People's Committee decides as a collective
+    assert not page.context["form"].initial.get("signer_name")  # not whoever is logged in
+    assert "Nơi nhận" in page.text and "Như Điều 3;" in page.text
+
+    refused = head.post(url, form_data(assessments=[appraised_units[0].pk], signing_mode="direct"))
+    assert refused.status_code == 422
+    assert not Decision.objects.exists()
+
+    head.post(
+        url,
+        form_data(
+            assessments=[appraised_units[0].pk],
+            signing_mode="kt",
+            recipients="Như Điều 3\nSở Nội vụ (để theo dõi)\nLưu: VT, NV",
+        ),
+    )
+    decision = Decision.objects.get()
+    assert (decision.signing_mode, decision.signer_title) == ("kt", "PHÓ CHỦ TỊCH")
+    detail = head.get(reverse("assessments:decision_detail", args=[decision.pk]))
+    assert "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" in detail.text
+    assert "- Sở Nội vụ (để theo dõi);" in detail.text and "- Lưu: VT, NV." in detail.text

@@ -5,6 +5,7 @@ their level; the covered units that did not qualify become "not recognised" with
 import html
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -64,7 +65,10 @@ def test_issuing_settles_every_covered_unit_and_lists_only_the_recognised(apprai
         xml = package.read("word/document.xml").decode()
     assert failed.unit.name not in xml
     assert all(a.unit.name in xml for a in qualified)
-    assert f"Công nhận {len(qualified)} xã, phường, thị trấn" in xml
+    # The summary names only the unit types it covers (here communes and a township, no ward).
+    assert sorted({a.unit.type for a in qualified}) == ["thi_tran", "xa"]
+    assert f"Công nhận {len(qualified)} xã, thị trấn đạt chuẩn" in xml
+    assert "phường" not in xml
     assert "không được công nhận" not in xml
 
     page = head.get(reverse("assessments:decision_detail", args=[decision.pk]))
@@ -133,3 +137,128 @@ def test_the_communes_page_gives_the_reasons_its_decision_rests_on(failed, peopl
     assert page.status_code == 200
     assert "Không được công nhận vì chưa đạt điều kiện bắt buộc" in page.text
     assert all(html.escape(reason) in page.text for reason in failed.final_reasons)
+
+    # And the commune's printable report, numbered from page 2 in the same Decree 30 frame.
+    from docx import Document
+
+    from friendlygov.reports.report_documents import commune_docx
+
+    failed.refresh_from_db()
+    report = Document(io.BytesIO(commune_docx(head.user, failed)))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "Không được công nhận vì chưa đạt điều kiện bắt buộc:" in text
+    assert all(f"- {reason}" in text for reason in failed.final_reasons)
+    assert " PAGE " in report.sections[0].header._element.xml
+
+
+def _issued_over(units, head):
+    decision = services.draft_decision(
+        units[0].body,
+        assessments=units,
+        signed_on="2025-01-15",
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=head,
+    )
+    return services.issue_decision(decision, actor=head)
+
+
+def _report_rows(docx: bytes) -> dict:
+    from docx import Document
+
+    table = Document(io.BytesIO(docx)).tables[1]  # the heading is table 0
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "STT",
+        "Đơn vị",
+        "Điểm",
+        "Kết quả",
+        "Lý do không đạt chuẩn",
+    ]
+    return {row.cells[1].text: [cell.text for cell in row.cells] for row in table.rows[1:]}
+
+
+def test_the_appraisal_report_lists_every_covered_unit_and_the_reasons_of_those_not_recognised(
+    appraised_units, failed, people
+):
+    head = people["head"]
+    qualified = [a for a in appraised_units if a.final_level]
+    decision = _issued_over([*qualified, failed], head.user)
+
+    response = head.get(reverse("assessments:decision_report_docx", args=[decision.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.docx"')
+    rows = _report_rows(response.content)
+    assert len(rows) == len(qualified) + 1
+    row = rows[f"{failed.unit.name} ({failed.unit.code})"]
+    assert row[3] == "Không đạt chuẩn"
+    assert row[4] == "; ".join(failed.final_reasons)
+    for unit in qualified:
+        assert rows[f"{unit.unit.name} ({unit.unit.code})"][3:] == [f"Mức {unit.final_level}", ""]
+    text = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+    assert "không công nhận 1 đơn vị" in text
+    assert "BÁO CÁO" in text
+
+    # The decision's API answer carries the reasons too.
+    items = head.get(f"/api/v1/decisions/{decision.pk}").json()["items"]
+    assert {item["assessment_id"]: item["reasons"] for item in items}[failed.pk] == failed.final_reasons
+
+
+def test_a_revocation_has_no_appraisal_report(issued, people):
+    revocation = services.draft_decision(
+        issued.body,
+        assessments=[item.assessment for item in issued.items.all()],
+        signed_on="2025-01-20",
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+        supersedes=issued,
+        kind=Decision.Kind.REVOCATION,
+    )
+    response = people["head"].get(reverse("assessments:decision_report_docx", args=[revocation.pk]))
+    assert response.status_code == 404
+
+
+def _backfill():
+    """The data migration's step that recovers reasons (found by name, whatever its number)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values():
+        for operation in migration.operations:
+            if getattr(getattr(operation, "code", None), "__name__", "") == "reasons_from_the_appraisal":
+                return operation.code
+    raise AssertionError("the reasons backfill migration is missing")
+
+
+def test_a_decision_issued_before_reasons_were_stored_gets_them_from_the_appraisal(failed, people):
+    from django.apps import apps
+
+    decision = _issued_over([failed], people["head"].user)
+    item = decision.items.get()
+    type(item).objects.filter(pk=item.pk).update(reasons=[])  # as stored before reasons existed
+
+    _backfill()(apps, None)
+    item.refresh_from_db()
+    assert item.reasons == failed.final_reasons
+
+
+def test_without_any_reason_on_record_the_page_and_the_report_say_so(failed, people, anonymous):
+    from friendlygov.assessments.models import Assessment
+
+    decision = _issued_over([failed], people["head"].user)
+    row_name = f"{failed.unit.name} ({failed.unit.code})"
+    # Below every band, the score is the reason and nothing is missing.
+    assert failed.final_score < 80
+    item = decision.items.get()
+    type(item).objects.filter(pk=item.pk).update(reasons=[])
+    Assessment.objects.filter(pk=failed.pk).update(final_reasons=[])
+    page = anonymous.get(reverse("public:cycle_results", args=[2024]))
+    assert "Lý do chưa ghi trong hồ sơ." not in page.text
+    rows = _report_rows(documents.appraisal_report_docx(decision))
+    assert rows[row_name][4] == "Tổng điểm dưới 80,00 điểm"
+
+    # A band reached and no reason on record: said so, not left blank.
+    type(item).objects.filter(pk=item.pk).update(final_score=Decimal("85.73"))
+    page = anonymous.get(reverse("public:cycle_results", args=[2024]))
+    assert "Lý do chưa ghi trong hồ sơ." in page.text
+    rows = _report_rows(documents.appraisal_report_docx(decision))
+    assert rows[row_name][4] == documents.REASONS_NOT_RECORDED

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from friendlygov.core import decree30
 from friendlygov.core.office import PdfUnavailable, file_response
 
-from .. import documents, permissions, register, services
+from .. import decision_text, documents, permissions, register, services
 from ..decision_forms import DecisionForm, IssueForm
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
@@ -25,28 +26,16 @@ from ..workflow import Status, TransitionNotAllowed
 SERVICE_ERRORS = (ValidationError, PermissionDenied, TransitionNotAllowed, IssuedDecisionImmutable)
 
 
-def default_legal_bases(body) -> str:
-    """Prefilled, editable bases. Document text, not interface text: a decision is written in
-    Vietnamese whatever language the official reads the site in."""
-    year = body.cycle.year
-    return "\n".join(
-        (
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức "
-            "chính quyền địa phương ngày 22 tháng 11 năm 2019;",
-            "Căn cứ Kế hoạch của Ủy ban nhân dân tỉnh về thực hiện Đề án “Chính quyền cấp xã thân thiện, "
-            "vì Nhân dân phục vụ”;",
-            f"Căn cứ kết quả thẩm định năm {year} của {body.name};",
-            "Theo đề nghị của Trưởng phòng Nội vụ.",
-        )
-    )
-
-
-def _initial(body, user):
+def _initial(body, *, revokes=None):
+    """What a new draft starts from, all editable: the law in force today, the body's usual
+    signing mode and recipients. The signer is left for the head to name (the person who drafts
+    is seldom the one who signs)."""
+    today = timezone.localdate()
     return {
-        "signed_on": timezone.localdate(),
-        "signer_name": getattr(user, "full_name", "") or "",
-        "legal_bases": default_legal_bases(body),
+        "signed_on": today,
+        "signing_mode": body.signing_mode,
+        "legal_bases": decision_text.default_legal_bases(body, today, revokes=revokes),
+        "recipients": decision_text.default_recipients(body, today),
     }
 
 
@@ -131,7 +120,7 @@ def decision_new(request, body_id):
                 messages.success(request, _drafted(decision))
                 return redirect("assessments:decision_detail", decision.pk)
     else:
-        form = DecisionForm(initial=_initial(body, request.user), body=body)
+        form = DecisionForm(initial=_initial(body), body=body)
         # Units already in another draft start unticked (one unit, one pending decision), and so
         # do units that did not qualify: a decision settles them only when the head picks them.
         chosen_ids = {a.pk for a in candidates if not a.draft_items and a.final_level}
@@ -168,6 +157,7 @@ def decision_detail(request, pk):
     covered = documents.decision_items(decision)
     items, settled_apart = documents.listed_and_apart(decision, covered)
     later = list(_decisions(request.user).filter(supersedes=decision).order_by("created_at"))
+    frame = decision.printed_frame()
     context = {
         "decision": decision,
         "items": items,
@@ -175,6 +165,9 @@ def decision_detail(request, pk):
         "revoked": any(d.is_issued and d.kind == Decision.Kind.REVOCATION for d in later),
         "may_decide": permissions.may_decide_for(request.user, decision.body),
         "legal_bases": documents.legal_basis_lines(decision.legal_bases),
+        "frame": frame,
+        "signature": decree30.signature_lines(frame, decision.signing_mode, decision.signer_title),
+        "recipients": decree30.recipient_lines(decision.recipients.splitlines()),
         "recognised": sum(1 for item in items if item.level),
         "covered": len(covered),
         "settled_apart": settled_apart,
@@ -251,8 +244,7 @@ def decision_edit(request, pk):
                 messages.success(request, _("Đã lưu dự thảo."))
                 return redirect("assessments:decision_detail", decision.pk)
     else:
-        fields = ("number", "signed_on", "signer_name", "legal_bases", "date_reason")
-        form = DecisionForm(initial={f: getattr(decision, f) for f in fields}, body=body)
+        form = DecisionForm(initial={f: getattr(decision, f) for f in services.DRAFT_FIELDS}, body=body)
     context = {
         "body": body,
         "decision": decision,
@@ -300,12 +292,7 @@ def decision_revoke(request, pk):
                 )
                 return redirect("assessments:decision_detail", decision.pk)
     else:
-        initial = _initial(old.body, request.user)
-        initial["legal_bases"] = initial["legal_bases"].replace(
-            "Căn cứ kết quả thẩm định",
-            f"Căn cứ Quyết định số {old.number} ngày {old.signed_on:%d/%m/%Y};\nCăn cứ kết quả thẩm định",
-        )
-        form = DecisionForm(initial=initial, body=old.body)
+        form = DecisionForm(initial=_initial(old.body, revokes=old), body=old.body)
     shown = {a.pk for a in units}
     items = [item for item in documents.decision_items(old) if item.assessment_id in shown]
     context = {"old": old, "form": form, "errors": errors, "items": items}
@@ -332,6 +319,15 @@ def decision_docx(request, pk):
     return file_response(documents.decision_docx(decision), documents.decision_filename(decision, "docx"))
 
 
+def decision_report_docx(request, pk):
+    """The appraisal report that accompanies a recognition: every covered unit, with the reasons
+    of those not recognised."""
+    decision = _visible_decision(request.user, pk)
+    if decision.kind != Decision.Kind.RECOGNITION:
+        raise Http404
+    return file_response(documents.appraisal_report_docx(decision), documents.report_filename(decision))
+
+
 def decision_pdf(request, pk):
     decision = _visible_decision(request.user, pk)
     try:
@@ -351,4 +347,5 @@ urlpatterns = [
     path("decisions/<int:pk>/revoke/", decision_revoke, name="decision_revoke"),
     path("decisions/<int:pk>/docx/", decision_docx, name="decision_docx"),
     path("decisions/<int:pk>/pdf/", decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>/report/docx/", decision_report_docx, name="decision_report_docx"),
 ]
