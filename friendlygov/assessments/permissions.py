@@ -19,6 +19,7 @@ APPRAISE = "appraise"
 DECIDE = "decide"
 VIEW = "view"
 VIEW_APPRAISAL = "view_appraisal"
+ASSIGN = "assign"  # give a commune to one appraiser of the body
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
@@ -36,13 +37,21 @@ ACTION_ROLES = {
     Action.RETURN: APPRAISAL_ROLES,
     Action.APPROVE: APPRAISAL_ROLES,
     DECIDE: DECISION_ROLES,
+    ASSIGN: (Role.APPRAISAL_HEAD,),
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
     APPRAISE: APPRAISAL_EDITABLE,
+    ASSIGN: (*APPRAISAL_EDITABLE, Status.RETURNED),
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
+FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE, ASSIGN}
+# Once a commune is assigned to an appraiser, only they take these; the others of the body read.
+ASSIGNED_ONLY = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE}
+
+
+def _assigned_elsewhere(user, action, assessment) -> bool:
+    return action in ASSIGNED_ONLY and assessment.appraiser_id not in (None, user.pk)
 
 
 def sees_everything(user) -> bool:
@@ -58,6 +67,8 @@ def may(user, action: str, assessment: Assessment) -> bool:
     year = assessment.cycle.year
     if not reach.reaches(user, assessment.unit, roles, year, from_above=action in FROM_ABOVE):
         return False
+    if _assigned_elsewhere(user, action, assessment):
+        return False
     states = ACTION_STATES.get(action)
     return states is None or assessment.status in states
 
@@ -69,7 +80,21 @@ def which(user, action: str = VIEW):
         return base.none()
     if action == VIEW and sees_everything(user):
         return base
-    return base.filter(reach.reach_q(user, ACTION_ROLES.get(action, ()), from_above=action in FROM_ABOVE))
+    scoped = base.filter(reach.reach_q(user, ACTION_ROLES.get(action, ()), from_above=action in FROM_ABOVE))
+    if action in ASSIGNED_ONLY:
+        scoped = scoped.filter(Q(appraiser__isnull=True) | Q(appraiser=user))
+    return scoped
+
+
+def assignable_appraisers(assessment):
+    """The people a commune may be given to: those whose appraiser grant reaches it from above."""
+    return reach.holders(assessment.unit, (Role.APPRAISER,), assessment.cycle.year, from_above=True)
+
+
+def queue_scope(user):
+    """The assessments whose appraisal queue `user` reads: those their appraisal grants reach from
+    above, whoever they are assigned to (the appraisers of a body read each other's work)."""
+    return which(user, VIEW_APPRAISAL).filter(reach.reach_q(user, APPRAISAL_ROLES, from_above=True))
 
 
 def visible(user):
