@@ -20,6 +20,7 @@ DECIDE = "decide"
 VIEW = "view"
 VIEW_APPRAISAL = "view_appraisal"
 ASSIGN = "assign"  # give a commune to one appraiser of the body
+APPRAISE_QUEUE = "appraise_queue"  # read the body's appraisal queue (any state)
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
@@ -38,6 +39,7 @@ ACTION_ROLES = {
     Action.APPROVE: APPRAISAL_ROLES,
     DECIDE: DECISION_ROLES,
     ASSIGN: (Role.APPRAISAL_HEAD,),
+    APPRAISE_QUEUE: APPRAISAL_ROLES,
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
@@ -45,7 +47,16 @@ ACTION_STATES = {
     ASSIGN: (*APPRAISAL_EDITABLE, Status.RETURNED),
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE, ASSIGN}
+FROM_ABOVE = {
+    VIEW_APPRAISAL,
+    APPRAISE,
+    Action.START_APPRAISAL,
+    Action.RETURN,
+    Action.APPROVE,
+    DECIDE,
+    ASSIGN,
+    APPRAISE_QUEUE,
+}
 # Once a commune is assigned to an appraiser, only they take these; the others of the body read.
 ASSIGNED_ONLY = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE}
 
@@ -94,7 +105,7 @@ def assignable_appraisers(assessment):
 def queue_scope(user):
     """The assessments whose appraisal queue `user` reads: those their appraisal grants reach from
     above, whoever they are assigned to (the appraisers of a body read each other's work)."""
-    return which(user, VIEW_APPRAISAL).filter(reach.reach_q(user, APPRAISAL_ROLES, from_above=True))
+    return which(user, APPRAISE_QUEUE)
 
 
 def visible(user):

@@ -360,7 +360,7 @@ def appraisal_queue(user, today: date, scope: str = MINE) -> Queue:
         if waiting:
             own = mine_ids is None or a.pk in mine_ids
             items.append(QueueItem(a, waiting, since, (today - since).days, own))
-    items.sort(key=lambda item: (item.since, item.assessment.pk))
+    items.sort(key=lambda item: item.since)  # stable: by submission time within a day
     counts = Counter(item.waiting for item in items)
     return Queue(items, [(str(w.label), counts[w]) for w in Waiting if counts[w]], scope)
 

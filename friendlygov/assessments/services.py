@@ -177,9 +177,7 @@ def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **va
 def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
     assessment = _locked_for(score)
-    if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
-        _require(actor, Action.START_APPRAISAL, assessment)
-        _receive(assessment, actor)
+    _receive_if_waiting(assessment, actor)
     return _save_score(
         score, assessment, permissions.APPRAISE, APPRAISAL_FIELDS, APPRAISED, expected_version, actor, values
     )
@@ -513,6 +511,13 @@ def start_appraisal(assessment, *, actor) -> Assessment:
     return assessment
 
 
+def _receive_if_waiting(assessment, actor):
+    """The appraiser's first action on a submitted (or resubmitted) assessment receives it."""
+    if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
+        _require(actor, Action.START_APPRAISAL, assessment)
+        _receive(assessment, actor)
+
+
 def _receive(assessment, actor):
     """Start the appraisal (the first receipt, or the return of a resubmission to its appraiser)."""
     if assessment.appraiser_id is None:
@@ -526,6 +531,7 @@ def return_for_explanation(assessment, *, reasons: dict | None = None, actor) ->
     `reasons` given here ({indicator_id: reason}) added or replacing theirs. Rounds are limited.
     Each request keeps the commune's value and evidence as they were, to show what changed."""
     assessment = _locked(assessment.pk)
+    _receive_if_waiting(assessment, actor)
     _require(actor, Action.RETURN, assessment)
     target_of(Action.RETURN, assessment.status)
     drafts = assessment.explanation_requests.filter(draft=True)
@@ -722,8 +728,7 @@ def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
     result moved since."""
     assessment = _locked(assessment.pk)
     if assessment.status == Status.RESUBMITTED:  # back with its appraiser: no new receipt
-        _require(actor, Action.START_APPRAISAL, assessment)
-        _receive(assessment, actor)
+        _receive_if_waiting(assessment, actor)
     _require(actor, Action.APPROVE, assessment)
     target_of(Action.APPROVE, assessment.status)
     problems = missing_for_approval(assessment)

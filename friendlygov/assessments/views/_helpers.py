@@ -100,7 +100,8 @@ def detail_context(request, assessment, **extra) -> dict:
             for b in blocks
         ]
         blocks = [b for b in blocks if b.rows]
-    appraiser_view = can["appraise"] or can["return"]
+    # "Tiếp theo" for whoever has an appraisal queue: also once this commune left it (approved).
+    appraiser_view = show_appraisal and permissions.may(request.user, permissions.APPRAISE_QUEUE, assessment)
     return {
         "assessment": assessment,
         "cycle": assessment.cycle,
