@@ -179,7 +179,11 @@ def test_the_appraisers_workbench_end_to_end(page, live_server, dong_cam, people
     assert page.get_by_role("button", name="Tiếp nhận và bắt đầu thẩm định").count() == 0
     look_at(page, "review-5-changes")
 
-    # Review again, decide the bonus, confirm, approve.
+    # The A key accepts the row that has the focus; then the criteria, the bonus, the approval.
+    page.locator(f"#row-{asked[0].pk} details summary").first.focus()
+    with page.expect_response(lambda r: r.url.endswith("/accept/")):
+        count.press(page.locator(f"#row-{asked[0].pk} details summary").first, "a")
+    page.locator(f"#row-{asked[0].pk}").get_by_text("Đã chấp nhận số liệu của xã").wait_for()
     accept_criteria(page, count)
     page.locator("#bonus-appraised-TH1").fill("1")
     page.locator("#bonus-appraised-TH1").locator("xpath=ancestor::form").get_by_role(
