@@ -295,3 +295,25 @@ def test_the_commune_never_sees_the_review_or_the_appraised_values_before_approv
     for secret in ("Nhận xét riêng của thẩm định", "Đã sửa, có nhận xét", "đã xem", "Chưa xem xét"):
         assert secret not in page
     assert Assessment.objects.get(pk=dong_cam.pk).status == Status.UNDER_APPRAISAL
+
+
+def test_bulk_approval_uses_the_review_definition_and_reports_each_unit(dong_cam, people, kim_thanh_chair):
+    others = dong_cam.cycle.assessments.filter(body=dong_cam.body).exclude(pk=dong_cam.pk)
+    units = [dong_cam, *others.order_by("unit__code")[:2]]
+    appraiser = people["appraiser"].user
+    for unit in units:
+        submitted(unit, kim_thanh_chair)
+        for block in by_criterion(unit):
+            services.accept_indicators(unit, score_ids=[r.pk for r in block], actor=appraiser)
+    not_ready = units[1]  # one row accepted, then emptied of its review (as after a commune's change)
+    not_ready.scores.filter(pk=rows_of(not_ready)[0].pk).update(review="")
+    expected = {u.pk: Assessment.objects.get(pk=u.pk).appraised_score for u in units}
+
+    outcomes = services.approve_many(units, expected_scores=expected, actor=appraiser)
+
+    assert [o.done for o in outcomes] == [True, False, True]
+    assert "cần xem xét lại" in outcomes[1].reason
+    refused = AuditEvent.objects.for_target(not_ready).get(event_type="assessment.approve_refused")
+    assert "cần xem xét lại" in refused.data["reason"]
+    for unit in (units[0], units[2]):
+        assert AuditEvent.objects.for_target(unit).filter(event_type="assessment.approve").count() == 1
