@@ -144,6 +144,17 @@ def holds(user, roles) -> bool:
     return any(grant.role in roles for grant in grants(user))
 
 
+def holders(unit, roles, year: int, *, from_above: bool = False):
+    """The active users holding one of `roles` through a grant that reaches `unit` for `year`."""
+    from .models import User
+
+    ids = chain(unit)[1:] if from_above else chain(unit)
+    granted = RoleGrant.objects.filter(role__in=roles, unit_id__in=ids).filter(
+        Q(year__isnull=True) | Q(year=year)
+    )
+    return User.objects.filter(is_active=True, pk__in=granted.values("user_id")).order_by("username")
+
+
 def sees_everything(user) -> bool:
     """A superuser sees everything (and acts on no unit by that alone)."""
     return bool(user.is_authenticated and user.is_superuser)

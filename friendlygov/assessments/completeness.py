@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .results import undecided_bonus
 
 UNSCORED, EVIDENCE, UNAPPRAISED, COMMENT, BONUS = "unscored", "evidence", "unappraised", "comment", "bonus"
+UNREVIEWED = "unreviewed"
 
 
 def ordered_rows(assessment):
@@ -75,13 +76,20 @@ def missing_for_submission(assessment, scores=None) -> list[Missing]:
 
 
 def missing_for_approval(assessment, scores=None) -> list[Missing]:
-    """What stops approving: an indicator without the appraiser's points, or with points that
+    """What stops approving (the review is complete when it is empty): an indicator without the
+    appraiser's points, or not reviewed again since the commune changed it, or with points that
     differ from the commune's and no comment; a bonus the commune claimed that the appraiser has
     not decided (approval never copies a claim). `scores`: the rows, if already read."""
     problems = []
     for score in ordered_rows(assessment) if scores is None else scores:
         if not score.appraised_scored:
             problems.append(_missing(score, UNAPPRAISED, _("%(code)s: chưa có điểm thẩm định.")))
+        elif not score.review:
+            problems.append(
+                _missing(
+                    score, UNREVIEWED, _("%(code)s: xã đã sửa số liệu, cần xem xét lại (chấp nhận hoặc sửa).")
+                )
+            )
         elif score.differs and not score.appraisal_comment.strip():
             problems.append(
                 _missing(score, COMMENT, _("%(code)s: điểm thẩm định khác điểm tự chấm, cần ghi nhận xét."))

@@ -224,6 +224,16 @@ class Assessment(models.Model):
     # The conditions the final result failed, with their figures ("TC2 đạt 31,5% < 50%"), written
     # when the appraisal is approved: why a unit whose score reaches a band is not recognised.
     final_reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
+    # The appraiser the head of the body gave the commune to (or who received it first): only they
+    # take the appraisal's actions; the others of the body read it (permissions.ASSIGNED_ONLY).
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thẩm định được giao"),
+    )
     explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
     explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
@@ -288,6 +298,11 @@ class DeadlineExtension(models.Model):
         return f"{self.assessment} · {self.get_stage_display()} · {self.until:%d/%m/%Y}"
 
 
+class Review(models.TextChoices):
+    ACCEPTED = "accepted", _("Chấp nhận số liệu của xã")
+    CHANGED = "changed", _("Đã sửa, có nhận xét")
+
+
 class IndicatorScore(models.Model):
     """One indicator of one assessment: the commune's input and the appraiser's, each turned into
     points by the indicator's method. `version` guards against lost updates (optimistic locking)."""
@@ -306,6 +321,9 @@ class IndicatorScore(models.Model):
     appraised_na = models.BooleanField(_("không áp dụng (thẩm định)"), default=False)
     appraised_points = models.DecimalField(_("điểm thẩm định"), null=True, blank=True, **POINTS)
     appraisal_comment = models.TextField(_("nhận xét thẩm định"), blank=True)
+    # The appraiser's review of the row: accepted (the commune's value) or changed (with a
+    # comment); empty while not reviewed, and again after the commune changes its value.
+    review = models.CharField(_("xem xét"), max_length=10, choices=Review.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -328,6 +346,10 @@ class IndicatorScore(models.Model):
     @property
     def appraised_scored(self) -> bool:
         return self.appraised_na or self.appraised_points is not None
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.review)
 
     @property
     def differs(self) -> bool:
@@ -381,6 +403,13 @@ class ExplanationRequest(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     response = models.TextField(_("nội dung giải trình"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # A request the appraiser wrote on the indicator and has not sent yet: the round's drafts are
+    # sent together (services.return_for_explanation); the commune never sees a draft.
+    draft = models.BooleanField(_("chưa gửi"), default=False)
+    # The commune's value and evidence when the request was sent, to show what changed since.
+    value_then = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    na_then = models.BooleanField(default=False)
+    evidence_then = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("yêu cầu giải trình")

@@ -23,6 +23,8 @@ DECIDE = "decide"
 VIEW = "view"
 VIEW_APPRAISAL = "view_appraisal"
 EXTEND = "extend"  # grant a unit a later deadline (deadlines.py)
+ASSIGN = "assign"  # give a commune to one appraiser of the body
+APPRAISE_QUEUE = "appraise_queue"  # read the body's appraisal queue (any state)
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
@@ -41,13 +43,32 @@ ACTION_ROLES = {
     Action.APPROVE: APPRAISAL_ROLES,
     DECIDE: DECISION_ROLES,
     EXTEND: (Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN),
+    ASSIGN: (Role.APPRAISAL_HEAD,),
+    APPRAISE_QUEUE: APPRAISAL_ROLES,
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
     APPRAISE: APPRAISAL_EDITABLE,
+    ASSIGN: (*APPRAISAL_EDITABLE, Status.RETURNED),
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE, EXTEND}
+FROM_ABOVE = {
+    VIEW_APPRAISAL,
+    APPRAISE,
+    Action.START_APPRAISAL,
+    Action.RETURN,
+    Action.APPROVE,
+    DECIDE,
+    EXTEND,
+    ASSIGN,
+    APPRAISE_QUEUE,
+}
+# Once a commune is assigned to an appraiser, only they take these; the others of the body read.
+ASSIGNED_ONLY = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE}
+
+
+def _assigned_elsewhere(user, action, assessment) -> bool:
+    return action in ASSIGNED_ONLY and assessment.appraiser_id not in (None, user.pk)
 
 
 def sees_everything(user) -> bool:
@@ -63,6 +84,8 @@ def may(user, action: str, assessment: Assessment) -> bool:
     year = assessment.cycle.year
     if not reach.reaches(user, assessment.unit, roles, year, from_above=action in FROM_ABOVE):
         return action == VIEW and _reads_as_history(user, assessment)
+    if _assigned_elsewhere(user, action, assessment):
+        return False
     states = ACTION_STATES.get(action)
     return states is None or assessment.status in states
 
@@ -85,7 +108,21 @@ def which(user, action: str = VIEW):
     scope = reach.reach_q(user, roles, from_above=action in FROM_ABOVE)
     if action == VIEW:
         scope |= Q(status__in=DECIDED) & reach.lineage_q(user, roles)
-    return base.filter(scope)
+    scoped = base.filter(scope)
+    if action in ASSIGNED_ONLY:
+        scoped = scoped.filter(Q(appraiser__isnull=True) | Q(appraiser=user))
+    return scoped
+
+
+def assignable_appraisers(assessment):
+    """The people a commune may be given to: those whose appraiser grant reaches it from above."""
+    return reach.holders(assessment.unit, (Role.APPRAISER,), assessment.cycle.year, from_above=True)
+
+
+def queue_scope(user):
+    """The assessments whose appraisal queue `user` reads: those their appraisal grants reach from
+    above, whoever they are assigned to (the appraisers of a body read each other's work)."""
+    return which(user, APPRAISE_QUEUE)
 
 
 def visible(user):

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
 from friendlygov.core.i18n import fold
+from friendlygov.frameworks.models import Indicator
 from friendlygov.units.models import LineageEvent, LineageLink
 
 from . import deadlines, permissions
-from .models import Assessment, DeadlineExtension, ExplanationRequest, IndicatorScore
+from .models import Assessment, DeadlineExtension, Evidence, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
 from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
 
@@ -45,19 +46,72 @@ class CriterionBlock:
     rows: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RequestChanges:
+    """What the commune changed on an indicator since an explanation request was sent."""
+
+    value_changed: bool
+    old: object  # (na, value) when the request was sent
+    new: object  # (na, value) now
+    added: list  # evidence uploaded since
+    withdrawn: list  # evidence withdrawn since
+
+    @property
+    def any(self) -> bool:
+        return self.value_changed or bool(self.added or self.withdrawn)
+
+
+def request_changes(request, score, files_by_pk) -> RequestChanges:
+    """`files_by_pk`: every evidence row of the assessment (withdrawn ones too), by key."""
+    then = set(request.evidence_then)
+    live = [e for e in files_by_pk.values() if e.indicator_id == score.indicator_id and e.removed_at is None]
+    old, new = (request.na_then, request.value_then), (score.self_na, score.self_value)
+    return RequestChanges(
+        value_changed=old != new,
+        old=old,
+        new=new,
+        added=[e for e in live if e.pk not in then],
+        withdrawn=[
+            files_by_pk[pk] for pk in sorted(then) if pk in files_by_pk and files_by_pk[pk].removed_at
+        ],
+    )
+
+
+def _attach_requests(score, requests, files_by_pk):
+    """The sent requests of a row, each with what changed since; its draft apart (appraisers only)."""
+    score.requests = [r for r in requests if not r.draft]  # nosec B113  # not the requests library
+    score.draft_request = next((r for r in requests if r.draft), None)
+    for request in score.requests:
+        request.changes = request_changes(request, score, files_by_pk)
+
+
+def drafts_of(rows_or_requests) -> list[ExplanationRequest]:
+    """The explanation requests written and not yet sent: from rows already read, or a queryset."""
+    if isinstance(rows_or_requests, models.QuerySet):
+        return list(rows_or_requests.select_related("indicator").order_by("indicator__order"))
+    drafts = []
+    for row in rows_or_requests:
+        if row.draft_request is not None:
+            row.draft_request.indicator = row.indicator
+            drafts.append(row.draft_request)
+    return drafts
+
+
 def rows_by_criterion(assessment) -> list[CriterionBlock]:
+    files = {item.pk: item for item in assessment.evidence.order_by("uploaded_at")}
     evidence = {}
-    for item in assessment.evidence.filter(removed_at__isnull=True).order_by("uploaded_at"):
-        evidence.setdefault(item.indicator_id, []).append(item)
-    requests = {}
+    for item in files.values():
+        if item.removed_at is None:
+            evidence.setdefault(item.indicator_id, []).append(item)
+    asked = {}
     for request in assessment.explanation_requests.order_by("round"):
-        requests.setdefault(request.indicator_id, []).append(request)
+        asked.setdefault(request.indicator_id, []).append(request)
     blocks: dict[int, CriterionBlock] = {}
     for score in assessment.scores.select_related("indicator__criterion", "indicator__parent").order_by(
         "indicator__criterion__order", "indicator__order", "indicator_id"
     ):
         score.live_evidence = evidence.get(score.indicator_id, [])
-        score.requests = requests.get(score.indicator_id, [])  # nosec B113  # not the requests library
+        _attach_requests(score, asked.get(score.indicator_id, []), files)
         criterion = score.indicator.criterion
         blocks.setdefault(criterion.pk, CriterionBlock(criterion)).rows.append(score)
     return list(blocks.values())
@@ -111,20 +165,28 @@ def score_row(assessment, score_pk) -> IndicatorScore:
         score = assessment.scores.select_related("indicator__criterion", "indicator__parent").get(pk=score_pk)
     except (IndicatorScore.DoesNotExist, ValueError) as exc:
         raise Http404(_("Không tìm thấy chỉ tiêu.")) from exc
-    score.live_evidence = list(
-        assessment.evidence.filter(indicator_id=score.indicator_id, removed_at__isnull=True).order_by(
-            "uploaded_at"
-        )
-    )
-    score.requests = list(
-        assessment.explanation_requests.filter(indicator_id=score.indicator_id).order_by("round")
-    )
+    files = {
+        e.pk: e for e in assessment.evidence.filter(indicator_id=score.indicator_id).order_by("uploaded_at")
+    }
+    score.live_evidence = [e for e in files.values() if e.removed_at is None]
+    asked = list(assessment.explanation_requests.filter(indicator_id=score.indicator_id).order_by("round"))
+    _attach_requests(score, asked, files)
     return score
+
+
+def latest_round_sent_at(assessment):
+    """When the latest round of explanation requests was sent (None before the first)."""
+    return (
+        assessment.explanation_requests.filter(round=assessment.explanation_rounds, draft=False)
+        .order_by("requested_at")
+        .values_list("requested_at", flat=True)
+        .first()
+    )
 
 
 def latest_requests(assessment) -> list[ExplanationRequest]:
     return list(
-        assessment.explanation_requests.filter(round=assessment.explanation_rounds)
+        assessment.explanation_requests.filter(round=assessment.explanation_rounds, draft=False)
         .select_related("indicator")
         .order_by("indicator__order")
     )
@@ -275,27 +337,41 @@ class QueueItem:
     waiting: str  # Waiting
     since: date  # submitted (or resubmitted) on; for an overdue explanation, its due date
     days: int
+    mine: bool = True  # the reader may appraise it (assigned to them, or to nobody yet)
 
     @property
     def waiting_label(self) -> str:
         return str(Waiting(self.waiting).label)
 
 
+MINE, ALL = "mine", "all"
+
+
 @dataclass(frozen=True)
 class Queue:
     items: list[QueueItem]
     counts: list[tuple[str, int]]  # (label, count) per Waiting, in that order, zeros left out
+    scope: str = MINE  # MINE: what the reader appraises; ALL: the body's, whoever appraises it
 
 
-def appraisal_queue(user, today: date) -> Queue:
+OPEN_STATES = (*TRANSITIONS[Action.START_APPRAISAL].sources, Status.UNDER_APPRAISAL, Status.RETURNED)
+
+
+def appraisal_queue(user, today: date, scope: str = MINE) -> Queue:
     """What waits for `user` as appraiser, oldest first: the assessments they may appraise that
     were submitted or resubmitted, are under review (ready to approve or not), or whose
-    explanation is overdue. A constant number of queries whatever the number of units."""
-    open_states = (*TRANSITIONS[Action.START_APPRAISAL].sources, Status.UNDER_APPRAISAL, Status.RETURNED)
+    explanation is overdue; with `scope` ALL, the same for every appraiser of the bodies the
+    user reads. A constant number of queries whatever the number of units."""
+    scope = ALL if scope == ALL else MINE
+    base = permissions.queue_scope(user) if scope == ALL else permissions.which(user, permissions.APPRAISE)
+    mine_ids = (
+        set(permissions.which(user, permissions.APPRAISE).values_list("pk", flat=True))
+        if scope == ALL
+        else None
+    )
     mine = list(
-        permissions.which(user, permissions.APPRAISE)
-        .filter(status__in=open_states)
-        .select_related("cycle__framework")
+        base.filter(status__in=OPEN_STATES)
+        .select_related("cycle__framework", "appraiser")
         .order_by("submitted_at", "pk")
     )
     reviewed = [a.pk for a in mine if a.status == Status.UNDER_APPRAISAL]
@@ -310,10 +386,132 @@ def appraisal_queue(user, today: date) -> Queue:
     for a in mine:
         waiting, since = _waiting(a, rows.get(a.pk, []), today)
         if waiting:
-            items.append(QueueItem(a, waiting, since, (today - since).days))
-    items.sort(key=lambda item: (item.since, item.assessment.pk))
+            own = mine_ids is None or a.pk in mine_ids
+            items.append(QueueItem(a, waiting, since, (today - since).days, own))
+    items.sort(key=lambda item: item.since)  # stable: by submission time within a day
     counts = Counter(item.waiting for item in items)
-    return Queue(items, [(str(w.label), counts[w]) for w in Waiting if counts[w]])
+    return Queue(items, [(str(w.label), counts[w]) for w in Waiting if counts[w]], scope)
+
+
+def next_in_queue(user, assessment) -> Assessment | None:
+    """The item of the user's own queue after `assessment` (its first, when it is not in it)."""
+    items = _queue_order(user, timezone.localdate())
+    others = [a for a in items if a.pk != assessment.pk]
+    if not others:
+        return None
+    keys = [a.pk for a in items]
+    if assessment.pk not in keys:
+        return others[0]
+    following = items[keys.index(assessment.pk) + 1 :]
+    return following[0] if following else others[0]
+
+
+def _queue_order(user, today) -> list[Assessment]:
+    """The assessments of the user's own queue in its order, without reading their rows (whether
+    one is ready to approve does not change where it stands): one query."""
+    listed = []
+    for a in (
+        permissions.which(user, permissions.APPRAISE)
+        .filter(status__in=OPEN_STATES)
+        .select_related("cycle", "unit")
+    ):
+        if a.status == Status.RETURNED and not is_overdue(a, today):
+            continue
+        submitted = timezone.localdate(a.submitted_at) if a.submitted_at else today
+        since = deadline_of(a) if a.status == Status.RETURNED else submitted
+        listed.append((since, a.submitted_at or timezone.now(), a.pk, a))
+    return [entry[-1] for entry in sorted(listed, key=lambda entry: entry[:3])]
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    """The appraiser's review of a commune: how many indicators are reviewed, how many differ."""
+
+    reviewed: int
+    total: int
+    differs: int
+
+    @property
+    def left(self) -> int:
+        return self.total - self.reviewed
+
+
+def review_progress(rows) -> ReviewProgress:
+    return ReviewProgress(
+        reviewed=sum(1 for row in rows if row.review and row.appraised_scored),
+        total=len(rows),
+        differs=sum(1 for row in rows if row.differs),
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorTableRow:
+    assessment: Assessment
+    score: IndicatorScore
+    evidence: list
+    can_appraise: bool
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    indicators: list  # the indicators to choose from (the latest cycle's framework)
+    indicator: object  # the chosen one, or None
+    rows: list[IndicatorTableRow]
+
+
+def indicator_table(user, code, scope=None) -> IndicatorTable:
+    """One indicator across the communes of the user's queue that are open to appraisal (with ALL,
+    of the whole body, read-only where another appraiser has them)."""
+    appraisable = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_APPRAISAL)
+    base = permissions.queue_scope(user) if scope == ALL else permissions.which(user, permissions.APPRAISE)
+    assessments = base.filter(status__in=appraisable)
+    year = assessments.order_by("-cycle__year").values_list("cycle__year", flat=True).first()
+    if year is None:
+        return IndicatorTable([], None, [])
+    framework = assessments.filter(cycle__year=year).values_list("cycle__framework", flat=True).first()
+    indicators = list(
+        IndicatorScore.objects.filter(assessment__in=assessments.filter(cycle__year=year))
+        .values_list("indicator", flat=True)
+        .distinct()
+    )
+    choices = list(
+        Indicator.objects.filter(version_id=framework, pk__in=indicators).order_by(
+            "criterion__order", "order"
+        )
+    )
+    chosen = next((i for i in choices if i.code == code), None)
+    if chosen is None:
+        return IndicatorTable(choices, None, [])
+    scores = list(
+        IndicatorScore.objects.filter(assessment__in=assessments.filter(cycle__year=year), indicator=chosen)
+        .select_related(
+            "indicator__criterion", "assessment__unit", "assessment__cycle", "assessment__appraiser"
+        )
+        .order_by("assessment__submitted_at", "assessment_id")
+    )
+    mine = set(
+        permissions.which(user, permissions.APPRAISE)
+        .filter(pk__in=[s.assessment_id for s in scores])
+        .values_list("pk", flat=True)
+    )
+    files = {}
+    for item in Evidence.objects.filter(
+        assessment_id__in=[s.assessment_id for s in scores], indicator=chosen, removed_at__isnull=True
+    ).order_by("uploaded_at"):
+        files.setdefault(item.assessment_id, []).append(item)
+    rows = [
+        IndicatorTableRow(s.assessment, s, files.get(s.assessment_id, []), s.assessment_id in mine)
+        for s in scores
+    ]
+    return IndicatorTable(choices, chosen, rows)
+
+
+def indicator_table_row(user, assessment, score_pk) -> IndicatorTableRow:
+    score = score_row(assessment, score_pk)
+    score.assessment = assessment
+    return IndicatorTableRow(
+        assessment, score, score.live_evidence, permissions.may(user, permissions.APPRAISE, assessment)
+    )
 
 
 def _waiting(assessment, rows, today) -> tuple[str | None, date | None]:

@@ -30,6 +30,7 @@ from .models import (
     ExplanationRequest,
     IndicatorScore,
     IssuedDecisionImmutable,
+    Review,
     SigningMode,
 )
 from .results import (
@@ -438,9 +439,7 @@ def save_self_score(score: IndicatorScore, *, expected_version: int, actor, **va
 def save_appraised_score(score: IndicatorScore, *, expected_version: int, actor, **values) -> SavedScore:
     """Save some of the appraiser's fields of one indicator; the first save starts the appraisal."""
     assessment = _locked_for(score)
-    if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
-        _require(actor, Action.START_APPRAISAL, assessment)
-        _move(assessment, Action.START_APPRAISAL, actor)
+    _receive_if_waiting(assessment, actor)
     return _save_score(
         score, assessment, permissions.APPRAISE, APPRAISAL_FIELDS, APPRAISED, expected_version, actor, values
     )
@@ -487,6 +486,7 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         if current is score:  # a stale save is told so before it is told its value is wrong
             _current_or_stale(score, expected_version)
         raise
+    after["review"] = _review_after(current, after, layer)
     updated = rowsql.update(
         IndicatorScore,
         {**after, "updated_at": timezone.now()},
@@ -507,6 +507,19 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         {"indicator": indicator.code, **changes(before, {field: getattr(saved, field) for field in changed})},
     )
     return SavedScore(row=saved, assessment=assessment, rows=rows, layer=layer, totals=totals)
+
+
+def _review_after(current, after, layer) -> str:
+    """The appraiser's review of a row once `after` is written: a value they enter marks the row
+    accepted when it equals the commune's and changed when it differs (a comment is then
+    required); a value the commune changes waits for a new review."""
+    if layer == SELF:
+        moved = (after["self_na"], after["self_points"]) != (current.self_na, current.self_points)
+        return "" if moved else current.review
+    row = IndicatorScore(**{**{f: getattr(current, f) for f in ("self_na", "self_points")}, **after})
+    if not row.appraised_scored:
+        return ""
+    return Review.CHANGED if row.differs else Review.ACCEPTED
 
 
 def _rows_as_saved(assessment) -> list[IndicatorScore]:
@@ -753,19 +766,41 @@ def submit_assessment(assessment, *, actor, expected_score=None) -> Assessment:
 
 @transaction.atomic
 def start_appraisal(assessment, *, actor) -> Assessment:
+    """Receive a submitted assessment; whoever receives one nobody was given to appraises it."""
     assessment = _locked(assessment.pk)
     _require(actor, Action.START_APPRAISAL, assessment)
-    _move(assessment, Action.START_APPRAISAL, actor)
+    _receive(assessment, actor)
     return assessment
 
 
+def _receive_if_waiting(assessment, actor):
+    """The appraiser's first action on a submitted (or resubmitted) assessment receives it."""
+    if assessment.status in (Status.SUBMITTED, Status.RESUBMITTED):
+        _require(actor, Action.START_APPRAISAL, assessment)
+        _receive(assessment, actor)
+
+
+def _receive(assessment, actor):
+    """Start the appraisal (the first receipt, or the return of a resubmission to its appraiser)."""
+    if assessment.appraiser_id is None:
+        assessment.appraiser = actor
+    _move(assessment, Action.START_APPRAISAL, actor)
+
+
 @transaction.atomic
-def return_for_explanation(assessment, *, reasons: dict, actor) -> list[ExplanationRequest]:
-    """Ask the commune to explain some indicators: {indicator_id: reason}. Rounds are limited."""
+def return_for_explanation(assessment, *, reasons: dict | None = None, actor) -> list[ExplanationRequest]:
+    """Send one round of explanation requests: the drafts written on the indicators, with any
+    `reasons` given here ({indicator_id: reason}) added or replacing theirs. Rounds are limited.
+    Each request keeps the commune's value and evidence as they were, to show what changed."""
     assessment = _locked(assessment.pk)
+    _receive_if_waiting(assessment, actor)
     _require(actor, Action.RETURN, assessment)
     target_of(Action.RETURN, assessment.status)
-    reasons = {int(k): (v or "").strip() for k, v in reasons.items()}
+    drafts = assessment.explanation_requests.filter(draft=True)
+    reasons = {
+        **{d.indicator_id: d.reason for d in drafts},
+        **{int(k): (v or "").strip() for k, v in (reasons or {}).items()},
+    }
     if not reasons or not all(reasons.values()):
         raise ValidationError(_("Cần chọn ít nhất một chỉ tiêu và ghi lý do cho từng chỉ tiêu."))
     cycle = assessment.cycle
@@ -777,6 +812,12 @@ def return_for_explanation(assessment, *, reasons: dict, actor) -> list[Explanat
     scores = {s.indicator_id: s for s in _scores(assessment)}
     if set(reasons) - set(scores):
         raise ValidationError(_("Chỉ tiêu không thuộc hồ sơ."))
+    drafts.delete()
+    files = {}
+    for indicator_id, pk in assessment.evidence.filter(removed_at__isnull=True).values_list(
+        "indicator_id", "pk"
+    ):
+        files.setdefault(indicator_id, []).append(pk)
     assessment.explanation_rounds += 1
     assessment.explanation_due = timezone.localdate() + timedelta(days=cycle.explanation_days)
     requests = ExplanationRequest.objects.bulk_create(
@@ -787,6 +828,9 @@ def return_for_explanation(assessment, *, reasons: dict, actor) -> list[Explanat
             reason=reason,
             due=assessment.explanation_due,
             requested_by=actor,
+            value_then=scores[indicator_id].self_value,
+            na_then=scores[indicator_id].self_na,
+            evidence_then=sorted(files.get(indicator_id, [])),
         )
         for indicator_id, reason in reasons.items()
     )
@@ -803,6 +847,92 @@ def return_for_explanation(assessment, *, reasons: dict, actor) -> list[Explanat
     assessment_id = assessment.pk
     transaction.on_commit(lambda: explanation_requested.send(Assessment, assessment_id=assessment_id))
     return requests
+
+
+@transaction.atomic
+def draft_explanation(score: IndicatorScore, *, reason: str, actor) -> ExplanationRequest | None:
+    """Write (or, with an empty reason, withdraw) the request on one indicator that the next round
+    will carry; nothing reaches the commune until the round is sent."""
+    assessment = _locked(score.assessment_id)
+    _require(actor, Action.RETURN, assessment)
+    if assessment.status not in (Status.UNDER_APPRAISAL, Status.SUBMITTED, Status.RESUBMITTED):
+        raise TransitionNotAllowed(Action.RETURN, assessment.status)
+    reason = (reason or "").strip()
+    existing = assessment.explanation_requests.filter(draft=True, indicator_id=score.indicator_id).first()
+    if not reason:
+        if existing is not None:
+            existing.delete()
+        return None
+    if existing is None and assessment.explanation_rounds >= assessment.cycle.max_explanation_rounds:
+        raise ValidationError(
+            _("Đã hết số vòng giải trình (%(max)s vòng). Hãy duyệt kết quả thẩm định.")
+            % {"max": assessment.cycle.max_explanation_rounds}
+        )
+    if existing is None:
+        existing = ExplanationRequest(
+            assessment=assessment,
+            indicator_id=score.indicator_id,
+            round=assessment.explanation_rounds + 1,
+            due=timezone.localdate() + timedelta(days=assessment.cycle.explanation_days),
+            requested_by=actor,
+            draft=True,
+        )
+    existing.reason = reason
+    existing.save()
+    return existing
+
+
+@transaction.atomic
+def accept_indicators(assessment, *, score_ids, actor) -> list[IndicatorScore]:
+    """Accept the commune's values of some indicators, all of one criterion (never the whole
+    commune at once): each becomes the appraised value, marked accepted, through the same save
+    as a value typed in (its version checked, its audit event)."""
+    assessment = _locked(assessment.pk)
+    wanted = {int(pk) for pk in score_ids}
+    rows = [row for row in _scores(assessment) if row.pk in wanted]
+    if not rows or len(rows) != len(wanted):
+        raise ValidationError(_("Chọn những chỉ tiêu của hồ sơ này để chấp nhận."))
+    if len({row.indicator.criterion_id for row in rows}) > 1:
+        raise ValidationError(_("Mỗi lần chỉ chấp nhận các chỉ tiêu của một tiêu chí."))
+    unscored = [row.indicator.code for row in rows if not row.self_scored]
+    if unscored:
+        raise ValidationError(
+            _("Xã chưa chấm %(codes)s: không có số liệu để chấp nhận.") % {"codes": ", ".join(unscored)}
+        )
+    saved = []
+    for row in rows:
+        row.assessment = assessment
+        if row.review == Review.ACCEPTED and not row.differs:
+            saved.append(row)
+            continue
+        values = {"appraised_value": row.self_value, "appraised_na": row.self_na}
+        saved.append(save_appraised_score(row, expected_version=row.version, actor=actor, **values).row)
+    return saved
+
+
+@transaction.atomic
+def assign_appraiser(assessment, *, appraiser, actor) -> Assessment:
+    """The head of the body gives a commune to one of its appraisers (or takes it back: None)."""
+    assessment = _locked(assessment.pk)
+    _require(actor, permissions.ASSIGN, assessment)
+    if (
+        appraiser is not None
+        and not permissions.assignable_appraisers(assessment).filter(pk=appraiser.pk).exists()
+    ):
+        raise ValidationError(
+            _("%(person)s không phải người thẩm định của %(unit)s.")
+            % {"person": appraiser, "unit": assessment.unit.name}
+        )
+    old = assessment.appraiser
+    assessment.appraiser = appraiser
+    assessment.save(update_fields=["appraiser"])
+    record(
+        actor,
+        "assessment.assigned",
+        assessment,
+        {"appraiser": {"old": str(old) if old else None, "new": str(appraiser) if appraiser else None}},
+    )
+    return assessment
 
 
 def open_requests(assessment):
@@ -859,6 +989,8 @@ def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
     """`expected_score`: the final score the appraiser confirmed; refused (ResultChanged) if the
     result moved since."""
     assessment = _locked(assessment.pk)
+    if assessment.status == Status.RESUBMITTED:  # back with its appraiser: no new receipt
+        _receive_if_waiting(assessment, actor)
     _require(actor, Action.APPROVE, assessment)
     target_of(Action.APPROVE, assessment.status)
     problems = missing_for_approval(assessment)
@@ -941,6 +1073,16 @@ def receive_many(assessments, *, actor) -> list[UnitOutcome]:
     """Receive many submitted (or resubmitted) assessments at once: each starts its appraisal
     through `start_appraisal`."""
     return _each(assessments, Action.START_APPRAISAL, lambda a: start_appraisal(a, actor=actor), actor=actor)
+
+
+def assign_many(assessments, *, appraiser, actor) -> list[UnitOutcome]:
+    """Give many communes to one appraiser, each through `assign_appraiser`."""
+    return _each(
+        assessments,
+        permissions.ASSIGN,
+        lambda a: assign_appraiser(a, appraiser=appraiser, actor=actor),
+        actor=actor,
+    )
 
 
 def approve_many(assessments, *, expected_scores: dict, actor) -> list[UnitOutcome]:

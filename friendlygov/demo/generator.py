@@ -293,7 +293,7 @@ class HistoryBuilder(CycleBuilder):
         module docstring; Django's bulk_update builds one CASE per field and row, which took half
         the time budget here). The points come from points_for, carried by the plan; the services
         compute the totals and levels at the next transition."""
-        fields = SELF_FIELDS if layer == "self" else APPRAISED_FIELDS
+        fields = SELF_FIELDS if layer == "self" else (*APPRAISED_FIELDS, "review")
         params = []
         rows = IndicatorScore.objects.filter(assessment__in=assessments).values_list(
             "pk", "assessment_id", "indicator_id"
@@ -303,16 +303,16 @@ class HistoryBuilder(CycleBuilder):
             given = (plan.self_inputs if layer == "self" else plan.appraised_inputs)[indicator_id]
             when = moment or moments[assessment_id]
             ops = connection.ops
-            params.append(
-                (
-                    ops.adapt_decimalfield_value(given.value),
-                    given.na,
-                    ops.adapt_decimalfield_value(given.points),
-                    given.comment,
-                    ops.adapt_datetimefield_value(when),
-                    pk,
-                )
-            )
+            values = [
+                ops.adapt_decimalfield_value(given.value),
+                given.na,
+                ops.adapt_decimalfield_value(given.points),
+            ]
+            values.append(given.comment)
+            if layer != "self":  # the appraiser reviewed the row: accepted, or changed with its comment
+                own = plan.self_inputs[indicator_id]
+                values.append("changed" if (given.na, given.points) != (own.na, own.points) else "accepted")
+            params.append((*values, ops.adapt_datetimefield_value(when), pk))
         table = connection.ops.quote_name(IndicatorScore._meta.db_table)
         columns = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in (*fields, "updated_at"))
         with connection.cursor() as cursor:

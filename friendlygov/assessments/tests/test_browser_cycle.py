@@ -96,12 +96,16 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
 
     # The appraiser takes the commune's numbers and asks for an explanation on one indicator.
     sign_in(page, live_server, people["appraiser"], to=path)
-    page.get_by_role("button", name="Chép điểm tự chấm sang cột thẩm định").click()
-    page.get_by_text("Đã chép điểm tự chấm").wait_for()
-    page.get_by_text("Yêu cầu xã giải trình").click()
-    page.locator(f"input[name='pick_{returned.indicator_id}']").check()
-    page.locator(f"input[name='reason_{returned.indicator_id}']").fill("Thiếu biên bản niêm yết tháng 10.")
-    page.get_by_role("button", name="Gửi yêu cầu giải trình").click()
+    accept = page.get_by_role("button", name="Chấp nhận số liệu của xã cho")
+    for i in range(accept.count()):
+        with page.expect_response(lambda r: r.url.endswith("/accept/")):
+            accept.nth(i).click()
+    asked = page.locator(f"#row-{returned.pk}")
+    asked.get_by_text("Yêu cầu giải trình chỉ tiêu này").click()
+    asked.locator("textarea[name='reason']").fill("Thiếu biên bản niêm yết tháng 10.")
+    with page.expect_response(lambda r: "/request/" in r.url):
+        asked.get_by_role("button", name="Thêm vào yêu cầu giải trình").click()
+    page.get_by_role("button", name="Gửi yêu cầu giải trình (1 chỉ tiêu)").click()
     page.get_by_text("Đã gửi yêu cầu giải trình cho xã.").wait_for()
     look_at(page, "cycle-3-appraiser-returned")
 

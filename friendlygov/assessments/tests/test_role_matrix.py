@@ -130,6 +130,31 @@ CASES = [
         expected_status=Status.UNDER_APPRAISAL,
     ),
     Case(
+        "accept the commune's value",
+        "appraiser",
+        submitted,
+        "assessments:accept",
+        lambda a: {"ids": [score_of(a).pk]},
+        expected_status=Status.UNDER_APPRAISAL,
+    ),
+    Case(
+        "accept from the indicator table",
+        "appraiser",
+        submitted,
+        "assessments:indicator_row",
+        lambda a: {"do": "accept"},
+        lambda a: [score_of(a).pk],
+        expected_status=Status.UNDER_APPRAISAL,
+    ),
+    Case(
+        "write an explanation request on the indicator",
+        "appraiser",
+        under_appraisal,
+        "assessments:draft_request",
+        lambda a: {"reason": "Bổ sung biên bản."},
+        lambda a: [score_of(a).pk],
+    ),
+    Case(
         "return for explanation",
         "appraiser",
         under_appraisal,
@@ -291,6 +316,35 @@ def test_only_the_appraiser_acts_in_bulk(case, who, dong_cam, people, anonymous)
     prepare, url_name, data, expected_status = BULK_CASES[case]
     prepare(dong_cam, people)
     client = {"allowed": people["appraiser"], "anonymous": anonymous}.get(who) or people[who]
+    _bulk_tried_by(client, who, url_name, data, expected_status, dong_cam)
+
+
+@pytest.mark.parametrize(
+    "who", ["allowed", "appraiser", "chair", "outsider_commune", "outsider_district", "anonymous"]
+)
+def test_only_the_head_assigns_communes_to_appraisers(who, dong_cam, people, anonymous):
+    submitted(dong_cam, people)
+    client = {"allowed": people["head"], "anonymous": anonymous}.get(who) or people[who]
+    appraiser = people["appraiser"].user
+    before = fingerprint(dong_cam)
+
+    response = client.post(
+        reverse("assessments:assign_many"), {"ids": [dong_cam.pk], "appraiser": appraiser.pk}
+    )
+
+    dong_cam.refresh_from_db()
+    if who == "allowed":
+        assert dong_cam.appraiser_id == appraiser.pk
+        return
+    if who == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert dong_cam.appraiser_id is None
+    changed = fingerprint(dong_cam)
+    # A refusal inside the body is recorded for the unit; nothing else moves.
+    assert changed[:4] == before[:4]
+
+
+def _bulk_tried_by(client, who, url_name, data, expected_status, dong_cam):
     before = fingerprint(dong_cam)
 
     response = client.post(reverse(url_name), data(dong_cam))

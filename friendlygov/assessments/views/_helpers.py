@@ -100,6 +100,8 @@ def detail_context(request, assessment, **extra) -> dict:
             for b in blocks
         ]
         blocks = [b for b in blocks if b.rows]
+    # "Tiếp theo" for whoever has an appraisal queue: also once this commune left it (approved).
+    appraiser_view = show_appraisal and permissions.may(request.user, permissions.APPRAISE_QUEUE, assessment)
     return {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -107,6 +109,9 @@ def detail_context(request, assessment, **extra) -> dict:
         "can_extend": permissions.may_extend(request.user, assessment),
         "extension_stages": Stage.choices,
         "current_stage": STAGE_OF.get(assessment.status),
+        "review": selectors.review_progress(rows) if show_appraisal else None,
+        "drafts": selectors.drafts_of(rows) if can["return"] else [],
+        "next_item": selectors.next_in_queue(request.user, assessment) if appraiser_view else None,
         "blocks": blocks,
         "self_result": self_result,
         "appraised_result": appraised_result,
@@ -182,6 +187,42 @@ def row_response(
     )
     response = render(request, template, context)
     response["HX-Trigger"] = "scores-changed"  # the summary and "còn thiếu" list refresh themselves
+    return response
+
+
+def rows_response(request, assessment, score_ids, *, error=None):
+    """After a review action on some rows: the rows again (htmx, swapped in place) with the live
+    totals; or back to the page at the first row."""
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        anchor = f"#row-{score_ids[0]}" if score_ids else ""
+        return redirect(reverse("assessments:detail", args=[assessment.pk]) + anchor)
+    assessment.refresh_from_db(fields=ASSESSMENT_VALUES)
+    rows = [selectors.score_row(assessment, pk) for pk in score_ids]
+    scores = selectors.scores_for_totals(assessment)
+    can = abilities(request.user, assessment)
+    show_appraisal = permissions.may_see_appraisal(request.user, assessment)
+    self_result, appraised_result = results_for(assessment, scores, show_appraisal)
+    response = render(
+        request,
+        "assessments/partials/rows_response.html",
+        {
+            "assessment": assessment,
+            "cycle": assessment.cycle,
+            "rows": rows,
+            "can": can,
+            "drafts": selectors.drafts_of(assessment.explanation_requests.filter(draft=True))
+            if can["return"]
+            else [],
+            "show_appraisal": show_appraisal,
+            "error": error,
+            "self_result": self_result,
+            "appraised_result": appraised_result,
+            "oob": True,
+        },
+    )
+    response["HX-Trigger"] = "scores-changed"
     return response
 
 
@@ -267,10 +308,19 @@ def confirmed_action(service, action, success):
                 messages.success(request, str(success))
             return redirect("assessments:detail", assessment.pk)
         summary = confirmation(assessment, action)
+        template = (
+            "assessments/partials/confirm_body.html" if is_htmx(request) else "assessments/confirm.html"
+        )
         return render(
             request,
-            "assessments/confirm.html",
-            {"assessment": assessment, "cycle": assessment.cycle, "summary": summary, "action_url": here},
+            template,
+            {
+                "assessment": assessment,
+                "cycle": assessment.cycle,
+                "summary": summary,
+                "action_url": here,
+                "inline": is_htmx(request),
+            },
         )
 
     view.__name__ = service.__name__

@@ -18,6 +18,8 @@ from ..workflow import Action, Status
 from ._helpers import act, confirmed_action, detail_context, row_response, save_layer, workflow_action
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+# What "changes since…" lists: the commune's and the appraiser's numbers, evidence, answers.
+CHANGE_EVENTS = ("score.", "evidence.", "assessment.self_flags", "explanation.")
 
 
 def assessment_list(request):
@@ -59,12 +61,14 @@ def assessment_history(request, pk):
     only for administrators."""
     assessment = selectors.assessment_for(request.user, pk)
     since_key = request.GET.get("since")
-    since = {"submitted": assessment.submitted_at, "appraised": assessment.appraised_at}.get(since_key)
+    since = {
+        "submitted": assessment.submitted_at,
+        "appraised": assessment.appraised_at,
+        "requested": selectors.latest_round_sent_at(assessment),
+    }.get(since_key)
     events = selectors.history(request.user, assessment, since=since)
-    if since_key in ("submitted", "appraised"):
-        events = [
-            e for e in events if e.event_type.startswith(("score.", "evidence.", "assessment.self_flags"))
-        ]
+    if since_key in ("submitted", "appraised", "requested"):
+        events = [e for e in events if e.event_type.startswith(CHANGE_EVENTS)]
     indicators = {
         i.code: i for i in assessment.cycle.framework.indicators.order_by("criterion__order", "order")
     }

@@ -16,8 +16,18 @@ def home(request):
     items = listing.items[:SHOWN] if listing else []
     for item, standing in zip(items, selectors.standings(items), strict=True):
         item.standing = standing
-    appraises = permissions.which(request.user, permissions.APPRAISE).exists()
-    queue = selectors.appraisal_queue(request.user, timezone.localdate()) if appraises else None
+    reads_queue = permissions.queue_scope(request.user).exists()
+    scope = request.GET.get("queue", selectors.MINE)
+    queue = selectors.appraisal_queue(request.user, timezone.localdate(), scope) if reads_queue else None
+    assignable = set()
+    appraisers = []
+    if queue and queue.items:
+        ids = [item.assessment.pk for item in queue.items]
+        may_assign = permissions.which(request.user, permissions.ASSIGN).filter(pk__in=ids)
+        assignable = set(may_assign.values_list("pk", flat=True))
+        if assignable:
+            first = next(item.assessment for item in queue.items if item.assessment.pk in assignable)
+            appraisers = list(permissions.assignable_appraisers(first))
     return render(
         request,
         "assessments/home.html",
@@ -26,5 +36,7 @@ def home(request):
             "items": items,
             "more": len(listing.items) - len(items) if listing else 0,
             "queue": queue,
+            "assignable": assignable,
+            "appraisers": appraisers,
         },
     )
