@@ -131,6 +131,9 @@ class Assessment(models.Model):
     # The conditions the final result failed, with their figures ("TC2 đạt 31,5% < 50%"), written
     # when the appraisal is approved: why a unit whose score reaches a band is not recognised.
     final_reasons = models.JSONField(_("lý do không đạt chuẩn"), default=list, blank=True)
+    # While a review request is re-appraised (Status.UNDER_REVIEW): the ids of the indicators it
+    # names, the only ones the appraiser may change then (services.reopen_for_review).
+    reopened_indicators = models.JSONField(_("chỉ tiêu thẩm định lại"), default=list, blank=True)
     explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
     explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)

@@ -35,6 +35,7 @@ ACTION_ROLES = {
     Action.START_APPRAISAL: APPRAISAL_ROLES,
     Action.RETURN: APPRAISAL_ROLES,
     Action.APPROVE: APPRAISAL_ROLES,
+    Action.REOPEN_FOR_REVIEW: APPRAISAL_ROLES,
     DECIDE: DECISION_ROLES,
 }
 ACTION_STATES = {
@@ -42,7 +43,15 @@ ACTION_STATES = {
     APPRAISE: APPRAISAL_EDITABLE,
 }
 # Actions that must come from above the unit, never from the unit itself.
-FROM_ABOVE = {VIEW_APPRAISAL, APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE, DECIDE}
+FROM_ABOVE = {
+    VIEW_APPRAISAL,
+    APPRAISE,
+    Action.START_APPRAISAL,
+    Action.RETURN,
+    Action.APPROVE,
+    Action.REOPEN_FOR_REVIEW,
+    DECIDE,
+}
 
 
 def sees_everything(user) -> bool:
