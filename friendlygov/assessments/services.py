@@ -654,7 +654,9 @@ def reopen_for_review(assessment, *, indicators, actor, data=None) -> Assessment
     if not ids or set(ids) - set(codes):
         raise ValidationError(_("Cần nêu ít nhất một chỉ tiêu của hồ sơ để thẩm định lại."))
     assessment.reopened_indicators = ids
-    _move(assessment, Action.REOPEN_FOR_REVIEW, actor, {"indicators": [codes[i] for i in ids], **(data or {})})
+    _move(
+        assessment, Action.REOPEN_FOR_REVIEW, actor, {"indicators": [codes[i] for i in ids], **(data or {})}
+    )
     return assessment
 
 

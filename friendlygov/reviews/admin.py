@@ -18,7 +18,15 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(ReviewRequest)
 class ReviewRequestAdmin(ReadOnly):
-    list_display = ("assessment", "subject", "state", "filed_at", "answer_due", "assigned_to", "answered_late")
+    list_display = (
+        "assessment",
+        "subject",
+        "state",
+        "filed_at",
+        "answer_due",
+        "assigned_to",
+        "answered_late",
+    )
     list_filter = ("state", "subject", "answered_late")
 
 

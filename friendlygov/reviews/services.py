@@ -78,9 +78,11 @@ def filing_for(assessment, today=None) -> Filing:
 def file_request(assessment, *, indicators, reasons: str, files=(), actor) -> ReviewRequest:
     """The commune chair disputes the result sent to the commune (the appraisal result, or the
     decision in force) within the filing period, naming indicators, reasons and evidence."""
-    assessment = Assessment.objects.select_for_update(of=("self",)).select_related(
-        "cycle", "unit", "body"
-    ).get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle", "unit", "body")
+        .get(pk=assessment.pk)
+    )
     if not permissions.may_file(actor, assessment):
         raise PermissionDenied(_("Chỉ Chủ tịch UBND cấp xã được gửi kiến nghị về kết quả của xã."))
     filing = filing_for(assessment)
@@ -198,7 +200,10 @@ def assign_request(request, *, appraiser, actor) -> ReviewRequest:
     _require(actor, permissions.ASSIGN, request)
     if request.state not in UNANSWERED:
         raise ValidationError(_("Kiến nghị đã được trả lời; không phân công lại được."))
-    if appraiser is None or not permissions.appraisers_for(request.assessment).filter(pk=appraiser.pk).exists():
+    if (
+        appraiser is None
+        or not permissions.appraisers_for(request.assessment).filter(pk=appraiser.pk).exists()
+    ):
         raise ValidationError(_("Người được phân công phải là cán bộ thẩm định phụ trách đơn vị này."))
     old = request.assigned_to.get_username() if request.assigned_to else None
     request.assigned_to, request.assigned_at, request.state = appraiser, timezone.now(), State.ASSIGNED
@@ -294,14 +299,24 @@ def settle_after_issue(decision_id, *, actor) -> list[ReviewRequest]:
     if decision.kind != Decision.Kind.RECOGNITION:
         return []
     settled = []
-    for request in ReviewRequest.objects.select_for_update(of=("self",)).filter(
-        state=State.ACCEPTED,
-        assessment__decision_items__decision=decision,
-        assessment__status__in=DECIDED,
-    ).select_related("assessment"):
-        request.state, request.corrective_decision, request.resolved_at = State.RESOLVED, decision, timezone.now()
+    for request in (
+        ReviewRequest.objects.select_for_update(of=("self",))
+        .filter(
+            state=State.ACCEPTED,
+            assessment__decision_items__decision=decision,
+            assessment__status__in=DECIDED,
+        )
+        .select_related("assessment")
+    ):
+        request.state, request.corrective_decision, request.resolved_at = (
+            State.RESOLVED,
+            decision,
+            timezone.now(),
+        )
         request.save(update_fields=["state", "corrective_decision", "resolved_at"])
-        record(actor, "review.resolved", request.assessment, {"request": request.pk, "decision": decision.number})
+        record(
+            actor, "review.resolved", request.assessment, {"request": request.pk, "decision": decision.number}
+        )
         _announce(request)
         settled.append(request)
     return settled

@@ -24,6 +24,8 @@ def issue_on_6_january(draft, head):
 def named_and_other(assessment):
     """Two manual indicators of the assessment: one a request names, one it does not."""
     scores = list(
-        assessment.scores.filter(indicator__method="manual").select_related("indicator").order_by("indicator__order")[:2]
+        assessment.scores.filter(indicator__method="manual")
+        .select_related("indicator")
+        .order_by("indicator__order")[:2]
     )
     return scores[0], scores[1]

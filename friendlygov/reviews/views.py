@@ -22,7 +22,7 @@ from .forms import AnswerForm, AssignForm, FileRequestForm
 from .models import ReviewEvidence, State
 
 app_name = "reviews"
-REFUSALS = (ValidationError, PermissionDenied, UploadRefused, TransitionNotAllowed, IssuedDecisionImmutable)
+REFUSALS = (ValidationError, UploadRefused, TransitionNotAllowed, IssuedDecisionImmutable)
 
 
 def _messages_of(exc) -> list[str]:
@@ -72,7 +72,9 @@ def _detail_context(request, review, **extra):
     user = request.user
     can_assign = permissions.may(user, permissions.ASSIGN, review) and review.is_unanswered
     can_answer = permissions.may(user, permissions.ANSWER, review) and review.is_unanswered
-    can_correct = permissions.may(user, permissions.CORRECT, review) and not services.correction_refusal(review)
+    can_correct = permissions.may(user, permissions.CORRECT, review) and not services.correction_refusal(
+        review
+    )
     return {
         "review": review,
         "assessment": review.assessment,
@@ -80,9 +82,13 @@ def _detail_context(request, review, **extra):
         "evidence": list(review.evidence.all()),
         "timing": selectors.timing(review),
         "next_step": selectors.next_step(review),
-        "assign_form": AssignForm(appraisers=permissions.appraisers_for(review.assessment)) if can_assign else None,
+        "assign_form": AssignForm(appraisers=permissions.appraisers_for(review.assessment))
+        if can_assign
+        else None,
         "answer_form": AnswerForm() if can_answer else None,
-        "correction_form": DecisionForm(initial=_correction_initial(review, user), body=review.assessment.body)
+        "correction_form": DecisionForm(
+            initial=_correction_initial(review, user), body=review.assessment.body
+        )
         if can_correct
         else None,
         # Why the head cannot draft it yet, while the re-appraisal is under way.
@@ -98,7 +104,9 @@ def _correction_initial(review, user) -> dict:
     """Document text, not interface text: the decision is written in Vietnamese."""
     disputed = review.disputed_decision
     bases = disputed.legal_bases if disputed is not None else ""
-    line = f"Căn cứ kết quả xem xét kiến nghị ngày {review.filed_at:%d/%m/%Y} của {review.assessment.unit.name};"
+    line = (
+        f"Căn cứ kết quả xem xét kiến nghị ngày {review.filed_at:%d/%m/%Y} của {review.assessment.unit.name};"
+    )
     return {
         "signed_on": timezone.localdate(),
         "signer_name": getattr(user, "full_name", "") or "",
@@ -121,7 +129,9 @@ def review_assign(request, pk):
     review = selectors.request_for(request.user, pk)
     form = AssignForm(request.POST, appraisers=permissions.appraisers_for(review.assessment))
     if not form.is_valid():
-        return _refused(request, review, ValidationError(list(form.errors.get("appraiser", []))), assign_form=form)
+        return _refused(
+            request, review, ValidationError(list(form.errors.get("appraiser", []))), assign_form=form
+        )
     try:
         services.assign_request(review, appraiser=form.cleaned_data["appraiser"], actor=request.user)
     except REFUSALS as exc:
@@ -144,11 +154,15 @@ def review_answer(request, pk):
     except REFUSALS as exc:
         return _refused(request, review, exc, answer_form=form)
     if accept:
-        messages.success(request, _("Đã chấp nhận kiến nghị; hồ sơ chuyển sang thẩm định lại các chỉ tiêu được kiến nghị."))
+        messages.success(
+            request, _("Đã chấp nhận kiến nghị; hồ sơ chuyển sang thẩm định lại các chỉ tiêu được kiến nghị.")
+        )
     else:
         messages.success(request, _("Đã trả lời: không chấp nhận kiến nghị."))
     if answered.answered_late:
-        messages.warning(request, _("Kiến nghị được trả lời sau hạn %(due)s.") % {"due": f"{answered.answer_due:%d/%m/%Y}"})
+        messages.warning(
+            request, _("Kiến nghị được trả lời sau hạn %(due)s.") % {"due": f"{answered.answer_due:%d/%m/%Y}"}
+        )
     return redirect("reviews:detail", review.pk)
 
 

@@ -4,20 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_bonus_by_rule'),
+        ("assessments", "0005_bonus_by_rule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='reopened_indicators',
-            field=models.JSONField(blank=True, default=list, verbose_name='chỉ tiêu thẩm định lại'),
+            model_name="assessment",
+            name="reopened_indicators",
+            field=models.JSONField(blank=True, default=list, verbose_name="chỉ tiêu thẩm định lại"),
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Đang tự đánh giá'), ('submitted', 'Đã gửi thẩm định'), ('under_appraisal', 'Đang thẩm định'), ('returned', 'Yêu cầu giải trình'), ('resubmitted', 'Đã giải trình, gửi lại'), ('appraised', 'Đã thẩm định'), ('recognised', 'Được công nhận'), ('not_recognised', 'Không được công nhận'), ('under_review', 'Đang xem xét lại')], default='draft', max_length=20, verbose_name='trạng thái'),
+            model_name="assessment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Đang tự đánh giá"),
+                    ("submitted", "Đã gửi thẩm định"),
+                    ("under_appraisal", "Đang thẩm định"),
+                    ("returned", "Yêu cầu giải trình"),
+                    ("resubmitted", "Đã giải trình, gửi lại"),
+                    ("appraised", "Đã thẩm định"),
+                    ("recognised", "Được công nhận"),
+                    ("not_recognised", "Không được công nhận"),
+                    ("under_review", "Đang xem xét lại"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="trạng thái",
+            ),
         ),
     ]

@@ -113,7 +113,9 @@ def test_it_walks_filed_rejected(draft, people):
     request = file(dong_cam, people["chair"].user, named.indicator)
     with on(2025, 1, 15):
         services.assign_request(request, appraiser=people["appraiser"].user, actor=people["head"].user)
-        services.reject_request(request, answer="Biên bản nộp sau hạn, không đủ căn cứ.", actor=people["appraiser"].user)
+        services.reject_request(
+            request, answer="Biên bản nộp sau hạn, không đủ căn cứ.", actor=people["appraiser"].user
+        )
     request.refresh_from_db()
     dong_cam.refresh_from_db()
     assert request.state == State.REJECTED and not request.answered_late
@@ -170,15 +172,21 @@ def test_bad_input_changes_nothing(draft, people):
     dong_cam = draft.items.get(assessment__unit__name="Xã Đồng Cẩm").assessment
     named, _ = named_and_other(dong_cam)
     with on(2025, 1, 10), pytest.raises(ValidationError, match="Cần ghi lý do"):
-        services.file_request(dong_cam, indicators=[named.indicator], reasons="  ", actor=people["chair"].user)
+        services.file_request(
+            dong_cam, indicators=[named.indicator], reasons="  ", actor=people["chair"].user
+        )
     with on(2025, 1, 10), pytest.raises(ValidationError, match="ít nhất một chỉ tiêu"):
         services.file_request(dong_cam, indicators=[], reasons="Sai.", actor=people["chair"].user)
     request = file(dong_cam, people["chair"].user, named.indicator)
     with on(2025, 1, 11), pytest.raises(ValidationError, match="cán bộ thẩm định phụ trách"):
-        services.assign_request(request, appraiser=people["outsider_district"].user, actor=people["head"].user)
+        services.assign_request(
+            request, appraiser=people["outsider_district"].user, actor=people["head"].user
+        )
     with on(2025, 1, 11), pytest.raises(ValidationError, match="nội dung trả lời"):
         services.accept_request(request, answer="", actor=people["head"].user)
     request.refresh_from_db()
     assert request.state == State.FILED and request.assigned_to is None
     with on(2025, 1, 11), pytest.raises(PermissionDenied):
-        services.file_request(dong_cam, indicators=[named.indicator], reasons="Sai.", actor=people["officer"].user)
+        services.file_request(
+            dong_cam, indicators=[named.indicator], reasons="Sai.", actor=people["officer"].user
+        )
