@@ -71,6 +71,8 @@ def filing_for(assessment, today=None) -> Filing:
         refusal = _("Hồ sơ đang có một kiến nghị chưa giải quyết xong.")
     if not refusal and earlier.filter(subject=subject, disputed_decision=decision).exists():
         refusal = _("Kết quả này đã được kiến nghị một lần; mỗi kết quả chỉ kiến nghị một lần.")
+    if not refusal and decision is not None and earlier.filter(corrective_decision=decision).exists():
+        refusal = _("Quyết định này đã giải quyết kiến nghị của xã; không kiến nghị lại trên hệ thống.")
     return Filing(subject, decision, window, refusal)
 
 

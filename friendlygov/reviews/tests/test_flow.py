@@ -101,6 +101,11 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
         "review.correction_drafted",
         "review.resolved",
     ]
+    # The corrective decision settles the request: it is not disputed again here.
+    with on(2025, 1, 15), pytest.raises(ValidationError, match="đã giải quyết kiến nghị"):
+        services.file_request(
+            dong_cam, indicators=[named.indicator], reasons="Lại.", actor=people["chair"].user
+        )
     # The other units of the old decision stay decided by it.
     neighbour = draft.items.exclude(assessment=dong_cam).first().assessment
     assert register.in_force(neighbour) == old
