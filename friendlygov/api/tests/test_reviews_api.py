@@ -59,6 +59,35 @@ def test_it_files_assigns_and_answers_through_the_api(draft, people):
     ] == [filed["id"]]
     assert call(token_client(people["outsider_district"].user), "get", "/reviews")["items"] == []
 
+    # Re-appraised and approved again, then the corrective decision through /decisions settles it.
+    with on(2025, 1, 12):
+        named.refresh_from_db()
+        patch = appraiser.patch(
+            f"{API}/assessments/{dong_cam.pk}/scores/{named.indicator.code}",
+            {"version": named.version, "appraised_value": "0", "appraisal_comment": "Thiếu biên bản."},
+            content_type="application/json",
+        )
+        assert patch.status_code == 200, patch.content.decode()
+        call(appraiser, "post", f"/assessments/{dong_cam.pk}/approve", {})
+        old = filed_decision_id(head, "15/QĐ-UBND")
+        draft = call(
+            head,
+            "post",
+            "/decisions",
+            {
+                "body_id": dong_cam.body_id,
+                "assessment_ids": [dong_cam.pk],
+                "signed_on": "2025-01-12",
+                "signer_name": "Nguyễn Văn An",
+                "legal_bases": ["Căn cứ kết quả xem xét kiến nghị;"],
+                "supersedes_id": old,
+            },
+            status=201,
+        )
+        call(head, "post", f"/decisions/{draft['id']}/issue", {})
+    settled = call(chair, "get", url)
+    assert settled["state"] == "resolved" and settled["corrective_decision"] == "16/QĐ-UBND"
+
 
 def test_filing_after_the_period_is_refused_with_the_dates(draft, people):
     issue_on_6_january(draft, people["head"].user)
@@ -79,6 +108,10 @@ def test_the_operations_are_in_the_openapi_schema(client):
     for operation in ("/assign", "/answer", "/evidence"):
         assert "post" in paths[f"{API}/reviews/{{review_id}}{operation}"]
     assert "ReviewOut" in schema["components"]["schemas"]
+
+
+def filed_decision_id(client, number):
+    return next(d["id"] for d in call(client, "get", "/decisions")["items"] if d["number"] == number)
 
 
 def _pdf():

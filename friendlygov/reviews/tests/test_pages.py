@@ -102,3 +102,21 @@ def test_the_evidence_is_served_to_readers_only(dong_cam_decided, people, settin
     assert b"".join(served.streaming_content).startswith(b"%PDF")
     assert people["outsider_commune"].get(url).status_code == 404
     assert people["outsider_district"].get(url).status_code == 404
+
+
+def test_the_history_tab_tells_the_steps_in_sentences(dong_cam_decided, people):
+    named, _ = named_and_other(dong_cam_decided)
+    with on(2025, 1, 10):
+        request = services.file_request(
+            dong_cam_decided, indicators=[named.indicator], reasons="Sai điểm.", actor=people["chair"].user
+        )
+        services.assign_request(request, appraiser=people["appraiser"].user, actor=people["head"].user)
+    with on(2025, 2, 10):
+        services.reject_request(request, answer="Giữ nguyên.", actor=people["appraiser"].user)
+        page = (
+            people["officer"].get(reverse("assessments:history", args=[dong_cam_decided.pk])).content.decode()
+        )
+    assert f"gửi kiến nghị về {named.indicator.code}: “Sai điểm.”" in page
+    assert "xem xét kiến nghị" in page and "không chấp nhận kiến nghị: “Giữ nguyên.”" in page
+    assert "Trả lời sau hạn 09/02/2025" in page
+    assert "review." not in page
