@@ -73,7 +73,7 @@ class ReviewOut(Schema):
             disputed_decision=request.disputed_decision.number if request.disputed_decision else None,
             state=request.state,
             state_label=str(request.get_state_display()),
-            indicators=[indicator.code for indicator in request.indicators.order_by("order")],
+            indicators=[i.code for i in sorted(request.indicators.all(), key=lambda i: i.order)],
             reasons=request.reasons,
             filed_by=_person(request.filed_by),
             filed_at=request.filed_at,

@@ -17,7 +17,6 @@ from friendlygov.assessments import permissions as assessment_permissions
 
 from .models import ReviewRequest
 
-FILE = "file"
 ASSIGN = "assign"
 ANSWER = "answer"
 CORRECT = "correct"

@@ -94,13 +94,15 @@ def file_request(assessment, *, indicators, reasons: str, files=(), actor) -> Re
     if not reasons:
         raise ValidationError(_("Cần ghi lý do kiến nghị."))
     indicators = list(indicators)
-    codes = set(assessment.scores.values_list("indicator_id", flat=True))
+    scored = set(assessment.scores.values_list("indicator_id", flat=True))
     if not indicators:
         raise ValidationError(_("Cần chọn ít nhất một chỉ tiêu được kiến nghị."))
-    if any(indicator.pk not in codes for indicator in indicators):
+    if any(indicator.pk not in scored for indicator in indicators):
         raise ValidationError(_("Chỉ tiêu được chọn không thuộc hồ sơ."))
     if len(files) > MAX_FILES:
         raise ValidationError(_("Mỗi kiến nghị kèm tối đa %(max)s tệp.") % {"max": MAX_FILES})
+    for uploaded in files:  # every file is checked before any is written
+        check_upload(uploaded)
     now = timezone.now()
     request = ReviewRequest.objects.create(
         assessment=assessment,

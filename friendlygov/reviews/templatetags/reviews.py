@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from .. import permissions, selectors, services
+from ..models import UNANSWERED
 
 register = template.Library()
 
@@ -22,6 +23,21 @@ def review_panel(context, assessment):
         "next_step": selectors.next_step(latest) if latest else "",
         "timing": selectors.timing(latest, timezone.localdate()) if latest else None,
         "filing": filing,
+    }
+
+
+@register.inclusion_tag("reviews/partials/open_notice.html", takes_context=True)
+def open_reviews_notice(context):
+    """On the home page: the review requests not yet settled that the person may read, with the
+    unanswered and the overdue among them, and the way to the list."""
+    user = context["request"].user
+    rows = list(selectors.requests_for(user, only_open=True).values_list("state", "answer_due"))
+    unanswered = [due for state, due in rows if state in UNANSWERED]
+    today = timezone.localdate()
+    return {
+        "open": len(rows),
+        "unanswered": len(unanswered),
+        "overdue": sum(1 for due in unanswered if due < today),
     }
 
 

@@ -48,8 +48,8 @@ def file_request(page, live_server, assessment, indicator, reasons, name):
 
 
 def assign(page, live_server, people, request, name):
-    sign_in(page, live_server, people["head"])
-    page.goto(f"{live_server.url}/reviews/")
+    sign_in(page, live_server, people["head"])  # the home page leads to the open requests
+    page.get_by_role("link", name="Xem danh sách kiến nghị").click()
     page.get_by_role("link", name=request.assessment.unit.name).click()
     page.get_by_label("Giao cho cán bộ thẩm định").select_option(str(people["appraiser"].user.pk))
     look_at(page, f"{name}-2-head-assigns")

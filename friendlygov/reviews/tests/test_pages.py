@@ -120,3 +120,37 @@ def test_the_history_tab_tells_the_steps_in_sentences(dong_cam_decided, people):
     assert "xem xét kiến nghị" in page and "không chấp nhận kiến nghị: “Giữ nguyên.”" in page
     assert "Trả lời sau hạn 09/02/2025" in page
     assert "review." not in page
+
+
+def test_the_home_page_leads_to_the_open_requests(dong_cam_decided, people):
+    named, _ = named_and_other(dong_cam_decided)
+    with on(2025, 1, 10):
+        services.file_request(
+            dong_cam_decided, indicators=[named.indicator], reasons="Sai điểm.", actor=people["chair"].user
+        )
+    with on(2025, 2, 10):
+        head = people["head"].get(reverse("home")).content.decode()
+        outsider = people["outsider_district"].get(reverse("home")).content.decode()
+    assert "1 chưa giải quyết xong" in head and "1 quá hạn" in head
+    assert reverse("reviews:list") in head
+    assert "Kiến nghị về kết quả:" not in outsider
+
+
+def test_a_file_that_is_not_evidence_is_refused_and_nothing_is_filed(
+    dong_cam_decided, people, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    named, _ = named_and_other(dong_cam_decided)
+    good = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    bad = SimpleUploadedFile("ghi-chu.txt", b"just text")
+    with on(2025, 1, 10):
+        response = people["chair"].post(
+            reverse("reviews:file", args=[dong_cam_decided.pk]),
+            {"indicators": [named.indicator_id], "reasons": "Sai điểm.", "files": [good, bad]},
+        )
+    assert response.status_code == 422
+    assert "không phải PDF, JPEG, PNG, DOCX hoặc XLSX" in response.content.decode()
+    assert not ReviewRequest.objects.exists()
+    assert not list(tmp_path.rglob("*.pdf"))
