@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "friendlygov.api",
     "friendlygov.jobs",
     "friendlygov.notifications",
+    "friendlygov.reviews",
     "friendlygov.demo",
 ]
 
@@ -284,6 +285,14 @@ EVIDENCE_RETENTION_DAYS = env_int("EVIDENCE_RETENTION_DAYS", 90)
 if EVIDENCE_RETENTION_DAYS < 1:
     raise ImproperlyConfigured(f"EVIDENCE_RETENTION_DAYS={EVIDENCE_RETENTION_DAYS}: use 1 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Review requests (kiến nghị về kết quả, friendlygov.reviews) ---------------------------------
+# The commune chair may file a request within this many days of the appraisal result being approved
+# or of the decision in force being issued; the appraising body answers within the next setting.
+REVIEW_FILING_DAYS = env_int("REVIEW_FILING_DAYS", 15)
+REVIEW_ANSWER_DAYS = env_int("REVIEW_ANSWER_DAYS", 30)
+if REVIEW_FILING_DAYS < 1 or REVIEW_ANSWER_DAYS < 1:
+    raise ImproperlyConfigured("REVIEW_FILING_DAYS and REVIEW_ANSWER_DAYS: use 1 or more.")
 
 # --- Cache: per-process memory by default; several server processes need a shared one ----------
 # The limits (survey answers, imports, evidence uploads, failed logins per address) count in the

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("friendlygov.api.urls")),
     path("jobs/", include("friendlygov.jobs.views")),
     path("notifications/", include("friendlygov.notifications.views")),
+    path("reviews/", include("friendlygov.reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,7 @@ from .decisions import router as decisions_router
 from .feedback import router as feedback_router
 from .frameworks import router as frameworks_router
 from .results import router as results_router
+from .reviews import router as reviews_router
 from .units import router as units_router
 
 api = NinjaAPI(
@@ -21,7 +22,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
-for private in (cycles_router, assessments_router, evidence_router, decisions_router, feedback_router):
+for private in (
+    cycles_router,
+    assessments_router,
+    evidence_router,
+    decisions_router,
+    feedback_router,
+    reviews_router,
+):
     errors.authenticate_other_methods(private)
 api.add_router("/units", units_router)
 api.add_router("/frameworks", frameworks_router)
@@ -31,4 +39,5 @@ api.add_router("/assessments", assessments_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/reviews", reviews_router)
 errors.document_common_errors(api)

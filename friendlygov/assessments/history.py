@@ -4,6 +4,7 @@ TC4.1: (trống) → 5,5 điểm"). The events themselves stay as recorded (audi
 administrators see them raw."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -65,6 +66,8 @@ def _line(event, indicators) -> HistoryLine:
         line.sentences = _refusal_sentences(who, action, data)
     elif kind.startswith("assessment.") and kind.removeprefix("assessment.") in Action.values:
         line.sentences = _move_sentences(who, Action(kind.removeprefix("assessment.")), data)
+    elif kind.startswith("review."):
+        line.sentences = _review_sentences(who, kind.removeprefix("review."), data)
     if not line.sentences:
         line.sentences = [_("%(who)s: %(what)s") % {"who": who, "what": kind}]
     return line
@@ -184,3 +187,38 @@ def _flag_sentences(who, data) -> list[str]:
     if "flags" in data:
         out.append(_("%(who)s sửa các điều kiện loại trừ đã khai") % {"who": who})
     return out
+
+
+def _review_sentences(who, step, data) -> list[str]:
+    """The steps of a review request (the reviews app records them on the assessment)."""
+    facts = {
+        "who": who,
+        "codes": ", ".join(data.get("indicators") or []),
+        "reasons": data.get("reasons", ""),
+        "answer": data.get("answer", ""),
+        "name": data.get("name", ""),
+        "person": (data.get("assigned_to") or {}).get("new", ""),
+        "number": data.get("decision", ""),
+    }
+    sentences = {
+        "filed": _("%(who)s gửi kiến nghị về %(codes)s: “%(reasons)s”"),
+        "evidence_added": _("%(who)s bổ sung tài liệu cho kiến nghị: %(name)s"),
+        "assigned": _("%(who)s phân công %(person)s xem xét kiến nghị"),
+        "accepted": _("%(who)s chấp nhận kiến nghị: “%(answer)s”"),
+        "rejected": _("%(who)s không chấp nhận kiến nghị: “%(answer)s”"),
+        "correction_drafted": _("%(who)s lập dự thảo quyết định điều chỉnh theo kiến nghị"),
+        "resolved": _("Kiến nghị được giải quyết bằng quyết định số %(number)s"),
+    }
+    if step not in sentences:
+        return []
+    out = [sentences[step] % facts]
+    if data.get("late"):
+        out.append(_("Trả lời sau hạn %(due)s") % {"due": _day(data.get("due", ""))})
+    return out
+
+
+def _day(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(iso)

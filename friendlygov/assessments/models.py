@@ -234,6 +234,9 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("người thẩm định được giao"),
     )
+    # While a review request is re-appraised (Status.UNDER_REVIEW): the ids of the indicators it
+    # names, the only ones the appraiser may change then (services.reopen_for_review).
+    reopened_indicators = models.JSONField(_("chỉ tiêu thẩm định lại"), default=list, blank=True)
     explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình"), default=0)
     explanation_due = models.DateField(_("hạn giải trình"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)

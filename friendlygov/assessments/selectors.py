@@ -220,6 +220,8 @@ def _next_step(assessment) -> str:
         return _("Giải trình các chỉ tiêu được yêu cầu rồi gửi lại.")
     if status == Status.APPRAISED:
         return _("Chờ quyết định công nhận của %(body)s.") % body
+    if status == Status.UNDER_REVIEW:
+        return _("%(body)s đang thẩm định lại các chỉ tiêu nêu trong kiến nghị.") % body
     return _("Đã có quyết định; kết quả được công bố công khai.")
 
 

@@ -41,7 +41,7 @@ from .results import (
     layer_result,
     published_indicators,
 )
-from .signals import explanation_requested
+from .signals import decision_issued, explanation_requested
 from .uploads import check_quotas, check_upload, count_upload
 from .workflow import (
     APPRAISED,
@@ -473,6 +473,8 @@ def _save_score(score, assessment, action, allowed, layer, expected_version, act
         raise ValidationError(_("Trường không hợp lệ: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _require(actor, action, assessment)
     indicator = score.indicator  # never changes; the caller has usually loaded it
+    if layer == APPRAISED:
+        _check_reopened(assessment, indicator)
     changed = (*allowed, f"{layer}_points")
     # Every change of a row goes through here and moves its version on, so a row the caller read
     # at the expected version holds the values the UPDATE below replaces (the UPDATE writes only
@@ -520,6 +522,18 @@ def _review_after(current, after, layer) -> str:
     if not row.appraised_scored:
         return ""
     return Review.CHANGED if row.differs else Review.ACCEPTED
+
+
+def _check_reopened(assessment, indicator) -> None:
+    """Under review, only the indicators the accepted review request names are appraised again."""
+    if assessment.status == Status.UNDER_REVIEW and indicator.pk not in assessment.reopened_indicators:
+        raise ValidationError(
+            _(
+                "Chỉ tiêu %(code)s không thuộc kiến nghị đang được thẩm định lại; chỉ sửa được "
+                "các chỉ tiêu mà kiến nghị nêu."
+            )
+            % {"code": indicator.code}
+        )
 
 
 def _rows_as_saved(assessment) -> list[IndicatorScore]:
@@ -1006,6 +1020,7 @@ def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
     assessment.final_level = result.recognition.level
     assessment.final_reasons = [failure.reason for failure in result.recognition.failures]
     assessment.appraised_at = timezone.now()
+    assessment.reopened_indicators = []
     _move(
         assessment,
         Action.APPROVE,
@@ -1016,6 +1031,28 @@ def approve_appraisal(assessment, *, actor, expected_score=None) -> Assessment:
             "failed_gates": [f.code for f in result.recognition.failures],
             "reasons": assessment.final_reasons,
         },
+    )
+    return assessment
+
+
+@transaction.atomic
+def reopen_for_review(assessment, *, indicators, actor, appraiser=None, data=None) -> Assessment:
+    """An accepted review request (the reviews app): the unit goes back to the appraiser, who may
+    change the named `indicators` only, then approves again; the decision in force stays in force
+    until a corrective decision supersedes it. The appraiser the request was assigned to, if any,
+    becomes the commune's appraiser (the one who takes the appraisal's actions)."""
+    assessment = _locked(assessment.pk)
+    _require(actor, Action.REOPEN_FOR_REVIEW, assessment)
+    target_of(Action.REOPEN_FOR_REVIEW, assessment.status)
+    codes = {s.indicator_id: s.indicator.code for s in _scores(assessment)}
+    ids = sorted({indicator.pk for indicator in indicators})
+    if not ids or set(ids) - set(codes):
+        raise ValidationError(_("Cần nêu ít nhất một chỉ tiêu của hồ sơ để thẩm định lại."))
+    assessment.reopened_indicators = ids
+    if appraiser is not None:
+        assessment.appraiser = appraiser
+    _move(
+        assessment, Action.REOPEN_FOR_REVIEW, actor, {"indicators": [codes[i] for i in ids], **(data or {})}
     )
     return assessment
 
@@ -1400,6 +1437,9 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
     decision.issued_at = now
     decision.frame = decision.body.frame().as_dict()
     _enter_in_register(decision, chosen=bool(decision.number))
+    # Inside the transaction: what reacts (the reviews app settling its requests) is written
+    # together with the decision, or not at all.
+    decision_issued.send(Decision, decision_id=decision.pk, actor=actor)
     record(
         actor,
         "decision.issued",

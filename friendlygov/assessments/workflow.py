@@ -19,6 +19,9 @@ class Status(models.TextChoices):
     APPRAISED = "appraised", _("Đã thẩm định")
     RECOGNISED = "recognised", _("Được công nhận")
     NOT_RECOGNISED = "not_recognised", _("Không được công nhận")
+    # A review request (kiến nghị, the reviews app) was accepted: the indicators it names are
+    # appraised again; approval then sends the unit back to "appraised" for a corrective decision.
+    UNDER_REVIEW = "under_review", _("Đang xem xét lại")
 
 
 class Action(models.TextChoices):
@@ -30,6 +33,7 @@ class Action(models.TextChoices):
     RECOGNISE = "recognise", _("Công nhận theo quyết định")
     REFUSE = "refuse", _("Không công nhận theo quyết định")
     REOPEN_DECISION = "reopen_decision", _("Thu hồi quyết định")
+    REOPEN_FOR_REVIEW = "reopen_for_review", _("Thẩm định lại theo kiến nghị")
 
 
 @dataclass(frozen=True)
@@ -46,17 +50,24 @@ TRANSITIONS = {
         Transition(Action.START_APPRAISAL, (Status.SUBMITTED, Status.RESUBMITTED), Status.UNDER_APPRAISAL),
         Transition(Action.RETURN, (Status.UNDER_APPRAISAL,), Status.RETURNED),
         Transition(Action.RESUBMIT, (Status.RETURNED,), Status.RESUBMITTED),
-        Transition(Action.APPROVE, (Status.UNDER_APPRAISAL,), Status.APPRAISED),
+        Transition(Action.APPROVE, (Status.UNDER_APPRAISAL, Status.UNDER_REVIEW), Status.APPRAISED),
         Transition(Action.RECOGNISE, (Status.APPRAISED,), Status.RECOGNISED),
         Transition(Action.REFUSE, (Status.APPRAISED,), Status.NOT_RECOGNISED),
         # A revoking decision sends the unit back to "appraised", ready for a new decision.
         Transition(Action.REOPEN_DECISION, (Status.RECOGNISED, Status.NOT_RECOGNISED), Status.APPRAISED),
+        # An accepted review request: the decision in force stays in force until a corrective
+        # decision supersedes it (assessments.register).
+        Transition(
+            Action.REOPEN_FOR_REVIEW,
+            (Status.APPRAISED, Status.RECOGNISED, Status.NOT_RECOGNISED),
+            Status.UNDER_REVIEW,
+        ),
     )
 }
 
 # Where the commune may still change its self-assessment, and where the appraiser works.
 SELF_EDITABLE = (Status.DRAFT, Status.RETURNED)
-APPRAISAL_EDITABLE = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_APPRAISAL)
+APPRAISAL_EDITABLE = (Status.SUBMITTED, Status.RESUBMITTED, Status.UNDER_APPRAISAL, Status.UNDER_REVIEW)
 DECIDED = (Status.RECOGNISED, Status.NOT_RECOGNISED)
 
 

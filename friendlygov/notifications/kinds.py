@@ -9,6 +9,7 @@ SELF_CLOSING = "self_closing"
 APPRAISAL_DUE = "appraisal_due"
 EXPLANATION_REQUESTED = "explanation_requested"
 OVERDUE = "overdue"
+REVIEW_REQUEST = "review_request"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,17 @@ KINDS = {
                 "giải trình hoặc thẩm định; nhắc lại mỗi tuần."
             ),
             mandatory=True,
+        ),
+        ReminderKind(
+            REVIEW_REQUEST,
+            _("Kiến nghị về kết quả"),
+            _(
+                "Gửi thủ trưởng cơ quan thẩm định khi xã gửi kiến nghị, cán bộ được phân công khi nhận "
+                "việc, 7 ngày và 2 ngày trước hạn trả lời và mỗi tuần khi quá hạn; gửi cấp xã khi kiến "
+                "nghị được trả lời."
+            ),
+            mandatory=True,
+            lead_days=(7, 2),
         ),
     )
 }

@@ -3,15 +3,27 @@ the role grants and the kinds table. Nothing is sent or written here (see servic
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from django.db.models import Q
 
 from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role, RoleGrant
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
 from friendlygov.assessments.models import Assessment
 from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status, deadline_of
+from friendlygov.reviews.models import OPEN as OPEN_REVIEWS
+from friendlygov.reviews.models import UNANSWERED, ReviewRequest
 
-from .kinds import APPRAISAL_DUE, EXPLANATION_REQUESTED, KINDS, OVERDUE, OVERDUE_REPEAT_DAYS, SELF_CLOSING
+from .kinds import (
+    APPRAISAL_DUE,
+    EXPLANATION_REQUESTED,
+    KINDS,
+    OVERDUE,
+    OVERDUE_REPEAT_DAYS,
+    REVIEW_REQUEST,
+    SELF_CLOSING,
+)
 
 # Who is told when a unit's or an appraiser's work is late: the heads of the appraising body and
 # the province's administrators, through a grant on the body's area or above it.
@@ -94,6 +106,9 @@ def due_reminders(today: date, assessments=None, kinds=None) -> list[Due]:
     due = []
     for assessment in running_assessments(today, assessments):
         due.extend(_for_assessment(assessment, today, grants, kinds))
+    if REVIEW_REQUEST in kinds:
+        for request in review_requests(today, assessments):
+            due.extend(_for_review(request, today, grants))
     return due
 
 
@@ -143,3 +158,59 @@ def _overdue(assessment, today, grants):
     for person in supervisors(assessment, grants):
         if person.pk not in told:
             yield Due(OVERDUE, assessment, person, key, deadline, as_supervisor=True, late=late)
+
+
+# --- Review requests (friendlygov.reviews) -------------------------------------------------------
+# Told once each: the heads when a request is filed, the appraiser it is assigned to, the commune
+# when it is answered; and, while unanswered, whoever answers it before and after the due day.
+ANSWERED_TOLD_FOR_DAYS = 30
+
+
+def review_requests(today: date, assessments=None):
+    """Requests open, or answered lately, whatever the cycle's decision period (a request may
+    follow the last decision)."""
+    recent = Q(answered_at__date__gte=today - timedelta(days=ANSWERED_TOLD_FOR_DAYS))
+    rows = ReviewRequest.objects.filter(Q(state__in=OPEN_REVIEWS) | recent)
+    if assessments is not None:
+        rows = rows.filter(assessment__in=assessments)
+    return rows.select_related(
+        "assessment__cycle", "assessment__unit", "assessment__body__unit", "assigned_to"
+    )
+
+
+def heads(assessment, grants: Grants) -> list:
+    return grants.people(reach.chain(assessment.body.unit), (Role.APPRAISAL_HEAD,), assessment.cycle.year)
+
+
+def _for_review(request, today, grants):
+    assessment, prefix = request.assessment, f"review-{request.pk}"
+
+    def due(person, key, step, **fields):
+        extra = {"review": request, "step": step}
+        return Due(
+            REVIEW_REQUEST, assessment, person, f"{prefix}:{key}", request.answer_due, extra=extra, **fields
+        )
+
+    if request.state in UNANSWERED:
+        for person in heads(assessment, grants):
+            yield due(person, "filed", "filed")
+    answerers = [request.assigned_to] if request.assigned_to_id else heads(assessment, grants)
+    if request.assigned_to_id and request.state in UNANSWERED:
+        yield due(request.assigned_to, f"assigned-{request.assigned_to_id}", "assigned")
+    if request.answered_at is not None:
+        for person in unit_people(assessment, grants):
+            yield due(person, "answered", "answered")
+        return
+    stage = lead_stage(REVIEW_REQUEST, request.answer_due, today)
+    if stage is not None:
+        for person in answerers:
+            yield due(person, f"due-{stage}d", "due")
+    week = overdue_week(request.answer_due, today)
+    if week is not None:
+        told = set()
+        for person in answerers:
+            told.add(person.pk)
+            yield due(person, f"late-w{week}", "late")
+        for person in supervisors(assessment, grants):
+            if person.pk not in told:
+                yield due(person, f"late-w{week}", "late", as_supervisor=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from friendlygov.audit.services import record
 
 from . import rules
-from .kinds import KINDS
+from .kinds import KINDS, REVIEW_REQUEST
 from .models import ReminderOptOut, SentReminder
 
 logger = logging.getLogger(__name__)
@@ -111,11 +111,19 @@ def _email_context(item) -> dict:
         "deadline": item.deadline,
         "days_left": (item.deadline - today).days if item.deadline else None,
         "days_late": (today - item.deadline).days if item.deadline else None,
-        "link": settings.SITE_URL + reverse("assessments:detail", args=[assessment.pk]),
+        "link": settings.SITE_URL + _link(item),
         "preferences_link": settings.SITE_URL + reverse("notifications:preferences"),
         "requests": _open_requests(item) if item.kind == "explanation_requested" else [],
         "mandatory": KINDS[item.kind].mandatory,
+        "review": item.extra.get("review"),
+        "step": item.extra.get("step", ""),
     }
+
+
+def _link(item) -> str:
+    if item.kind == REVIEW_REQUEST:
+        return reverse("reviews:detail", args=[item.extra["review"].pk])
+    return reverse("assessments:detail", args=[item.assessment.pk])
 
 
 def _open_requests(item):

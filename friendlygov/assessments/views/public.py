@@ -16,9 +16,13 @@ from friendlygov.core.i18n import fold
 
 from .. import register
 from ..models import Assessment, Cycle, Decision
-from ..workflow import DECIDED
+from ..workflow import DECIDED, Status
 
 app_name = "public"
+
+# A decision in force stays public while an accepted review request is re-appraised and until the
+# corrective decision supersedes it (docs/adr/0023-review-requests.md).
+PUBLIC_WHILE_IN_FORCE = (*DECIDED, Status.UNDER_REVIEW, Status.APPRAISED)
 
 
 class ResultSearchForm(forms.Form):
@@ -37,8 +41,9 @@ def _published_years():
 def _public_results(cycle):
     """Rows of (assessment, item, decision), sorted by level (highest first) then name: each decided
     unit with the decision in force for it (assessments.register), as the register reads."""
-    assessments = Assessment.objects.filter(cycle=cycle, status__in=DECIDED).select_related("unit")
-    live = register.in_force_items(Assessment.objects.filter(cycle=cycle, status__in=DECIDED).values("pk"))
+    in_scope = Assessment.objects.filter(cycle=cycle, status__in=PUBLIC_WHILE_IN_FORCE)
+    assessments = in_scope.select_related("unit")
+    live = register.in_force_items(in_scope.values("pk"))
     rows = []
     for assessment in assessments:
         if assessment.pk not in live:

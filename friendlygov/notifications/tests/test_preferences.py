@@ -9,9 +9,10 @@ from friendlygov.notifications.models import ReminderOptOut
 def test_it_lists_every_kind_with_the_mandatory_ones_locked(signed_in):
     page = signed_in.get(reverse("notifications:preferences"))
     assert page.status_code == 200
-    for label in ("Sắp hết hạn tự đánh giá", "Sắp hết hạn thẩm định", "Yêu cầu giải trình", "Quá hạn"):
+    labels = ("Sắp hết hạn tự đánh giá", "Sắp hết hạn thẩm định", "Yêu cầu giải trình", "Quá hạn")
+    for label in (*labels, "Kiến nghị về kết quả"):
         assert label in page.text
-    assert page.text.count("disabled") == 2
+    assert page.text.count("disabled") == 3  # the mandatory kinds
     assert "chưa có địa chỉ e-mail" in page.text
 
 
@@ -24,7 +25,7 @@ def test_it_switches_an_optional_reminder_off_and_on_again(signed_in):
     signed_in.post(url, {"enabled": ["appraisal_due", "self_closing"]})
     assert not ReminderOptOut.objects.exists()
     page = signed_in.get(url)
-    assert page.text.count("checked") == 4
+    assert page.text.count("checked") == 5  # two optional kinds, three mandatory ones
 
 
 def test_it_cannot_switch_off_a_mandatory_reminder(signed_in):
