@@ -3,7 +3,7 @@ one OpenAPI document describes everything. Errors have one shape (errors.py)."""
 
 from ninja import NinjaAPI
 
-from . import bulk, errors, events, sync
+from . import bulk, errors, events, sync, webhook_routes
 from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
@@ -28,6 +28,7 @@ for private in (
     assessments_router,
     bulk.router,
     events.router,
+    webhook_routes.router,
     evidence_router,
     decisions_router,
     feedback_router,
@@ -43,4 +44,5 @@ api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/events", events.router)
+api.add_router("/webhooks", webhook_routes.router)
 errors.document_common_errors(api)

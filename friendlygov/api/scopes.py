@@ -60,7 +60,8 @@ RULES = [
     ({"POST"}, r"decisions(/\d+/issue)?", "decisions:write"),
     ({"PATCH"}, r"decisions/\d+", "decisions:write"),
     ({"GET", "POST"}, r"webhooks", "webhooks:manage"),
-    ({"GET", "DELETE"}, r"webhooks/\d+(/deliveries)?", "webhooks:manage"),
+    ({"DELETE"}, r"webhooks/\d+", "webhooks:manage"),
+    ({"GET"}, r"webhooks/\d+/deliveries", "webhooks:manage"),
 ]
 _COMPILED = [(methods, re.compile(pattern + r"/?"), scope) for methods, pattern, scope in RULES]
 

@@ -28,13 +28,17 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from friendlygov.accounts import reach
 from friendlygov.audit import services as audit
+from friendlygov.audit.services import record
 
-from . import events
+from . import events, tokens
 from .models import DeliveryState, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -191,3 +195,35 @@ def send_again(deliveries) -> int:
     for pk in ids:
         deliver_webhook.enqueue(pk)
     return len(ids)
+
+
+# --- Managing subscriptions ---------------------------------------------------------------------
+
+
+def may_manage(user) -> bool:
+    """Administrators manage every subscription (admin pages); a service account its own (API)."""
+    return reach.sees_everything(user) or tokens.is_service_account(user)
+
+
+@transaction.atomic
+def subscribe(owner, *, name: str, url: str, event_types: list[str], actor) -> WebhookSubscription:
+    if not may_manage(actor) or (actor.pk != owner.pk and not reach.sees_everything(actor)):
+        raise PermissionDenied(_("Chỉ quản trị viên hoặc tài khoản hệ thống mới đăng ký được webhook."))
+    subscription = WebhookSubscription(
+        name=name.strip(), url=url, secret=new_secret(), owner=owner, event_types=sorted(set(event_types))
+    )
+    subscription.full_clean()
+    subscription.save()
+    record(actor, "webhook.subscribed", subscription, {"url": url, "event_types": subscription.event_types})
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(subscription, *, actor) -> None:
+    """Stops the deliveries; the subscription and its delivery log stay (active = False)."""
+    if subscription.owner_id != actor.pk and not reach.sees_everything(actor):
+        raise PermissionDenied(_("Bạn chỉ huỷ được đăng ký webhook của chính mình."))
+    if subscription.active:
+        subscription.active = False
+        subscription.save(update_fields=["active"])
+        record(actor, "webhook.unsubscribed", subscription, {"url": subscription.url})
