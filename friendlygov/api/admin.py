@@ -51,7 +51,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 @admin.register(ServiceAccount)
 class ServiceAccountAdmin(admin.ModelAdmin):
     """Service accounts are created with `manage.py create_service_account` (which prints the first
-    token once); here they are listed, and their grants are given under Role grants."""
+    token once); here they are listed. Their grants are given on their user's page (Role grants),
+    like anyone's."""
 
     list_display = ("user", "description", "created_at")
     search_fields = ("user__username", "description")

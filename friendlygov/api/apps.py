@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class ApiConfig(AppConfig):
@@ -10,5 +10,10 @@ class ApiConfig(AppConfig):
         from friendlygov.audit.models import AuditEvent
 
         from . import webhooks
+        from .models import WebhookSubscription
 
         post_save.connect(webhooks.event_recorded, sender=AuditEvent, dispatch_uid="api.webhooks")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                webhooks.subscriptions_changed, sender=WebhookSubscription, dispatch_uid="api.hooks"
+            )

@@ -26,7 +26,7 @@ from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
 from .pagination import Shown, paged
 from .shapes import DecimalString, ScoreOut, error_responses
-from .sync import UpdatedSince, assessments_with_updated_at, step, updated_at_of
+from .sync import IfMatch, UpdatedSince, assessments_with_updated_at, step, updated_at_of
 
 MAX_ID = 2**31 - 1
 
@@ -604,10 +604,10 @@ IF_MATCH = (
 
 
 @_action("submit", "Chair submits the self-assessment for appraisal")
-def submit(request, assessment_id: Id, expected_score: ExpectedScore = None):
+def submit(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     step(
-        request,
+        if_match,
         assessment_id,
         lambda: services.submit_assessment(assessment, actor=request.user, expected_score=expected_score),
     )
@@ -615,14 +615,14 @@ def submit(request, assessment_id: Id, expected_score: ExpectedScore = None):
 
 
 @_action("start-appraisal", "Appraiser starts the appraisal")
-def start_appraisal(request, assessment_id: Id):
+def start_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
-    step(request, assessment_id, lambda: services.start_appraisal(assessment, actor=request.user))
+    step(if_match, assessment_id, lambda: services.start_appraisal(assessment, actor=request.user))
     return detail(request.user, assessment_id)
 
 
 @_action("return", "Appraiser returns indicators for explanation")
-def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
+def return_for_explanation(request, assessment_id: Id, payload: ReturnIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     ids = dict(
         assessment.scores.filter(indicator__code__in=payload.reasons).values_list(
@@ -634,7 +634,7 @@ def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
         raise _payload_error("reasons", f"indicators not in this assessment: {', '.join(unknown)}")
     reasons = {ids[code]: reason for code, reason in payload.reasons.items()}
     step(
-        request,
+        if_match,
         assessment_id,
         lambda: services.return_for_explanation(assessment, reasons=reasons, actor=request.user),
     )
@@ -647,13 +647,13 @@ def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
     summary="Commune answers one explanation request",
     description=IF_MATCH,
 )
-def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn):
+def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     req = assessment.explanation_requests.select_related("indicator").filter(pk=request_id).first()
     if req is None:
         raise Http404
     answered = step(
-        request,
+        if_match,
         assessment_id,
         lambda: services.respond_to_request(req, response=payload.response, actor=request.user),
     )
@@ -661,9 +661,9 @@ def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn):
 
 
 @_action("resubmit", "Commune resubmits after explaining")
-def resubmit(request, assessment_id: Id):
+def resubmit(request, assessment_id: Id, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
-    step(request, assessment_id, lambda: services.resubmit_assessment(assessment, actor=request.user))
+    step(if_match, assessment_id, lambda: services.resubmit_assessment(assessment, actor=request.user))
     return detail(request.user, assessment_id)
 
 
@@ -671,10 +671,10 @@ def resubmit(request, assessment_id: Id):
     "approve",
     "Appraiser approves the appraisal result (refused with 422 while a claimed bonus is undecided)",
 )
-def approve(request, assessment_id: Id, expected_score: ExpectedScore = None):
+def approve(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     step(
-        request,
+        if_match,
         assessment_id,
         lambda: services.approve_appraisal(assessment, actor=request.user, expected_score=expected_score),
     )
@@ -687,9 +687,9 @@ def approve(request, assessment_id: Id, expected_score: ExpectedScore = None):
     summary="Appraiser starts from the commune's numbers",
     description=IF_MATCH,
 )
-def copy_self_to_appraisal(request, assessment_id: Id):
+def copy_self_to_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     copied = step(
-        request, assessment_id, lambda: services.copy_self_to_appraisal(assessment, actor=request.user)
+        if_match, assessment_id, lambda: services.copy_self_to_appraisal(assessment, actor=request.user)
     )
     return {"copied": copied, "assessment": detail(request.user, assessment_id)}

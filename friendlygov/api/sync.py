@@ -21,7 +21,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
-from ninja import Query
+from ninja import Header, Query
 
 from friendlygov.assessments.models import Assessment
 from friendlygov.audit.models import AuditEvent
@@ -114,11 +114,20 @@ def install(api) -> None:
     api.add_exception_handler(PreconditionFailed, precondition_failed)
 
 
-def step(request, assessment_id: int, run):
-    """Run a workflow step under the assessment's lock, once its If-Match (if sent) holds: the
-    assessment's `version` as the caller read it. The lock is held from the check to the end of
-    the step, so nobody moves the assessment in between."""
-    wanted = request.headers.get("If-Match")
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description='The assessment\'s `version` as you read it, e.g. "7": 412 if it has moved on since',
+    ),
+]
+
+
+def step(wanted: str | None, assessment_id: int, run):
+    """Run a workflow step under the assessment's lock, once `wanted` (the If-Match header, if
+    sent) holds: the assessment's `version` as the caller read it. The lock is held from the check
+    to the end of the step, so nobody moves the assessment in between."""
     with transaction.atomic():
         version = (
             Assessment.objects.select_for_update().filter(pk=assessment_id).values_list("version", flat=True)

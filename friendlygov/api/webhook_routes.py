@@ -5,11 +5,13 @@ retried, is in webhooks.py."""
 from datetime import datetime
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status as Reply
 
-from . import webhooks
+from . import tokens, webhooks
 from .auth import AUTH
 from .models import DeliveryState, WebhookSubscription
 from .pagination import Shown, paged
@@ -83,6 +85,10 @@ def list_subscriptions(request):
 
 @router.post("", response={201: CreatedSubscriptionOut, **ERRORS}, summary="Subscribe a URL to your events")
 def create_subscription(request, payload: SubscriptionIn):
+    if not tokens.is_service_account(request.user):
+        raise PermissionDenied(
+            _("Qua API, chỉ tài khoản hệ thống đăng ký được webhook; quản trị viên dùng trang quản trị.")
+        )
     subscription = webhooks.subscribe(
         request.user, name=payload.name, url=payload.url, event_types=payload.event_types, actor=request.user
     )

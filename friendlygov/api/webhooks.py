@@ -28,11 +28,13 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from friendlygov.accounts import reach
 from friendlygov.audit import services as audit
@@ -70,6 +72,26 @@ def verify(secret: str, header: str, body: bytes, *, tolerance: int = 300, now: 
 # --- Fan-out: from an audit event to deliveries -------------------------------------------------
 
 
+ANY_ACTIVE = "api:webhooks:any-active"
+
+
+def any_active() -> bool:
+    """Is any subscription active? Kept in the shared cache, and forgotten whenever a subscription
+    changes (`subscriptions_changed`), so a site without webhooks spends no statement on them at
+    each save."""
+    flag = cache.get(ANY_ACTIVE)
+    if flag is None:
+        flag = WebhookSubscription.objects.filter(active=True).exists()
+        cache.set(ANY_ACTIVE, flag, 300)
+    return flag
+
+
+def subscriptions_changed(sender, **kwargs) -> None:
+    """post_save / post_delete of a subscription."""
+    cache.delete(ANY_ACTIVE)
+    transaction.on_commit(lambda: cache.delete(ANY_ACTIVE))
+
+
 def event_recorded(sender, instance, created, **kwargs) -> None:
     """post_save of an audit event: once its transaction commits, make its deliveries."""
     if created and instance.target_type in events.KINDS:
@@ -79,9 +101,9 @@ def event_recorded(sender, instance, created, **kwargs) -> None:
 def fan_out(event_id: int) -> list[WebhookDelivery]:
     """One delivery per active subscription that wants the event and whose owner may see it;
     each is sent by a task."""
-    subscriptions = list(WebhookSubscription.objects.filter(active=True).select_related("owner"))
-    if not subscriptions:
+    if not any_active():
         return []
+    subscriptions = list(WebhookSubscription.objects.filter(active=True).select_related("owner"))
     from friendlygov.audit.models import AuditEvent
 
     event = AuditEvent.objects.get(pk=event_id)
@@ -108,10 +130,14 @@ def _visible(owner, event) -> bool:
 # --- Sending ------------------------------------------------------------------------------------
 
 
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    """The task that sends one delivery (an id: the database backend stores arguments as JSON)."""
+    return attempt(delivery_id)
+
+
 def _send_later(delivery, when) -> None:
     """Enqueue the task that sends it, at `when` if the backend can wait (else retry_webhooks)."""
-    from .tasks import deliver_webhook
-
     if when is None:
         deliver_webhook.enqueue(delivery.pk)
     elif deliver_webhook.get_backend().supports_defer:
@@ -174,8 +200,6 @@ def _post(subscription, delivery, body: bytes) -> tuple[int | None, str]:
 
 def retry_due(now=None) -> int:
     """Enqueue every pending delivery whose retry is due (manage.py retry_webhooks)."""
-    from .tasks import deliver_webhook
-
     due = WebhookDelivery.objects.filter(
         state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now()
     ).values_list("pk", flat=True)
@@ -188,8 +212,6 @@ def retry_due(now=None) -> int:
 
 def send_again(deliveries) -> int:
     """The administrator's "send again now": pending or failed deliveries are tried once more."""
-    from .tasks import deliver_webhook
-
     ids = list(deliveries.exclude(state=DeliveryState.DELIVERED).values_list("pk", flat=True))
     WebhookDelivery.objects.filter(pk__in=ids).update(state=DeliveryState.PENDING, next_attempt_at=None)
     for pk in ids:

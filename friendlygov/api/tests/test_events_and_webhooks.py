@@ -229,7 +229,7 @@ def test_with_the_database_worker_a_retry_is_a_task_scheduled_after_the_wait(
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts, delivery.last_status) == (DeliveryState.PENDING, 1, 500)
     retry = (
-        DBTaskResult.objects.filter(task_path="friendlygov.api.tasks.deliver_webhook")
+        DBTaskResult.objects.filter(task_path="friendlygov.api.webhooks.deliver_webhook")
         .order_by("-enqueued_at")
         .first()
     )
@@ -279,3 +279,12 @@ def test_a_service_account_manages_its_own_subscriptions_through_the_api(
     assert officer.delete(f"{API}/webhooks/{subscription['id']}").status_code == 404
     assert program.delete(f"{API}/webhooks/{subscription['id']}").status_code == 204
     assert not WebhookSubscription.objects.get(pk=subscription["id"]).active
+
+
+def test_whether_any_subscription_is_active_is_kept_until_a_subscription_changes(db, people):
+    assert webhooks.any_active() is False
+    subscription = subscribe(people["head"].user, "https://kho.example.gov.vn/hooks")
+    assert webhooks.any_active() is True
+    subscription.active = False
+    subscription.save()
+    assert webhooks.any_active() is False
