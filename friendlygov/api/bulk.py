@@ -84,7 +84,7 @@ def install(api) -> None:
 
 @router.post(
     "/{assessment_id}/scores",
-    response={200: BulkOut, **error_responses(400, 401, 403, 404, 422)},
+    response={200: BulkOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Save many indicators at once, all or nothing",
     description="Rows as in the single save, each with its `indicator_code` and `version`. If any row "
     "is refused nothing is saved: 422 `bulk_refused` with `details` = "
