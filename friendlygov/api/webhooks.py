@@ -12,10 +12,11 @@ A delivery is a JSON body, the feed's item for the event, with these headers:
 
 An answer 2xx is delivered. Anything else (another status, a refused connection, no answer within
 WEBHOOK_TIMEOUT_SECONDS) is retried after each wait of WEBHOOK_RETRY_SECONDS in turn, then the
-delivery is marked failed. With the database task backend a retry is a task scheduled for later
-(`run_after`); with the immediate backend (no worker) `manage.py retry_webhooks`, run every minute
-by cron, sends the retries that are due. Administrators see every delivery in the admin's delivery
-log (Nhật ký gửi webhook)."""
+delivery is marked failed. With the database task backend each attempt is a task (a retry one
+scheduled for later, `run_after`) that the worker runs; with the immediate backend (no worker)
+`manage.py send_webhooks`, run every minute by cron, sends the deliveries that are due: never the
+request that made the change, whose author must not wait for someone else's server.
+Administrators see every delivery in the admin's delivery log (Nhật ký gửi webhook)."""
 
 import hashlib
 import hmac
@@ -114,7 +115,9 @@ def fan_out(event_id: int) -> list[WebhookDelivery]:
     for subscription in subscriptions:
         if not subscription.wants(event.event_type) or not _visible(subscription.owner, event):
             continue
-        delivery, created = WebhookDelivery.objects.get_or_create(subscription=subscription, event=event)
+        delivery, created = WebhookDelivery.objects.get_or_create(
+            subscription=subscription, event=event, defaults={"next_attempt_at": timezone.now()}
+        )
         if created:
             made.append(delivery)
             _send_later(delivery, when=None)
@@ -137,11 +140,13 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 def _send_later(delivery, when) -> None:
-    """Enqueue the task that sends it, at `when` if the backend can wait (else retry_webhooks)."""
-    if when is None:
-        deliver_webhook.enqueue(delivery.pk)
-    elif deliver_webhook.get_backend().supports_defer:
-        deliver_webhook.using(run_after=when).enqueue(delivery.pk)
+    """Enqueue the task that sends it (at `when`, None: now) when the backend is a real queue that
+    can wait. The immediate backend would send it inside the request that made the change, making
+    the person who saved wait for someone else's server: its deliveries are left, due at
+    `next_attempt_at`, to `manage.py send_webhooks` (cron, every minute)."""
+    if deliver_webhook.get_backend().supports_defer:
+        task = deliver_webhook if when is None else deliver_webhook.using(run_after=when)
+        task.enqueue(delivery.pk)
 
 
 def attempt(delivery_id: int) -> str:
@@ -198,8 +203,9 @@ def _post(subscription, delivery, body: bytes) -> tuple[int | None, str]:
         return None, str(getattr(error, "reason", error))
 
 
-def retry_due(now=None) -> int:
-    """Enqueue every pending delivery whose retry is due (manage.py retry_webhooks)."""
+def send_due(now=None) -> int:
+    """Enqueue every pending delivery that is due, first attempts and retries (manage.py
+    send_webhooks; with the immediate backend each is sent right here)."""
     due = WebhookDelivery.objects.filter(
         state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now()
     ).values_list("pk", flat=True)
@@ -215,7 +221,7 @@ def send_again(deliveries) -> int:
     ids = list(deliveries.exclude(state=DeliveryState.DELIVERED).values_list("pk", flat=True))
     WebhookDelivery.objects.filter(pk__in=ids).update(state=DeliveryState.PENDING, next_attempt_at=None)
     for pk in ids:
-        deliver_webhook.enqueue(pk)
+        deliver_webhook.enqueue(pk)  # the administrator asked: sent now, whatever the backend
     return len(ids)
 
 
