@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "friendlygov.api.idempotency.IdempotencyMiddleware",
+    "friendlygov.api.sync.ApiConditionalGetMiddleware",
     "friendlygov.core.middleware.LoginRequiredExceptApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -269,6 +271,12 @@ USE_TZ = True
 # minute per address; beyond them the API answers 429 with Retry-After. 0: no limit.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 1200)
 API_BAD_TOKENS_PER_MINUTE = env_int("API_BAD_TOKENS_PER_MINUTE", 30)
+# A POST's first answer is replayed for a repeat with the same Idempotency-Key this many hours.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+# Webhooks (api/webhooks.py): seconds to wait for a receiver, and the waits before each retry of a
+# failed delivery (then it is given up and marked failed in the delivery log).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_SECONDS = [30, 120, 600, 3600, 6 * 3600]
 
 # --- Uploads ---------------------------------------------------------------------------------
 # Evidence files: at most this many bytes each (default 20 MB). Served only through a permission check.

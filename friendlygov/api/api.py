@@ -3,7 +3,7 @@ one OpenAPI document describes everything. Errors have one shape (errors.py)."""
 
 from ninja import NinjaAPI
 
-from . import errors
+from . import bulk, errors, events, sync, webhook_routes
 from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
@@ -22,9 +22,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
+sync.install(api)
+bulk.install(api)
 for private in (
     cycles_router,
     assessments_router,
+    bulk.router,
+    events.router,
+    webhook_routes.router,
     evidence_router,
     decisions_router,
     feedback_router,
@@ -36,8 +41,11 @@ api.add_router("/frameworks", frameworks_router)
 api.add_router("/cycles", cycles_router)
 api.add_router("/cycles", results_router)  # public once decided: its own router, same prefix
 api.add_router("/assessments", assessments_router)
+api.add_router("/assessments", bulk.router)  # its own module, same prefix
 api.add_router("/evidence", evidence_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/reviews", reviews_router)
+api.add_router("/events", events.router)
+api.add_router("/webhooks", webhook_routes.router)
 errors.document_common_errors(api)

@@ -26,6 +26,7 @@ from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
 from .pagination import Shown, paged
 from .shapes import DecimalString, ScoreOut, error_responses
+from .sync import IfMatch, UpdatedSince, assessments_with_updated_at, step, updated_at_of
 
 MAX_ID = 2**31 - 1
 
@@ -48,6 +49,7 @@ Code = Annotated[str, Field(**CODE)]
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+STEP_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422)
 
 cycles_router = Router(tags=["assessments"], auth=AUTH)
 router = Router(tags=["assessments"], auth=AUTH)
@@ -171,6 +173,9 @@ class AssessmentSummary(Schema):
     submitted_at: datetime | None
     appraised_at: datetime | None
     decided_at: datetime | None
+    updated_at: datetime | None = Field(
+        description="Its last change (the newest audit event about it), or when its cycle opened"
+    )
 
 
 class AssessmentDetail(AssessmentSummary):
@@ -326,6 +331,7 @@ def _summary_fields(a: Assessment) -> dict:
                 "decided_at",
             )
         },
+        "updated_at": getattr(a, "updated_at", None),
     }
 
 
@@ -354,7 +360,7 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
     requests = services.open_requests(a) if a.explanation_rounds else []
     shown = shows_appraisal(user, a)
     return AssessmentDetail(
-        **_summary(user, a),
+        **{**_summary(user, a), "updated_at": updated_at_of(a, a.cycle.opened_at)},
         self_flags=a.self_flags,
         appraised_flags=a.appraised_flags if shown else None,
         self_bonus=a.self_bonus,
@@ -419,9 +425,11 @@ def list_assessments(
     unit: UnitCode = None,
     level: Level = None,
     group: Group = None,
+    updated_since: UpdatedSince = None,
 ):
     # The parent is loaded for the answer (parent_code); the policy reads the unit's own path.
     assessments = permissions.visible(request.user).select_related("cycle", "body__unit", "unit__parent")
+    assessments = assessments_with_updated_at(assessments, updated_since)
     if cycle is not None:
         assessments = assessments.filter(cycle__year=cycle)
     if status is not None:
@@ -495,16 +503,20 @@ def put_flags(request, assessment_id: Id, payload: FlagsIn):
     "/{assessment_id}/evidence", response={200: list[EvidenceOut], **READ_ERRORS}, summary="Evidence files"
 )
 @paged
-def list_evidence(request, assessment_id: Id):
+def list_evidence(request, assessment_id: Id, updated_since: UpdatedSince = None):
     assessment = visible_assessment(request.user, assessment_id)
     files = assessment.evidence.filter(removed_at__isnull=True).select_related("indicator", "uploaded_by")
+    if updated_since is not None:
+        files = files.filter(uploaded_at__gte=updated_since)
     return Shown(files.order_by("pk"), EvidenceOut.of)
 
 
 @router.post(
     "/{assessment_id}/evidence",
-    response={201: EvidenceOut, **WRITE_ERRORS},
+    response={200: EvidenceOut, 201: EvidenceOut, **WRITE_ERRORS},
     summary="Upload an evidence file (PDF, JPEG, PNG, DOCX, XLSX; checked by content)",
+    description="201 with the new row; 200 with the existing row when the same content (SHA-256) is "
+    "already attached to this indicator of the assessment and not withdrawn: no second row.",
 )
 def upload_evidence(
     request, assessment_id: Id, indicator_code: Annotated[str, Form(**CODE)], file: File[UploadedFile]
@@ -516,7 +528,8 @@ def upload_evidence(
     if "\x00" in file.name:
         raise _payload_error("file", "NUL characters are not allowed in the file name", source="file")
     evidence = services.upload_evidence(assessment, indicator, file, actor=request.user)
-    return Reply(201, EvidenceOut.of(evidence))
+    # The same file already attached to this indicator: that row, not a second one (200).
+    return Reply(200 if getattr(evidence, "already_there", False) else 201, EvidenceOut.of(evidence))
 
 
 def _visible_evidence(user, evidence_id, *, live: bool) -> Evidence:
@@ -577,28 +590,39 @@ def delete_evidence(request, evidence_id: Id):
 
 def _action(path: str, summary: str):
     return router.post(
-        f"/{{assessment_id}}/{path}", response={200: AssessmentDetail, **WRITE_ERRORS}, summary=summary
+        f"/{{assessment_id}}/{path}",
+        response={200: AssessmentDetail, **STEP_ERRORS},
+        summary=summary,
+        description=IF_MATCH,
     )
 
 
+IF_MATCH = (
+    'Send `If-Match` with the assessment\'s `version` as you read it (`If-Match: "7"`): if the '
+    "assessment has moved on since, nothing is done and the answer is 412 `precondition_failed`."
+)
+
+
 @_action("submit", "Chair submits the self-assessment for appraisal")
-def submit(request, assessment_id: Id, expected_score: ExpectedScore = None):
-    services.submit_assessment(
-        visible_assessment(request.user, assessment_id),
-        actor=request.user,
-        expected_score=expected_score,
+def submit(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
+    assessment = visible_assessment(request.user, assessment_id)
+    step(
+        if_match,
+        assessment_id,
+        lambda: services.submit_assessment(assessment, actor=request.user, expected_score=expected_score),
     )
     return detail(request.user, assessment_id)
 
 
 @_action("start-appraisal", "Appraiser starts the appraisal")
-def start_appraisal(request, assessment_id: Id):
-    services.start_appraisal(visible_assessment(request.user, assessment_id), actor=request.user)
+def start_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
+    assessment = visible_assessment(request.user, assessment_id)
+    step(if_match, assessment_id, lambda: services.start_appraisal(assessment, actor=request.user))
     return detail(request.user, assessment_id)
 
 
 @_action("return", "Appraiser returns indicators for explanation")
-def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
+def return_for_explanation(request, assessment_id: Id, payload: ReturnIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     ids = dict(
         assessment.scores.filter(indicator__code__in=payload.reasons).values_list(
@@ -609,28 +633,37 @@ def return_for_explanation(request, assessment_id: Id, payload: ReturnIn):
     if unknown:
         raise _payload_error("reasons", f"indicators not in this assessment: {', '.join(unknown)}")
     reasons = {ids[code]: reason for code, reason in payload.reasons.items()}
-    services.return_for_explanation(assessment, reasons=reasons, actor=request.user)
+    step(
+        if_match,
+        assessment_id,
+        lambda: services.return_for_explanation(assessment, reasons=reasons, actor=request.user),
+    )
     return detail(request.user, assessment_id)
 
 
 @router.post(
     "/{assessment_id}/explanations/{request_id}",
-    response={200: ExplanationRequestOut, **WRITE_ERRORS},
+    response={200: ExplanationRequestOut, **STEP_ERRORS},
     summary="Commune answers one explanation request",
+    description=IF_MATCH,
 )
-def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn):
+def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     req = assessment.explanation_requests.select_related("indicator").filter(pk=request_id).first()
     if req is None:
         raise Http404
-    return ExplanationRequestOut.of(
-        services.respond_to_request(req, response=payload.response, actor=request.user)
+    answered = step(
+        if_match,
+        assessment_id,
+        lambda: services.respond_to_request(req, response=payload.response, actor=request.user),
     )
+    return ExplanationRequestOut.of(answered)
 
 
 @_action("resubmit", "Commune resubmits after explaining")
-def resubmit(request, assessment_id: Id):
-    services.resubmit_assessment(visible_assessment(request.user, assessment_id), actor=request.user)
+def resubmit(request, assessment_id: Id, if_match: IfMatch = None):
+    assessment = visible_assessment(request.user, assessment_id)
+    step(if_match, assessment_id, lambda: services.resubmit_assessment(assessment, actor=request.user))
     return detail(request.user, assessment_id)
 
 
@@ -638,21 +671,25 @@ def resubmit(request, assessment_id: Id):
     "approve",
     "Appraiser approves the appraisal result (refused with 422 while a claimed bonus is undecided)",
 )
-def approve(request, assessment_id: Id, expected_score: ExpectedScore = None):
-    services.approve_appraisal(
-        visible_assessment(request.user, assessment_id),
-        actor=request.user,
-        expected_score=expected_score,
+def approve(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
+    assessment = visible_assessment(request.user, assessment_id)
+    step(
+        if_match,
+        assessment_id,
+        lambda: services.approve_appraisal(assessment, actor=request.user, expected_score=expected_score),
     )
     return detail(request.user, assessment_id)
 
 
 @router.post(
     "/{assessment_id}/copy-self-to-appraisal",
-    response={200: CopiedOut, **WRITE_ERRORS},
+    response={200: CopiedOut, **STEP_ERRORS},
     summary="Appraiser starts from the commune's numbers",
+    description=IF_MATCH,
 )
-def copy_self_to_appraisal(request, assessment_id: Id):
+def copy_self_to_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
-    copied = services.copy_self_to_appraisal(assessment, actor=request.user)
+    copied = step(
+        if_match, assessment_id, lambda: services.copy_self_to_appraisal(assessment, actor=request.user)
+    )
     return {"copied": copied, "assessment": detail(request.user, assessment_id)}

@@ -4,8 +4,6 @@ from django.core.exceptions import PermissionDenied
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from friendlygov.accounts import two_factor
-
 from . import tokens
 
 
@@ -21,7 +19,7 @@ class BearerToken(HttpBearer):
             raise AuthenticationError
         # A token must not be the way around TWO_FACTOR_REQUIRED: whoever must use a second
         # factor on the pages uses a token only once an authenticator is confirmed.
-        if two_factor.must_enrol(user):
+        if tokens.must_enrol(user):
             raise PermissionDenied(tokens.second_factor_first())
         request.user = user
         return user
@@ -37,9 +35,15 @@ def presents_token(request) -> bool:
 def token_user(request):
     """The active user of the request's bearer token, or None; looked up once per request (the
     API's middleware does it first, so that public operations refuse a bad token too)."""
+    token = request_token(request)
+    return token.user if token is not None else None
+
+
+def request_token(request):
+    """The request's active bearer token (tokens.ApiToken), or None; looked up once per request."""
     if not hasattr(request, _RESOLVED):
         secret = request.headers.get("Authorization", "").partition(" ")[2]
-        setattr(request, _RESOLVED, tokens.user_for(secret))
+        setattr(request, _RESOLVED, tokens.token_for(secret))
     return getattr(request, _RESOLVED)
 
 

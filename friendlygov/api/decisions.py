@@ -22,6 +22,7 @@ from .auth import AUTH
 from .filters import Group, UnitCode, Year
 from .pagination import Shown, paged
 from .shapes import DecimalString, error_responses
+from .sync import UpdatedSince, with_updated_at
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -60,6 +61,9 @@ class DecisionSummary(Schema):
     created_at: datetime
     issued_at: datetime | None
     unit_count: int
+    updated_at: datetime | None = Field(
+        None, description="Its last change (the newest audit event about it), or when it was drafted"
+    )
 
 
 class DecisionDetail(DecisionSummary):
@@ -163,6 +167,7 @@ def _summary(decision: Decision, unit_count: int) -> dict:
         "created_at": decision.created_at,
         "issued_at": decision.issued_at,
         "unit_count": unit_count,
+        "updated_at": getattr(decision, "updated_at", None),
     }
 
 
@@ -218,9 +223,11 @@ def list_decisions(
     state: Decision.State | None = None,
     unit: UnitCode = None,
     group: Group = None,
+    updated_since: UpdatedSince = None,
 ):
     """`unit`: decisions that name the unit; `group`: decisions of that appraising body."""
-    decisions = _decisions(request.user).select_related("cycle", "body__unit")
+    decisions = with_updated_at(_decisions(request.user), "created_at", updated_since)
+    decisions = decisions.select_related("cycle", "body__unit")
     if cycle is not None:
         decisions = decisions.filter(cycle__year=cycle)
     if state is not None:

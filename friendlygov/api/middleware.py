@@ -4,6 +4,7 @@
   Retry-After (fixed one-minute windows, counted in the shared cache: friendlygov.core.counters);
 - a bearer token that is unknown, revoked or expired answers 401, public operations included
   (served there as anonymous, a program would not notice that it lost its access);
+- a service account's token outside its scopes answers 403 (scopes.py), before any operation;
 - the API's error shape also for what never reaches an operation: an unknown path (Django's 404
   page) and a method a public path does not offer (ninja's bare 405). A program gets
   `{"error": {"code", "message", "details"}}` for every status, never an HTML page."""
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 from friendlygov.core import counters
 from friendlygov.core.client import client_address
 
-from .auth import presents_token, token_user
+from . import scopes
+from .auth import presents_token, request_token, token_user
 
 API_PREFIX = "/api/"
 
@@ -62,7 +64,36 @@ def _refused(request):
         caller = "address:" + client_address(request)
     if _over(f"api:requests:{caller}:{window}", settings.API_REQUESTS_PER_MINUTE):
         return _throttled(retry_after)
+    if token:
+        return _out_of_scope(request)
     return None
+
+
+def _out_of_scope(request):
+    """403 for a service account's token outside its scopes (scopes.py); None otherwise."""
+    token = request_token(request)
+    if not is_scoped(token):
+        return None
+    path = request.path.removeprefix(API_PREFIX + "v1/")
+    body = request.body if request.method in ("POST", "PUT", "PATCH") and _is_json(request) else b""
+    lacking = scopes.missing(token.scopes, request.method, path, body)
+    if not lacking:
+        return None
+    return _error(
+        403,
+        "permission_denied",
+        _("Mã truy cập của tài khoản hệ thống này không có phạm vi cho thao tác này."),
+        {"required_scopes": lacking, "token_scopes": sorted(token.scopes)},
+    )
+
+
+def is_scoped(token) -> bool:
+    """A service account's token is held to its scopes; a personal token (no scopes) is not."""
+    return bool(token.scopes) or hasattr(token.user, "service_account")
+
+
+def _is_json(request) -> bool:
+    return request.content_type == "application/json"
 
 
 def _over(key: str, limit: int) -> bool:

@@ -6,6 +6,7 @@ permission policy lets them see (401 when not signed in, 404 when they see nothi
 The numbers are those of `friendlygov.reports.selectors`, the same as the dashboard's."""
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
 from django.http import Http404
@@ -21,6 +22,7 @@ from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
 from .pagination import paged
 from .shapes import DecimalString, error_responses
+from .sync import UpdatedSince, assessments_with_updated_at
 
 router = Router(tags=["results"])
 
@@ -53,6 +55,9 @@ class ResultOut(Schema):
     level: int | None = Field(description="Decided level, 0 = not qualified; null while undecided")
     status: str
     decision_number: str | None
+    updated_at: datetime | None = Field(
+        description="The unit's assessment's last change (the newest audit event about it)"
+    )
     reasons: list[str] = Field(
         description="Why a decided unit is not recognised: the conditions it failed, with their figures "
         "(e.g. “TC2 đạt 31,5% < 50%”), as stored with the result when the appraisal was approved; "
@@ -149,8 +154,10 @@ def cycle_results(
     status: Status | None = None,
     level: Level = None,
     group: Group = None,
+    updated_since: UpdatedSince = None,
 ):
-    """Filters as on the assessment list; `group` is the appraising body's unit code."""
+    """Filters as on the assessment list; `group` is the appraising body's unit code;
+    `updated_since` keeps the units whose assessment changed at or after it."""
     cycle, scope = _scope(request, year)
     if unit:
         scope = scope.filter(unit__code=unit)
@@ -160,4 +167,14 @@ def cycle_results(
         scope = scope.filter(decided_level_is(level))
     if group:
         scope = scope.filter(body__unit__code=group)
-    return [asdict(line) for line in selectors.results(selectors.snapshot(cycle, scope))]
+    stamps = dict(
+        assessments_with_updated_at(scope.filter(cycle=cycle), updated_since).values_list(
+            "unit__code", "updated_at"
+        )
+    )
+    if updated_since is not None:
+        scope = scope.filter(unit__code__in=list(stamps))
+    return [
+        {**asdict(line), "updated_at": stamps.get(line.unit_code)}
+        for line in selectors.results(selectors.snapshot(cycle, scope))
+    ]

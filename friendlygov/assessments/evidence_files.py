@@ -44,6 +44,18 @@ def twin_of(sha256: str) -> Evidence | None:
     return sharing[0] if sharing else None
 
 
+def live_copy(assessment, indicator, sha256: str) -> Evidence | None:
+    """The assessment's evidence row for this indicator with these contents, not withdrawn."""
+    return (
+        Evidence.objects.filter(
+            assessment=assessment, indicator=indicator, sha256=sha256, removed_at__isnull=True
+        )
+        .select_related("indicator", "uploaded_by")
+        .order_by("pk")
+        .first()
+    )
+
+
 def sharing_rows(name: str) -> list[Evidence]:
     """The rows not purged that use the stored file `name`, locked, in a fixed order."""
     return list(Evidence.objects.select_for_update(of=("self",)).filter(KEPT, file=name).order_by("pk"))

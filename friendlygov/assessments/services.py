@@ -657,7 +657,9 @@ def _reopen_changed_claims(assessment, claimed_before: dict, framework) -> None:
 @transaction.atomic
 def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
     """Store one evidence file: checked by content, within the upload rate and the quotas, and
-    written once per content (evidence_files)."""
+    written once per content (evidence_files). The same content uploaded again for the same
+    indicator of the assessment while the first is not withdrawn makes no second row: the
+    existing one is returned, marked `already_there`."""
     assessment = _locked(assessment.pk)
     _require(actor, permissions.EDIT_SELF, assessment)
     if not assessment.scores.filter(indicator=indicator).exists():
@@ -669,6 +671,11 @@ def upload_evidence(assessment, indicator, uploaded, *, actor) -> Evidence:
         person_bytes=evidence_files.kept_bytes(person=actor),
     )
     checked = check_upload(uploaded)
+    same = evidence_files.live_copy(assessment, indicator, checked.sha256)
+    if same is not None:
+        # The same file again for the same indicator (a retried upload): the row already there.
+        same.already_there = True
+        return same
     evidence = Evidence(
         assessment=assessment,
         indicator=indicator,

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from friendlygov.api import webhooks
 from friendlygov.assessments import services
 from friendlygov.assessments.results import (
     SELF,
@@ -67,6 +68,7 @@ def test_one_autosave_is_fifteen_statements_and_one_more_on_postgresql(
     # The first save in a process reads a published framework's rules and indicators once.
     framework = published_framework(dong_cam.cycle.framework_id)
     published_indicators(framework), framework_rules(framework)
+    webhooks.any_active()  # and whether any webhook subscription is active (kept in the cache)
     seal()  # the fixtures' events, so that the save chains its own event only
     score = first_score(dong_cam)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
@@ -109,6 +111,7 @@ def test_a_save_soon_after_another_leaves_the_chaining_to_the_next_pass(
 
     settings.AUDIT_SEAL_INTERVAL_MS = 1000  # production's default
     monkeypatch.setattr(audit, "_last_pass", time.monotonic())  # this process has just chained
+    webhooks.any_active()  # known in the cache, as between real requests
     score = first_score(dong_cam)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         response = autosave(people["officer"], dong_cam, score, "4,5")

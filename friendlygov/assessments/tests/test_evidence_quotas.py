@@ -127,8 +127,10 @@ def test_identical_files_are_stored_once(media, dong_cam, row, people, settings)
 
 def test_a_purge_never_removes_a_file_another_upload_still_uses(media, purge, dong_cam, row, people):
     officer, content = people["officer"], pdf(7)
+    # The same file for two indicators (for the same indicator it is one row: services.upload_evidence)
+    other = dong_cam.scores.select_related("indicator").exclude(pk=row.pk).first()
     upload(officer, dong_cam, row, content, "ban-1.pdf")
-    upload(officer, dong_cam, row, content, "ban-2.pdf")
+    upload(officer, dong_cam, other, content, "ban-2.pdf")
     first, second = Evidence.objects.order_by("pk")
     assert first.file.name == second.file.name
     withdraw(officer, dong_cam, first)

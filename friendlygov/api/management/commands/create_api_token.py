@@ -1,4 +1,5 @@
-"""python manage.py create_api_token USERNAME [--name …] [--days N]: prints a new token once."""
+"""python manage.py create_api_token USERNAME [--name …] [--days N] [--scope S …]: prints a new
+token once."""
 
 from datetime import timedelta
 
@@ -19,8 +20,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--days", type=int, default=None, help="Expire after this many days (default: never)"
         )
+        parser.add_argument(
+            "--scope",
+            action="append",
+            default=[],
+            dest="scopes",
+            help="Narrow the token to a scope (repeat); a service account's token needs at least one",
+        )
 
-    def handle(self, *args, username, name, days, **options):
+    def handle(self, *args, username, name, days, scopes, **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
@@ -30,7 +38,7 @@ class Command(BaseCommand):
         try:
             # No actor: someone at the server's console, as for the other management commands.
             token, secret = tokens.create_token(
-                user, name=name or "create_api_token", expires_at=expires_at, actor=None
+                user, name=name or "create_api_token", expires_at=expires_at, scopes=scopes, actor=None
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
