@@ -20,7 +20,7 @@ from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
 from .auth import AUTH
 from .filters import Group, UnitCode, Year
 from .pagination import Shown, paged
-from .shapes import DecimalString, error_responses
+from .shapes import DecimalString, binary_response, error_responses
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -292,16 +292,12 @@ def _document(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _binary(content_type: str, what: str) -> dict:
-    schema = {"type": "string", "format": "binary"}
-    return {"responses": {200: {"description": what, "content": {content_type: {"schema": schema}}}}}
-
-
 @router.get(
     "/{decision_id}/docx",
     response=READ_ERRORS,
     summary="The decision as an editable Word document (Decree 30 layout)",
-    openapi_extra=_binary(DOCX_TYPE, "The .docx file, as an attachment"),
+    operation_id="downloadDecisionDocx",
+    openapi_extra=binary_response("The .docx file, as an attachment", DOCX_TYPE),
 )
 def decision_docx(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)
@@ -312,7 +308,8 @@ def decision_docx(request, decision_id: Id):
     "/{decision_id}/pdf",
     response={**READ_ERRORS, **error_responses(503)},
     summary="The decision as a PDF (503 while the server cannot convert)",
-    openapi_extra=_binary(PDF_TYPE, "The PDF file, as an attachment"),
+    operation_id="downloadDecisionPdf",
+    openapi_extra=binary_response("The PDF file, as an attachment", PDF_TYPE),
 )
 def decision_pdf(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)

@@ -113,6 +113,7 @@ def _first_cycle_of(year: int):
     response={200: SummaryOut, **ERRORS},
     auth=OPTIONAL_AUTH,
     summary="Levels and targets of a cycle",
+    operation_id="getCycleSummary",
 )
 def cycle_summary(request, year: YearPath):
     summary = selectors.summary_of_counts(year, _scope_counts(request, year))
@@ -140,6 +141,7 @@ def cycle_summary(request, year: YearPath):
     response={200: list[ResultOut], **ERRORS},
     auth=OPTIONAL_AUTH,
     summary="One line per unit of a cycle",
+    operation_id="listResults",
 )
 @paged
 def cycle_results(

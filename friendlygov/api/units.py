@@ -1,9 +1,12 @@
 """Public JSON API over administrative units: units valid on a date, and lineage both ways."""
 
 from datetime import date
+from enum import IntEnum
+from typing import Annotated
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from friendlygov.units import selectors
@@ -56,13 +59,24 @@ class LineageOut(Schema):
     successors: list[LineageEntryOut]
 
 
-def parse_day(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HttpError(400, f"Invalid date {text!r}: use YYYY-MM-DD.") from None
+Day = Annotated[date | None, Query(description="The day (YYYY-MM-DD); default today, Vietnam time")]
+
+
+class AdministrativeLevel(IntEnum):
+    DISTRICT = Level.DISTRICT
+    COMMUNE = Level.COMMUNE
+
+
+ListedLevel = Annotated[
+    AdministrativeLevel | None, Query(description="Administrative level: 2 district, 3 commune")
+]
+ProvinceCode = Annotated[
+    str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z]+$", description="Province code (GSO), e.g. 30")
+]
+
+
+def day_or_today(day: date | None) -> date:
+    return day or timezone.localdate()
 
 
 def entry(link: LineageLink, other: UnitVersion) -> LineageEntryOut:
@@ -76,29 +90,30 @@ def entry(link: LineageLink, other: UnitVersion) -> LineageEntryOut:
     )
 
 
-@router.get("", response={200: list[UnitOut], 400: ErrorOut}, summary="Units valid on a date")
+@router.get("", response={200: list[UnitOut]}, summary="Units valid on a date")
 @paged
-def list_units(request, date: str | None = None, province: str | None = None, level: int | None = None):
+def list_units(request, date: Day = None, province: ProvinceCode = None, level: ListedLevel = None):
     """District- and commune-level units valid on `date` (default today), optionally of one province
     (code, e.g. 30) and one level (2 district, 3 commune)."""
-    day = parse_day(date)
-    if level is not None and level not in (Level.DISTRICT, Level.COMMUNE):
-        raise HttpError(400, "level must be 2 (district) or 3 (commune).")
-    units = selectors.units_on(day, province=province, level=level).exclude(level=Level.PROVINCE)
+    units = selectors.units_on(day_or_today(date), province=province, level=level).exclude(
+        level=Level.PROVINCE
+    )
     return Shown(units, UnitOut.from_unit)
 
 
 @router.get(
     "/{code}/lineage",
-    response={200: LineageOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: LineageOut, 404: ErrorOut},
     summary="What a unit came from and what it became",
+    operation_id="getUnitLineage",
 )
-def unit_lineage(request, code: str, date: str | None = None):
+def unit_lineage(request, code: Annotated[str, Path(max_length=20)], date: Day = None):
     """Lineage of the unit holding `code` on `date` (default today): direct predecessors and successors."""
-    day = parse_day(date)
+    day = day_or_today(date)
     unit = selectors.unit_on(code, day)
     if unit is None:
-        raise HttpError(404, f"No unit with code {code} was valid on {day.isoformat()}.")
+        message = _("Không có đơn vị nào mang mã %(code)s vào ngày %(day)s.")
+        raise HttpError(404, message % {"code": code, "day": day.strftime("%d/%m/%Y")})
     return LineageOut(
         unit=UnitOut.from_unit(unit),
         predecessors=[entry(link, link.predecessor) for link in selectors.predecessors_of(unit)],
