@@ -22,11 +22,12 @@ from friendlygov.assessments.models import Assessment, Cycle, Evidence, Explanat
 from friendlygov.assessments.results import LayerResult, layer_result
 from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level_is
 from friendlygov.core.text import has_control_characters
+from friendlygov.units.models import UnitType
 
 from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
 from .pagination import Shown, paged
-from .shapes import DecimalString, ScoreOut, binary_response, decimal_input, error_responses
+from .shapes import UNIT_ID, DecimalString, ScoreOut, binary_response, decimal_input, error_responses
 
 MAX_ID = 2**31 - 1
 
@@ -63,9 +64,10 @@ evidence_router = Router(tags=["evidence"], auth=AUTH)
 
 
 class UnitRef(Schema):
-    code: str
+    id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
+    code: str = Field(description="Official (GSO) code; reused by successors, so not an identity")
     name: str
-    type: str
+    type: UnitType
     parent_code: str | None
 
 
@@ -297,6 +299,7 @@ def _person(user) -> str:
 
 def _unit(unit) -> UnitRef:
     return UnitRef(
+        id=unit.pk,
         code=unit.code,
         name=unit.name,
         type=unit.type,

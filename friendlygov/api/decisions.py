@@ -20,7 +20,7 @@ from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
 from .auth import AUTH
 from .filters import Group, UnitCode, Year
 from .pagination import Shown, paged
-from .shapes import DecimalString, binary_response, error_responses
+from .shapes import UNIT_ID, DecimalString, binary_response, error_responses
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -33,10 +33,11 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 class DecisionItemOut(Schema):
     assessment_id: int
+    unit_id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
     unit_code: str
     unit_name: str
     final_score: DecimalString
-    level: int
+    level: int = Field(description="Recognition level decided, 0 = not qualified")
 
 
 class DecisionSummary(Schema):
@@ -162,6 +163,7 @@ def _detail(user, decision_id: int) -> DecisionDetail:
         items=[
             DecisionItemOut(
                 assessment_id=item.assessment_id,
+                unit_id=item.assessment.unit_id,
                 unit_code=item.assessment.unit.code,
                 unit_name=item.assessment.unit.name,
                 final_score=item.final_score,

@@ -4,8 +4,9 @@ ninja writes most of it from the operations; this module settles what a generato
 guess or warn about:
 - short operationIds (`listResults`, `patchScore`): the operation's function name in camelCase;
 - one tag per resource, each with a description;
-- public operations marked as such: `security: []` when no caller is recognised, or the token and
-  session alternatives plus `{}` (anonymous) where a signed-in caller sees more;
+- public operations marked as such: `security: []`, also where a token or session shows more
+  (said in the operation's description). OpenAPI's other way, the alternatives plus `{}`, makes
+  openapi-python-client demand an authenticated client all the same;
 - schema names that say what they are (`AssessmentStatus`, not `Status`), nothing unused;
 - an example on every operation: the request body's (written below, for the operations that take
   one) and the success answer's, built from the answer's schema and its fields' examples.
@@ -89,11 +90,18 @@ class FriendlyApi(NinjaAPI):
         return document
 
 
+OPTIONAL = (
+    "Public: no token needed. With a token (or the browser's session) the caller is recognised and "
+    "may see more; a token that is revoked, expired or unknown is refused with 401."
+)
+
+
 def _mark_public(described: dict, operation) -> None:
-    if "security" not in described:  # ninja writes it for the operations that authenticate
+    if anyone in operation.auth_callbacks:
         described["security"] = []
-    elif anyone in operation.auth_callbacks:
-        described["security"] = [*described.get("security", []), {}]
+        described["description"] = f"{described.get('description', '').strip()}\n\n{OPTIONAL}".strip()
+    elif "security" not in described:  # ninja writes it for the operations that authenticate
+        described["security"] = []
 
 
 def _add_examples(described: dict, schemas: dict) -> None:

@@ -20,7 +20,7 @@ from friendlygov.reports import selectors
 from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
 from .pagination import paged
-from .shapes import DecimalString, error_responses
+from .shapes import UNIT_ID, DecimalString, error_responses
 
 router = Router(tags=["results"])
 
@@ -47,10 +47,14 @@ class SummaryOut(Schema):
 
 
 class ResultOut(Schema):
+    unit_id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
     unit_code: str
     unit_name: str
     final_score: DecimalString | None = Field(description="Once the appraisal is approved")
-    level: int | None = Field(description="Decided level, 0 = not qualified; null while undecided")
+    level: int | None = Field(
+        description="Recognition level decided (an integer within the program's bands), 0 = not "
+        "qualified; null while undecided"
+    )
     status: str
     decision_number: str | None
     reasons: list[str] = Field(

@@ -1,7 +1,7 @@
 """Shapes that several routers and the error handlers share: decimals as strings, the error body,
 and a score as the API shows it (also the `current` row of a stale-version refusal)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -9,6 +9,11 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.assessments.models import IndicatorScore
+
+UNIT_ID = (
+    "Stable id of the unit version: <code>@<valid_from>. Codes are reused after a merger (10804 was "
+    "Xã Đồng Cẩm in 2024 and is Xã Kim Thành from 2025-07-01); the id is not."
+)
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 
@@ -166,6 +171,19 @@ def binary_response(description: str, *content_types: str) -> dict:
     }
     headers = {"Content-Disposition": disposition}
     return {"responses": {200: {"description": description, "content": content, "headers": headers}}}
+
+
+# The API changelog (docs/api.md): answers that still carry a field renamed there say so, as
+# RFC 9745 (Deprecation) and RFC 8594 (Sunset) describe.
+DEPRECATED_SINCE = datetime(2026, 12, 7, tzinfo=UTC)
+SUNSET = "Thu, 01 Jul 2027 00:00:00 GMT"
+CHANGELOG_LINK = '</docs/api.md#api-changelog>; rel="deprecation"; type="text/markdown"'
+
+
+def announce_deprecation(response) -> None:
+    response["Deprecation"] = f"@{int(DEPRECATED_SINCE.timestamp())}"
+    response["Sunset"] = SUNSET
+    response["Link"] = CHANGELOG_LINK
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
