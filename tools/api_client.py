@@ -15,6 +15,7 @@ with its file name, read units and lineage."""
 import argparse
 import datetime
 import importlib
+import inspect
 import json
 import os
 import re
@@ -87,11 +88,10 @@ def serve_demo(workdir: Path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+    for _ in range(240):  # until it listens (a loaded machine takes a while to import Django)
         try:
-            with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5):  # noqa: S310  # nosec B310 - local
-                return base, tokens, server
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return f"http://127.0.0.1:{port}", tokens, server
         except OSError:
             time.sleep(0.5)
     server.terminate()
@@ -105,7 +105,7 @@ def generate(base: str, workdir: Path):
     """Fetch and validate the document, generate the client (failing on any warning), import it."""
     from openapi_spec_validator import validate
 
-    with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=30) as answer:  # noqa: S310  # nosec B310
+    with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=120) as answer:  # noqa: S310  # nosec B310
         document = json.load(answer)
     validate(document)
     path = workdir / "openapi.json"
@@ -150,7 +150,8 @@ def ok(response, what: str):
 
 def pull_results(anonymous) -> int:
     """The warehouse: every line of every decided cycle, page by page; the totals must match the
-    summary's. Incremental sync: pass `updated_since` here once the results list offers it."""
+    summary's. Then, once the results list offers `updated_since`, the incremental pull: nothing
+    has changed since (the hook below turns itself on when the document has the parameter)."""
     results, summary = api("results.list_results"), api("results.get_cycle_summary")
     lines = 0
     for year in (2024, 2025):
@@ -169,6 +170,12 @@ def pull_results(anonymous) -> int:
         decided = sum(1 for line in pulled if line.level is not None)
         check(decided == totals.decided, f"{year}: {decided} decided lines, summary {totals.decided}")
         lines += len(pulled)
+    if "updated_since" in inspect.signature(results.sync_detailed).parameters:
+        # Incremental sync, once the results list offers it: nothing changed since the full pull.
+        since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+        for year in (2024, 2025):
+            again = ok(results.sync_detailed(year, client=anonymous, updated_since=since), f"since {year}")
+            check(again.count == 0, f"{year}: {again.count} lines changed since the full pull")
     return lines
 
 
@@ -312,23 +319,28 @@ def read_units(anonymous) -> int:
 
 
 def run(base: str, tokens: dict, workdir: Path) -> None:
+    import httpx  # the generated client's HTTP library (a dependency of openapi-python-client)
+
     started = time.monotonic()
     fg, operations = generate(base, workdir)
-    print(f"client generated with no warning: {operations} paths")
-    anonymous = fg.Client(base_url=base, raise_on_unexpected_status=True)
+    print(f"client generated with no warning: {operations} paths", flush=True)
+    wait = httpx.Timeout(120.0)  # a loaded CI machine; the generated client's default is 5 s
+    anonymous = fg.Client(base_url=base, raise_on_unexpected_status=True, timeout=wait)
     people = {
-        persona: fg.AuthenticatedClient(base_url=base, token=token, raise_on_unexpected_status=True)
+        persona: fg.AuthenticatedClient(
+            base_url=base, token=token, raise_on_unexpected_status=True, timeout=wait
+        )
         for persona, token in tokens.items()
     }
-    print(f"pulled {pull_results(anonymous)} result lines (2024, 2025), totals as the summaries")
+    print(f"pulled {pull_results(anonymous)} result lines (2024, 2025), totals as the summaries", flush=True)
     assessment_id = push_self_assessment(fg, people["officer"], people["chair"])
-    print(f"self-assessment {assessment_id} pushed and submitted")
+    print(f"self-assessment {assessment_id} pushed and submitted", flush=True)
     appraise(assessment_id, people["officer"], people["chair"], people["appraiser"])
-    print("appraisal loop done: returned, explained, resubmitted, approved")
+    print("appraisal loop done: returned, explained, resubmitted, approved", flush=True)
     name, size = decide(assessment_id, people["head"], people["appraiser"])
-    print(f"decision issued; {name}: {size} bytes")
-    print(f"read {read_units(anonymous)} communes and a lineage")
-    print(f"all jobs passed in {time.monotonic() - started:.0f} s")
+    print(f"decision issued; {name}: {size} bytes", flush=True)
+    print(f"read {read_units(anonymous)} communes and a lineage", flush=True)
+    print(f"all jobs passed in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def main() -> int:
