@@ -5,14 +5,16 @@ openapi-python-client (any warning fails), then do the integration jobs with tha
     python tools/api_client.py --base-url URL --tokens officer=fg_… chair=fg_… appraiser=fg_… head=fg_…
 
 With no --base-url it builds the small demo (`setup_demo --small`) in a temporary SQLite file, or
-in DATABASE_URL's database when that is set, serves it with `runserver` on a free port, creates a
-token for each persona and stops the server at the end. `make api-client` runs it; CI too (.ci/run).
+in a new database on DATABASE_URL's PostgreSQL server when that is set (dropped at the end),
+serves it with `runserver` on a free port, creates a token for each persona and stops the server
+at the end. `make api-client` runs it; CI too (.ci/run).
 
 The jobs (docs/api.md, "Jobs"): pull every result of the decided cycles, push a self-assessment
 and submit it, run the appraisal loop, draft and issue a decision and download it as .docx bytes
 with its file name, read units and lineage."""
 
 import argparse
+import contextlib
 import datetime
 import importlib
 import inspect
@@ -24,6 +26,7 @@ import subprocess  # nosec B404 - runs manage.py and the generator, with fixed a
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -70,9 +73,30 @@ def manage(*args: str, env: dict) -> str:
     return done.stdout
 
 
-def serve_demo(workdir: Path):
-    """A small demo served on a free port: (base URL, tokens by persona, the server process)."""
+@contextlib.contextmanager
+def fresh_database(workdir: Path):
+    """The environment of a demo in a database of its own: a new SQLite file, or, when
+    DATABASE_URL names a PostgreSQL server, a new database on it, dropped at the end."""
     env = {**os.environ, "DEBUG": "1", "SQLITE_PATH": str(workdir / "demo.sqlite3")}
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"fg_api_client_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield {**env, "DATABASE_URL": urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()}
+    finally:
+        with psycopg.connect(url, autocommit=True) as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def serve_demo(env: dict):
+    """A small demo served on a free port: (base URL, tokens by persona, the server process)."""
     env.setdefault("FRIENDLYGOV_ALLOW_INSECURE_KEY", "1")
     manage("migrate", "-v0", env=env)
     manage("setup_demo", "--small", "-v0", env=env)
@@ -350,14 +374,14 @@ def main() -> int:
         "--tokens", nargs="*", default=[], help="persona=token for officer, chair, appraiser, head"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="fg-api-client-") as temp:
+    with tempfile.TemporaryDirectory(prefix="fg-api-client-") as temp, fresh_database(Path(temp)) as env:
         workdir = Path(temp)
         server = None
         try:
             if args.base_url:
                 base, tokens = args.base_url.rstrip("/"), dict(pair.split("=", 1) for pair in args.tokens)
             else:
-                base, tokens, server = serve_demo(workdir)
+                base, tokens, server = serve_demo(env)
             run(base, tokens, workdir)
         except Failed as failure:
             print(f"FAILED: {failure}", file=sys.stderr)
