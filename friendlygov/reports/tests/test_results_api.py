@@ -50,7 +50,16 @@ def test_a_decided_cycle_is_public(cycles, anonymous):
 def test_the_results_list_one_line_per_unit_with_its_decision(cycles, anonymous):
     lines = anonymous.get(results_url(2024), {"limit": 500}).json()["items"]
     assert len(lines) == cycles[2024].assessments.count()
-    fields = {"unit_code", "unit_name", "final_score", "level", "status", "decision_number", "reasons"}
+    fields = {
+        "unit_id",
+        "unit_code",
+        "unit_name",
+        "final_score",
+        "level",
+        "status",
+        "decision_number",
+        "reasons",
+    }
     assert set(lines[0]) == fields
     assert all(line["decision_number"] and line["level"] in range(5) for line in lines)
     recognised = [line for line in lines if line["status"] == "recognised"]
