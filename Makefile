@@ -15,7 +15,7 @@ PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
 # Development defaults; production sets SECRET_KEY and DEBUG=0 itself (see .env.example).
 export FRIENDLYGOV_ALLOW_INSECURE_KEY ?= 1
 
-.PHONY: install run test test-fast test-pg test-browser fuzz lint format messages bench bench-compare clean
+.PHONY: install run test test-fast test-pg test-browser fuzz api-client lint format messages bench bench-compare clean
 
 install: $(STAMP) catalogues
 
@@ -48,6 +48,11 @@ test-browser: install
 # Schemathesis on /api/v1/openapi.json with the small demo, as three personas (docs/api.md).
 fuzz: install
 	$(BIN)/python -m pytest friendlygov/api/fuzz/fuzz_api.py -q -p no:warnings
+
+# A client generated from the OpenAPI document (no warning allowed) does the integration jobs
+# against a fresh small demo on a free port (tools/api_client.py; docs/api.md).
+api-client: install
+	$(BIN)/python tools/api_client.py
 
 lint: install
 	$(BIN)/ruff check .

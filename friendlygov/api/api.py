@@ -1,19 +1,18 @@
 """The JSON API under /api/v1/. Each area adds its own router; all share one NinjaAPI so that
 one OpenAPI document describes everything. Errors have one shape (errors.py)."""
 
-from ninja import NinjaAPI
-
 from . import bulk, errors, events, sync, webhook_routes
 from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
+from .document import FriendlyApi
 from .feedback import router as feedback_router
 from .frameworks import router as frameworks_router
 from .results import router as results_router
 from .reviews import router as reviews_router
 from .units import router as units_router
 
-api = NinjaAPI(
+api = FriendlyApi(
     title="FriendlyGov API",
     version="1",
     description="Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ: units, frameworks and ratings.",

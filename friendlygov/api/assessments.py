@@ -10,22 +10,24 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, WithJsonSchema, model_validator
 
-from friendlygov.assessments import permissions, selectors, services
+from friendlygov.assessments import permissions, selectors, services, uploads
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import LayerResult, layer_result
 from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level_is
 from friendlygov.core.text import has_control_characters
+from friendlygov.units.models import UnitType
 
 from .auth import AUTH
 from .filters import Group, Level, UnitCode, Year
 from .pagination import Shown, paged
-from .shapes import DecimalString, ScoreOut, error_responses
+from .shapes import UNIT_ID, DecimalString, ScoreOut, binary_response, decimal_input, error_responses
 from .sync import IfMatch, UpdatedSince, assessments_with_updated_at, step, updated_at_of
 
 MAX_ID = 2**31 - 1
@@ -36,14 +38,18 @@ def _no_nul(text: str) -> str:
     characters XML cannot hold, which would break every document the text goes into
     (core/text.py)."""
     if has_control_characters(text):
-        raise ValueError("control characters (other than tab and line breaks) are not allowed")
+        raise ValueError(_("Không được chứa ký tự điều khiển (trừ tab và xuống dòng)."))
     return text
 
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_nul)]
-ScoreValue = Annotated[Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False)]
-Points = Annotated[Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False)]
+ScoreValue = Annotated[
+    Decimal, Field(max_digits=9, decimal_places=2, allow_inf_nan=False), WithJsonSchema(decimal_input(7))
+]
+Points = Annotated[
+    Decimal, Field(max_digits=6, decimal_places=2, allow_inf_nan=False), WithJsonSchema(decimal_input(4))
+]
 CODE = {"min_length": 1, "max_length": 40, "pattern": r"^[0-9A-Za-z._-]+$"}  # as frameworks.yaml_io
 Code = Annotated[str, Field(**CODE)]
 
@@ -51,18 +57,19 @@ READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 STEP_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422)
 
-cycles_router = Router(tags=["assessments"], auth=AUTH)
+cycles_router = Router(tags=["cycles"], auth=AUTH)
 router = Router(tags=["assessments"], auth=AUTH)
-evidence_router = Router(tags=["assessments"], auth=AUTH)
+evidence_router = Router(tags=["evidence"], auth=AUTH)
 
 
 # --- Shapes -------------------------------------------------------------------------------------
 
 
 class UnitRef(Schema):
-    code: str
+    id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
+    code: str = Field(description="Official (GSO) code; reused by successors, so not an identity")
     name: str
-    type: str
+    type: UnitType
     parent_code: str | None
 
 
@@ -251,7 +258,7 @@ class ScorePatch(Schema):
     @model_validator(mode="after")
     def _something_to_save(self):
         if not self.model_fields_set - {"version"}:
-            raise ValueError("send at least one field to save besides version")
+            raise ValueError(_("Hãy gửi ít nhất một trường cần lưu ngoài version."))
         return self
 
 
@@ -297,6 +304,7 @@ def _person(user) -> str:
 
 def _unit(unit) -> UnitRef:
     return UnitRef(
+        id=unit.pk,
         code=unit.code,
         name=unit.name,
         type=unit.type,
@@ -500,7 +508,10 @@ def put_flags(request, assessment_id: Id, payload: FlagsIn):
 
 
 @router.get(
-    "/{assessment_id}/evidence", response={200: list[EvidenceOut], **READ_ERRORS}, summary="Evidence files"
+    "/{assessment_id}/evidence",
+    response={200: list[EvidenceOut], **READ_ERRORS},
+    summary="Evidence files",
+    tags=["evidence"],
 )
 @paged
 def list_evidence(request, assessment_id: Id, updated_since: UpdatedSince = None):
@@ -517,6 +528,7 @@ def list_evidence(request, assessment_id: Id, updated_since: UpdatedSince = None
     summary="Upload an evidence file (PDF, JPEG, PNG, DOCX, XLSX; checked by content)",
     description="201 with the new row; 200 with the existing row when the same content (SHA-256) is "
     "already attached to this indicator of the assessment and not withdrawn: no second row.",
+    tags=["evidence"],
 )
 def upload_evidence(
     request, assessment_id: Id, indicator_code: Annotated[str, Form(**CODE)], file: File[UploadedFile]
@@ -524,9 +536,9 @@ def upload_evidence(
     assessment = visible_assessment(request.user, assessment_id)
     indicator = assessment.cycle.framework.indicators.filter(code=indicator_code).first()
     if indicator is None:
-        raise _payload_error("indicator_code", "no indicator with this code in the framework", source="form")
+        raise _payload_error("indicator_code", _("Bộ tiêu chí không có chỉ tiêu mang mã này."), source="form")
     if "\x00" in file.name:
-        raise _payload_error("file", "NUL characters are not allowed in the file name", source="file")
+        raise _payload_error("file", _("Tên tệp không được chứa ký tự NUL."), source="file")
     evidence = services.upload_evidence(assessment, indicator, file, actor=request.user)
     # The same file already attached to this indicator: that row, not a second one (200).
     return Reply(200 if getattr(evidence, "already_there", False) else 201, EvidenceOut.of(evidence))
@@ -546,14 +558,7 @@ def _visible_evidence(user, evidence_id, *, live: bool) -> Evidence:
     return evidence
 
 
-BINARY = {
-    "responses": {
-        200: {
-            "description": "The file, as an attachment, with the type detected at upload",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+BINARY = binary_response("The file, as an attachment, with the type detected at upload", *uploads.ACCEPTED)
 
 
 @evidence_router.get(
@@ -588,12 +593,13 @@ def delete_evidence(request, evidence_id: Id):
 # --- Workflow actions ---------------------------------------------------------------------------
 
 
-def _action(path: str, summary: str):
+def _action(path: str, summary: str, operation_id: str | None = None):
     return router.post(
         f"/{{assessment_id}}/{path}",
         response={200: AssessmentDetail, **STEP_ERRORS},
         summary=summary,
         description=IF_MATCH,
+        operation_id=operation_id,
     )
 
 
@@ -603,7 +609,7 @@ IF_MATCH = (
 )
 
 
-@_action("submit", "Chair submits the self-assessment for appraisal")
+@_action("submit", "Chair submits the self-assessment for appraisal", "submitAssessment")
 def submit(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     step(
@@ -631,7 +637,9 @@ def return_for_explanation(request, assessment_id: Id, payload: ReturnIn, if_mat
     )
     unknown = sorted(set(payload.reasons) - set(ids))
     if unknown:
-        raise _payload_error("reasons", f"indicators not in this assessment: {', '.join(unknown)}")
+        raise _payload_error(
+            "reasons", _("Hồ sơ không có các chỉ tiêu: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     reasons = {ids[code]: reason for code, reason in payload.reasons.items()}
     step(
         if_match,
@@ -646,6 +654,7 @@ def return_for_explanation(request, assessment_id: Id, payload: ReturnIn, if_mat
     response={200: ExplanationRequestOut, **STEP_ERRORS},
     summary="Commune answers one explanation request",
     description=IF_MATCH,
+    operation_id="respondToRequest",
 )
 def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
@@ -660,7 +669,7 @@ def respond(request, assessment_id: Id, request_id: Id, payload: ResponseIn, if_
     return ExplanationRequestOut.of(answered)
 
 
-@_action("resubmit", "Commune resubmits after explaining")
+@_action("resubmit", "Commune resubmits after explaining", "resubmitAssessment")
 def resubmit(request, assessment_id: Id, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     step(if_match, assessment_id, lambda: services.resubmit_assessment(assessment, actor=request.user))
@@ -670,6 +679,7 @@ def resubmit(request, assessment_id: Id, if_match: IfMatch = None):
 @_action(
     "approve",
     "Appraiser approves the appraisal result (refused with 422 while a claimed bonus is undecided)",
+    "approveAppraisal",
 )
 def approve(request, assessment_id: Id, expected_score: ExpectedScore = None, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)

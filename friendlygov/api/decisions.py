@@ -21,7 +21,7 @@ from .assessments import MAX_ID, BodyRef, Id, _body, _no_nul, _person
 from .auth import AUTH
 from .filters import Group, UnitCode, Year
 from .pagination import Shown, paged
-from .shapes import DecimalString, error_responses
+from .shapes import UNIT_ID, DecimalString, binary_response, error_responses
 from .sync import UpdatedSince, with_updated_at
 
 READ_ERRORS = error_responses(401, 404, 422)
@@ -35,10 +35,11 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 class DecisionItemOut(Schema):
     assessment_id: int
+    unit_id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
     unit_code: str
     unit_name: str
     final_score: DecimalString
-    level: int
+    level: int = Field(description="Recognition level decided, 0 = not qualified")
     reasons: list[str] = Field(
         description="For a unit not recognised: the failed conditions with their figures "
         "(“TC2 đạt 31,5% < 50%”); empty when recognised, or when none were recorded"
@@ -202,6 +203,7 @@ def _detail(user, decision_id: int) -> DecisionDetail:
         items=[
             DecisionItemOut(
                 assessment_id=item.assessment_id,
+                unit_id=item.assessment.unit_id,
                 unit_code=item.assessment.unit.code,
                 unit_name=item.assessment.unit.name,
                 final_score=item.final_score,
@@ -339,16 +341,12 @@ def _document(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _binary(content_type: str, what: str) -> dict:
-    schema = {"type": "string", "format": "binary"}
-    return {"responses": {200: {"description": what, "content": {content_type: {"schema": schema}}}}}
-
-
 @router.get(
     "/{decision_id}/docx",
     response=READ_ERRORS,
     summary="The decision as an editable Word document (Decree 30 layout)",
-    openapi_extra=_binary(DOCX_TYPE, "The .docx file, as an attachment"),
+    operation_id="downloadDecisionDocx",
+    openapi_extra=binary_response("The .docx file, as an attachment", DOCX_TYPE),
 )
 def decision_docx(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)
@@ -359,7 +357,8 @@ def decision_docx(request, decision_id: Id):
     "/{decision_id}/pdf",
     response={**READ_ERRORS, **error_responses(503)},
     summary="The decision as a PDF (503 while the server cannot convert)",
-    openapi_extra=_binary(PDF_TYPE, "The PDF file, as an attachment"),
+    operation_id="downloadDecisionPdf",
+    openapi_extra=binary_response("The PDF file, as an attachment", PDF_TYPE),
 )
 def decision_pdf(request, decision_id: Id):
     decision = _visible_decision(request.user, decision_id)

@@ -16,13 +16,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadInvalid
 
 from friendlygov.assessments import permissions
+from friendlygov.assessments.completeness import BONUS, Incomplete
 from friendlygov.assessments.models import IssuedDecisionImmutable
 from friendlygov.assessments.services import ResultChanged, StaleVersion
 from friendlygov.assessments.uploads import UploadRefused
 from friendlygov.assessments.workflow import TransitionNotAllowed
 from friendlygov.core.office import PdfUnavailable
 
-from .auth import AUTH, anyone
+from .auth import AUTH
+from .messages import problem_message
 from .shapes import ErrorOut, ScoreOut
 
 
@@ -37,9 +39,24 @@ def _validation(api, request, exc: ValidationError):
     return _reply(api, request, 422, "validation_error", " ".join(messages), messages)
 
 
+def _incomplete(api, request, exc: Incomplete):
+    """What stops a submission, a resubmission or an approval, item by item (shapes.MissingItem)."""
+    details = [
+        {
+            "indicator_code": item.code if item.kind != BONUS else None,
+            "bonus_rule_code": item.code if item.kind == BONUS else None,
+            "reason": item.kind,
+            "message": str(item.message),
+        }
+        for item in exc.missing
+    ]
+    message = " ".join(item["message"] for item in details)
+    return _reply(api, request, 422, "incomplete", message, details)
+
+
 def _payload(api, request, exc: PayloadInvalid):
     details = [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {"loc": list(e.get("loc", ())), "msg": problem_message(e), "type": str(e.get("type", ""))}
         for e in exc.errors
     ]
     return _reply(api, request, 422, "invalid_payload", _("Dữ liệu gửi lên không hợp lệ."), details)
@@ -61,10 +78,15 @@ HTTP_CODES = {400: "malformed", 403: "permission_denied", 404: "not_found", 429:
 
 
 def _http(api, request, exc: HttpError):
-    """An HttpError raised by an operation (or ninja: unparsable body, CSRF refusal) keeps the
-    message it was raised with."""
+    """An HttpError raised by an operation keeps the message it was raised with; ninja's own (an
+    unreadable body, a CSRF refusal) are English library text, said here in the request's language."""
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    return _reply(api, request, exc.status_code, code, str(exc))
+    message = str(exc)
+    if exc.status_code == 400:
+        message = _("Không đọc được nội dung gửi lên: cần JSON (hoặc biểu mẫu) hợp lệ.")
+    elif exc.status_code == 403 and "csrf" in message.lower():
+        message = _("Thiếu mã CSRF: khi dùng phiên đăng nhập, hãy gửi mã trong tiêu đề X-CSRFToken.")
+    return _reply(api, request, exc.status_code, code, message)
 
 
 def _unauthenticated(api, request, exc):
@@ -122,6 +144,7 @@ HANDLERS = (
     (TransitionNotAllowed, _transition),
     (IssuedDecisionImmutable, _immutable),
     (ValidationError, _validation),
+    (Incomplete, _incomplete),
     (PayloadInvalid, _payload),
     (UploadRefused, _upload),
     (PdfUnavailable, _pdf_unavailable),
@@ -166,16 +189,16 @@ def _refuse_method(path, offered):
 def document_common_errors(api) -> None:
     """Write in the OpenAPI document the errors any operation can answer, whatever it declares:
     422 for input that fails validation (ninja checks every parameter and body), 400 for a body
-    that is not JSON, and 401 where a caller must be recognised. Called once every router is added."""
+    that is not JSON, 401 for a token refused (on every operation, public ones included) and 429
+    past a rate limit. Called once every router is added."""
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 if not operation.include_in_schema:
                     continue
-                statuses = [400, 422]
-                if operation.auth_callbacks and anyone not in operation.auth_callbacks:
-                    statuses.append(401)
-                for status in statuses:
+                # 401 everywhere: a bad token is refused on public operations too (middleware.py);
+                # 429 everywhere: the rate limits count every request.
+                for status in (400, 401, 422, 429):
                     if status not in operation.response_models:
                         # ninja's own way of turning a response class into the operation's model
                         operation.response_models[status] = operation._create_response_model(ErrorOut)

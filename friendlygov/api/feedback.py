@@ -73,7 +73,10 @@ def _embargoed(cycle):
 
 
 @router.get(
-    "/assessments/{id}", response={200: UnitSurveyOut, **ERRORS}, summary="Survey results of one unit"
+    "/assessments/{id}",
+    response={200: UnitSurveyOut, **ERRORS},
+    summary="Survey results of one unit",
+    operation_id="getUnitFeedback",
 )
 def unit_results(request, id: Id):
     assessment = assessment_selectors.assessment_for(request.user, id)
@@ -103,7 +106,10 @@ def unit_results(request, id: Id):
 
 
 @router.get(
-    "/cycles/{year}", response={200: list[CycleLineOut], **ERRORS}, summary="Survey results of a cycle"
+    "/cycles/{year}",
+    response={200: list[CycleLineOut], **ERRORS},
+    summary="Survey results of a cycle",
+    operation_id="listCycleFeedback",
 )
 @paged
 def cycle_results(request, year: YearPath):

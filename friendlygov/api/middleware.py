@@ -14,10 +14,12 @@ import time
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from friendlygov.core import counters
 from friendlygov.core.client import client_address
+from friendlygov.core.locale import api_language
 
 from . import scopes
 from .auth import presents_token, request_token, token_user
@@ -31,8 +33,11 @@ class ApiErrorShapeMiddleware:
 
     def __call__(self, request):
         if request.path.startswith(API_PREFIX):
-            refused = _refused(request)
+            with translation.override(api_language(request)):
+                refused = _refused(request)
             if refused is not None:
+                refused["Content-Language"] = api_language(request)
+                refused["Vary"] = "Accept-Language"
                 return refused
         response = self.get_response(request)
         if (
@@ -40,7 +45,8 @@ class ApiErrorShapeMiddleware:
             and request.path.startswith(API_PREFIX)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            return _shaped(response)
+            with translation.override(api_language(request)):
+                return _shaped(response)
         return response
 
 

@@ -21,7 +21,7 @@ from friendlygov.reports import selectors
 from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
 from .pagination import paged
-from .shapes import DecimalString, error_responses
+from .shapes import UNIT_ID, DecimalString, error_responses
 from .sync import UpdatedSince, assessments_with_updated_at
 
 router = Router(tags=["results"])
@@ -49,10 +49,14 @@ class SummaryOut(Schema):
 
 
 class ResultOut(Schema):
+    unit_id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
     unit_code: str
     unit_name: str
     final_score: DecimalString | None = Field(description="Once the appraisal is approved")
-    level: int | None = Field(description="Decided level, 0 = not qualified; null while undecided")
+    level: int | None = Field(
+        description="Recognition level decided (an integer within the program's bands), 0 = not "
+        "qualified; null while undecided"
+    )
     status: str
     decision_number: str | None
     updated_at: datetime | None = Field(
@@ -118,6 +122,7 @@ def _first_cycle_of(year: int):
     response={200: SummaryOut, **ERRORS},
     auth=OPTIONAL_AUTH,
     summary="Levels and targets of a cycle",
+    operation_id="getCycleSummary",
 )
 def cycle_summary(request, year: YearPath):
     summary = selectors.summary_of_counts(year, _scope_counts(request, year))
@@ -145,6 +150,7 @@ def cycle_summary(request, year: YearPath):
     response={200: list[ResultOut], **ERRORS},
     auth=OPTIONAL_AUTH,
     summary="One line per unit of a cycle",
+    operation_id="listResults",
 )
 @paged
 def cycle_results(

@@ -1,38 +1,189 @@
 """Shapes that several routers and the error handlers share: decimals as strings, the error body,
 and a score as the API shows it (also the `current` row of a stale-version refusal)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from friendlygov.assessments.models import IndicatorScore
 
+UNIT_ID = (
+    "Stable id of the unit version: <code>@<valid_from>. Codes are reused after a merger (10804 was "
+    "Xã Đồng Cẩm in 2024 and is Xã Kim Thành from 2025-07-01); the id is not."
+)
+
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
 DecimalString = Annotated[
     Decimal,
     PlainSerializer(lambda d: format(d.normalize(), "f"), return_type=str),
-    WithJsonSchema({"type": "string", "format": "decimal", "examples": ["20", "0.5"]}),
+    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN, "examples": ["20", "0.5"]}),
 ]
 
 
-class ErrorBody(Schema):
-    code: str = Field(
-        description="not_authenticated, permission_denied, not_found, malformed, invalid_payload, "
-        "validation_error, upload_refused, stale_version, transition_not_allowed, immutable, "
-        "method_not_allowed, pdf_unavailable"
+def decimal_input(whole_digits: int) -> dict:
+    """The document's schema of a decimal a client sends: a string (a number is accepted too, but
+    a generated client then types it as a string, never a float that loses the value)."""
+    pattern = rf"^-?[0-9]{{1,{whole_digits}}}(\.[0-9]{{1,2}})?$"
+    return {"type": "string", "pattern": pattern, "examples": ["4.5", "20"]}
+
+
+# --- Errors: one envelope, `details` typed by `code` ----------------------------------------------
+
+
+class PlainError(Schema):
+    """A refusal that needs no details."""
+
+    code: Literal[
+        "not_authenticated", "permission_denied", "not_found", "malformed", "pdf_unavailable", "http_error"
+    ]
+    message: str = Field(description="For people, in the request's language (Accept-Language: vi or en)")
+    details: None = None
+
+
+class PayloadProblem(Schema):
+    loc: list[str | int] = Field(
+        description="Where: body, query, path or form, then the field", examples=[["body", "version"]]
     )
-    message: str = Field(description="For people, in the request's language")
-    details: Any = Field(
-        None,
-        description="invalid_payload: [{loc, msg, type}]; validation_error: every message; "
-        "stale_version: {current: the row as saved now}; transition_not_allowed: {action, status}",
+    msg: str = Field(description="What is wrong, in the request's language")
+    type: str = Field(description="Stable kind of problem, e.g. missing, string_too_long, decimal_parsing")
+
+
+class InvalidPayloadError(Schema):
+    """A parameter or a field of the body breaks the document's rules (type, format, bounds)."""
+
+    code: Literal["invalid_payload"]
+    message: str
+    details: list[PayloadProblem]
+
+
+class ValidationFailedError(Schema):
+    """The input is well formed but breaks a rule of the service (one message per problem)."""
+
+    code: Literal["validation_error", "upload_refused"]
+    message: str
+    details: list[str]
+
+
+class MissingItem(Schema):
+    indicator_code: str | None = Field(description="The indicator; null for a bonus rule")
+    bonus_rule_code: str | None = Field(description="The bonus rule, for reason `bonus`; else null")
+    reason: Literal["unscored", "evidence", "unappraised", "comment", "bonus"] = Field(
+        description="unscored: no self value; evidence: required evidence with neither a file nor an "
+        "explanation; unappraised: no appraised value; comment: an appraised value differs from the "
+        "self value without a comment; bonus: a claimed bonus not decided by the appraiser"
     )
+    message: str
+
+
+class IncompleteError(Schema):
+    """Submitting, resubmitting or approving refused: what is missing, item by item."""
+
+    code: Literal["incomplete"]
+    message: str
+    details: list[MissingItem]
+
+
+class StaleDetails(Schema):
+    current: "ScoreOut" = Field(description="The row as saved now")
+
+
+class StaleVersionError(Schema):
+    code: Literal["stale_version"]
+    message: str
+    details: StaleDetails
+
+
+class ResultChangedDetails(Schema):
+    seen: DecimalString = Field(description="The total you confirmed")
+    now: DecimalString = Field(description="The total as it is now")
+
+
+class ResultChangedError(Schema):
+    code: Literal["result_changed"]
+    message: str
+    details: ResultChangedDetails
+
+
+class TransitionDetails(Schema):
+    action: str
+    status: str
+
+
+class TransitionNotAllowedError(Schema):
+    code: Literal["transition_not_allowed"]
+    message: str
+    details: TransitionDetails
+
+
+class ImmutableError(Schema):
+    code: Literal["immutable"]
+    message: str
+    details: str = Field(description="What was refused")
+
+
+class MethodNotAllowedError(Schema):
+    code: Literal["method_not_allowed"]
+    message: str
+    details: list[str] = Field(description="The methods the path offers (also in the Allow header)")
+
+
+class ThrottledDetails(Schema):
+    retry_after: int = Field(description="Seconds to wait (also in the Retry-After header)")
+
+
+class ThrottledError(Schema):
+    code: Literal["throttled"]
+    message: str
+    details: ThrottledDetails
+
+
+ErrorBody = Annotated[
+    PlainError
+    | InvalidPayloadError
+    | ValidationFailedError
+    | IncompleteError
+    | StaleVersionError
+    | ResultChangedError
+    | TransitionNotAllowedError
+    | ImmutableError
+    | MethodNotAllowedError
+    | ThrottledError,
+    Field(discriminator="code"),
+]
 
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+def binary_response(description: str, *content_types: str) -> dict:
+    """`openapi_extra` of an operation that answers a file: its types, plus application/octet-stream
+    (generated clients read that one as bytes), and the file's name in Content-Disposition."""
+    schema = {"type": "string", "format": "binary"}
+    content = {kind: {"schema": schema} for kind in (*content_types, "application/octet-stream")}
+    disposition = {
+        "description": 'attachment; filename="…": the file\'s name (RFC 6266, filename* for non-ASCII)',
+        "schema": {"type": "string", "example": 'attachment; filename="QD-05-QD-SNV-2025.docx"'},
+    }
+    headers = {"Content-Disposition": disposition}
+    return {"responses": {200: {"description": description, "content": content, "headers": headers}}}
+
+
+# The API changelog (docs/api.md): answers that still carry a field renamed there say so, as
+# RFC 9745 (Deprecation) and RFC 8594 (Sunset) describe.
+DEPRECATED_SINCE = datetime(2026, 12, 7, tzinfo=UTC)
+SUNSET = "Thu, 01 Jul 2027 00:00:00 GMT"
+CHANGELOG_LINK = '</docs/api.md#api-changelog>; rel="deprecation"; type="text/markdown"'
+
+
+def announce_deprecation(response) -> None:
+    response["Deprecation"] = f"@{int(DEPRECATED_SINCE.timestamp())}"
+    response["Sunset"] = SUNSET
+    response["Link"] = CHANGELOG_LINK
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -88,3 +239,7 @@ class ScoreOut(Schema):
             version=score.version,
             updated_at=score.updated_at,
         )
+
+
+StaleDetails.model_rebuild()
+ErrorOut.model_rebuild()

@@ -1,16 +1,20 @@
 """Public JSON API over administrative units: units valid on a date, and lineage both ways."""
 
 from datetime import date
+from enum import IntEnum
+from typing import Annotated
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from friendlygov.units import selectors
 from friendlygov.units.models import Level, LineageLink, UnitType, UnitVersion
 
 from .pagination import Shown, paged
-from .shapes import ErrorOut
+from .shapes import ErrorOut, announce_deprecation
 
 router = Router(tags=["units"])
 
@@ -21,7 +25,12 @@ class UnitOut(Schema):
     name: str
     type: UnitType
     type_label: str
-    level: int = Field(description="1 province, 2 district, 3 commune")
+    administrative_level: int = Field(description="1 province, 2 district, 3 commune")
+    level: int = Field(
+        description="Deprecated (sunset 2027-07-01): the administrative level, now "
+        "`administrative_level`; elsewhere in the API `level` is a recognition level",
+        json_schema_extra={"deprecated": True},
+    )
     parent_code: str | None
     valid_from: date
     valid_to: date | None = Field(description="Last day valid (inclusive); null while still valid")
@@ -34,6 +43,7 @@ class UnitOut(Schema):
             name=unit.name,
             type=unit.type,
             type_label=str(unit.get_type_display()),
+            administrative_level=unit.level,
             level=unit.level,
             parent_code=unit.parent.code if unit.parent_id else None,
             valid_from=unit.valid_from,
@@ -56,13 +66,24 @@ class LineageOut(Schema):
     successors: list[LineageEntryOut]
 
 
-def parse_day(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise HttpError(400, f"Invalid date {text!r}: use YYYY-MM-DD.") from None
+Day = Annotated[date | None, Query(description="The day (YYYY-MM-DD); default today, Vietnam time")]
+
+
+class AdministrativeLevel(IntEnum):
+    DISTRICT = Level.DISTRICT
+    COMMUNE = Level.COMMUNE
+
+
+ListedLevel = Annotated[
+    AdministrativeLevel | None, Query(description="Administrative level: 2 district, 3 commune")
+]
+ProvinceCode = Annotated[
+    str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z]+$", description="Province code (GSO), e.g. 30")
+]
+
+
+def day_or_today(day: date | None) -> date:
+    return day or timezone.localdate()
 
 
 def entry(link: LineageLink, other: UnitVersion) -> LineageEntryOut:
@@ -76,29 +97,38 @@ def entry(link: LineageLink, other: UnitVersion) -> LineageEntryOut:
     )
 
 
-@router.get("", response={200: list[UnitOut], 400: ErrorOut}, summary="Units valid on a date")
+@router.get("", response={200: list[UnitOut]}, summary="Units valid on a date")
 @paged
-def list_units(request, date: str | None = None, province: str | None = None, level: int | None = None):
+def list_units(
+    request,
+    response: HttpResponse,
+    date: Day = None,
+    province: ProvinceCode = None,
+    level: ListedLevel = None,
+):
     """District- and commune-level units valid on `date` (default today), optionally of one province
     (code, e.g. 30) and one level (2 district, 3 commune)."""
-    day = parse_day(date)
-    if level is not None and level not in (Level.DISTRICT, Level.COMMUNE):
-        raise HttpError(400, "level must be 2 (district) or 3 (commune).")
-    units = selectors.units_on(day, province=province, level=level).exclude(level=Level.PROVINCE)
-    return Shown(units, UnitOut.from_unit)
+    units = selectors.units_on(day_or_today(date), province=province, level=level)
+    announce_deprecation(response)
+    return Shown(units.exclude(level=Level.PROVINCE), UnitOut.from_unit)
 
 
 @router.get(
     "/{code}/lineage",
-    response={200: LineageOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: LineageOut, 404: ErrorOut},
     summary="What a unit came from and what it became",
+    operation_id="getUnitLineage",
 )
-def unit_lineage(request, code: str, date: str | None = None):
+def unit_lineage(
+    request, response: HttpResponse, code: Annotated[str, Path(max_length=20)], date: Day = None
+):
     """Lineage of the unit holding `code` on `date` (default today): direct predecessors and successors."""
-    day = parse_day(date)
+    day = day_or_today(date)
     unit = selectors.unit_on(code, day)
     if unit is None:
-        raise HttpError(404, f"No unit with code {code} was valid on {day.isoformat()}.")
+        message = _("Không có đơn vị nào mang mã %(code)s vào ngày %(day)s.")
+        raise HttpError(404, message % {"code": code, "day": day.strftime("%d/%m/%Y")})
+    announce_deprecation(response)
     return LineageOut(
         unit=UnitOut.from_unit(unit),
         predecessors=[entry(link, link.predecessor) for link in selectors.predecessors_of(unit)],

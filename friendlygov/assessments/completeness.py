@@ -29,6 +29,7 @@ class Missing:
     kind: str
     message: str
     anchor: str = ""  # where the page's link goes, when not the row
+    code: str = ""  # the indicator's code, or the bonus rule's for BONUS
 
     def __str__(self):
         return self.message
@@ -47,7 +48,8 @@ class Incomplete(ValidationError):
 
 
 def _missing(score, kind, message) -> Missing:
-    return Missing(score.pk, score.indicator.criterion_id, kind, message % {"code": score.indicator.code})
+    code = score.indicator.code
+    return Missing(score.pk, score.indicator.criterion_id, kind, message % {"code": code}, code=code)
 
 
 def missing_for_submission(assessment, scores=None) -> list[Missing]:
@@ -97,6 +99,6 @@ def missing_for_approval(assessment, scores=None) -> list[Missing]:
     for code in undecided_bonus(assessment):
         message = _("%(code)s: xã đề nghị điểm thưởng, chưa quyết định số điểm được công nhận.")
         problems.append(
-            Missing(None, None, BONUS, message % {"code": code}, anchor=f"bonus-appraised-{code}")
+            Missing(None, None, BONUS, message % {"code": code}, anchor=f"bonus-appraised-{code}", code=code)
         )
     return problems

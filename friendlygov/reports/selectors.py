@@ -643,6 +643,7 @@ class ResultLine:
     status: str
     decision_number: str | None
     reasons: tuple[str, ...] = ()  # the failed conditions with their figures, from the decision
+    unit_id: str = ""  # the unit version's stable id, <code>@<valid_from> (codes are reused)
 
 
 def results(snap: Snapshot) -> list[ResultLine]:
@@ -660,6 +661,7 @@ def results(snap: Snapshot) -> list[ResultLine]:
             status=row.status,
             decision_number=numbers.get(row.pk),
             reasons=reasons.get(row.pk, ()),
+            unit_id=row.unit_id,
         )
         for row in snap.rows
     ]

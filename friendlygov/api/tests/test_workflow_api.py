@@ -247,8 +247,15 @@ def test_submitting_an_incomplete_form_lists_every_problem(dong_cam, people):
     refused = post(people["chair"], f"/assessments/{dong_cam.pk}/submit")
     assert refused.status_code == 422
     details = refused.json()["error"]["details"]
+    assert refused.json()["error"]["code"] == "incomplete"
     assert len(details) == dong_cam.scores.count()
-    assert "chưa chấm điểm" in details[0]
+    first = dong_cam.scores.select_related("indicator").order_by("indicator__order").first()
+    assert details[0] == {
+        "indicator_code": first.indicator.code,
+        "bonus_rule_code": None,
+        "reason": "unscored",
+        "message": f"{first.indicator.code}: chưa chấm điểm.",
+    }
 
 
 def test_the_commune_does_not_see_the_appraisers_working_numbers_before_approval(dong_cam, people):

@@ -54,8 +54,10 @@ def test_it_refuses_approval_through_the_api_while_a_claimed_bonus_is_undecided(
 
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "validation_error"
-    assert any("TH1" in detail for detail in error["details"])
+    assert error["code"] == "incomplete"
+    assert {"indicator_code": None, "bonus_rule_code": "TH1", "reason": "bonus"}.items() <= error["details"][
+        -1
+    ].items()
     dong_cam.refresh_from_db()
     assert dong_cam.status == Status.UNDER_APPRAISAL
 

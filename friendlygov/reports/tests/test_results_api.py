@@ -51,6 +51,7 @@ def test_the_results_list_one_line_per_unit_with_its_decision(cycles, anonymous)
     lines = anonymous.get(results_url(2024), {"limit": 500}).json()["items"]
     assert len(lines) == cycles[2024].assessments.count()
     fields = {
+        "unit_id",
         "unit_code",
         "unit_name",
         "final_score",

@@ -76,10 +76,12 @@ def test_it_marks_inferred_2025_merges(anonymous, units):
 
 
 @pytest.mark.parametrize("date", ["2025-13-01", "yesterday", "2025-02-30"])
-def test_it_rejects_a_malformed_date_with_a_json_400(anonymous, units, date):
+def test_it_rejects_a_malformed_date_with_a_json_422(anonymous, units, date):
+    """A readable request with a bad parameter is 422, as everywhere in the API (docs/api.md)."""
     status, body = get(anonymous, "/api/v1/units", date=date)
-    assert status == 400
-    assert "YYYY-MM-DD" in body["error"]["message"]
+    assert status == 422
+    assert body["error"]["code"] == "invalid_payload"
+    assert [problem["loc"] for problem in body["error"]["details"]] == [["query", "date"]]
 
 
 def test_it_answers_404_for_a_code_not_valid_on_the_date(anonymous, units):
@@ -89,7 +91,9 @@ def test_it_answers_404_for_a_code_not_valid_on_the_date(anonymous, units):
 
 
 def test_it_rejects_an_unknown_level(anonymous, units):
-    assert get(anonymous, "/api/v1/units", level=1)[0] == 400
+    status, body = get(anonymous, "/api/v1/units", level=1)
+    assert status == 422
+    assert body["error"]["details"][0]["loc"] == ["query", "level"]
 
 
 def test_it_defaults_to_today(anonymous, units):
