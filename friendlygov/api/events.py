@@ -35,7 +35,7 @@ KINDS = {ASSESSMENT: "assessment", DECISION: "decision"}
 MAX_LIMIT = 500
 
 
-class TargetOut(Schema):
+class EventTargetOut(Schema):
     type: str = Field(description="assessment or decision")
     id: int
     url: str = Field(description="Where to read it now")
@@ -49,7 +49,7 @@ class EventOut(Schema):
     )
     occurred_at: datetime
     actor: str = Field(description="User name of who did it; empty for the system")
-    target: TargetOut
+    target: EventTargetOut
     cycle: int | None = Field(description="The cycle's year")
     unit_code: str | None = Field(description="The assessment's unit; null for a decision")
     data: dict[str, Any] = Field(description="What changed, as the history page shows it")

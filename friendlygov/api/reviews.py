@@ -12,7 +12,7 @@ from pydantic import AfterValidator
 from friendlygov.accounts.models import User
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.reviews import selectors, services
-from friendlygov.reviews.models import ReviewRequest, State, Subject
+from friendlygov.reviews.models import ReviewRequest, ReviewState, Subject
 
 from .assessments import CODE, MAX_ID, Id, _no_nul, _payload_error, _person, visible_assessment
 from .auth import AUTH
@@ -45,7 +45,7 @@ class ReviewOut(Schema):
     cycle: int = Field(description="The cycle's year")
     subject: Subject = Field(description="What is disputed: the appraisal result, or the decision in force")
     disputed_decision: str | None = Field(description="The number of the decision disputed, if any")
-    state: State
+    state: ReviewState
     state_label: str
     indicators: list[str] = Field(description="The codes of the indicators the request names")
     reasons: str

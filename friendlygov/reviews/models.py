@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class State(models.TextChoices):
+class ReviewState(models.TextChoices):
     FILED = "filed", _("Đã gửi, chờ phân công")
     ASSIGNED = "assigned", _("Đang xem xét")
     ACCEPTED = "accepted", _("Chấp nhận, đang thẩm định lại")
@@ -19,8 +19,8 @@ class State(models.TextChoices):
 
 
 # A request is open until it is rejected or a decision settles it after its re-appraisal.
-OPEN = (State.FILED, State.ASSIGNED, State.ACCEPTED)
-UNANSWERED = (State.FILED, State.ASSIGNED)
+OPEN = (ReviewState.FILED, ReviewState.ASSIGNED, ReviewState.ACCEPTED)
+UNANSWERED = (ReviewState.FILED, ReviewState.ASSIGNED)
 
 
 class Subject(models.TextChoices):
@@ -42,7 +42,7 @@ class ReviewRequest(models.Model):
         related_name="+",
         verbose_name=_("quyết định bị kiến nghị"),
     )
-    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.FILED)
+    state = models.CharField(_("tình trạng"), max_length=10, choices=ReviewState.choices, default=ReviewState.FILED)
     indicators = models.ManyToManyField("frameworks.Indicator", related_name="+", verbose_name=_("chỉ tiêu"))
     reasons = models.TextField(_("lý do kiến nghị"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import permissions, rules
-from .models import OPEN, ReviewRequest, State
+from .models import OPEN, ReviewRequest, ReviewState
 
 
 def request_for(user, pk) -> ReviewRequest:
@@ -71,13 +71,13 @@ def timing(request, today=None) -> Timing:
 
 
 NEXT_STEPS = {
-    State.FILED: gettext_lazy("Chờ thủ trưởng cơ quan thẩm định phân công người xem xét."),
-    State.ASSIGNED: gettext_lazy("Cán bộ thẩm định đang xem xét; cơ quan thẩm định trả lời trước hạn."),
-    State.ACCEPTED: gettext_lazy(
+    ReviewState.FILED: gettext_lazy("Chờ thủ trưởng cơ quan thẩm định phân công người xem xét."),
+    ReviewState.ASSIGNED: gettext_lazy("Cán bộ thẩm định đang xem xét; cơ quan thẩm định trả lời trước hạn."),
+    ReviewState.ACCEPTED: gettext_lazy(
         "Đang thẩm định lại các chỉ tiêu được kiến nghị; sau đó có quyết định điều chỉnh."
     ),
-    State.REJECTED: gettext_lazy("Kiến nghị không được chấp nhận; kết quả giữ nguyên."),
-    State.RESOLVED: gettext_lazy("Đã ban hành quyết định điều chỉnh theo kết quả thẩm định lại."),
+    ReviewState.REJECTED: gettext_lazy("Kiến nghị không được chấp nhận; kết quả giữ nguyên."),
+    ReviewState.RESOLVED: gettext_lazy("Đã ban hành quyết định điều chỉnh theo kết quả thẩm định lại."),
 }
 
 

@@ -21,7 +21,7 @@ from friendlygov.assessments.workflow import DECIDED, Status
 from friendlygov.audit.services import record
 
 from . import permissions, rules
-from .models import OPEN, UNANSWERED, ReviewEvidence, ReviewRequest, State, Subject
+from .models import OPEN, UNANSWERED, ReviewEvidence, ReviewRequest, ReviewState, Subject
 from .signals import review_changed
 
 # The states from which a result has been sent to the commune and may be disputed.
@@ -210,7 +210,7 @@ def assign_request(request, *, appraiser, actor) -> ReviewRequest:
     ):
         raise ValidationError(_("Người được phân công phải là cán bộ thẩm định phụ trách đơn vị này."))
     old = request.assigned_to.get_username() if request.assigned_to else None
-    request.assigned_to, request.assigned_at, request.state = appraiser, timezone.now(), State.ASSIGNED
+    request.assigned_to, request.assigned_at, request.state = appraiser, timezone.now(), ReviewState.ASSIGNED
     request.save(update_fields=["assigned_to", "assigned_at", "state"])
     record(
         actor,
@@ -243,7 +243,7 @@ def _answer(request, answer, actor, state) -> tuple[ReviewRequest, dict]:
 def accept_request(request, *, answer: str, actor) -> ReviewRequest:
     """Accepted: the named indicators are appraised again (the assessment shows "đang xem xét
     lại"); after the new approval the head issues a corrective decision."""
-    request, data = _answer(request, answer, actor, State.ACCEPTED)
+    request, data = _answer(request, answer, actor, ReviewState.ACCEPTED)
     assessment_services.reopen_for_review(
         request.assessment,
         indicators=request.indicators.all(),
@@ -259,7 +259,7 @@ def accept_request(request, *, answer: str, actor) -> ReviewRequest:
 @transaction.atomic
 def reject_request(request, *, answer: str, actor) -> ReviewRequest:
     """Rejected with reasons: the result stands."""
-    request, data = _answer(request, answer, actor, State.REJECTED)
+    request, data = _answer(request, answer, actor, ReviewState.REJECTED)
     record(actor, "review.rejected", request.assessment, data)
     _announce(request)
     return request
@@ -270,7 +270,7 @@ def reject_request(request, *, answer: str, actor) -> ReviewRequest:
 
 def correction_refusal(request) -> str:
     """Why the head cannot yet draft the corrective decision ("" when they can)."""
-    if request.state != State.ACCEPTED:
+    if request.state != ReviewState.ACCEPTED:
         return _("Chỉ lập quyết định điều chỉnh cho kiến nghị đã được chấp nhận.")
     if request.assessment.status != Status.APPRAISED:
         return _("Cần duyệt lại kết quả thẩm định các chỉ tiêu được kiến nghị trước khi lập quyết định.")
@@ -310,14 +310,14 @@ def settle_after_issue(decision_id, *, actor) -> list[ReviewRequest]:
     for request in (
         ReviewRequest.objects.select_for_update(of=("self",))
         .filter(
-            state=State.ACCEPTED,
+            state=ReviewState.ACCEPTED,
             assessment__decision_items__decision=decision,
             assessment__status__in=DECIDED,
         )
         .select_related("assessment")
     ):
         request.state, request.corrective_decision, request.resolved_at = (
-            State.RESOLVED,
+            ReviewState.RESOLVED,
             decision,
             timezone.now(),
         )

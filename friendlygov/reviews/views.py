@@ -19,7 +19,7 @@ from friendlygov.assessments.workflow import TransitionNotAllowed
 
 from . import permissions, selectors, services
 from .forms import AnswerForm, AssignForm, FileRequestForm
-from .models import ReviewEvidence, State
+from .models import ReviewEvidence, ReviewState
 
 app_name = "reviews"
 REFUSALS = (ValidationError, UploadRefused, TransitionNotAllowed, IssuedDecisionImmutable)
@@ -93,7 +93,7 @@ def _detail_context(request, review, **extra):
         else None,
         # Why the head cannot draft it yet, while the re-appraisal is under way.
         "correction_waits": services.correction_refusal(review)
-        if permissions.may(user, permissions.CORRECT, review) and review.state == State.ACCEPTED
+        if permissions.may(user, permissions.CORRECT, review) and review.state == ReviewState.ACCEPTED
         else "",
         "errors": [],
         **extra,

@@ -184,3 +184,40 @@ def test_the_renamed_units_level_is_announced_as_deprecated(client, db):
     assert response["Deprecation"].startswith("@")
     assert response["Sunset"].endswith("GMT")
     assert 'rel="deprecation"' in response["Link"]
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The document keys schemas by class name, enums included: a second `TargetOut` silently
+    replaced the first (a generated client read a summary's targets with the events' shape), and
+    the review requests' `State` replaced the decisions' (a draft's "draft" was not a valid state)."""
+    import enum
+    import importlib
+    import pkgutil
+    import typing
+
+    from ninja import Schema
+
+    import friendlygov.api as package
+
+    def enums_in(annotation):
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            yield annotation
+        for argument in typing.get_args(annotation):
+            yield from enums_in(argument)
+
+    seen: dict[str, str] = {}
+    clashes = set()
+
+    def note(name, where):
+        if seen.setdefault(name, where) != where:
+            clashes.add((name, seen[name], where))
+
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"friendlygov.api.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                note(name, module.__name__)
+                for field in value.model_fields.values():
+                    for choices in enums_in(field.annotation):
+                        note(choices.__name__, f"{choices.__module__}.{choices.__qualname__}")
+    assert clashes == set()

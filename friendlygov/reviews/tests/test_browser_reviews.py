@@ -12,7 +12,7 @@ from friendlygov.assessments.testing import draft_for
 from friendlygov.assessments.tests.test_browser_cycle import check_saved, saving, sign_in
 from friendlygov.assessments.workflow import Status
 from friendlygov.core.testing_browser import ARTIFACTS, look_at
-from friendlygov.reviews.models import ReviewRequest, State
+from friendlygov.reviews.models import ReviewRequest, ReviewState
 from friendlygov.reviews.testing import named_and_other
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def file_request(page, live_server, assessment, indicator, reasons, name):
     look_at(page, f"{name}-1-chair-files")
     page.get_by_role("button", name="Gửi kiến nghị").click()
     page.get_by_text("Đã gửi kiến nghị đến cơ quan thẩm định.").wait_for()
-    return ReviewRequest.objects.get(assessment=assessment, state=State.FILED)
+    return ReviewRequest.objects.get(assessment=assessment, state=ReviewState.FILED)
 
 
 def assign(page, live_server, people, request, name):
@@ -142,7 +142,7 @@ def test_filed_accepted_reappraised_corrected_and_filed_rejected(
     )
     assert register.in_force(neighbour) == old  # the other units keep the old decision
     request.refresh_from_db()
-    assert (request.state, request.corrective_decision_id) == (State.RESOLVED, correction.pk)
+    assert (request.state, request.corrective_decision_id) == (ReviewState.RESOLVED, correction.pk)
 
     # The chair sees where the request ended.
     sign_in(page, live_server, people["chair"])
@@ -170,4 +170,4 @@ def test_filed_accepted_reappraised_corrected_and_filed_rejected(
     look_at(page, "review-list")
     second.refresh_from_db()
     neighbour.refresh_from_db()
-    assert second.state == State.REJECTED and register.in_force(neighbour) == old
+    assert second.state == ReviewState.REJECTED and register.in_force(neighbour) == old

@@ -13,7 +13,7 @@ from friendlygov.assessments.models import Decision
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 from friendlygov.reviews import services
-from friendlygov.reviews.models import ReviewRequest, State, Subject
+from friendlygov.reviews.models import ReviewRequest, ReviewState, Subject
 from friendlygov.reviews.testing import issue_on_6_january, named_and_other, on
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
     named, other = named_and_other(dong_cam)
 
     request = file(dong_cam, people["chair"].user, named.indicator)
-    assert (request.subject, request.disputed_decision, request.state) == (Subject.DECISION, old, State.FILED)
+    assert (request.subject, request.disputed_decision, request.state) == (Subject.DECISION, old, ReviewState.FILED)
     assert request.answer_due.isoformat() == "2025-02-09"  # 30 days by default
 
     with on(2025, 1, 12):
@@ -87,13 +87,13 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
     assert (correction.kind, correction.supersedes, correction.state) == (
         Decision.Kind.RECOGNITION,
         old,
-        Decision.State.ISSUED,
+        Decision.ReviewState.ISSUED,
     )
     dong_cam.refresh_from_db()
     assert dong_cam.status in (Status.RECOGNISED, Status.NOT_RECOGNISED)
     assert register.in_force(dong_cam) == correction
     request.refresh_from_db()
-    assert (request.state, request.corrective_decision) == (State.RESOLVED, correction)
+    assert (request.state, request.corrective_decision) == (ReviewState.RESOLVED, correction)
     assert events(dong_cam) == [
         "review.filed",
         "review.assigned",
@@ -123,7 +123,7 @@ def test_it_walks_filed_rejected(draft, people):
         )
     request.refresh_from_db()
     dong_cam.refresh_from_db()
-    assert request.state == State.REJECTED and not request.answered_late
+    assert request.state == ReviewState.REJECTED and not request.answered_late
     assert dong_cam.status in (Status.RECOGNISED, Status.NOT_RECOGNISED)
     assert events(dong_cam) == ["review.filed", "review.assigned", "review.rejected"]
 
@@ -190,7 +190,7 @@ def test_bad_input_changes_nothing(draft, people):
     with on(2025, 1, 11), pytest.raises(ValidationError, match="nội dung trả lời"):
         services.accept_request(request, answer="", actor=people["head"].user)
     request.refresh_from_db()
-    assert request.state == State.FILED and request.assigned_to is None
+    assert request.state == ReviewState.FILED and request.assigned_to is None
     with on(2025, 1, 11), pytest.raises(PermissionDenied):
         services.file_request(
             dong_cam, indicators=[named.indicator], reasons="Sai.", actor=people["officer"].user
