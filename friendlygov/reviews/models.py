@@ -42,7 +42,9 @@ class ReviewRequest(models.Model):
         related_name="+",
         verbose_name=_("quyết định bị kiến nghị"),
     )
-    state = models.CharField(_("tình trạng"), max_length=10, choices=ReviewState.choices, default=ReviewState.FILED)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=ReviewState.choices, default=ReviewState.FILED
+    )
     indicators = models.ManyToManyField("frameworks.Indicator", related_name="+", verbose_name=_("chỉ tiêu"))
     reasons = models.TextField(_("lý do kiến nghị"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

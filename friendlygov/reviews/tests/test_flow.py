@@ -42,7 +42,11 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
     named, other = named_and_other(dong_cam)
 
     request = file(dong_cam, people["chair"].user, named.indicator)
-    assert (request.subject, request.disputed_decision, request.state) == (Subject.DECISION, old, ReviewState.FILED)
+    assert (request.subject, request.disputed_decision, request.state) == (
+        Subject.DECISION,
+        old,
+        ReviewState.FILED,
+    )
     assert request.answer_due.isoformat() == "2025-02-09"  # 30 days by default
 
     with on(2025, 1, 12):
