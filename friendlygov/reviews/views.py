@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from friendlygov.assessments import decision_text
 from friendlygov.assessments import selectors as assessment_selectors
 from friendlygov.assessments.decision_forms import DecisionForm
 from friendlygov.assessments.models import IssuedDecisionImmutable
@@ -101,16 +102,21 @@ def _detail_context(request, review, **extra):
 
 
 def _correction_initial(review, user) -> dict:
-    """Document text, not interface text: the decision is written in Vietnamese."""
+    """Document text, not interface text: the decision is written in Vietnamese. The legal bases
+    are those in force on the signing date (decision_text), then the decision corrected and the
+    review, before the proposing office's line."""
     disputed = review.disputed_decision
-    bases = disputed.legal_bases if disputed is not None else ""
-    line = (
+    today = timezone.localdate()
+    *bases, proposal = decision_text.default_legal_bases(review.assessment.body, today).splitlines()
+    if disputed is not None and disputed.number:
+        bases.append(f"Căn cứ Quyết định số {disputed.number} ngày {disputed.signed_on:%d/%m/%Y};")
+    bases.append(
         f"Căn cứ kết quả xem xét kiến nghị ngày {review.filed_at:%d/%m/%Y} của {review.assessment.unit.name};"
     )
     return {
-        "signed_on": timezone.localdate(),
+        "signed_on": today,
         "signer_name": getattr(user, "full_name", "") or "",
-        "legal_bases": "\n".join(part for part in (bases, line) if part),
+        "legal_bases": "\n".join([*bases, proposal]),
     }
 
 

@@ -126,7 +126,7 @@ def test_filed_accepted_reappraised_corrected_and_filed_rejected(
     sign_in(page, live_server, people["head"])
     page.goto(f"{live_server.url}/reviews/{request.pk}/")
     assert "thay thế Quyết định số 15/QĐ-UBND" in page.locator("main").inner_text()
-    page.get_by_label("Người ký").fill("Nguyễn Văn An")
+    page.get_by_label("Người ký", exact=True).fill("Nguyễn Văn An")
     page.get_by_label("Lý do ký ngoài thời hạn").fill("Điều chỉnh theo kết quả xem xét kiến nghị.")
     look_at(page, "review-accept-5-head-drafts-correction")
     page.get_by_role("button", name="Lưu dự thảo quyết định điều chỉnh").click()

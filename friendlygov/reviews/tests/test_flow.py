@@ -91,7 +91,7 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
     assert (correction.kind, correction.supersedes, correction.state) == (
         Decision.Kind.RECOGNITION,
         old,
-        Decision.ReviewState.ISSUED,
+        Decision.State.ISSUED,
     )
     dong_cam.refresh_from_db()
     assert dong_cam.status in (Status.RECOGNISED, Status.NOT_RECOGNISED)
