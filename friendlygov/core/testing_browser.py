@@ -109,7 +109,7 @@ def look_at(page, name: str) -> None:
     full_page = os.environ.get("FRIENDLYGOV_SCREENSHOTS", "") == "full"
     for label, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.jpg"), full_page=full_page, quality=80)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=full_page)
         violations = serious_axe_violations(page)
         assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(violations, indent=1)
     page.set_viewport_size(own_viewport)
