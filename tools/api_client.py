@@ -200,12 +200,19 @@ def pull_results(anonymous) -> int:
         for year in (2024, 2025):
             again = ok(results.sync_detailed(year, client=anonymous, updated_since=since), f"since {year}")
             check(again.count == 0, f"{year}: {again.count} lines changed since the full pull")
+        print("incremental pull with updated_since: nothing changed since the full pull", flush=True)
     return lines
 
 
 def push_self_assessment(fg, officer, chair) -> int:
     """The commune portal: save every indicator with the generated ScorePatch, then submit."""
-    from fg_client.models import ScorePatch
+    from fg_client.models import BulkIn, BulkScore, ScorePatch
+
+    def value_for(score):
+        value = VALUES[score.method]
+        if score.method == "manual":
+            value = str(min(Decimal(value), Decimal(score.max_points)))
+        return value
 
     listing = ok(
         api("assessments.list_assessments").sync_detailed(client=officer, cycle=2026, unit=UNIT), "list"
@@ -224,32 +231,31 @@ def push_self_assessment(fg, officer, chair) -> int:
         ),
         "explanation",
     )
-    for score in assessment.scores:
-        version = saved.version if score.indicator_code == first.indicator_code else score.version
-        value = VALUES[score.method]
-        if score.method == "manual":
-            value = str(min(Decimal(value), Decimal(score.max_points)))
-        row = ok(
-            patch.sync_detailed(
-                summary.id,
-                score.indicator_code,
-                client=officer,
-                body=ScorePatch(version=version, self_value=value),
-            ),
-            f"save {score.indicator_code}",
+    row = ok(
+        patch.sync_detailed(
+            summary.id,
+            first.indicator_code,
+            client=officer,
+            body=ScorePatch(version=saved.version, self_value=value_for(first)),
+        ),
+        f"save {first.indicator_code}",
+    )
+    check(row.explanation == EXPLANATION, "a value-only save keeps the saved explanation")
+    # Every other indicator in one request, all or nothing, each row with the version it was read at.
+    rows = [
+        BulkScore(
+            indicator_code=score.indicator_code,
+            version=score.version,
+            self_value=value_for(score),
+            **({"explanation": EXPLANATION} if score.evidence_required else {}),
         )
-        if score.indicator_code == first.indicator_code:
-            check(row.explanation == EXPLANATION, "a value-only save keeps the saved explanation")
-        elif score.evidence_required:
-            ok(
-                patch.sync_detailed(
-                    summary.id,
-                    score.indicator_code,
-                    client=officer,
-                    body=ScorePatch(version=row.version, explanation=EXPLANATION),
-                ),
-                f"explain {score.indicator_code}",
-            )
+        for score in assessment.scores[1:]
+    ]
+    bulk = ok(
+        api("assessments.save_scores").sync_detailed(summary.id, client=officer, body=BulkIn(scores=rows)),
+        "bulk",
+    )
+    check(bulk.saved == len(rows), f"one bulk request saved {bulk.saved} of {len(rows)} rows")
     submitted = ok(api("assessments.submit_assessment").sync_detailed(summary.id, client=chair), "submit")
     check(submitted.status.value == "submitted", f"submitted, not {submitted.status}")
     return summary.id
@@ -260,15 +266,31 @@ def appraise(assessment_id: int, officer, chair, appraiser) -> None:
     explanation, let the commune answer and resubmit, take it up again, approve."""
     from fg_client.models import ResponseIn, ReturnIn, ReturnInReasons
 
-    ok(api("assessments.start_appraisal").sync_detailed(assessment_id, client=appraiser), "start")
+    def version(who) -> str:
+        """The If-Match of the assessment as `who` reads it now."""
+        read = ok(api("assessments.get_assessment").sync_detailed(assessment_id, client=who), "read")
+        return f'"{read.version}"'
+
+    start = api("assessments.start_appraisal")
+    current = version(appraiser)
+    stale = f'"{int(current.strip(chr(34))) - 1}"'  # as read before someone else's step
+    refused = start.sync_detailed(assessment_id, client=appraiser, if_match=stale)
+    check(refused.status_code == 412, f"a stale If-Match answers 412, not {refused.status_code}")
+    started = ok(start.sync_detailed(assessment_id, client=appraiser, if_match=current), "start")
     copied = ok(
-        api("assessments.copy_self_to_appraisal").sync_detailed(assessment_id, client=appraiser), "copy"
+        api("assessments.copy_self_to_appraisal").sync_detailed(
+            assessment_id, client=appraiser, if_match=f'"{started.version}"'
+        ),
+        "copy",
     )
     code = copied.assessment.scores[0].indicator_code
     reasons = ReturnInReasons.from_dict({code: "Đề nghị bổ sung biên bản."})
     returned = ok(
         api("assessments.return_for_explanation").sync_detailed(
-            assessment_id, client=appraiser, body=ReturnIn(reasons=reasons)
+            assessment_id,
+            client=appraiser,
+            body=ReturnIn(reasons=reasons),
+            if_match=f'"{copied.assessment.version}"',
         ),
         "return",
     )
@@ -279,13 +301,24 @@ def appraise(assessment_id: int, officer, chair, appraiser) -> None:
             request.id,
             client=officer,
             body=ResponseIn(response="Đã bổ sung biên bản số 12/BB."),
+            if_match=version(officer),
         ),
         "respond",
     )
-    ok(api("assessments.resubmit_assessment").sync_detailed(assessment_id, client=chair), "resubmit")
-    ok(api("assessments.start_appraisal").sync_detailed(assessment_id, client=appraiser), "start again")
+    ok(
+        api("assessments.resubmit_assessment").sync_detailed(
+            assessment_id, client=chair, if_match=version(chair)
+        ),
+        "resubmit",
+    )
+    again = ok(
+        start.sync_detailed(assessment_id, client=appraiser, if_match=version(appraiser)), "start again"
+    )
     approved = ok(
-        api("assessments.approve_appraisal").sync_detailed(assessment_id, client=appraiser), "approve"
+        api("assessments.approve_appraisal").sync_detailed(
+            assessment_id, client=appraiser, if_match=f'"{again.version}"'
+        ),
+        "approve",
     )
     check(approved.status.value == "appraised", f"appraised, not {approved.status}")
 
@@ -326,6 +359,30 @@ def decide(assessment_id: int, head, appraiser) -> tuple[str, int]:
     return match.group(1), len(content)
 
 
+def follow_events(assessment_id: int, head) -> int:
+    """The warehouse's change feed: page through every event after cursor 0 and find this
+    session's steps on the assessment and its decision."""
+    events = api("events.list_events")
+    after, seen = 0, []
+    while True:
+        page = ok(events.sync_detailed(client=head, after=after, limit=500), f"events after {after}")
+        seen += page.items
+        if not page.has_more:
+            break
+        after = page.next_cursor
+    mine = {
+        event.type_
+        for event in seen
+        if event.target.type_ == "assessment" and event.target.id == assessment_id
+    }
+    for wanted in ("assessment.submit", "assessment.approve"):
+        check(
+            wanted in mine, f"the feed has {wanted} for assessment {assessment_id} (saw {sorted(mine)[:8]})"
+        )
+    check(any(event.type_.startswith("decision.") for event in seen), "the feed has the decision's events")
+    return len(seen)
+
+
 def read_units(anonymous) -> int:
     units = ok(
         api("units.list_units").sync_detailed(
@@ -358,11 +415,19 @@ def run(base: str, tokens: dict, workdir: Path) -> None:
     }
     print(f"pulled {pull_results(anonymous)} result lines (2024, 2025), totals as the summaries", flush=True)
     assessment_id = push_self_assessment(fg, people["officer"], people["chair"])
-    print(f"self-assessment {assessment_id} pushed and submitted", flush=True)
+    print(
+        f"self-assessment {assessment_id} pushed (one value-only save, then one bulk request) and submitted",
+        flush=True,
+    )
     appraise(assessment_id, people["officer"], people["chair"], people["appraiser"])
-    print("appraisal loop done: returned, explained, resubmitted, approved", flush=True)
+    print(
+        "appraisal loop done with If-Match (a stale one refused with 412): "
+        "returned, explained, resubmitted, approved",
+        flush=True,
+    )
     name, size = decide(assessment_id, people["head"], people["appraiser"])
     print(f"decision issued; {name}: {size} bytes", flush=True)
+    print(f"followed {follow_events(assessment_id, people['head'])} events of the change feed", flush=True)
     print(f"read {read_units(anonymous)} communes and a lineage", flush=True)
     print(f"all jobs passed in {time.monotonic() - started:.0f} s", flush=True)
 

@@ -57,17 +57,6 @@ class BulkOut(Schema):
     scores: list[ScoreOut] = Field(description="The rows saved, as saved (each with its new version)")
 
 
-class RowRefusal(Schema):
-    index: int = Field(description="Position of the row in `scores`, from 0")
-    indicator_code: str
-    code: str = Field(
-        description="unknown_indicator, duplicate, nothing_to_save, mixed_layers, "
-        "stale_version, validation_error"
-    )
-    message: str
-    current_version: int | None = Field(None, description="stale_version: the row's version now")
-
-
 class BulkRefused(Exception):
     def __init__(self, rows: list[dict]):
         self.rows = rows

@@ -38,7 +38,15 @@ class PlainError(Schema):
     """A refusal that needs no details."""
 
     code: Literal[
-        "not_authenticated", "permission_denied", "not_found", "malformed", "pdf_unavailable", "http_error"
+        "not_authenticated",
+        "permission_denied",
+        "not_found",
+        "malformed",
+        "pdf_unavailable",
+        "http_error",
+        "invalid_idempotency_key",
+        "idempotency_key_in_use",
+        "idempotency_key_reused",
     ]
     message: str = Field(description="For people, in the request's language (Accept-Language: vi or en)")
     details: None = None
@@ -141,6 +149,38 @@ class ThrottledError(Schema):
     details: ThrottledDetails
 
 
+class PreconditionDetails(Schema):
+    version: int = Field(description="The assessment's version now")
+    etag: str = Field(description='The If-Match that would hold now, e.g. "8"')
+
+
+class PreconditionFailedError(Schema):
+    """A workflow step's If-Match is not the assessment's current version: nothing was done."""
+
+    code: Literal["precondition_failed"]
+    message: str
+    details: PreconditionDetails
+
+
+class RowRefusal(Schema):
+    index: int = Field(description="Position of the row in `scores`, from 0")
+    indicator_code: str
+    code: str = Field(
+        description="unknown_indicator, duplicate, nothing_to_save, mixed_layers, "
+        "stale_version, validation_error"
+    )
+    message: str
+    current_version: int | None = Field(None, description="stale_version: the row's version now")
+
+
+class BulkRefusedError(Schema):
+    """A bulk save refused: every refused row, and nothing saved."""
+
+    code: Literal["bulk_refused"]
+    message: str
+    details: list[RowRefusal]
+
+
 ErrorBody = Annotated[
     PlainError
     | InvalidPayloadError
@@ -151,6 +191,8 @@ ErrorBody = Annotated[
     | TransitionNotAllowedError
     | ImmutableError
     | MethodNotAllowedError
+    | PreconditionFailedError
+    | BulkRefusedError
     | ThrottledError,
     Field(discriminator="code"),
 ]

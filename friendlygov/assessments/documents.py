@@ -261,13 +261,7 @@ def _appendix(document, decision, items, year):
 
     headings = ("STT", "Đơn vị", "Mã đơn vị", "Điểm", "Mức đạt")
     widths = (Mm(14), Mm(64), Mm(25), Mm(22), Mm(40))
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    repeat_header(table.rows[0])
+    table = _grid(document, headings, widths)
     for cell, text, width in zip(table.rows[0].cells, headings, widths, strict=True):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -294,6 +288,19 @@ def _appendix(document, decision, items, year):
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
     total.paragraph_format.space_before = Pt(6)
+
+
+def _grid(document, headings, widths):
+    """A centred grid table of fixed column widths whose first row (the headings) repeats on
+    every page."""
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    repeat_header(table.rows[0])
+    return table
 
 
 # --- The appraisal report that accompanies the decision -------------------------------------------
@@ -374,13 +381,7 @@ def _report_heading(document, text):
 def _report_table(document, items):
     headings = ("STT", "Đơn vị", "Điểm", "Kết quả", "Lý do không đạt chuẩn")
     widths = (Mm(12), Mm(48), Mm(18), Mm(36), Mm(51))
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    repeat_header(table.rows[0])
+    table = _grid(document, headings, widths)
     rows = [headings] + [
         (
             str(index),

@@ -108,6 +108,9 @@ def test_details_are_typed_by_a_code_from_a_closed_set(document):
     written |= {"transition_not_allowed", "immutable", "method_not_allowed", "pdf_unavailable"}
     written |= {"upload_refused", "not_authenticated", "permission_denied", "not_found", "throttled"}
     written |= set(errors.HTTP_CODES.values()) | {"http_error"}
+    # Sync and bulk writes (a generated client could not read a 412 before these were listed).
+    written |= {"precondition_failed", "bulk_refused"}
+    written |= {"invalid_idempotency_key", "idempotency_key_in_use", "idempotency_key_reused"}
     assert written == codes
 
 
