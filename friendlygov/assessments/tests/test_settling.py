@@ -262,3 +262,28 @@ def test_without_any_reason_on_record_the_page_and_the_report_say_so(failed, peo
     assert "Lý do chưa ghi trong hồ sơ." in page.text
     rows = _report_rows(documents.appraisal_report_docx(decision))
     assert rows[row_name][4] == documents.REASONS_NOT_RECORDED
+
+
+def test_a_cycle_counts_as_decided_once_every_unit_is_settled_recognised_or_not(
+    appraised_units, failed, people
+):
+    """Counted over the units the decision covers: undecided until it is issued, then every one
+    decided, the unqualified unit among them at level 0 (not left out, not undecided)."""
+    from friendlygov.assessments.models import Assessment
+    from friendlygov.reports.selectors import cycle_counts
+
+    qualified = [a for a in appraised_units if a.final_level]
+    covered = Assessment.objects.filter(pk__in=[a.pk for a in [*qualified, failed]])
+    assert cycle_counts(failed.cycle, covered).decided == 0
+    form = {
+        "signed_on": "2025-01-15",
+        "signer_name": "Nguyễn Văn An",
+        "legal_bases": LEGAL_BASES,
+        "assessments": [a.pk for a in covered],
+    }
+    people["head"].post(reverse("assessments:decision_new", args=[failed.body_id]), form)
+    people["head"].post(reverse("assessments:decision_issue", args=[Decision.objects.get().pk]))
+
+    counts = cycle_counts(failed.cycle, covered)
+    assert counts.units_total == counts.decided == len(qualified) + 1
+    assert counts.by_level[0] == 1
