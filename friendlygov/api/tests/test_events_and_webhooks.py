@@ -18,6 +18,7 @@ from friendlygov.api import webhooks
 from friendlygov.api.models import DeliveryState, WebhookDelivery, WebhookSubscription
 from friendlygov.assessments import services
 from friendlygov.audit import services as audit
+from friendlygov.audit.models import AuditEvent
 
 from .conftest import token_client
 
@@ -302,3 +303,21 @@ def test_whether_any_subscription_is_active_is_kept_until_a_subscription_changes
     subscription.active = False
     subscription.save()
     assert webhooks.any_active() is False
+
+
+def test_the_feed_does_not_wait_for_the_next_write_to_show_what_was_just_done(
+    dong_cam, people, settings, monkeypatch
+):
+    """A write chains its event at most once a second (production's setting); the last events of a
+    burst wait for the next write or the seal_audit cron. The feed chains them when it is read."""
+    import time
+
+    officer = token_client(people["officer"].user)
+    cursor = officer.get(f"{API}/events?after=0&limit=500").json()["next_cursor"]
+    settings.AUDIT_SEAL_INTERVAL_MS = 1000
+    monkeypatch.setattr(audit, "_last_pass", time.monotonic())  # this process has just chained
+    save_explanation(dong_cam, people["officer"].user)
+    assert AuditEvent.objects.pending().exists()  # not chained by the save
+
+    items = officer.get(f"{API}/events", {"after": cursor}).json()["items"]
+    assert [item["type"] for item in items] == ["score.self_saved"]
