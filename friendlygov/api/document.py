@@ -15,6 +15,7 @@ guess or warn about:
 import copy
 import re
 
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 
 from .auth import anyone
@@ -73,10 +74,22 @@ def camel_case(name: str) -> str:
 
 
 class FriendlyApi(NinjaAPI):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple, dict] = {}
+
     def get_openapi_operation_id(self, operation) -> str:
         return operation.operation_id or camel_case(operation.view_func.__name__)
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Built once per process, prefix and language: the operations are fixed once the URLs are
+        loaded, and building walks every schema (seconds of CPU). Each caller gets its own copy."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        if key not in self._documents:
+            self._documents[key] = self._document(path_prefix=path_prefix, path_params=path_params)
+        return copy.deepcopy(self._documents[key])
+
+    def _document(self, *, path_prefix, path_params) -> dict:
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         operations = {
             self.get_openapi_operation_id(operation): operation
