@@ -84,6 +84,25 @@ def current(assessment: Assessment) -> Deadline | None:
     return Deadline(stage, due, extension_for(assessment, stage))
 
 
+def held_to(assessments, today: date | None = None) -> dict[int, Deadline]:
+    """Each assessment's current deadline by its id, with the unit's extension where the stage's
+    own date has passed (one query for all of them, none while every date is ahead): what lists,
+    queues and reminders call overdue, so that an extended unit is not chased."""
+    today = today or timezone.localdate()
+    held = {}
+    for assessment in assessments:
+        stage, due = STAGE_OF.get(assessment.status), deadline_of(assessment)
+        if stage is not None and due is not None:
+            held[assessment.pk] = Deadline(stage, due)
+    past = [pk for pk, deadline in held.items() if today > deadline.due]
+    if past:
+        for extension in DeadlineExtension.objects.filter(assessment_id__in=past):
+            deadline = held[extension.assessment_id]
+            if extension.stage == deadline.stage:
+                held[extension.assessment_id] = Deadline(deadline.stage, deadline.due, extension)
+    return held
+
+
 def _passed(assessment: Assessment, today: date | None) -> Deadline | None:
     """The current stage's deadline if it has passed (extension included), else None."""
     stage, due = STAGE_OF.get(assessment.status), deadline_of(assessment)

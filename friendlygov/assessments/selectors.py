@@ -19,7 +19,7 @@ from friendlygov.units.models import LineageEvent, LineageLink
 from . import deadlines, permissions
 from .models import Assessment, DeadlineExtension, Evidence, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of, is_overdue
+from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -283,8 +283,9 @@ def assessment_list(user, *, year=None, status=None, group=None, q=None) -> Asse
     )
     everything = list(in_cycle)
     today = timezone.localdate()
+    held = deadlines.held_to(everything, today)
     for item in everything:
-        item.is_overdue = item.headline(today).overdue
+        item.is_overdue = item.pk in held and held[item.pk].passed(today)
     groups = sorted({item.body.name for item in everything})
     by_status = Counter(item.status for item in everything)
     items = everything
@@ -384,9 +385,10 @@ def appraisal_queue(user, today: date, scope: str = MINE) -> Queue:
         .order_by("indicator__order", "indicator_id")
     ):
         rows.setdefault(row.assessment_id, []).append(row)
+    held = deadlines.held_to(mine, today)
     items = []
     for a in mine:
-        waiting, since = _waiting(a, rows.get(a.pk, []), today)
+        waiting, since = _waiting(a, rows.get(a.pk, []), today, held.get(a.pk))
         if waiting:
             own = mine_ids is None or a.pk in mine_ids
             items.append(QueueItem(a, waiting, since, (today - since).days, own))
@@ -412,15 +414,17 @@ def _queue_order(user, today) -> list[Assessment]:
     """The assessments of the user's own queue in its order, without reading their rows (whether
     one is ready to approve does not change where it stands): one query."""
     listed = []
-    for a in (
+    queued = list(
         permissions.which(user, permissions.APPRAISE)
         .filter(status__in=OPEN_STATES)
         .select_related("cycle", "unit")
-    ):
-        if a.status == Status.RETURNED and not is_overdue(a, today):
+    )
+    held = deadlines.held_to(queued, today)
+    for a in queued:
+        if a.status == Status.RETURNED and not held[a.pk].passed(today):
             continue
         submitted = timezone.localdate(a.submitted_at) if a.submitted_at else today
-        since = deadline_of(a) if a.status == Status.RETURNED else submitted
+        since = held[a.pk].until if a.status == Status.RETURNED else submitted
         listed.append((since, a.submitted_at or timezone.now(), a.pk, a))
     return [entry[-1] for entry in sorted(listed, key=lambda entry: entry[:3])]
 
@@ -516,13 +520,13 @@ def indicator_table_row(user, assessment, score_pk) -> IndicatorTableRow:
     )
 
 
-def _waiting(assessment, rows, today) -> tuple[str | None, date | None]:
+def _waiting(assessment, rows, today, deadline) -> tuple[str | None, date | None]:
     from .completeness import missing_for_approval
 
     submitted = timezone.localdate(assessment.submitted_at) if assessment.submitted_at else today
     if assessment.status == Status.RETURNED:
-        if is_overdue(assessment, today):
-            return Waiting.EXPLANATION_OVERDUE, deadline_of(assessment)
+        if deadline is not None and deadline.passed(today):
+            return Waiting.EXPLANATION_OVERDUE, deadline.until
         return None, None
     if assessment.status == Status.UNDER_APPRAISAL:
         ready = not missing_for_approval(assessment, rows)

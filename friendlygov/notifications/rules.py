@@ -10,8 +10,9 @@ from django.db.models import Q
 from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role, RoleGrant
 from friendlygov.accounts.reach import APPRAISAL_ROLES, COMMUNE_ROLES
+from friendlygov.assessments.deadlines import held_to
 from friendlygov.assessments.models import Assessment
-from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status, deadline_of
+from friendlygov.assessments.workflow import APPRAISAL_EDITABLE, Status
 from friendlygov.reviews.models import OPEN as OPEN_REVIEWS
 from friendlygov.reviews.models import UNANSWERED, ReviewRequest
 
@@ -104,15 +105,17 @@ def due_reminders(today: date, assessments=None, kinds=None) -> list[Due]:
     kinds = set(kinds or KINDS)
     grants = Grants((*COMMUNE_ROLES, *APPRAISAL_ROLES, *SUPERVISOR_ROLES))
     due = []
-    for assessment in running_assessments(today, assessments):
-        due.extend(_for_assessment(assessment, today, grants, kinds))
+    running = list(running_assessments(today, assessments))
+    held = held_to(running, today)
+    for assessment in running:
+        due.extend(_for_assessment(assessment, today, grants, kinds, held.get(assessment.pk)))
     if REVIEW_REQUEST in kinds:
         for request in review_requests(today, assessments):
             due.extend(_for_review(request, today, grants))
     return due
 
 
-def _for_assessment(assessment, today, grants, kinds):
+def _for_assessment(assessment, today, grants, kinds, deadline):
     cycle, status = assessment.cycle, assessment.status
     if status == Status.DRAFT and SELF_CLOSING in kinds:
         stage = lead_stage(SELF_CLOSING, cycle.self_assessment_closes, today)
@@ -131,10 +134,11 @@ def _for_assessment(assessment, today, grants, kinds):
         for person in unit_people(assessment, grants):
             yield Due(EXPLANATION_REQUESTED, assessment, person, key, assessment.explanation_due)
     if OVERDUE in kinds:
-        yield from _overdue(assessment, today, grants)
+        yield from _overdue(assessment, today, grants, deadline)
 
 
-# Whose work is late in each state; the date it is held to is the workflow's (`deadline_of`).
+# Whose work is late in each state; the date it is held to is the workflow's, or the unit's
+# extension (`deadlines.held_to`).
 LATE = {
     Status.DRAFT: (LATE_SELF, unit_people),
     Status.RETURNED: (LATE_EXPLANATION, unit_people),
@@ -142,10 +146,10 @@ LATE = {
 }
 
 
-def _overdue(assessment, today, grants):
-    deadline = deadline_of(assessment)
-    if assessment.status not in LATE or deadline is None:
+def _overdue(assessment, today, grants, held):
+    if assessment.status not in LATE or held is None:
         return
+    deadline = held.until  # an extended unit is chased from the end of its extension
     late, responsible = LATE[assessment.status]
     week = overdue_week(deadline, today)
     if week is None:

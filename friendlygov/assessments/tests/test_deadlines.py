@@ -206,3 +206,38 @@ def test_the_head_grants_an_extension_from_the_assessment_page(dong_cam, people)
     )
     assert "Chỉ thủ trưởng cơ quan thẩm định" in refused.content.decode()
     assert DeadlineExtension.objects.get().reason == "Xã bị ngập lụt."
+
+
+def test_an_extended_unit_is_not_called_overdue_in_the_list(dong_cam, people):
+    from friendlygov.assessments.selectors import assessment_list
+
+    def listed_overdue():
+        listing = assessment_list(people["head"].user, year=dong_cam.cycle.year)
+        overdue = {item.pk for item in listing.items if item.is_overdue}
+        return dong_cam.pk in overdue, listing.overdue_count - len(overdue - {dong_cam.pk})
+
+    close_self_assessment(dong_cam, days_ago=3)
+    assert listed_overdue() == (True, 1)  # the whole cycle closed; Đồng Cẩm among the overdue
+    extend(dong_cam, people["head"].user)
+    assert listed_overdue() == (False, 0)
+
+
+def test_an_explanation_extended_is_not_overdue_in_the_appraisers_queue(dong_cam, people):
+    from friendlygov.assessments.selectors import Waiting, appraisal_queue
+
+    fill_self(dong_cam, people["officer"].user)
+    services.submit_assessment(dong_cam, actor=people["chair"].user)
+    services.start_appraisal(dong_cam, actor=people["appraiser"].user)
+    score = a_score(dong_cam)
+    services.return_for_explanation(
+        dong_cam, reasons={score.indicator_id: "Bổ sung biên bản."}, actor=people["appraiser"].user
+    )
+    Assessment.objects.filter(pk=dong_cam.pk).update(explanation_due=today() - timedelta(days=2))
+
+    def waiting():
+        queue = appraisal_queue(people["appraiser"].user, today())
+        return [(item.assessment.pk, item.waiting) for item in queue.items]
+
+    assert waiting() == [(dong_cam.pk, Waiting.EXPLANATION_OVERDUE)]
+    extend(dong_cam, people["head"].user, stage=Stage.EXPLANATION)
+    assert waiting() == []

@@ -219,3 +219,19 @@ def test_it_picks_the_tightest_lead_time(today, stage):
 )
 def test_it_counts_overdue_weeks_from_the_day_after_the_deadline(today, week):
     assert rules.overdue_week(date(2024, 11, 30), today) == week
+
+
+def test_a_unit_granted_an_extension_is_chased_only_after_it_runs_out(staff, dong_cam):
+    with at(date(2024, 12, 1)):
+        assessment_services.grant_extension(
+            dong_cam,
+            stage="self_assessment",
+            until=date(2024, 12, 10),
+            reason="Bão số 3.",
+            actor=staff["head"].user,
+        )
+    run(date(2024, 12, 2))
+    run(date(2024, 12, 10))
+    assert mails_about("Quá hạn tự đánh giá: Xã Đồng Cẩm") == []
+    run(date(2024, 12, 11))  # the day after the extension: late now
+    assert "officer@example.gov.vn" in recipients(mails_about("Quá hạn tự đánh giá: Xã Đồng Cẩm"))
