@@ -76,7 +76,7 @@ DEMO_ACCOUNTS = [
         Role.VIEWER,
         HAI_PHONG,
         where="Thành phố Hải Phòng",
-        try_this="read only: 2026 progress, 2025 results",
+        try_this="read only: 2026 progress, results and the trend from 2024 (through lineage)",
     ),
     DemoAccount(
         "thamdinh.kimthanh2024",
