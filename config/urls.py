@@ -25,6 +25,7 @@ urlpatterns = [
     path("jobs/", include("friendlygov.jobs.views")),
     path("notifications/", include("friendlygov.notifications.views")),
     path("reviews/", include("friendlygov.reviews.urls")),
+    path("quan-tri/", include("friendlygov.administration.urls")),
     path("admin/", admin.site.urls),
 ]
 
