@@ -68,7 +68,6 @@ class WizardForm(forms.Form):
     def __init__(self, *args, cycles, roots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = cycles
-        self.fields["source"].label_from_instance = lambda cycle: f"{cycle.name} ({cycle.year})"
         self.fields["root"].choices = [(unit.pk, label) for unit, label in roots]
 
     def clean(self):

@@ -129,10 +129,11 @@ def cycle_wizard(request):
     latest = cycles.first()
     initial = {"source": latest, "year": latest.year + 1 if latest else None}
     form = forms.WizardForm(request.POST or None, initial=initial, cycles=cycles, roots=_roots())
-    scope = None
+    scope, refusal = None, None
     if request.method == "POST" and form.is_valid():
         try:
             scope = _scope(form.cleaned_data)
+            cycle_services.check_scope(scope)
             if "create" in request.POST:
                 cycle = cycle_services.copy_cycle(
                     form.cleaned_data["source"], scope, actor=request.user, name=form.cleaned_data["name"]
@@ -144,9 +145,9 @@ def cycle_wizard(request):
                 )
                 return redirect("administration:cycle", year=cycle.year)
         except (ValidationError, PermissionDenied) as exc:
-            _refusals(request, exc)
-            scope = None if "create" in request.POST else scope
-    return render(request, "administration/wizard.html", {"form": form, "scope": scope})
+            refusal = getattr(exc, "messages", [str(exc)])
+    context = {"form": form, "scope": scope, "refusal": refusal}
+    return render(request, "administration/wizard.html", context)
 
 
 # --- People ---------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def shifted(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _check_scope(scope: Scope) -> None:
+def check_scope(scope: Scope) -> None:
     unknown = ", ".join(scope.unknown_codes)
     if not scope.units:
         message = _(
@@ -111,7 +111,7 @@ def copy_cycle(source: Cycle, scope: Scope, *, actor, name: str = "") -> Cycle:
     recipients); then opened for the units of `scope`. All or nothing, audited."""
     if not reach.is_province_admin(actor):
         raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được tạo đợt đánh giá."))
-    _check_scope(scope)
+    check_scope(scope)
     if scope.year <= source.year:
         raise ValidationError(
             _("Năm của đợt mới (%(year)s) phải sau năm của đợt được sao chép (%(source)s).")
