@@ -90,6 +90,11 @@ def test_the_administrator_prepares_2027_without_the_django_admin(page, live_ser
     )
     assert cycle.late_allowed
 
+    page.goto(f"{live_server.url}/quan-tri/dot-danh-gia/")
+    assert "64" in page.get_by_role("row", name=re.compile("Đánh giá năm 2027")).inner_text()
+    look_at(page, "administration-4b-cycles")
+    page.get_by_role("link", name="Đánh giá năm 2027").click()
+
     page.get_by_role("link", name=re.compile("^Sửa Sở Nội vụ")).click()
     page.get_by_role("heading", name="Sở Nội vụ thành phố Hải Phòng").wait_for()
     look_at(page, "administration-5-body")
