@@ -108,6 +108,8 @@ class Person:
     unit: UnitVersion
     role: str
     year: int | None
+    sheet: str = ""
+    unit_column: str = ""
 
 
 def _header_map(header, sheet_name, problems) -> dict[str, int]:
@@ -231,7 +233,9 @@ def _checked(rows, columns, sheet_name, problems) -> list[Person]:
             )
         seen.setdefault(key, number)
         if unit is not None and role is not None and email:
-            people.append(Person(number, cell["full_name"], email, phone, unit, role, year))
+            people.append(
+                Person(number, cell["full_name"], email, phone, unit, role, year, sheet_name, letter["unit"])
+            )
     return people
 
 
@@ -246,6 +250,26 @@ def _unit_for(versions, year: int | None) -> UnitVersion | None:
     """The version of a code valid on 31 December of `year` (for every year: the one valid today)."""
     day = date(year, 12, 31) if year else timezone.localdate()
     return next((unit for unit in versions if unit.is_valid_on(day)), None)
+
+
+def unit_for_code(code: str, year: int | None) -> UnitVersion | None:
+    """The unit version a grant "on code X for year Y" means: the one valid on 31 December of Y."""
+    return _unit_for(list(UnitVersion.objects.filter(code=code.strip()).order_by("valid_from")), year)
+
+
+def administers_unit(actor, unit: UnitVersion, year: int | None) -> bool:
+    """May `actor` grant roles on `unit`? A superuser anywhere; a province administrator on the
+    units their grant reaches, or that their units were formed from (the policy's lineage reach)."""
+    if reach.sees_everything(actor):
+        return True
+    year = year or timezone.localdate().year
+    return reach.reaches(actor, unit, reach.PROVINCE_ADMIN, year) or reach.reaches_through_lineage(
+        actor, unit, reach.PROVINCE_ADMIN, year
+    )
+
+
+def _outside_reach(unit) -> str:
+    return _("Đơn vị %(unit)s nằm ngoài phạm vi bạn quản trị.") % {"unit": unit.name}
 
 
 # --- Writing --------------------------------------------------------------------------------------
@@ -263,6 +287,13 @@ def import_people(people: list[Person], *, actor, site: str) -> Imported:
     """Create the accounts and grants of `people` (checked by `read_people`); invite every new
     account to set its password, after the commit. One audit event per account and grant."""
     _require_admin(actor)
+    outside = [
+        Problem(person.sheet, person.row, person.unit_column, _outside_reach(person.unit))
+        for person in people
+        if not administers_unit(actor, person.unit, person.year)
+    ]
+    if outside:
+        raise ImportRefused(outside)
     existing = {user.email.lower(): user for user in User.objects.filter(email__in=[p.email for p in people])}
     created, granted, invited = 0, 0, []
     for person in people:
@@ -327,6 +358,8 @@ def set_active(user, *, active: bool, actor) -> User:
     """Deactivate (or reactivate) an account: a deactivated person cannot sign in; grants and
     history stay."""
     _require_admin(actor)
+    if user.is_superuser and not reach.sees_everything(actor):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được khoá hoặc mở tài khoản quản trị hệ thống."))
     if user.pk == actor.pk and not active:
         raise ValidationError(_("Bạn không thể tự khoá tài khoản của mình."))
     if user.is_active != active:
@@ -341,6 +374,8 @@ def grant_role(user, *, role: str, unit: UnitVersion, year: int | None, actor) -
     _require_admin(actor)
     if role not in Role.values:
         raise ValidationError(_("Vai trò không hợp lệ."))
+    if not administers_unit(actor, unit, year):
+        raise PermissionDenied(_outside_reach(unit))
     if year is not None and not unit.is_valid_on(date(year, 12, 31)):
         raise ValidationError(
             _("Đơn vị %(unit)s không còn hiệu lực ngày 31/12/%(year)s.") % {"unit": unit.name, "year": year}
@@ -355,5 +390,7 @@ def grant_role(user, *, role: str, unit: UnitVersion, year: int | None, actor) -
 @transaction.atomic
 def revoke_role(grant: RoleGrant, *, actor) -> None:
     _require_admin(actor)
+    if not administers_unit(actor, grant.unit, grant.year):
+        raise PermissionDenied(_outside_reach(grant.unit))
     record(actor, "role.revoked", grant.user, {"role": grant.role, "unit": grant.unit_id, "year": grant.year})
     grant.delete()

@@ -211,7 +211,7 @@ def user_detail(request, pk: int):
     form = forms.GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = _grant_unit(data["unit"], data["year"])
+        unit = people.unit_for_code(data["unit"], data["year"])
         if unit is None:
             form.add_error(
                 "unit",
@@ -235,15 +235,6 @@ def user_detail(request, pk: int):
         "form": form,
     }
     return render(request, "administration/user.html", context)
-
-
-def _grant_unit(code: str, year: int | None):
-    from datetime import date
-
-    from django.utils import timezone
-
-    day = date(year, 12, 31) if year else timezone.localdate()
-    return UnitVersion.objects.valid_on(day).filter(code=code.strip()).first()
 
 
 @require_POST
@@ -272,9 +263,13 @@ def user_invite(request, pk: int):
 @require_POST
 def grant_revoke(request, pk: int):
     require_administrator(request.user)
-    grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=pk)
-    people.revoke_role(grant, actor=request.user)
-    messages.success(request, _("Đã thu hồi quyền."))
+    grant = get_object_or_404(RoleGrant.objects.select_related("user", "unit"), pk=pk)
+    try:
+        people.revoke_role(grant, actor=request.user)
+    except PermissionDenied as exc:
+        _refusals(request, exc)
+    else:
+        messages.success(request, _("Đã thu hồi quyền."))
     return redirect("administration:user", pk=grant.user_id)
 
 

@@ -208,3 +208,26 @@ def test_the_audit_list_is_paged(reference_data, admin):
     page = admin.get(reverse("administration:audit"))
     assert page.status_code == 200
     assert page.context["page"].paginator.per_page == 50
+
+
+def test_an_administrator_grants_only_within_their_reach(reference_data, make_persona):
+    kim_thanh = make_persona("kimthanh-admin")
+    RoleGrant.objects.create(user=kim_thanh.user, role=Role.PROVINCE_ADMIN, unit_id="293@2024-01-01")
+    person = User.objects.create_user("some-viewer", email="viewer@example.vn")
+    page = kim_thanh.post(
+        reverse("administration:user", args=[person.pk]), {"role": "viewer", "unit": "31"}, follow=True
+    )
+    assert "nằm ngoài phạm vi bạn quản trị" in page.content.decode()
+    assert not RoleGrant.objects.filter(user=person).exists()
+    rows = [("Nguyễn Văn An", "an@example.vn", "", "31", "Người xem", "")]
+    refused = kim_thanh.post(reverse("administration:people_import"), {"file": workbook(rows)})
+    assert refused.status_code == 400
+    assert "dòng 2, cột D" in refused.content.decode()
+    assert not User.objects.filter(email="an@example.vn").exists()
+
+
+def test_a_province_administrator_cannot_deactivate_a_superuser(reference_data, admin):
+    root = User.objects.create_superuser("root-account", password="x-root-2026")
+    admin.post(reverse("administration:user_active", args=[root.pk]), {"active": "0"})
+    root.refresh_from_db()
+    assert root.is_active
