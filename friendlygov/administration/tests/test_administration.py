@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from friendlygov.accounts import people
 from friendlygov.accounts.models import Role, RoleGrant, User
+from friendlygov.administration import forms
 from friendlygov.assessments import cycles
 from friendlygov.assessments.models import Assessment, Cycle
 from friendlygov.audit.models import AuditEvent
@@ -231,3 +232,33 @@ def test_a_province_administrator_cannot_deactivate_a_superuser(reference_data, 
     admin.post(reverse("administration:user_active", args=[root.pk]), {"active": "0"})
     root.refresh_from_db()
     assert root.is_active
+
+
+def test_a_body_signing_that_does_not_fit_its_issuer_is_refused_and_a_fitting_one_saved(small_demo, admin):
+    body = Cycle.objects.get(year=2026).bodies.get()
+    form = {name: getattr(body, name) for name in forms.BodyForm.Meta.fields}
+    url = reverse("administration:body", args=[body.pk])
+    refused = admin.post(url, {**form, "issued_as": "head", "signing_mode": "tm"})
+    assert refused.status_code == 200
+    assert "không ký TM." in refused.content.decode()
+    body.refresh_from_db()
+    assert body.issued_as == "collective"
+
+    saved = admin.post(url, {**form, "signing_mode": "kt", "deputy_title": "PHÓ CHỦ TỊCH"})
+    assert saved.status_code == 302
+    body.refresh_from_db()
+    assert body.signing_mode == "kt"
+    assert AuditEvent.objects.filter(event_type="body.changed", target_id=str(body.pk)).exists()
+
+
+def test_the_django_admin_autocomplete_tells_unit_versions_apart(reference_data, admin_client):
+    query = {
+        "app_label": "assessments",
+        "model_name": "appraisingbody",
+        "field_name": "unit",
+        "term": "Hải Phòng",
+    }
+    answer = admin_client.get("/admin/autocomplete/", query).json()
+    texts = [result["text"] for result in answer["results"]]
+    assert "Thành phố Hải Phòng (từ 01/07/2025)" in texts
+    assert len(texts) == len(set(texts))
