@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(make_persona):
+def admin(make_persona, reference_data):
     client = make_persona("city-admin", email="admin@example.vn")
     RoleGrant.objects.create(user=client.user, role=Role.PROVINCE_ADMIN, unit_id=HAI_PHONG)
     return client
