@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "friendlygov.jobs",
     "friendlygov.notifications",
     "friendlygov.reviews",
+    "friendlygov.administration",
     "friendlygov.demo",
 ]
 

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from friendlygov.assessments.views import home
 from friendlygov.core import views as core_views
+from friendlygov.units.admin import UnitVersionAutocomplete
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +26,9 @@ urlpatterns = [
     path("jobs/", include("friendlygov.jobs.views")),
     path("notifications/", include("friendlygov.notifications.views")),
     path("reviews/", include("friendlygov.reviews.urls")),
+    path("quan-tri/", include("friendlygov.administration.urls")),
+    # The admin's autocomplete with unit versions labelled by their period (units/admin.py).
+    path("admin/autocomplete/", UnitVersionAutocomplete.as_view(admin_site=admin.site)),
     path("admin/", admin.site.urls),
 ]
 

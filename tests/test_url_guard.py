@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "login",
     "admin:login",
+    # An invitation's link to set a password: the token in the link is the credential.
+    "set_password",
     "healthz",
     "set_language",
     # Unit data and published frameworks are public reference data.

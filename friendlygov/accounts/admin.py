@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from friendlygov.units.admin import VersionLabelledUnits
+
 from .models import RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(VersionLabelledUnits, admin.TabularInline):
     model = RoleGrant
     extra = 0
     autocomplete_fields = ["unit"]

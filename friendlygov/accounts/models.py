@@ -7,6 +7,7 @@ class User(AbstractUser):
     """A person who signs in. What they may do comes from their role grants on units (RoleGrant)."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     # Moves on whenever the person's grants change (accounts/reach.py): the user row is read on
     # every request anyway, so the grants read for this version can be kept between requests.
     grants_version = models.PositiveIntegerField(default=0, editable=False)

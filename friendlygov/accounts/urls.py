@@ -14,5 +14,6 @@ urlpatterns = [
     path("two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("dat-mat-khau/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("security-events/", views.security_events, name="security_events"),
 ]

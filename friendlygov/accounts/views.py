@@ -8,12 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +28,24 @@ from friendlygov.core.client import client_address
 
 from . import lockout, permissions, selectors, services, two_factor
 from .middleware import note_device
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation (accounts/people.py): Django's password-reset token, spent once
+    the password is set; then the person signs in."""
+
+    template_name = "registration/set_password.html"
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(form.user, "user.password_set", form.user, {})
+        messages.success(self.request, _("Đã đặt mật khẩu. Hãy đăng nhập."))
+        return response
+
+    def get_success_url(self):
+        return reverse("login")
 
 
 class LoginView(auth_views.LoginView):

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from friendlygov.accounts import reach
+from friendlygov.units.admin import VersionLabelledUnits
 from friendlygov.units.models import Level, UnitVersion
 
 from .models import AppraisingBody, Assessment, Cycle, Decision, DecisionItem
 from .services import open_cycle
 
 
-class AppraisingBodyInline(admin.StackedInline):
+class AppraisingBodyInline(VersionLabelledUnits, admin.StackedInline):
     """Stacked: a body carries its Decree 30 frame (heading lines, signing, recipients)."""
 
     model = AppraisingBody

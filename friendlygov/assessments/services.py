@@ -131,6 +131,12 @@ def open_cycle(cycle, *, units, actor) -> int:
         raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được mở đợt đánh giá."))
     if cycle.is_open:
         raise ValidationError(_("Đợt đánh giá này đã được mở."))
+    units = list(units)
+    if not units:  # a cycle opened on nothing would count every target over zero units
+        raise ValidationError(
+            _("Phạm vi đánh giá không có đơn vị nào còn hiệu lực ngày %(date)s.")
+            % {"date": cycle.scope_date.strftime("%d/%m/%Y")}
+        )
     bodies = _bodies_by_unit(cycle)
     leaves = _leaf_indicators(cycle)
     created = 0

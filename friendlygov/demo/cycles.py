@@ -12,6 +12,7 @@ SEED = 20240101
 SYNTHETIC = "dữ liệu mô phỏng"
 
 HAI_DUONG = "30"
+HAI_DUONG_PROVINCE = "30@2024-01-01"  # the province version of 2024 (until 30/06/2025)
 HAI_PHONG_CITY = "31@2025-07-01"
 XA_KIM_THANH = "10804@2025-07-01"
 BEFORE_MERGER = date(2025, 6, 30)  # the last day of Hải Dương province

@@ -45,10 +45,11 @@ from django.utils import timezone
 from friendlygov.accounts.models import Role, User
 from friendlygov.accounts.services import ensure_demo_accounts
 from friendlygov.assessments import services
+from friendlygov.assessments.cycles import scope_by_lineage
 from friendlygov.assessments.models import PROGRAM_NAME, AppraisingBody, Assessment, Cycle, IndicatorScore
 from friendlygov.assessments.workflow import APPRAISED, Status
 from friendlygov.frameworks.models import FrameworkVersion
-from friendlygov.units.models import Level, LineageLink, UnitVersion
+from friendlygov.units.models import Level, UnitVersion
 
 from . import cycles as config
 from .people import commune_officials, ensure_officials, full_name
@@ -76,18 +77,10 @@ def hai_duong_communes(year: int):
 
 
 def hai_phong_from_hai_duong(year: int):
-    """The units valid on 31 December of `year` that a lineage link ties to one of Hải Dương's last
-    commune-level units (64: 43 xã, 21 phường)."""
-    last = UnitVersion.objects.valid_on(config.BEFORE_MERGER).filter(
-        province_code=config.HAI_DUONG, level=Level.COMMUNE
-    )
-    successors = LineageLink.objects.filter(predecessor__in=last).values("successor_id")
-    return list(
-        UnitVersion.objects.valid_on(date(year, 12, 31))
-        .filter(pk__in=successors, level=Level.COMMUNE)
-        .select_related("parent__parent")
-        .order_by("code")
-    )
+    """The units valid on 31 December of `year` formed, through lineage, from Hải Dương province
+    (64: 43 xã, 21 phường), scoped as the administrator's cycle wizard scopes a cycle."""
+    root = UnitVersion.objects.get(pk=config.HAI_DUONG_PROVINCE)
+    return sorted(scope_by_lineage(root, year).units, key=lambda unit: unit.code)
 
 
 # --- Clock ---------------------------------------------------------------------------------------

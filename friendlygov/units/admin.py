@@ -1,6 +1,30 @@
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 from .models import LineageEvent, LineageLink, UnitVersion
+from .selectors import version_label
+
+
+class UnitVersionAutocomplete(AutocompleteJsonView):
+    """The admin's autocomplete, with each unit version labelled by its period: two versions of
+    "Thành phố Hải Phòng" are told apart ("… (từ 01/07/2025)"). Served at the admin's own
+    autocomplete address (config/urls.py), for every model; only unit versions read differently."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, UnitVersion):
+            result["text"] = version_label(obj)
+        return result
+
+
+class VersionLabelledUnits:
+    """For an admin form choosing a unit version: the chosen one is shown with its period too."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.related_model is UnitVersion and field is not None:
+            field.label_from_instance = version_label
+        return field
 
 
 @admin.register(UnitVersion)

@@ -206,3 +206,71 @@ def former_districts(unit_ids, *, max_steps: int = 4) -> dict[str, District]:
         code = min(counter, key=lambda c: (-counter[c], c))
         result[start] = District(code, names[code])
     return result
+
+
+# --- Versions people choose from, and units formed from another ---------------------------------
+
+
+def version_label(unit: UnitVersion) -> str:
+    """A unit version as people choose it: its name with its period ("Thành phố Hải Phòng (từ
+    01/07/2025)", "Xã Kim Xuyên (01/01/2024 – 30/06/2025)"). Codes and names are reused, so a
+    name alone may stand for two versions; name and period never do (a code has one version per
+    start date, and two units of one name starting on the same day also show their code)."""
+    from django.utils.translation import gettext as _
+
+    start = f"{unit.valid_from:%d/%m/%Y}"
+    if unit.valid_to is None:
+        period = _("từ %(start)s") % {"start": start}
+    else:
+        period = f"{start} – {unit.valid_to:%d/%m/%Y}"
+    return f"{unit.name} ({period})"
+
+
+def labelled(units) -> list[tuple[UnitVersion, str]]:
+    """(unit, label) with no two labels the same: where name and period coincide, the code tells
+    the versions apart."""
+    units = list(units)
+    labels = [version_label(unit) for unit in units]
+    repeated = {label for label, count in Counter(labels).items() if count > 1}
+    return [
+        (unit, f"{label} · {unit.code}" if label in repeated else label)
+        for unit, label in zip(units, labels, strict=True)
+    ]
+
+
+def formed_from(root: UnitVersion, day: date, *, level: int = Level.COMMUNE, max_steps: int = 4):
+    """The units of `level` valid on `day` that are, or were formed from (through lineage links, up to
+    `max_steps` events on), a unit in `root`'s subtree: "the units formed from Hải Dương province
+    (2024)" on 31 December 2027 are the 64 of Hải Phòng. One query per step, whatever the number of
+    units."""
+    found = set(UnitVersion.objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+    frontier = set(found)
+    for _ in range(max_steps):
+        frontier = (
+            set(
+                LineageLink.objects.filter(predecessor_id__in=frontier).values_list("successor_id", flat=True)
+            )
+            - found
+        )
+        if not frontier:
+            break
+        found |= frontier
+    return (
+        UnitVersion.objects.valid_on(day)
+        .filter(pk__in=found, level=level)
+        .select_related("parent")
+        .order_by("search_name", "code")
+    )
+
+
+def by_codes(codes, day: date, *, level: int = Level.COMMUNE) -> tuple[list[UnitVersion], list[str]]:
+    """The units of `level` valid on `day` with these official codes, and the codes that match none."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    units = list(
+        UnitVersion.objects.valid_on(day)
+        .filter(code__in=wanted, level=level)
+        .select_related("parent")
+        .order_by("search_name", "code")
+    )
+    known = {unit.code for unit in units}
+    return units, [code for code in wanted if code not in known]
