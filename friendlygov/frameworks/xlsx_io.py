@@ -55,7 +55,8 @@ INFO, CRITERIA, INDICATORS, THRESHOLDS, GATING, BONUS = (
 BOUNDS = Bounds(sheets=12, rows=2000, unpacked_bytes=20 * 1024 * 1024)
 
 POINTS_FORMAT = "0.00"
-HEADER_FONT = Font(bold=True)
+# Named, or LibreOffice draws a bold cell in its serif fallback beside the sans-serif of the others.
+HEADER_FONT = Font(name="Calibri", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LANGUAGES = ("vi", "en")
 
@@ -87,22 +88,22 @@ SHEETS: dict[str, list[Column]] = {
         Column("max_points", gettext_lazy("Điểm tối đa"), 12, POINTS),
     ],
     INDICATORS: [
-        Column("criterion", gettext_lazy("Mã tiêu chí"), 10),
-        Column("code", gettext_lazy("Mã chỉ tiêu"), 11),
-        Column("parent", gettext_lazy("Thuộc chỉ tiêu (mã chỉ tiêu cha)"), 13),
-        Column("name", gettext_lazy("Tên chỉ tiêu"), 50, LONG),
-        Column("name_en", gettext_lazy("Tên tiếng Anh"), 36, LONG),
-        Column("max_points", gettext_lazy("Điểm tối đa"), 10, POINTS),
-        Column("method", gettext_lazy("Cách chấm"), 22, "method"),
-        Column("step", gettext_lazy("Bước điểm (chấm trực tiếp)"), 13, POINTS),
-        Column("per_violation", gettext_lazy("Điểm trừ mỗi vi phạm"), 12, POINTS),
-        Column("floor_percent", gettext_lazy("Tuyến tính: tỷ lệ được 0 điểm (%)"), 14, PERCENT),
-        Column("full_percent", gettext_lazy("Tuyến tính: tỷ lệ được đủ điểm (%)"), 14, PERCENT),
-        Column("evidence", gettext_lazy("Tài liệu kiểm chứng"), 40, LONG),
-        Column("guidance_vi", gettext_lazy("Hướng dẫn chấm (tiếng Việt)"), 45, LONG),
-        Column("guidance_en", gettext_lazy("Hướng dẫn chấm (tiếng Anh)"), 36, LONG),
-        Column("unit_types", gettext_lazy("Áp dụng cho loại đơn vị"), 22, "unit_types"),
-        Column("na_allowed", gettext_lazy("Cho phép không áp dụng (Có/Không)"), 13, "bool"),
+        Column("criterion", gettext_lazy("Mã tiêu chí"), 8),
+        Column("code", gettext_lazy("Mã chỉ tiêu"), 9),
+        Column("parent", gettext_lazy("Thuộc chỉ tiêu (mã chỉ tiêu cha)"), 10),
+        Column("name", gettext_lazy("Tên chỉ tiêu"), 40, LONG),
+        Column("name_en", gettext_lazy("Tên tiếng Anh"), 26, LONG),
+        Column("max_points", gettext_lazy("Điểm tối đa"), 8, POINTS),
+        Column("method", gettext_lazy("Cách chấm"), 16, "method"),
+        Column("step", gettext_lazy("Bước điểm (chấm trực tiếp)"), 10, POINTS),
+        Column("per_violation", gettext_lazy("Điểm trừ mỗi vi phạm"), 9, POINTS),
+        Column("floor_percent", gettext_lazy("Tuyến tính: tỷ lệ được 0 điểm (%)"), 10, PERCENT),
+        Column("full_percent", gettext_lazy("Tuyến tính: tỷ lệ được đủ điểm (%)"), 10, PERCENT),
+        Column("evidence", gettext_lazy("Tài liệu kiểm chứng"), 30, LONG),
+        Column("guidance_vi", gettext_lazy("Hướng dẫn chấm (tiếng Việt)"), 36, LONG),
+        Column("guidance_en", gettext_lazy("Hướng dẫn chấm (tiếng Anh)"), 26, LONG),
+        Column("unit_types", gettext_lazy("Áp dụng cho loại đơn vị"), 16, "unit_types"),
+        Column("na_allowed", gettext_lazy("Cho phép không áp dụng (Có/Không)"), 10, "bool"),
     ],
     THRESHOLDS: [
         Column("indicator", gettext_lazy("Mã chỉ tiêu"), 12),
@@ -225,14 +226,14 @@ def _cell_value(value):
     return xml_safe(value) if isinstance(value, str) else value
 
 
-def _header(sheet, headers: list[str], widths: list[int]) -> None:
+def _header(sheet, headers: list[str], widths: list[int], height: int = 62) -> None:
     sheet.append(headers)
     for column, width in enumerate(widths, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.row_dimensions[1].height = 45
+    sheet.row_dimensions[1].height = height
     sheet.freeze_panes = "A2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -251,10 +252,10 @@ def _table_sheet(sheet, columns: list[Column], rows: list[dict]) -> None:
         lines = 1
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=number, column=index)
-            cell.alignment = Alignment(wrap_text=column.kind == LONG, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
             if column.kind == POINTS:
                 cell.number_format = POINTS_FORMAT
-            if column.kind == LONG and cell.value:
+            if column.kind not in (POINTS, PERCENT) and cell.value:
                 lines = max(lines, -(-len(str(cell.value)) * 11 // (column.width * 10)))
         sheet.row_dimensions[number].height = 15 * min(lines, 12)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
@@ -292,14 +293,14 @@ def _validations(sheet, columns: list[Column]) -> None:
 
 def _info_sheet(sheet, document: dict) -> None:
     sheet.title = INFO
-    _header(sheet, [_("Mục"), _("Giá trị")], [34, 90])
+    _header(sheet, [_("Mục"), _("Giá trị")], [34, 90], height=20)
     template = document["template"]
     values = {**document, "is_template": _yes_no(template["is_template"]), "note": template["note"]}
     for column in INFO_ROWS:
         sheet.append([str(column.header), _cell_value(values[column.key])])
     for label, value in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         label.font = HEADER_FONT
-        value.alignment = Alignment(wrap_text=True, vertical="top")
+        value.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         label.alignment = Alignment(vertical="top")
     sheet.row_dimensions[len(INFO_ROWS) + 1].height = 15 * max(1, -(-len(template["note"]) // 85))
     bool_list = DataValidation(type="list", formula1=f'"{_("Có")},{_("Không")}"', allow_blank=True)
@@ -307,9 +308,12 @@ def _info_sheet(sheet, document: dict) -> None:
     bool_list.add(f"B{1 + next(i for i, c in enumerate(INFO_ROWS, 1) if c.key == 'is_template')}")
     sheet.append([])
     sheet.append([_("Xuất từ phiên bản"), document["version"]])
+    sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(horizontal="left")
     sheet.append([])
-    for line in _instructions():
+    for number, line in enumerate(_instructions()):
         sheet.append([line])
+        if number == 0:
+            sheet.cell(row=sheet.max_row, column=1).font = HEADER_FONT
         sheet.merge_cells(start_row=sheet.max_row, end_row=sheet.max_row, start_column=1, end_column=2)
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[sheet.max_row].height = 15 * max(1, -(-len(line) // 110))

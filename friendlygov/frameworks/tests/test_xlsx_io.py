@@ -186,7 +186,7 @@ def test_it_writes_a_formatted_workbook(published):
     indicators = book["Chỉ tiêu"]
     assert indicators["G1"].value == "Cách chấm" and indicators.freeze_panes == "A2"
     assert indicators.print_title_rows == "$1:$1" and indicators.page_setup.fitToWidth == 1
-    assert indicators.column_dimensions["D"].width == 50
+    assert indicators.column_dimensions["D"].width == 40
     assert any(
         "Chấm điểm trực tiếp" in (v.formula1 or "") for v in indicators.data_validations.dataValidation
     )
