@@ -12,7 +12,7 @@ from friendlygov.audit.services import record
 
 from . import permissions, selectors, workflow
 from .models import BonusRule, Criterion, FrameworkVersion, GatingRule, Indicator, PublishedFrameworkImmutable
-from .xlsx_io import read_framework_workbook
+from .xlsx_import import read_framework_workbook
 from .yaml_io import FrameworkDocument, FrameworkFileError, Problem, dump_document, parse_framework
 
 

@@ -11,7 +11,7 @@ from friendlygov.core.office import file_response
 from . import describe, diff, permissions, selectors, services
 from .forms import XLSX, FrameworkUploadForm
 from .models import FrameworkVersion
-from .xlsx_io import framework_workbook
+from .xlsx_export import framework_workbook
 from .yaml_io import FrameworkFileError, dump_document
 
 

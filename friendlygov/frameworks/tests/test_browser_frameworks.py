@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from friendlygov.core.testing_browser import look_at, sign_in
 from friendlygov.frameworks.selectors import version_document
-from friendlygov.frameworks.xlsx_io import framework_workbook
+from friendlygov.frameworks.xlsx_export import framework_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -99,3 +99,21 @@ def test_it_shows_the_diff_only_to_who_may_see_both_versions(signed_in, publishe
     url = reverse("frameworks:diff", args=[published.pk])
     assert signed_in.get(url, {"against": second.pk}).status_code == 404
     assert signed_in.get(url).status_code == 200
+
+
+def test_it_keeps_the_draft_page_queries_constant(
+    admin_client, published, second, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(22):
+        admin_client.get(reverse("frameworks:detail", args=[second.pk]))
+
+
+def test_it_speaks_english_on_the_diff_page(admin_client, published, second):
+    from django.utils import translation
+
+    admin_client.cookies["django_language"] = "en"
+    with translation.override("vi"):
+        response = admin_client.get(reverse("frameworks:diff", args=[second.pk]))
+    assert "Changes to the framework" in response.text
+    assert "0 added, 0 removed, 2 changed." in response.text
+    assert "Maximum points" in response.text and "Scored from 0 to 6 points in steps of 0.5." in response.text

@@ -10,7 +10,7 @@ from friendlygov.core.spreadsheets import ImportRefused
 from friendlygov.frameworks.models import BonusRule, Criterion, FrameworkVersion, GatingRule, Indicator
 from friendlygov.frameworks.selectors import version_document
 from friendlygov.frameworks.services import import_framework_workbook
-from friendlygov.frameworks.xlsx_io import framework_workbook
+from friendlygov.frameworks.xlsx_export import framework_workbook
 
 pytestmark = pytest.mark.django_db
 

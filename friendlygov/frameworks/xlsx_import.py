@@ -1,32 +1,20 @@
-"""Framework documents as an Excel workbook: write one from a version's document, read one back.
+"""A framework workbook read back (`xlsx_layout`), as a checked framework document.
 
-The workbook has one sheet per part of the document (general information, criteria, indicators,
-the thresholds of ratio and survey indicators, conditions, bonus rules); `SHEETS` is its one
-layout, used both ways. Reading turns the sheets into the same plain data the YAML loader reads
-and checks it with `documents.check_document`, so both formats keep one set of rules; a
-`SheetLocator` names every problem by sheet, row and column. A file with any problem imports
-nothing (`spreadsheets.ImportRefused`).
-
-Sheet names and the order of columns are the format and do not change with the language; headers
-and the words in cells (methods, unit types, Có/Không) are read in Vietnamese or English.
+Reading turns the sheets into the same plain data the YAML loader reads and checks it with
+`documents.check_document`, so both formats keep one set of rules; a `SheetLocator` names every
+problem by sheet, row and column. A file with any problem imports nothing
+(`spreadsheets.ImportRefused`).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from friendlygov.core.i18n import fold
 from friendlygov.core.numbers import NumberRefused
 from friendlygov.core.spreadsheets import (
-    Bounds,
     ImportRefused,
     Problem,
     bounded_rows,
@@ -35,319 +23,34 @@ from friendlygov.core.spreadsheets import (
     file_problem,
     open_workbook,
     unreadable,
-    workbook_bytes,
 )
-from friendlygov.core.text import xml_safe
 
 from .documents import FrameworkDocument, check_document
 from .labels import GATING_KIND_CHOICES, METHOD_CHOICES, UNIT_TYPE_CHOICES, UNIT_TYPES
-
-INFO, CRITERIA, INDICATORS, THRESHOLDS, GATING, BONUS = (
-    "Thông tin chung",
-    "Tiêu chí",
-    "Chỉ tiêu",
-    "Ngưỡng điểm",
-    "Điều kiện",
-    "Điểm thưởng",
+from .xlsx_layout import (
+    BONUS,
+    BOUNDS,
+    CRITERIA,
+    GATING,
+    GATING_COLUMNS,
+    INDICATORS,
+    INFO,
+    INFO_ROWS,
+    INFO_TABLE,
+    METHOD_COLUMNS,
+    NO_WORDS,
+    PARAM_COLUMNS,
+    PERCENT,
+    POINTS,
+    SHEET_ORDER,
+    SHEETS,
+    THRESHOLDS,
+    YES_WORDS,
+    Column,
+    in_both_languages,
+    letter,
+    words,
 )
-
-# A framework has tens of indicators; a sheet of thousands of rows is not one.
-BOUNDS = Bounds(sheets=12, rows=2000, unpacked_bytes=20 * 1024 * 1024)
-
-POINTS_FORMAT = "0.00"
-# Named, or LibreOffice draws a bold cell in its serif fallback beside the sans-serif of the others.
-HEADER_FONT = Font(name="Calibri", bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-LANGUAGES = ("vi", "en")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # lazy: written in the reader's language, read in either
-    width: int
-    kind: str = "text"  # text, long, points, percent, year, bool, method, unit_types, gating_kind
-
-
-POINTS, PERCENT, LONG = "points", "percent", "long"
-
-INFO_ROWS = [
-    Column("code", gettext_lazy("Mã bộ tiêu chí"), 0),
-    Column("name", gettext_lazy("Tên bộ tiêu chí"), 0),
-    Column("program", gettext_lazy("Chương trình"), 0),
-    Column("year", gettext_lazy("Năm áp dụng"), 0, "year"),
-    Column("is_template", gettext_lazy("Bộ mẫu, chưa chính thức (Có/Không)"), 0, "bool"),
-    Column("note", gettext_lazy("Ghi chú bộ mẫu"), 0, LONG),
-]
-
-SHEETS: dict[str, list[Column]] = {
-    CRITERIA: [
-        Column("code", gettext_lazy("Mã tiêu chí"), 12),
-        Column("name", gettext_lazy("Tên tiêu chí"), 60, LONG),
-        Column("name_en", gettext_lazy("Tên tiếng Anh"), 45, LONG),
-        Column("max_points", gettext_lazy("Điểm tối đa"), 12, POINTS),
-    ],
-    INDICATORS: [
-        Column("criterion", gettext_lazy("Mã tiêu chí"), 8),
-        Column("code", gettext_lazy("Mã chỉ tiêu"), 9),
-        Column("parent", gettext_lazy("Thuộc chỉ tiêu (mã chỉ tiêu cha)"), 10),
-        Column("name", gettext_lazy("Tên chỉ tiêu"), 40, LONG),
-        Column("name_en", gettext_lazy("Tên tiếng Anh"), 26, LONG),
-        Column("max_points", gettext_lazy("Điểm tối đa"), 8, POINTS),
-        Column("method", gettext_lazy("Cách chấm"), 16, "method"),
-        Column("step", gettext_lazy("Bước điểm (chấm trực tiếp)"), 10, POINTS),
-        Column("per_violation", gettext_lazy("Điểm trừ mỗi vi phạm"), 9, POINTS),
-        Column("floor_percent", gettext_lazy("Tuyến tính: tỷ lệ được 0 điểm (%)"), 10, PERCENT),
-        Column("full_percent", gettext_lazy("Tuyến tính: tỷ lệ được đủ điểm (%)"), 10, PERCENT),
-        Column("evidence", gettext_lazy("Tài liệu kiểm chứng"), 30, LONG),
-        Column("guidance_vi", gettext_lazy("Hướng dẫn chấm (tiếng Việt)"), 36, LONG),
-        Column("guidance_en", gettext_lazy("Hướng dẫn chấm (tiếng Anh)"), 26, LONG),
-        Column("unit_types", gettext_lazy("Áp dụng cho loại đơn vị"), 16, "unit_types"),
-        Column("na_allowed", gettext_lazy("Cho phép không áp dụng (Có/Không)"), 10, "bool"),
-    ],
-    THRESHOLDS: [
-        Column("indicator", gettext_lazy("Mã chỉ tiêu"), 12),
-        Column("min_percent", gettext_lazy("Tỷ lệ từ (%)"), 14, PERCENT),
-        Column("points", gettext_lazy("Số điểm"), 12, POINTS),
-    ],
-    GATING: [
-        Column("code", gettext_lazy("Mã điều kiện"), 12),
-        Column("name", gettext_lazy("Tên điều kiện"), 60, LONG),
-        Column("kind", gettext_lazy("Loại điều kiện"), 30, "gating_kind"),
-        Column("percent", gettext_lazy("Tỷ lệ tối thiểu của mỗi tiêu chí (%)"), 16, PERCENT),
-        Column("min_total", gettext_lazy("Tổng điểm tối thiểu"), 14, POINTS),
-        Column("flag", gettext_lazy("Mã sự việc loại trừ"), 30),
-    ],
-    BONUS: [
-        Column("code", gettext_lazy("Mã điểm thưởng"), 12),
-        Column("name", gettext_lazy("Tên điểm thưởng"), 55, LONG),
-        Column("description", gettext_lazy("Mô tả, cách cộng điểm"), 55, LONG),
-        Column("cap", gettext_lazy("Điểm thưởng tối đa"), 13, POINTS),
-    ],
-}
-INFO_TABLE = [Column("label", gettext_lazy("Mục"), 0), Column("value", gettext_lazy("Giá trị"), 0)]
-SHEET_ORDER = [INFO, CRITERIA, INDICATORS, THRESHOLDS, GATING, BONUS]
-
-# Which method uses which parameter column (the others must stay empty).
-METHOD_COLUMNS = {
-    "manual": {"step"},
-    "yes_no": set(),
-    "deduction": {"per_violation"},
-    "ratio": {"floor_percent", "full_percent", "thresholds"},
-    "survey": {"floor_percent", "full_percent", "thresholds"},
-}
-PARAM_COLUMNS = {"step", "per_violation", "floor_percent", "full_percent"}
-GATING_COLUMNS = {"min_criterion_percent": "percent", "min_total": "min_total", "veto_flag": "flag"}
-
-
-def letter(sheet: str, key: str) -> str:
-    return get_column_letter(next(i for i, c in enumerate(SHEETS[sheet], start=1) if c.key == key))
-
-
-def _in_both_languages(text) -> set[str]:
-    words = set()
-    for language in LANGUAGES:
-        with translation.override(language):
-            words.add(fold(str(text)))
-    return words
-
-
-def _words(choices) -> dict[str, str]:
-    """Folded label in either language, or the code itself → the code."""
-    words = {}
-    for code, label in choices:
-        words[fold(code)] = code
-        for word in _in_both_languages(label):
-            words[word] = code
-    return words
-
-
-YES_WORDS = {"co", "yes", "x", "1", "true"}
-NO_WORDS = {"khong", "no", "0", "false"}
-
-
-# --- Writing ------------------------------------------------------------------------------------
-
-
-def framework_workbook(document: dict) -> bytes:
-    """The workbook of a framework document (`selectors.version_document`)."""
-    book = Workbook()
-    _info_sheet(book.active, document)
-    rows = _document_rows(document)
-    for title in SHEET_ORDER[1:]:
-        sheet = book.create_sheet(title)
-        _table_sheet(sheet, SHEETS[title], rows[title])
-    return workbook_bytes(book)
-
-
-def _yes_no(value: bool) -> str:
-    return _("Có") if value else _("Không")
-
-
-def _document_rows(document: dict) -> dict[str, list[dict]]:
-    methods, kinds = dict(METHOD_CHOICES), dict(GATING_KIND_CHOICES)
-    unit_types = dict(UNIT_TYPE_CHOICES)
-    rows = {title: [] for title in SHEET_ORDER[1:]}
-    for criterion in document["criteria"]:
-        rows[CRITERIA].append(criterion)
-        for indicator, parent in _walk(criterion["indicators"]):
-            params = indicator.get("params", {})
-            linear = params.get("linear", {})
-            rows[INDICATORS].append(
-                {
-                    **indicator,
-                    "criterion": criterion["code"],
-                    "parent": parent,
-                    "method": str(methods[indicator["method"]]) if indicator.get("method") else None,
-                    "per_violation": params.get("per_violation"),
-                    "floor_percent": linear.get("floor_percent"),
-                    "full_percent": linear.get("full_percent"),
-                    "guidance_vi": indicator["guidance"]["vi"],
-                    "guidance_en": indicator["guidance"]["en"],
-                    "unit_types": ", ".join(str(unit_types[t]) for t in indicator["unit_types"]),
-                    "na_allowed": _yes_no(indicator["na_allowed"]),
-                }
-            )
-            for threshold in params.get("thresholds", []):
-                rows[THRESHOLDS].append({"indicator": indicator["code"], **threshold})
-    for rule in document["gating_rules"]:
-        rows[GATING].append({**rule, **rule["params"], "kind": str(kinds[rule["kind"]])})
-    rows[BONUS] = list(document["bonus_rules"])
-    return rows
-
-
-def _walk(indicators, parent=None):
-    for indicator in indicators:
-        yield indicator, parent
-        yield from _walk(indicator.get("sub_indicators", []), indicator["code"])
-
-
-def _cell_value(value):
-    return xml_safe(value) if isinstance(value, str) else value
-
-
-def _header(sheet, headers: list[str], widths: list[int], height: int = 62) -> None:
-    sheet.append(headers)
-    for column, width in enumerate(widths, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.row_dimensions[1].height = height
-    sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-
-
-def _table_sheet(sheet, columns: list[Column], rows: list[dict]) -> None:
-    _header(sheet, [str(c.header) for c in columns], [c.width for c in columns])
-    for row in rows:
-        sheet.append([_cell_value(row.get(c.key)) for c in columns])
-    last = max(sheet.max_row, 2)
-    for number in range(2, sheet.max_row + 1):
-        lines = 1
-        for index, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=number, column=index)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column.kind == POINTS:
-                cell.number_format = POINTS_FORMAT
-            if column.kind not in (POINTS, PERCENT) and cell.value:
-                lines = max(lines, -(-len(str(cell.value)) * 11 // (column.width * 10)))
-        sheet.row_dimensions[number].height = 15 * min(lines, 12)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
-    _validations(sheet, columns)
-
-
-def _validations(sheet, columns: list[Column]) -> None:
-    """Lists and ranges for the cells of each column, and a note for the free ones; room is left
-    below the data for rows people add."""
-    end = sheet.max_row + 200
-    lists = {
-        "method": [str(label) for _code, label in METHOD_CHOICES],
-        "gating_kind": [str(label) for _code, label in GATING_KIND_CHOICES],
-        "bool": [_("Có"), _("Không")],
-    }
-    for index, column in enumerate(columns, start=1):
-        if column.kind in lists:
-            validation = DataValidation(type="list", formula1='"' + ",".join(lists[column.kind]) + '"')
-        elif column.kind in (POINTS, PERCENT):
-            validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-        elif column.kind == "unit_types":
-            validation = DataValidation()
-            validation.prompt = _("Ghi một hoặc nhiều loại, cách nhau bằng dấu phẩy: %(types)s.") % {
-                "types": ", ".join(str(label) for _code, label in UNIT_TYPE_CHOICES)
-            }
-            validation.showInputMessage = True
-        else:
-            continue
-        validation.allow_blank = True
-        validation.error = _("Giá trị không hợp lệ cho cột “%(column)s”.") % {"column": column.header}
-        validation.showErrorMessage = column.kind != "unit_types"
-        sheet.add_data_validation(validation)
-        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{end}")
-
-
-def _info_sheet(sheet, document: dict) -> None:
-    sheet.title = INFO
-    _header(sheet, [_("Mục"), _("Giá trị")], [34, 90], height=20)
-    template = document["template"]
-    values = {**document, "is_template": _yes_no(template["is_template"]), "note": template["note"]}
-    for column in INFO_ROWS:
-        sheet.append([str(column.header), _cell_value(values[column.key])])
-    for label, value in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
-        label.font = HEADER_FONT
-        value.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        label.alignment = Alignment(vertical="top")
-    sheet.row_dimensions[len(INFO_ROWS) + 1].height = 15 * max(1, -(-len(template["note"]) // 85))
-    bool_list = DataValidation(type="list", formula1=f'"{_("Có")},{_("Không")}"', allow_blank=True)
-    sheet.add_data_validation(bool_list)
-    bool_list.add(f"B{1 + next(i for i, c in enumerate(INFO_ROWS, 1) if c.key == 'is_template')}")
-    sheet.append([])
-    sheet.append([_("Xuất từ phiên bản"), document["version"]])
-    sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(horizontal="left")
-    sheet.append([])
-    for number, line in enumerate(_instructions()):
-        sheet.append([line])
-        if number == 0:
-            sheet.cell(row=sheet.max_row, column=1).font = HEADER_FONT
-        sheet.merge_cells(start_row=sheet.max_row, end_row=sheet.max_row, start_column=1, end_column=2)
-        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[sheet.max_row].height = 15 * max(1, -(-len(line) // 110))
-
-
-def _instructions() -> list[str]:
-    return [
-        _("Cách dùng tệp này"),
-        _(
-            "Khi tải lên, tệp trở thành một phiên bản nháp mới của mã bộ tiêu chí ở trên (số phiên bản "
-            "tiếp theo); phiên bản đã ban hành không bị thay đổi."
-        ),
-        _(
-            "Mỗi trang tính là một phần của bộ tiêu chí. Không đổi tên trang, không thêm, xoá hay đổi thứ "
-            "tự các cột; có thể thêm, xoá, sửa các dòng."
-        ),
-        _(
-            "Trang “Chỉ tiêu”: mỗi dòng một chỉ tiêu, theo thứ tự hiển thị; chỉ tiêu con ghi mã chỉ tiêu "
-            "cha ở cột “Thuộc chỉ tiêu” và đứng dưới chỉ tiêu cha. Chỉ tiêu cha không có cách chấm."
-        ),
-        _(
-            "Cách chấm: chấm trực tiếp cần “Bước điểm”; trừ điểm cần “Điểm trừ mỗi vi phạm”; tỷ lệ và "
-            "khảo sát cần hoặc hai cột “Tuyến tính”, hoặc các dòng ở trang “Ngưỡng điểm” (tỷ lệ cao "
-            "nhất trước). Các cột không dùng để trống."
-        ),
-        _("Số thập phân dùng dấu phẩy hoặc dấu chấm. Điểm các tiêu chí cộng lại bằng 100."),
-        _(
-            "Hệ thống kiểm tra toàn bộ tệp; chỉ cần một ô sai thì không có gì được tạo và mọi lỗi được "
-            "liệt kê theo trang, dòng, cột."
-        ),
-    ]
-
-
-# --- Reading ------------------------------------------------------------------------------------
 
 
 class SheetLocator:
@@ -435,7 +138,7 @@ def _read_sheets(book, locator: SheetLocator) -> dict | None:
 def _header_matches(title: str, columns: list[Column], header, locator: SheetLocator) -> bool:
     header = (*header, *[None] * len(columns))
     for index, column in enumerate(columns):
-        if fold(cell_text(header[index])) not in _in_both_languages(column.header):
+        if fold(cell_text(header[index])) not in in_both_languages(column.header):
             locator.cell(
                 title,
                 1,
@@ -453,9 +156,9 @@ class _Reader:
 
     def __init__(self, locator: SheetLocator):
         self.locator = locator
-        self.methods = _words(METHOD_CHOICES)
-        self.kinds = _words(GATING_KIND_CHOICES)
-        self.unit_types = _words(UNIT_TYPE_CHOICES)
+        self.methods = words(METHOD_CHOICES)
+        self.kinds = words(GATING_KIND_CHOICES)
+        self.unit_types = words(UNIT_TYPE_CHOICES)
 
     # Cells
 
@@ -569,7 +272,7 @@ class _Reader:
             by_label.setdefault(fold(cell_text(cells["label"])), (number, cells["value"]))
         values = {}
         for column in INFO_ROWS:
-            found = next((by_label[w] for w in _in_both_languages(column.header) if w in by_label), None)
+            found = next((by_label[w] for w in in_both_languages(column.header) if w in by_label), None)
             if found is None:
                 self._refuse(INFO, None, None, _("Thiếu dòng “%(label)s”.") % {"label": column.header})
                 continue
