@@ -192,3 +192,24 @@ def test_it_writes_a_formatted_workbook(published):
     )
     row = row_of(BytesIO(exported(published)).getvalue(), "Chỉ tiêu", "TC1.2")
     assert indicators[f"F{row}"].number_format == "0.00"
+
+
+def test_it_exports_and_loads_a_workbook_from_the_commands(tmp_path, published):
+    from django.core.management import call_command
+
+    path = tmp_path / "bo-tieu-chi.xlsx"
+    call_command("export_framework", "hai-duong-2024", "--output", str(path), verbosity=0)
+    call_command("load_framework", str(path), "--publish", verbosity=0)
+    loaded = FrameworkVersion.objects.get(code="hai-duong-2024", version=2)
+    assert loaded.is_published and canonical(loaded) == canonical(published)
+
+
+def test_it_names_the_cell_from_the_command_and_loads_nothing(tmp_path, published):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "sai.xlsx"
+    path.write_bytes(edited(exported(published), "Tiêu chí", "D2", "x"))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_framework", str(path), verbosity=0)
+    assert "Trang “Tiêu chí”, dòng 2, cột D: “x” không phải là số." in str(refused.value)
+    assert not FrameworkVersion.objects.filter(version=2).exists()
