@@ -33,7 +33,7 @@ class LinearParam(Strict):
     @model_validator(mode="after")
     def floor_below_full(self):
         if self.floor_percent >= self.full_percent:
-            raise ValueError(_("floor_percent phải nhỏ hơn full_percent."))
+            raise ValueError(_("Tỷ lệ được 0 điểm phải nhỏ hơn tỷ lệ được đủ điểm."))
         return self
 
 
@@ -46,13 +46,13 @@ class PercentParams(Strict):
     @model_validator(mode="after")
     def exactly_one_mapping(self):
         if (self.thresholds is None) == (self.linear is None):
-            raise ValueError(_("Cần đúng một trong hai: thresholds hoặc linear."))
+            raise ValueError(_("Cần đúng một trong hai cách quy đổi: theo ngưỡng, hoặc tuyến tính."))
         if self.thresholds is not None:
             if not self.thresholds:
-                raise ValueError(_("thresholds không được để trống."))
+                raise ValueError(_("Cần ít nhất một ngưỡng điểm."))
             percents = [t.min_percent for t in self.thresholds]
             if percents != sorted(set(percents), reverse=True):
-                raise ValueError(_("thresholds phải xếp từ min_percent cao nhất xuống, không trùng lặp."))
+                raise ValueError(_("Các ngưỡng phải xếp từ tỷ lệ cao nhất xuống, không trùng tỷ lệ."))
         return self
 
 

@@ -38,6 +38,22 @@ def version_with_tree(user, pk: int) -> FrameworkVersion | None:
     )
 
 
+def previous_version(user, version: FrameworkVersion) -> FrameworkVersion | None:
+    """What a version is compared with before it is published: the latest earlier version of the
+    same code, or else the latest published version of the same program from its year or before."""
+    viewable = permissions.viewable_versions(user).exclude(pk=version.pk)
+    earlier = viewable.filter(code=version.code, version__lt=version.version).order_by("-version").first()
+    if earlier is not None:
+        return earlier
+    return (
+        viewable.filter(
+            program=version.program, status=FrameworkVersion.Status.PUBLISHED, year__lte=version.year
+        )
+        .order_by("-year", "-published_at", "-pk")
+        .first()
+    )
+
+
 @dataclass
 class IndicatorNode:
     indicator: Indicator

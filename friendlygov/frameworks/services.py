@@ -4,12 +4,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, workflow
+from friendlygov.audit.services import record
+
+from . import permissions, selectors, workflow
 from .models import BonusRule, Criterion, FrameworkVersion, GatingRule, Indicator, PublishedFrameworkImmutable
-from .yaml_io import FrameworkDocument, FrameworkFileError, Problem, parse_framework
+from .xlsx_import import read_framework_workbook
+from .yaml_io import FrameworkDocument, FrameworkFileError, Problem, dump_document, parse_framework
 
 
 class FrameworkAlreadyExists(FrameworkFileError):
@@ -37,6 +41,30 @@ def load_framework(text: str, *, filename: str, actor, publish: bool = False) ->
         version = create_from_document(document, source_yaml=text, filename=filename)
         if publish:
             publish_framework(version, actor=actor)
+    return version
+
+
+def import_framework_workbook(data: bytes, *, filename: str, actor) -> FrameworkVersion:
+    """Read, check and create a draft from an Excel workbook (`xlsx_io`); all or nothing.
+
+    The workbook becomes the next version of its code, whatever version it was exported from: a
+    file edited from version 3 is version 4 (or 5, if 4 came meanwhile) and never touches 3."""
+    _require_manager(actor)
+    document = read_framework_workbook(data, filename)
+    with transaction.atomic():
+        latest = FrameworkVersion.objects.filter(code=document.code).aggregate(latest=Max("version"))[
+            "latest"
+        ]
+        document.version = (latest or 0) + 1
+        version = create_from_document(document, source_yaml="", filename=filename)
+        version.source_yaml = dump_document(selectors.version_document(version))
+        version.save(update_fields=["source_yaml"])
+        record(
+            actor,
+            "framework.imported",
+            version,
+            {"file": filename, "format": "xlsx", "code": version.code, "version": version.version},
+        )
     return version
 
 

@@ -130,3 +130,72 @@ def test_it_keeps_the_list_queries_constant(
         )
     with django_assert_max_num_queries(6):
         admin_client.get(reverse("frameworks:list"))
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page_from_the_excel_pages(anonymous, published):
+    for url in (
+        reverse("frameworks:export_xlsx", args=[published.pk]),
+        reverse("frameworks:diff", args=[published.pk]),
+    ):
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "/accounts/login" in response["Location"], url
+
+
+def test_it_exports_excel_to_whoever_may_view(signed_in, published):
+    response = signed_in.get(reverse("frameworks:export_xlsx", args=[published.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="hai-duong-2024-v1.xlsx"' in response["Content-Disposition"]
+    assert response.content.startswith(b"PK")
+
+
+def test_it_imports_an_excel_file_through_the_page_as_the_next_draft(admin_client, published):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = admin_client.get(reverse("frameworks:export_xlsx", args=[published.pk])).content
+    response = admin_client.post(
+        reverse("frameworks:upload"), {"file": SimpleUploadedFile("bo-tieu-chi.xlsx", data)}
+    )
+    version = FrameworkVersion.objects.get(code="hai-duong-2024", version=2)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("frameworks:detail", args=[version.pk])
+    page = admin_client.get(response["Location"]).text
+    assert "phiên bản 2" in page and "không có thay đổi nào." in page
+
+
+def test_it_names_the_bad_cell_of_an_excel_upload(admin_client, published):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    data = admin_client.get(reverse("frameworks:export_xlsx", args=[published.pk])).content
+    book = load_workbook(BytesIO(data))
+    book["Tiêu chí"]["D3"] = "hai mươi"
+    buffer = BytesIO()
+    book.save(buffer)
+    before = FrameworkVersion.objects.count()
+    response = admin_client.post(
+        reverse("frameworks:upload"), {"file": SimpleUploadedFile("sai.xlsx", buffer.getvalue())}
+    )
+    assert response.status_code == 400
+    assert "<td>Tiêu chí</td>" in response.text and "<td>3</td>" in response.text
+    assert "“hai mươi” không phải là số." in response.text
+    assert FrameworkVersion.objects.count() == before
+
+
+def test_it_refuses_the_excel_upload_to_people_who_cannot_manage(signed_in, published):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = signed_in.get(reverse("frameworks:export_xlsx", args=[published.pk])).content
+    response = signed_in.post(reverse("frameworks:upload"), {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert response.status_code == 403
+    assert not FrameworkVersion.objects.filter(version=2).exists()
+
+
+def test_it_explains_a_yaml_syntax_error_in_vietnamese(admin_client, default_text):
+    response = upload(admin_client, default_text + "extra: [1, 2\n", name="hong.yaml")
+    assert response.status_code == 400
+    assert "hong.yaml, dòng" in response.text
+    assert "ngoặc vuông “[” chưa được đóng" in response.text
+    assert "expected" not in response.text

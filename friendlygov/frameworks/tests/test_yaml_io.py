@@ -122,16 +122,16 @@ def test_it_refuses_duplicate_codes(default_text):
             "linear: {floor_percent: 50, full_percent: 100}",
             "linear: {floor_percent: 90, full_percent: 60}",
             "params.linear",
-            "floor_percent phải nhỏ hơn",
+            "phải nhỏ hơn tỷ lệ được đủ điểm",
         ),
         (
             "{min_percent: 98, points: 5}",
             "{min_percent: 98, points: 7}",
             "params.thresholds[0].points",
-            "Lớn hơn max_points",
+            "Lớn hơn điểm tối đa",
         ),
-        ("{min_percent: 95, points: 4}", "{min_percent: 99, points: 4}", "params", "min_percent cao nhất"),
-        ("        step: 0.5\n", "", "step", "cần có step"),
+        ("{min_percent: 95, points: 4}", "{min_percent: 99, points: 4}", "params", "tỷ lệ cao nhất"),
+        ("        step: 0.5\n", "", "step", "cần có bước điểm"),
     ],
 )
 def test_it_refuses_bad_method_parameters(default_text, old, new, path_end, reason):
@@ -187,3 +187,26 @@ def test_it_loads_the_default_framework_once(published):
     call_command("load_default_framework", verbosity=0)
     assert counts() == rows
     assert published.is_published and published.published_at is not None
+
+
+@pytest.mark.parametrize(
+    ("ending", "explained"),
+    [
+        ("extra: [\n", "còn thiếu nội dung"),  # PyYAML: "expected the node content, but found '<stream end>'"
+        ("extra: {a: 1\n", "ngoặc nhọn “{” chưa được đóng"),
+        ('extra: "open\n', "Dấu nháy đã mở nhưng chưa đóng"),
+        ("\textra: 1\n", "chỉ thụt lề bằng dấu cách"),
+        ("extra: a: b\n", "Dấu hai chấm đặt sai chỗ"),
+    ],
+)
+def test_it_explains_yaml_syntax_errors_in_words(default_text, ending, explained):
+    [problem] = refused(default_text + ending)
+    assert problem.line is not None and problem.column is not None
+    assert problem.reason.startswith("Lỗi cú pháp YAML: ")
+    assert explained in problem.reason
+    assert "expected" not in problem.reason and "found" not in problem.reason
+
+
+def test_it_says_an_empty_file_is_empty():
+    [problem] = refused("# chỉ có chú thích\n")
+    assert problem.reason == "Tệp trống (hoặc chỉ có chú thích)."

@@ -4,11 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.selectors import version_document
+from friendlygov.frameworks.xlsx_export import framework_workbook
 from friendlygov.frameworks.yaml_io import dump_document
 
 
 class Command(BaseCommand):
-    help = "Write a framework version as YAML (the latest version of CODE unless --number is given)."
+    help = (
+        "Write a framework version as YAML (the latest version of CODE unless --number is given); "
+        "an --output ending in .xlsx gets the Excel workbook instead."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("code")
@@ -22,6 +26,10 @@ class Command(BaseCommand):
         version = versions.first()
         if version is None:
             raise CommandError(f"no framework version with code {code!r}")
+        if output and output.lower().endswith(".xlsx"):
+            Path(output).write_bytes(framework_workbook(version_document(version)))
+            self.stdout.write(f"wrote {output}")
+            return
         text = dump_document(version_document(version))
         if output:
             Path(output).write_text(text, encoding="utf-8")
