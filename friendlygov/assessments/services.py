@@ -1092,7 +1092,8 @@ def reopen_for_review(assessment, *, indicators, actor, appraiser=None, data=Non
 
 @transaction.atomic
 def copy_self_to_appraisal(assessment, *, actor) -> int:
-    """Start the appraisal from the commune's numbers (the appraiser then changes what differs)."""
+    """Fill the appraised values with the commune's, for building test fixtures only: people and
+    programs accept criterion by criterion (`accept_indicators`), never the whole commune."""
     _require(actor, permissions.APPRAISE, _locked(assessment.pk))
     copied = 0
     for score in _scores(assessment):
