@@ -262,9 +262,10 @@ def push_self_assessment(fg, officer, chair) -> int:
 
 
 def appraise(assessment_id: int, officer, chair, appraiser) -> None:
-    """The appraising body's tools: start, copy the commune's numbers, return one indicator for
-    explanation, let the commune answer and resubmit, take it up again, approve."""
-    from fg_client.models import ResponseIn, ReturnIn, ReturnInReasons
+    """The appraising body's tools: start, accept the commune's values criterion by criterion (the
+    whole commune at once is refused), write an explanation request on one indicator and send the
+    round, let the commune answer and resubmit, take it up again, approve."""
+    from fg_client.models import RequestIn, ResponseIn, ReturnIn
 
     def version(who) -> str:
         """The If-Match of the assessment as `who` reads it now."""
@@ -277,20 +278,29 @@ def appraise(assessment_id: int, officer, chair, appraiser) -> None:
     refused = start.sync_detailed(assessment_id, client=appraiser, if_match=stale)
     check(refused.status_code == 412, f"a stale If-Match answers 412, not {refused.status_code}")
     started = ok(start.sync_detailed(assessment_id, client=appraiser, if_match=current), "start")
-    copied = ok(
-        api("assessments.copy_self_to_appraisal").sync_detailed(
-            assessment_id, client=appraiser, if_match=f'"{started.version}"'
-        ),
-        "copy",
+    accept = api("assessments.copy_self_to_appraisal")
+    whole = accept.sync_detailed(assessment_id, client=appraiser)
+    check(
+        whole.status_code == 422 and b"whole_commune_refused" in whole.content,
+        f"the whole commune at once is refused, not {whole.status_code}",
     )
-    code = copied.assessment.scores[0].indicator_code
-    reasons = ReturnInReasons.from_dict({code: "Đề nghị bổ sung biên bản."})
+    for criterion in dict.fromkeys(score.criterion_code for score in started.scores):
+        ok(
+            accept.sync_detailed(
+                assessment_id, client=appraiser, criterion=criterion, if_match=version(appraiser)
+            ),
+            f"accept {criterion}",
+        )
+    code = started.scores[0].indicator_code
+    ok(
+        api("appraisal.write_explanation_request").sync_detailed(
+            assessment_id, code, client=appraiser, body=RequestIn(reason="Đề nghị bổ sung biên bản.")
+        ),
+        "write a request on the indicator",
+    )
     returned = ok(
         api("assessments.return_for_explanation").sync_detailed(
-            assessment_id,
-            client=appraiser,
-            body=ReturnIn(reasons=reasons),
-            if_match=f'"{copied.assessment.version}"',
+            assessment_id, client=appraiser, body=ReturnIn(), if_match=version(appraiser)
         ),
         "return",
     )

@@ -1,7 +1,7 @@
 """The JSON API under /api/v1/. Each area adds its own router; all share one NinjaAPI so that
 one OpenAPI document describes everything. Errors have one shape (errors.py)."""
 
-from . import bulk, errors, events, sync, webhook_routes
+from . import appraisal, bulk, errors, events, sync, webhook_routes
 from .assessments import cycles_router, evidence_router
 from .assessments import router as assessments_router
 from .decisions import router as decisions_router
@@ -25,6 +25,7 @@ sync.install(api)
 bulk.install(api)
 for private in (
     cycles_router,
+    appraisal.router,
     assessments_router,
     bulk.router,
     events.router,
@@ -39,6 +40,7 @@ api.add_router("/units", units_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/cycles", cycles_router)
 api.add_router("/cycles", results_router)  # public once decided: its own router, same prefix
+api.add_router("/assessments", appraisal.router)  # the review on the indicator, same prefix
 api.add_router("/assessments", assessments_router)
 api.add_router("/assessments", bulk.router)  # its own module, same prefix
 api.add_router("/evidence", evidence_router)

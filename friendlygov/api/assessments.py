@@ -25,6 +25,7 @@ from friendlygov.core.text import has_control_characters
 from friendlygov.units.models import UnitType
 
 from .auth import AUTH
+from .errors import WholeCommuneRefused
 from .filters import Group, Level, UnitCode, Year
 from .pagination import Shown, paged
 from .shapes import UNIT_ID, DecimalString, ScoreOut, binary_response, decimal_input, error_responses
@@ -149,6 +150,10 @@ class ExplanationRequestOut(Schema):
     due: date
     response: str
     responded_at: datetime | None
+    draft: bool = Field(
+        description="Written on the indicator by the appraiser, not sent yet: the next round "
+        "(POST …/return) sends every draft; the commune never sees a draft"
+    )
 
     @staticmethod
     def of(req: ExplanationRequest) -> "ExplanationRequestOut":
@@ -160,6 +165,7 @@ class ExplanationRequestOut(Schema):
             due=req.due,
             response=req.response,
             responded_at=req.responded_at,
+            draft=req.draft,
         )
 
 
@@ -171,6 +177,10 @@ class AssessmentSummary(Schema):
     status: Status
     status_label: str
     version: int
+    appraiser: str | None = Field(
+        description="Username of the appraiser the commune is given to (null: not given yet, or not "
+        "shown to you before the appraisal is approved)"
+    )
     self_score: DecimalString | None
     appraised_score: DecimalString | None
     final_score: DecimalString | None
@@ -199,6 +209,10 @@ class AssessmentDetail(AssessmentSummary):
     live_appraised: LayerOut | None = Field(description="null while the appraised layer is not shown to you")
     scores: list[ScoreOut]
     explanation_requests: list[ExplanationRequestOut] = Field(description="The latest round's requests")
+    draft_explanation_requests: list[ExplanationRequestOut] = Field(
+        description="Requests written on the indicators for the next round, not sent yet (the "
+        "appraisal side only)"
+    )
     actions: list[str] = Field(
         description="What you may do now: workflow actions (submit, start_appraisal, return, resubmit, "
         "approve) and the capabilities edit_self and appraise"
@@ -283,7 +297,11 @@ ExpectedScore = Annotated[
 
 
 class ReturnIn(Schema):
-    reasons: dict[Code, Text] = Field(description="Indicator code → why it needs explaining")
+    reasons: dict[Code, Text] = Field(
+        default_factory=dict,
+        description="Indicator code → why it needs explaining, added to (or replacing) the requests "
+        "written on the indicators; empty: the round sends those drafts as they are",
+    )
 
 
 class ResponseIn(Schema):
@@ -291,7 +309,7 @@ class ResponseIn(Schema):
 
 
 class CopiedOut(Schema):
-    copied: int
+    copied: int = Field(description="How many indicators were accepted")
     assessment: AssessmentDetail
 
 
@@ -340,6 +358,7 @@ def _summary_fields(a: Assessment) -> dict:
             )
         },
         "updated_at": getattr(a, "updated_at", None),
+        "appraiser": a.appraiser.get_username() if a.appraiser_id else None,
     }
 
 
@@ -367,6 +386,7 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
     scores = _scores(a)
     requests = services.open_requests(a) if a.explanation_rounds else []
     shown = shows_appraisal(user, a)
+    drafts = a.explanation_requests.filter(draft=True).select_related("indicator") if shown else []
     return AssessmentDetail(
         **{**_summary(user, a), "updated_at": updated_at_of(a, a.cycle.opened_at)},
         self_flags=a.self_flags,
@@ -379,6 +399,7 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
         live_appraised=LayerOut.of(layer_result(a, scores, APPRAISED)) if shown else None,
         scores=[ScoreOut.of(s, show_appraisal=shown) for s in scores],
         explanation_requests=[ExplanationRequestOut.of(r) for r in requests],
+        draft_explanation_requests=[ExplanationRequestOut.of(r) for r in drafts],
         actions=_actions(user, a),
     )
 
@@ -436,7 +457,9 @@ def list_assessments(
     updated_since: UpdatedSince = None,
 ):
     # The parent is loaded for the answer (parent_code); the policy reads the unit's own path.
-    assessments = permissions.visible(request.user).select_related("cycle", "body__unit", "unit__parent")
+    assessments = permissions.visible(request.user).select_related(
+        "cycle", "body__unit", "unit__parent", "appraiser"
+    )
     assessments = assessments_with_updated_at(assessments, updated_since)
     if cycle is not None:
         assessments = assessments.filter(cycle__year=cycle)
@@ -455,7 +478,7 @@ def list_assessments(
 def _summary(user, assessment) -> dict:
     fields = _summary_fields(assessment)
     if not shows_appraisal(user, assessment):
-        fields["appraised_score"] = None
+        fields["appraised_score"] = fields["appraiser"] = None
     return fields
 
 
@@ -627,7 +650,7 @@ def start_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
     return detail(request.user, assessment_id)
 
 
-@_action("return", "Appraiser returns indicators for explanation")
+@_action("return", "Appraiser sends the round of explanation requests (the drafts, and any reasons given)")
 def return_for_explanation(request, assessment_id: Id, payload: ReturnIn, if_match: IfMatch = None):
     assessment = visible_assessment(request.user, assessment_id)
     ids = dict(
@@ -691,15 +714,40 @@ def approve(request, assessment_id: Id, expected_score: ExpectedScore = None, if
     return detail(request.user, assessment_id)
 
 
+Criterion = Annotated[
+    str | None,
+    Query(
+        description="The criterion whose indicators you accept, after reading them (e.g. TC1). "
+        "Required: without it the request would accept the whole commune at once, which is refused "
+        "(422 `whole_commune_refused`).",
+        **CODE,
+    ),
+]
+
+
 @router.post(
     "/{assessment_id}/copy-self-to-appraisal",
     response={200: CopiedOut, **STEP_ERRORS},
-    summary="Appraiser starts from the commune's numbers",
-    description=IF_MATCH,
+    summary="Appraiser accepts the commune's values of one criterion's indicators",
+    description=IF_MATCH + " Each indicator is saved as an accepted review, as if accepted one by one.",
 )
-def copy_self_to_appraisal(request, assessment_id: Id, if_match: IfMatch = None):
+def copy_self_to_appraisal(
+    request,
+    assessment_id: Id,
+    criterion: Criterion = None,
+    if_match: IfMatch = None,
+):
     assessment = visible_assessment(request.user, assessment_id)
-    copied = step(
-        if_match, assessment_id, lambda: services.copy_self_to_appraisal(assessment, actor=request.user)
+    if criterion is None:
+        raise WholeCommuneRefused
+    rows = list(assessment.scores.filter(indicator__criterion__code=criterion).values_list("pk", flat=True))
+    if not rows:
+        raise _payload_error(
+            "criterion", _("Hồ sơ không có tiêu chí mang mã %(code)s.") % {"code": criterion}, source="query"
+        )
+    accepted = step(
+        if_match,
+        assessment_id,
+        lambda: services.accept_indicators(assessment, score_ids=rows, actor=request.user),
     )
-    return {"copied": copied, "assessment": detail(request.user, assessment_id)}
+    return {"copied": len(accepted), "assessment": detail(request.user, assessment_id)}

@@ -34,6 +34,12 @@ TAGS = [
         "description": "Self-assessment and appraisal of one unit in one cycle: scores, flags, bonus and "
         "every workflow step.",
     },
+    {
+        "name": "appraisal",
+        "description": "The appraiser's review on the indicator: accept the commune's value, change it "
+        "with a comment, write the explanation requests the next round sends; communes given to "
+        "appraisers, and taken over by the head.",
+    },
     {"name": "evidence", "description": "Evidence files attached to an assessment's indicators."},
     {"name": "decisions", "description": "Recognition decisions: draft, issue, download as .docx or PDF."},
     {"name": "feedback", "description": "Citizen survey results per unit and per cycle (comments never)."},
@@ -54,6 +60,9 @@ REQUEST_EXAMPLES = {
     "patchScore": {"version": 3, "self_value": "4.5", "explanation": "Biên bản niêm yết số 12/BB"},
     "putFlags": {"layer": "self", "flags": {"V1": False}, "bonus": {"TH1": "1.5", "TH2": None}},
     "returnForExplanation": {"reasons": {"1.1.2": "Thiếu biên bản niêm yết"}},
+    "changeIndicator": {"version": 4, "appraised_value": "3", "comment": "Chỉ niêm yết 3 trong 4 tháng."},
+    "writeExplanationRequest": {"reason": "Bổ sung biên bản niêm yết tháng 3."},
+    "assignAppraiser": {"assessment_ids": [431, 432], "appraiser": "tham-dinh-01"},
     "respondToRequest": {"response": "Đã bổ sung biên bản niêm yết số 12/BB ngày 03/3."},
     "draftDecision": {
         "body_id": 2,

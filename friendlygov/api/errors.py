@@ -128,6 +128,21 @@ def _pdf_unavailable(api, request, exc):
     return _reply(api, request, 503, "pdf_unavailable", str(exc))
 
 
+class WholeCommuneRefused(Exception):
+    """Accepting every indicator of a commune at once: the review goes criterion by criterion,
+    after reading (issue 17), so the API refuses what the pages never offer."""
+
+    def __str__(self):
+        return _(
+            "Không chấp nhận toàn bộ hồ sơ một lần: hãy chấp nhận từng tiêu chí (tham số criterion) "
+            "sau khi đã xem các chỉ tiêu của tiêu chí đó."
+        )
+
+
+def _whole_commune(api, request, exc: WholeCommuneRefused):
+    return _reply(api, request, 422, "whole_commune_refused", str(exc))
+
+
 def _upload(api, request, exc: UploadRefused):
     return _reply(api, request, 422, "upload_refused", str(exc), [str(exc)])
 
@@ -147,6 +162,7 @@ HANDLERS = (
     (Incomplete, _incomplete),
     (PayloadInvalid, _payload),
     (UploadRefused, _upload),
+    (WholeCommuneRefused, _whole_commune),
     (PdfUnavailable, _pdf_unavailable),
 )
 

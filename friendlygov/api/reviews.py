@@ -5,6 +5,7 @@ assigns, the head or the assigned appraiser answers. A request the caller may no
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator
@@ -142,7 +143,9 @@ def file_review(request, payload: FileIn):
     by_code = {i.code: i for i in assessment.cycle.framework.indicators.filter(code__in=payload.indicators)}
     unknown = sorted(set(payload.indicators) - set(by_code))
     if unknown:
-        raise _payload_error("indicators", f"no indicator with these codes: {', '.join(unknown)}")
+        raise _payload_error(
+            "indicators", _("Hồ sơ không có các chỉ tiêu: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     review = services.file_request(
         assessment,
         indicators=[by_code[code] for code in dict.fromkeys(payload.indicators)],
@@ -160,7 +163,7 @@ def file_review(request, payload: FileIn):
 def add_review_evidence(request, review_id: Id, file: File[UploadedFile]):
     review = selectors.request_for(request.user, review_id)
     if "\x00" in file.name:
-        raise _payload_error("file", "NUL characters are not allowed in the file name", source="file")
+        raise _payload_error("file", _("Tên tệp không được chứa ký tự NUL."), source="file")
     services.attach_evidence(review, file, actor=request.user)
     return Reply(201, ReviewOut.of(selectors.request_for(request.user, review_id)))
 

@@ -56,7 +56,11 @@ RULES = [
     ({"POST"}, r"assessments/\d+/evidence", SELF),
     ({"DELETE"}, r"evidence/\d+", SELF),
     ({"POST"}, r"assessments/\d+/(submit|resubmit|explanations/\d+)", SELF),
-    ({"POST"}, r"assessments/\d+/(start-appraisal|return|approve|copy-self-to-appraisal)", APPRAISAL),
+    ({"POST"}, r"assessments/\d+/(start-appraisal|return|approve|take-over)", APPRAISAL),
+    ({"POST"}, r"assessments/\d+/copy-self-to-appraisal", APPRAISAL),
+    ({"POST"}, r"assessments/\d+/scores/[^/]+/(accept|change)", APPRAISAL),
+    ({"PUT", "DELETE"}, r"assessments/\d+/scores/[^/]+/explanation-request", APPRAISAL),
+    ({"POST"}, r"assessments/assign", APPRAISAL),
     ({"POST"}, r"decisions(/\d+/issue)?", "decisions:write"),
     ({"PATCH"}, r"decisions/\d+", "decisions:write"),
     # Review requests (kiến nghị): the commune files and adds files; the appraising body answers.

@@ -47,6 +47,7 @@ class PlainError(Schema):
         "invalid_idempotency_key",
         "idempotency_key_in_use",
         "idempotency_key_reused",
+        "whole_commune_refused",
     ]
     message: str = Field(description="For people, in the request's language (Accept-Language: vi or en)")
     details: None = None
@@ -250,6 +251,10 @@ class ScoreOut(Schema):
     appraised_points: DecimalString | None
     appraisal_comment: str | None
     differs: bool | None = Field(description="The appraised result differs from the self score")
+    review: Literal["accepted", "changed"] | None = Field(
+        description="The appraiser's review of the indicator: accepted (the commune's value), changed "
+        "(with a comment); null: not reviewed yet, or not shown to you"
+    )
     version: int = Field(description="Send it back with a change; a stale version is refused (409)")
     updated_at: datetime
 
@@ -262,6 +267,7 @@ class ScoreOut(Schema):
             "appraised_points": score.appraised_points,
             "appraisal_comment": score.appraisal_comment,
             "differs": score.differs,
+            "review": score.review or None,
         }
         if not show_appraisal:
             appraisal = dict.fromkeys(appraisal)

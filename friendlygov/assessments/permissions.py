@@ -25,6 +25,7 @@ VIEW_APPRAISAL = "view_appraisal"
 EXTEND = "extend"  # grant a unit a later deadline (deadlines.py)
 ASSIGN = "assign"  # give a commune to one appraiser of the body
 APPRAISE_QUEUE = "appraise_queue"  # read the body's appraisal queue (any state)
+TAKE_OVER = "take_over"  # the head makes a commune assigned to another appraiser their own
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
 
@@ -45,12 +46,14 @@ ACTION_ROLES = {
     DECIDE: DECISION_ROLES,
     EXTEND: (Role.APPRAISAL_HEAD, Role.PROVINCE_ADMIN),
     ASSIGN: (Role.APPRAISAL_HEAD,),
+    TAKE_OVER: (Role.APPRAISAL_HEAD,),
     APPRAISE_QUEUE: APPRAISAL_ROLES,
 }
 ACTION_STATES = {
     EDIT_SELF: SELF_EDITABLE,
     APPRAISE: APPRAISAL_EDITABLE,
     ASSIGN: (*APPRAISAL_EDITABLE, Status.RETURNED),
+    TAKE_OVER: (*APPRAISAL_EDITABLE, Status.RETURNED),
 }
 # Actions that must come from above the unit, never from the unit itself.
 FROM_ABOVE = {
@@ -63,14 +66,22 @@ FROM_ABOVE = {
     DECIDE,
     EXTEND,
     ASSIGN,
+    TAKE_OVER,
     APPRAISE_QUEUE,
 }
 # Once a commune is assigned to an appraiser, only they take these; the others of the body read.
+# The head is no exception: to appraise a commune given to someone else, the head first takes it
+# over (one audited action, TAKE_OVER), so there is always one person whose work it is.
 ASSIGNED_ONLY = {APPRAISE, Action.START_APPRAISAL, Action.RETURN, Action.APPROVE}
 
 
 def _assigned_elsewhere(user, action, assessment) -> bool:
     return action in ASSIGNED_ONLY and assessment.appraiser_id not in (None, user.pk)
+
+
+def _nothing_to_take_over(user, action, assessment) -> bool:
+    """Taking over is for a commune given to someone else; one nobody has is appraised as it is."""
+    return action == TAKE_OVER and assessment.appraiser_id in (None, user.pk)
 
 
 def sees_everything(user) -> bool:
@@ -86,7 +97,7 @@ def may(user, action: str, assessment: Assessment) -> bool:
     year = assessment.cycle.year
     if not reach.reaches(user, assessment.unit, roles, year, from_above=action in FROM_ABOVE):
         return action == VIEW and _reads_as_history(user, assessment)
-    if _assigned_elsewhere(user, action, assessment):
+    if _assigned_elsewhere(user, action, assessment) or _nothing_to_take_over(user, action, assessment):
         return False
     states = ACTION_STATES.get(action)
     return states is None or assessment.status in states
@@ -113,12 +124,15 @@ def which(user, action: str = VIEW):
     scoped = base.filter(scope)
     if action in ASSIGNED_ONLY:
         scoped = scoped.filter(Q(appraiser__isnull=True) | Q(appraiser=user))
+    if action == TAKE_OVER:
+        scoped = scoped.exclude(appraiser__isnull=True).exclude(appraiser=user)
     return scoped
 
 
 def assignable_appraisers(assessment):
-    """The people a commune may be given to: those whose appraiser grant reaches it from above."""
-    return reach.holders(assessment.unit, (Role.APPRAISER,), assessment.cycle.year, from_above=True)
+    """The people a commune may be given to: those whose appraiser grant reaches it from above,
+    and the heads of the body (who then appraise it themselves)."""
+    return reach.holders(assessment.unit, APPRAISAL_ROLES, assessment.cycle.year, from_above=True)
 
 
 def queue_scope(user):

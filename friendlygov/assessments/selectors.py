@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from friendlygov.units.models import LineageEvent, LineageLink
 from . import deadlines, permissions
 from .models import Assessment, DeadlineExtension, Evidence, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
-from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status
+from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of
 
 
 def assessment_for(user, pk) -> Assessment:
@@ -329,6 +330,7 @@ class Waiting(models.TextChoices):
 
     SUBMITTED = "submitted", gettext_lazy("Mới gửi, chờ tiếp nhận")
     RESUBMITTED = "resubmitted", gettext_lazy("Đã giải trình, gửi lại")
+    UNDER_REVIEW = "under_review", gettext_lazy("Đang xem xét lại (kiến nghị được chấp nhận)")
     READY = "ready", gettext_lazy("Thẩm định xong, chờ duyệt")
     IN_REVIEW = "in_review", gettext_lazy("Đang thẩm định")
     EXPLANATION_OVERDUE = "explanation_overdue", gettext_lazy("Quá hạn giải trình")
@@ -357,7 +359,36 @@ class Queue:
     scope: str = MINE  # MINE: what the reader appraises; ALL: the body's, whoever appraises it
 
 
-OPEN_STATES = (*TRANSITIONS[Action.START_APPRAISAL].sources, Status.UNDER_APPRAISAL, Status.RETURNED)
+OPEN_STATES = (
+    *TRANSITIONS[Action.START_APPRAISAL].sources,
+    Status.UNDER_APPRAISAL,
+    Status.RETURNED,
+    Status.UNDER_REVIEW,
+)
+
+
+def _with_reopened_at(assessments):
+    """When an accepted review request sent each assessment back to its appraiser (the newest
+    `reopen_for_review` event): where a unit under review waits from, read in the same query."""
+    reopened = (
+        AuditEvent.objects.filter(
+            target_type=Assessment._meta.label_lower,
+            target_id=Cast(models.OuterRef("pk"), models.CharField()),
+            event_type=f"assessment.{Action.REOPEN_FOR_REVIEW}",
+        )
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return assessments.annotate(reopened_at=models.Subquery(reopened))
+
+
+def _waits_since(assessment, today) -> date:
+    """The day an open assessment started waiting for the appraiser."""
+    if assessment.status == Status.RETURNED:
+        return deadline_of(assessment)
+    moment = getattr(assessment, "reopened_at", None) if assessment.status == Status.UNDER_REVIEW else None
+    moment = moment or assessment.submitted_at
+    return timezone.localdate(moment) if moment else today
 
 
 def appraisal_queue(user, today: date, scope: str = MINE) -> Queue:
@@ -373,7 +404,7 @@ def appraisal_queue(user, today: date, scope: str = MINE) -> Queue:
         else None
     )
     mine = list(
-        base.filter(status__in=OPEN_STATES)
+        _with_reopened_at(base.filter(status__in=OPEN_STATES))
         .select_related("cycle__framework", "appraiser")
         .order_by("submitted_at", "pk")
     )
@@ -415,16 +446,15 @@ def _queue_order(user, today) -> list[Assessment]:
     one is ready to approve does not change where it stands): one query."""
     listed = []
     queued = list(
-        permissions.which(user, permissions.APPRAISE)
-        .filter(status__in=OPEN_STATES)
-        .select_related("cycle", "unit")
+        _with_reopened_at(
+            permissions.which(user, permissions.APPRAISE).filter(status__in=OPEN_STATES)
+        ).select_related("cycle", "unit")
     )
     held = deadlines.held_to(queued, today)
     for a in queued:
         if a.status == Status.RETURNED and not held[a.pk].passed(today):
             continue
-        submitted = timezone.localdate(a.submitted_at) if a.submitted_at else today
-        since = held[a.pk].until if a.status == Status.RETURNED else submitted
+        since = held[a.pk].until if a.status == Status.RETURNED else _waits_since(a, today)
         listed.append((since, a.submitted_at or timezone.now(), a.pk, a))
     return [entry[-1] for entry in sorted(listed, key=lambda entry: entry[:3])]
 
@@ -523,11 +553,13 @@ def indicator_table_row(user, assessment, score_pk) -> IndicatorTableRow:
 def _waiting(assessment, rows, today, deadline) -> tuple[str | None, date | None]:
     from .completeness import missing_for_approval
 
-    submitted = timezone.localdate(assessment.submitted_at) if assessment.submitted_at else today
+    submitted = _waits_since(assessment, today)
     if assessment.status == Status.RETURNED:
         if deadline is not None and deadline.passed(today):
             return Waiting.EXPLANATION_OVERDUE, deadline.until
         return None, None
+    if assessment.status == Status.UNDER_REVIEW:
+        return Waiting.UNDER_REVIEW, submitted
     if assessment.status == Status.UNDER_APPRAISAL:
         ready = not missing_for_approval(assessment, rows)
         return (Waiting.READY if ready else Waiting.IN_REVIEW), submitted

@@ -915,6 +915,7 @@ def accept_indicators(assessment, *, score_ids, actor) -> list[IndicatorScore]:
     commune at once): each becomes the appraised value, marked accepted, through the same save
     as a value typed in (its version checked, its audit event)."""
     assessment = _locked(assessment.pk)
+    _require(actor, permissions.APPRAISE, assessment)  # also when every row is accepted already
     wanted = {int(pk) for pk in score_ids}
     rows = [row for row in _scores(assessment) if row.pk in wanted]
     if not rows or len(rows) != len(wanted):
@@ -960,6 +961,31 @@ def assign_appraiser(assessment, *, appraiser, actor) -> Assessment:
         {"appraiser": {"old": str(old) if old else None, "new": str(appraiser) if appraiser else None}},
     )
     return assessment
+
+
+@transaction.atomic
+def take_over_appraisal(assessment, *, actor) -> Assessment:
+    """The head of the body makes a commune given to another appraiser their own, to appraise it
+    themselves (the appraiser it was given to then reads it, as the rest of the body does)."""
+    assessment = _locked(assessment.pk)
+    _require(actor, permissions.TAKE_OVER, assessment)
+    old = assessment.appraiser
+    assessment.appraiser = actor
+    assessment.save(update_fields=["appraiser"])
+    record(actor, "assessment.taken_over", assessment, {"appraiser": {"old": str(old), "new": str(actor)}})
+    return assessment
+
+
+@transaction.atomic
+def change_indicator(score: IndicatorScore, *, expected_version: int, value, na: bool, comment: str, actor):
+    """The appraiser's own value for an indicator instead of the commune's, with the comment that
+    says why (required here, where the value is typed; the detail page's autosave may save the
+    value first and the comment after, and approval waits for both)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Sửa số liệu của xã cần ghi nhận xét."))
+    values = {"appraised_value": None if na else value, "appraised_na": na, "appraisal_comment": comment}
+    return save_appraised_score(score, expected_version=expected_version, actor=actor, **values)
 
 
 def open_requests(assessment):
@@ -1072,7 +1098,8 @@ def reopen_for_review(assessment, *, indicators, actor, appraiser=None, data=Non
 
 @transaction.atomic
 def copy_self_to_appraisal(assessment, *, actor) -> int:
-    """Start the appraisal from the commune's numbers (the appraiser then changes what differs)."""
+    """Fill the appraised values with the commune's, for building test fixtures only: people and
+    programs accept criterion by criterion (`accept_indicators`), never the whole commune."""
     _require(actor, permissions.APPRAISE, _locked(assessment.pk))
     copied = 0
     for score in _scores(assessment):

@@ -44,3 +44,22 @@ def token_client(user, **token_fields):
 def programs(people):
     """The same personas as `people`, each as a program holding a token instead of a session."""
     return {who: token_client(client.user) for who, client in people.items()}
+
+
+def criteria_of(assessment) -> list[str]:
+    """The codes of the criteria an assessment's indicators belong to, in their order."""
+    rows = assessment.scores.order_by("indicator__criterion__order").values_list(
+        "indicator__criterion__code", flat=True
+    )
+    return list(dict.fromkeys(rows))
+
+
+def accept_every_criterion(client, assessment) -> list[dict]:
+    """The appraiser accepts the commune's values criterion by criterion, as the API allows."""
+    url = f"/api/v1/assessments/{assessment.pk}/copy-self-to-appraisal"
+    answers = []
+    for code in criteria_of(assessment):
+        response = client.post(f"{url}?criterion={code}", {}, content_type="application/json")
+        assert response.status_code == 200, response.content.decode()
+        answers.append(response.json())
+    return answers

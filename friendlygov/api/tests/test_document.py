@@ -111,6 +111,8 @@ def test_details_are_typed_by_a_code_from_a_closed_set(document):
     # Sync and bulk writes (a generated client could not read a 412 before these were listed).
     written |= {"precondition_failed", "bulk_refused"}
     written |= {"invalid_idempotency_key", "idempotency_key_in_use", "idempotency_key_reused"}
+    # Accepting a whole commune at once (issue 17: per criterion, after reading).
+    written.add("whole_commune_refused")
     assert written == codes
 
 

@@ -118,3 +118,17 @@ def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("bien-ban.pdf", small_pdf(), content_type="application/pdf")
+
+
+def test_an_unknown_indicator_is_refused_in_the_callers_language_and_nothing_is_filed(dong_cam, people):
+    body = {"assessment_id": dong_cam.pk, "indicators": ["TC9.9"], "reasons": "Sai."}
+
+    refused = call(people["chair"], "post", "/reviews", body, status=422)
+
+    assert refused["error"]["details"][0]["msg"] == "Hồ sơ không có các chỉ tiêu: TC9.9."
+    english = people["chair"].post(
+        f"{API}/reviews", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "TC9.9" in english.json()["error"]["details"][0]["msg"]
+    assert "chỉ tiêu" not in english.json()["error"]["details"][0]["msg"]
+    assert not ReviewRequest.objects.filter(assessment=dong_cam).exists()

@@ -17,7 +17,7 @@ from friendlygov.assessments.testing import VALUES, approval_day, confirmed
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
-from .conftest import small_pdf
+from .conftest import criteria_of, small_pdf
 
 API = "/api/v1"
 EXPLANATION = "Hồ sơ lưu tại văn phòng UBND xã."
@@ -65,7 +65,9 @@ class Pages:
         self.post("chair", "assessments:submit", [a.pk], confirmed(a, "submit"))
 
     def copy_self(self, a):
-        self.post("appraiser", "assessments:copy_self", [a.pk])
+        for code in criteria_of(a):
+            ids = list(a.scores.filter(indicator__criterion__code=code).values_list("pk", flat=True))
+            self.post("appraiser", "assessments:accept", [a.pk], {"ids": ids})
 
     def return_one(self, a, score, reason):
         pick = score.indicator_id
@@ -122,7 +124,8 @@ class Api:
         self.call("chair", "post", f"/assessments/{a.pk}/submit")
 
     def copy_self(self, a):
-        self.call("appraiser", "post", f"/assessments/{a.pk}/copy-self-to-appraisal")
+        for code in criteria_of(a):
+            self.call("appraiser", "post", f"/assessments/{a.pk}/copy-self-to-appraisal?criterion={code}")
 
     def return_one(self, a, score, reason):
         data = {"reasons": {score.indicator.code: reason}}

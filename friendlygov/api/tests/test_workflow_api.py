@@ -10,7 +10,7 @@ from friendlygov.assessments.testing import VALUES, approval_day, fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.audit.models import AuditEvent
 
-from .conftest import small_pdf
+from .conftest import accept_every_criterion, small_pdf
 
 API = "/api/v1"
 
@@ -92,9 +92,13 @@ def test_it_runs_the_whole_cycle_through_the_api_with_the_same_audit_trail(dong_
     assert "submit" in ok(get(chair, url))["actions"]
     assert ok(post(chair, f"{url}/submit"))["status"] == "submitted"
 
-    copied = ok(post(appraiser, f"{url}/copy-self-to-appraisal"))
-    assert copied["copied"] == len(detail["scores"])
-    assert copied["assessment"]["status"] == "under_appraisal"
+    whole = post(appraiser, f"{url}/copy-self-to-appraisal")
+    assert (whole.status_code, whole.json()["error"]["code"]) == (422, "whole_commune_refused")
+    assert "từng tiêu chí" in whole.json()["error"]["message"]
+    accepted = accept_every_criterion(appraiser, dong_cam)
+    assert sum(answer["copied"] for answer in accepted) == len(detail["scores"])
+    assert accepted[-1]["assessment"]["status"] == "under_appraisal"
+    assert {s["review"] for s in accepted[-1]["assessment"]["scores"]} == {"accepted"}
 
     manual = next(s for s in detail["scores"] if s["method"] == "manual")
     code = manual["indicator_code"]
@@ -261,7 +265,7 @@ def test_submitting_an_incomplete_form_lists_every_problem(dong_cam, people):
 def test_the_commune_does_not_see_the_appraisers_working_numbers_before_approval(dong_cam, people):
     fill_self(dong_cam, people["officer"].user)
     ok(post(people["chair"], f"/assessments/{dong_cam.pk}/submit"))
-    ok(post(people["appraiser"], f"/assessments/{dong_cam.pk}/copy-self-to-appraisal"))
+    accept_every_criterion(people["appraiser"], dong_cam)
 
     seen_by_appraiser = ok(get(people["appraiser"], f"/assessments/{dong_cam.pk}"))
     assert seen_by_appraiser["live_appraised"] is not None

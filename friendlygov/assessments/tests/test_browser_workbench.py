@@ -8,7 +8,7 @@ import pytest
 
 from friendlygov.assessments import services
 from friendlygov.assessments.models import Assessment
-from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.assessments.testing import approve_in_time, quick_fill_self
 from friendlygov.assessments.workflow import Status
 from friendlygov.core.testing_browser import look_at
 
@@ -73,3 +73,40 @@ def test_the_appraiser_receives_and_approves_in_bulk(page, live_server, dong_cam
     page.get_by_text("Đã duyệt kết quả thẩm định.").wait_for()
     left = Assessment.objects.get(pk=units[1].pk)
     assert left.status == Status.APPRAISED and left.appraised_bonus == Decimal("1")
+
+
+def test_a_review_waits_in_the_queue_and_the_head_takes_over_in_one_click(
+    page, live_server, dong_cam, people, kim_thanh_chair
+):
+    appraiser, head = people["appraiser"].user, people["head"].user
+    other = (
+        dong_cam.cycle.assessments.filter(body=dong_cam.body)
+        .exclude(pk=dong_cam.pk)
+        .order_by("unit__code")[0]
+    )
+    for unit in (dong_cam, other):
+        quick_fill_self(unit)
+        services.submit_assessment(unit, actor=kim_thanh_chair)
+    services.assign_appraiser(dong_cam, appraiser=appraiser, actor=head)
+    # The other commune was approved, then a review request about one indicator was accepted.
+    services.copy_self_to_appraisal(other, actor=appraiser)
+    approve_in_time(other, actor=appraiser)
+    other.refresh_from_db()
+    named = other.scores.select_related("indicator").order_by("indicator__order").first().indicator
+    services.reopen_for_review(other, indicators=[named], actor=head, appraiser=appraiser)
+
+    sign_in(page, live_server, people["appraiser"])
+    queue = page.locator("section[aria-labelledby='queue-title']")
+    row = queue.locator("tbody tr", has_text=other.unit.name)
+    assert "Đang xem xét lại (kiến nghị được chấp nhận)" in row.inner_text()
+    look_at(page, "workbench-7-queue-under-review")
+
+    sign_in(page, live_server, people["head"])
+    page.goto(f"{live_server.url}/?queue=all")
+    look_at(page, "workbench-8-head-queue")
+    page.get_by_role("button", name=f"Nhận về tự thẩm định: {dong_cam.unit.name}").click()
+    page.get_by_text("Hồ sơ đã được giao cho bạn").wait_for()
+    look_at(page, "workbench-9-taken-over")
+    dong_cam.refresh_from_db()
+    assert dong_cam.appraiser_id == head.pk
+    assert page.get_by_role("button", name="Chấp nhận số liệu của xã cho").count() == 5

@@ -11,6 +11,7 @@ from django.utils import timezone
 from friendlygov.assessments import selectors, services
 from friendlygov.assessments.models import Assessment
 from friendlygov.assessments.testing import quick_fill_self
+from friendlygov.audit.models import AuditEvent
 
 
 def kim_thanh(dong_cam, n):
@@ -82,3 +83,35 @@ def test_the_home_page_leads_with_the_queue_for_the_appraiser(dong_cam, people):
     assert page.index("Hồ sơ chờ bạn xử lý") < page.index(dong_cam.cycle.name)
     assert "Mới gửi, chờ tiếp nhận" in page and dong_cam.unit.name in page
     assert "Hồ sơ chờ bạn xử lý" not in commune
+
+
+def test_the_head_takes_over_a_commune_given_to_someone_else_in_one_click(dong_cam, people, kim_thanh_chair):
+    head, appraiser = people["head"], people["appraiser"]
+    submit(dong_cam, kim_thanh_chair, 3)
+    services.assign_appraiser(dong_cam, appraiser=appraiser.user, actor=head.user)
+    queue_page = head.get(reverse("home") + "?queue=all").content.decode()
+    take_over = reverse("assessments:take_over", args=[dong_cam.pk])
+    assert f'formaction="{take_over}"' in queue_page
+    assert (
+        f'action="{take_over}"'
+        in head.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode()
+    )
+    assert take_over not in appraiser.get(reverse("assessments:detail", args=[dong_cam.pk])).content.decode()
+
+    response = head.post(take_over)
+
+    assert response.status_code == 302
+    dong_cam.refresh_from_db()
+    assert dong_cam.appraiser_id == head.user.pk
+    event = AuditEvent.objects.for_target(dong_cam).get(event_type="assessment.taken_over")
+    assert event.data["appraiser"] == {"old": str(appraiser.user), "new": str(head.user)}
+    today = timezone.localdate()
+    assert dong_cam.pk in {i.assessment.pk for i in selectors.appraisal_queue(head.user, today).items}
+    assert dong_cam.pk not in {
+        i.assessment.pk for i in selectors.appraisal_queue(appraiser.user, today).items
+    }
+    # The appraiser it was given to reads it with the rest of the body, and cannot take it back.
+    assert appraiser.get(reverse("assessments:detail", args=[dong_cam.pk])).status_code == 200
+    assert appraiser.post(take_over).status_code == 302
+    dong_cam.refresh_from_db()
+    assert dong_cam.appraiser_id == head.user.pk

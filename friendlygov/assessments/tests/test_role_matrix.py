@@ -44,6 +44,11 @@ def draft(assessment, people):
     pass
 
 
+def given_to_the_appraiser(assessment, people):
+    submitted(assessment, people)
+    services.assign_appraiser(assessment, appraiser=people["appraiser"].user, actor=people["head"].user)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -122,12 +127,11 @@ CASES = [
         lambda a: [score_of(a).pk],
     ),
     Case(
-        "copy self scores",
-        "appraiser",
-        submitted,
-        "assessments:copy_self",
+        "take over a commune given to another appraiser",
+        "head",
+        given_to_the_appraiser,
+        "assessments:take_over",
         lambda a: {},
-        expected_status=Status.UNDER_APPRAISAL,
     ),
     Case(
         "accept the commune's value",

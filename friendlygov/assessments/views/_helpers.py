@@ -40,7 +40,9 @@ ABILITIES = (
 def abilities(user, assessment) -> dict:
     """`can.<action>` for the templates, from the one policy."""
     offered = permissions.offered_actions(user, assessment)
-    return {str(action): action in offered for action in ABILITIES}
+    can = {str(action): action in offered for action in ABILITIES}
+    can[permissions.TAKE_OVER] = permissions.may(user, permissions.TAKE_OVER, assessment)
+    return can
 
 
 def results_for(assessment, scores, show_appraisal, known=None):

@@ -61,8 +61,9 @@ def save_appraised(request, pk, score_pk):
 
 
 start = workflow_action(services.start_appraisal, _("Đã bắt đầu thẩm định."))
-COPIED = _("Đã chép điểm tự chấm sang cột thẩm định; hãy sửa những chỉ tiêu khác biệt.")
-copy_self = workflow_action(services.copy_self_to_appraisal, COPIED)
+take_over = workflow_action(
+    services.take_over_appraisal, _("Hồ sơ đã được giao cho bạn; bạn thẩm định hồ sơ này từ bây giờ.")
+)
 approve = confirmed_action(services.approve_appraisal, Action.APPROVE, _("Đã duyệt kết quả thẩm định."))
 
 
@@ -116,17 +117,13 @@ def indicator_row(request, pk, score_pk):
         if request.POST.get("do") == "accept":
             services.accept_indicators(assessment, score_ids=[score.pk], actor=request.user)
         else:
-            comment = checked_text(request.POST.get("appraisal_comment", ""))
-            if not comment.strip():
-                raise ValidationError(_("Sửa số liệu của xã cần ghi nhận xét."))
-            value = decimal_from_form(request.POST.get("appraised_value", ""))
-            services.save_appraised_score(
+            services.change_indicator(
                 score,
                 expected_version=int(request.POST.get("version") or 0),
+                value=decimal_from_form(request.POST.get("appraised_value", "")),
+                na=False,
+                comment=checked_text(request.POST.get("appraisal_comment", "")),
                 actor=request.user,
-                appraised_value=value,
-                appraised_na=False,
-                appraisal_comment=comment,
             )
     except REFUSALS as exc:
         error = _refusal(exc)
@@ -184,7 +181,7 @@ urlpatterns = [
     path("<int:pk>/scores/<int:score_pk>/request/", draft_request, name="draft_request"),
     path("<int:pk>/scores/<int:score_pk>/appraised/", save_appraised, name="save_appraised"),
     path("<int:pk>/start/", start, name="start_appraisal"),
-    path("<int:pk>/copy-self/", copy_self, name="copy_self"),
+    path("<int:pk>/take-over/", take_over, name="take_over"),
     path("<int:pk>/return/", return_for_explanation, name="return"),
     path("<int:pk>/approve/", approve, name="approve"),
 ]

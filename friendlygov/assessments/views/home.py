@@ -19,12 +19,14 @@ def home(request):
     reads_queue = permissions.queue_scope(request.user).exists()
     scope = request.GET.get("queue", selectors.MINE)
     queue = selectors.appraisal_queue(request.user, timezone.localdate(), scope) if reads_queue else None
-    assignable = set()
+    assignable, takeable = set(), set()
     appraisers = []
     if queue and queue.items:
         ids = [item.assessment.pk for item in queue.items]
         may_assign = permissions.which(request.user, permissions.ASSIGN).filter(pk__in=ids)
         assignable = set(may_assign.values_list("pk", flat=True))
+        may_take = permissions.which(request.user, permissions.TAKE_OVER).filter(pk__in=ids)
+        takeable = set(may_take.values_list("pk", flat=True))
         if assignable:
             first = next(item.assessment for item in queue.items if item.assessment.pk in assignable)
             appraisers = list(permissions.assignable_appraisers(first))
@@ -37,6 +39,7 @@ def home(request):
             "more": len(listing.items) - len(items) if listing else 0,
             "queue": queue,
             "assignable": assignable,
+            "takeable": takeable,
             "appraisers": appraisers,
         },
     )

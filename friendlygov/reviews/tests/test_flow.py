@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from friendlygov.assessments import register
+from friendlygov.assessments import register, selectors
 from friendlygov.assessments import services as assessment_services
 from friendlygov.assessments.models import Decision
 from friendlygov.assessments.workflow import Status
@@ -56,6 +57,22 @@ def test_it_walks_filed_accepted_reappraised_corrected(draft, people):
     assert dong_cam.status == Status.UNDER_REVIEW
     assert dong_cam.reopened_indicators == [named.indicator_id]
     assert register.in_force(dong_cam) == old  # still in force until the correction
+    # The re-appraisal waits in the queue of the appraiser the request was given to, since the
+    # day it was accepted, and in the body's; nobody else's.
+    with on(2025, 1, 15):
+        today = timezone.localdate()
+        (item,) = selectors.appraisal_queue(people["appraiser"].user, today).items
+        assert (item.assessment.pk, item.waiting, item.since.isoformat(), item.days) == (
+            dong_cam.pk,
+            "under_review",
+            "2025-01-12",
+            3,
+        )
+        assert item.waiting_label == "Đang xem xét lại (kiến nghị được chấp nhận)"
+        body = selectors.appraisal_queue(people["head"].user, today, selectors.ALL).items
+        assert [i.assessment.pk for i in body if i.waiting == "under_review"] == [dong_cam.pk]
+        assert selectors.appraisal_queue(people["outsider_district"].user, today).items == []
+        assert selectors.next_in_queue(people["appraiser"].user, named.assessment) is None
 
     # Only the named indicator may change.
     other.refresh_from_db()
