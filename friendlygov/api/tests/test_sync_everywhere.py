@@ -171,3 +171,31 @@ def test_every_timestamp_the_api_writes_is_vietnam_time_with_its_offset(small_de
     assert {read for read, _stamp in seen} >= {f"{API}{r}".removeprefix(API) for r in reads[:5]}
     assert [(read, stamp) for read, stamp in seen if not stamp.endswith("+07:00")] == []
     assert len(seen) > 30
+
+
+def test_one_vocabulary_with_the_old_names_kept_and_announced(small_demo, admin):
+    by_new = admin.get(f"{API}/units", {"date": "2024-06-01", "administrative_level": 2, "limit": 500})
+    by_old = admin.get(f"{API}/units", {"date": "2024-06-01", "level": 2, "limit": 500})
+    assert by_new.json()["count"] > 0
+    assert {u["administrative_level"] for u in by_new.json()["items"]} == {2}
+    assert by_old.json()["items"] == by_new.json()["items"]
+    assert by_new["Deprecation"] and by_new["Sunset"]
+
+    frameworks = admin.get(f"{API}/frameworks")
+    assert frameworks["Deprecation"]
+    assert all(f["state"] == f["status"] for f in frameworks.json()["items"])
+    one = admin.get(f"{API}/frameworks/{frameworks.json()['items'][0]['id']}").json()
+    assert one["state"] in ("draft", "published")
+
+    results = admin.get(f"{API}/cycles/2024/results", {"limit": 500}).json()["items"]
+    assessments = admin.get(f"{API}/assessments", {"cycle": 2024, "limit": 500}).json()["items"]
+    assert {a["unit"]["id"]: a["level"] for a in assessments} == {r["unit_id"]: r["level"] for r in results}
+
+    events = admin.get(f"{API}/events", {"after": 0, "limit": 50}).json()["items"]
+    about_assessments = [e for e in events if e["target"]["type"] == "assessment"]
+    assert about_assessments and all("@" in e["unit_id"] for e in about_assessments)
+
+    assessment = Cycle.objects.get(year=2024).assessments.order_by("unit__code").first()
+    survey = admin.get(f"{API}/feedback/assessments/{assessment.pk}")
+    assert survey["Deprecation"]
+    assert all(p["indicator_code"] == p["indicator"] for p in survey.json()["points"])
