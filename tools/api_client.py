@@ -7,7 +7,8 @@ openapi-python-client (any warning fails), then do the integration jobs with tha
 With no --base-url it builds the small demo (`setup_demo --small`) in a temporary SQLite file, or
 in a new database on DATABASE_URL's PostgreSQL server when that is set (dropped at the end),
 serves it with `runserver` on a free port, creates a token for each persona and stops the server
-at the end. `make api-client` runs it; CI too (.ci/run).
+at the end (API_CLIENT_DATABASE names that database and API_CLIENT_PORT the port, for a machine
+where each checkout has its own). `make api-client` runs it; CI too (.ci/run).
 
 The jobs (docs/api.md, "Jobs"): pull every result of the decided cycles, push a self-assessment
 and submit it, run the appraisal loop, draft and issue a decision and download it as .docx bytes
@@ -85,7 +86,7 @@ def fresh_database(workdir: Path):
     import psycopg
     from psycopg import sql
 
-    name = f"fg_api_client_{os.getpid()}"
+    name = os.environ.get("API_CLIENT_DATABASE") or f"fg_api_client_{os.getpid()}"
     with psycopg.connect(url, autocommit=True) as server:
         server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
@@ -104,7 +105,7 @@ def serve_demo(env: dict):
         persona: manage("create_api_token", user, "--name", "api-client", env=env).strip().splitlines()[-1]
         for persona, user in PERSONAS.items()
     }
-    port = free_port()
+    port = int(os.environ.get("API_CLIENT_PORT") or 0) or free_port()
     server = subprocess.Popen(  # noqa: S603  # nosec B603 - fixed command
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -193,6 +194,13 @@ def pull_results(anonymous) -> int:
         check(all("@" in line.unit_id for line in pulled), f"{year}: every line has its unit version id")
         decided = sum(1 for line in pulled if line.level is not None)
         check(decided == totals.decided, f"{year}: {decided} decided lines, summary {totals.decided}")
+        by_decided_level = totals.by_decided_level.to_dict()
+        check(
+            sum(by_decided_level.values()) + totals.undecided == totals.units_total,
+            f"{year}: the decided levels and the undecided add up to every unit",
+        )
+        not_recognised = sum(1 for line in pulled if line.level == 0)
+        check(by_decided_level["0"] == not_recognised, f"{year}: level 0 is decided as not recognised")
         lines += len(pulled)
     if "updated_since" in inspect.signature(results.sync_detailed).parameters:
         # Incremental sync, once the results list offers it: nothing changed since the full pull.
@@ -396,7 +404,7 @@ def follow_events(assessment_id: int, head) -> int:
 def read_units(anonymous) -> int:
     units = ok(
         api("units.list_units").sync_detailed(
-            client=anonymous, date=datetime.date(2025, 7, 1), province="31", level=3, limit=500
+            client=anonymous, date=datetime.date(2025, 7, 1), province="31", administrative_level=3, limit=500
         ),
         "units",
     )

@@ -8,6 +8,7 @@ from .decisions import router as decisions_router
 from .document import FriendlyApi
 from .feedback import router as feedback_router
 from .frameworks import router as frameworks_router
+from .rendering import LocalTimeRenderer
 from .results import router as results_router
 from .reviews import router as reviews_router
 from .units import router as units_router
@@ -19,6 +20,7 @@ api = FriendlyApi(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    renderer=LocalTimeRenderer(),
 )
 errors.install(api)
 sync.install(api)

@@ -20,7 +20,7 @@ from friendlygov.assessments import permissions, selectors, services, uploads
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import LayerResult, layer_result
-from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level_is
+from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level, decided_level_is
 from friendlygov.core.text import has_control_characters
 from friendlygov.units.models import UnitType
 
@@ -94,6 +94,7 @@ class CycleOut(Schema):
     max_explanation_rounds: int
     explanation_days: int
     is_open: bool
+    updated_at: datetime = Field(description="The last change of its calendar, bodies or settings")
 
 
 class CycleDetail(CycleOut):
@@ -184,7 +185,13 @@ class AssessmentSummary(Schema):
     self_score: DecimalString | None
     appraised_score: DecimalString | None
     final_score: DecimalString | None
-    final_level: int | None
+    final_level: int | None = Field(
+        description="The level the final score earns once the appraisal is approved, before any decision"
+    )
+    level: int | None = Field(
+        description="Recognition level decided (an integer within the program's bands), 0 = decided, not "
+        "qualified; null while undecided: as `level` in results and decisions"
+    )
     explanation_rounds: int
     explanation_due: date | None
     submitted_at: datetime | None
@@ -228,6 +235,7 @@ class EvidenceOut(Schema):
     sha256: str
     uploaded_by: str
     uploaded_at: datetime
+    updated_at: datetime = Field(description="A file never changes once uploaded: its upload time")
     download_url: str
 
     @staticmethod
@@ -241,6 +249,7 @@ class EvidenceOut(Schema):
             sha256=evidence.sha256,
             uploaded_by=_person(evidence.uploaded_by),
             uploaded_at=evidence.uploaded_at,
+            updated_at=evidence.uploaded_at,
             download_url=f"/api/v1/evidence/{evidence.pk}/download",
         )
 
@@ -342,6 +351,7 @@ def _summary_fields(a: Assessment) -> dict:
         "body": _body(a.body),
         "status": a.status,
         "status_label": str(a.get_status_display()),
+        "level": decided_level(a.status, a.final_level),
         **{
             field: getattr(a, field)
             for field in (
@@ -416,10 +426,14 @@ def _payload_error(field: str, message: str, *, source: str = "body"):
     "", response={200: list[CycleOut], **READ_ERRORS}, summary="Cycles you can see anything in"
 )
 @paged
-def list_cycles(request):
+def list_cycles(request, updated_since: UpdatedSince = None):
+    """`updated_since` keeps the cycles whose calendar, bodies or settings changed at or after it
+    (what happens to their assessments is in `GET /assessments?updated_since=`)."""
     cycles = Cycle.objects.filter(pk__in=permissions.visible(request.user).values("cycle")).select_related(
         "framework"
     )
+    if updated_since is not None:
+        cycles = cycles.filter(updated_at__gte=updated_since)
     return Shown(cycles.order_by("-year", "pk"), _cycle)
 
 

@@ -111,10 +111,11 @@ class FriendlyApi(NinjaAPI):
         _rename_schemas(document, SCHEMA_NAMES)
         schemas = document["components"]["schemas"]
         for item in document["paths"].values():
-            for described in item.values():
+            for method, described in item.items():
                 operation = operations[described["operationId"]]
                 _mark_public(described, operation)
                 _add_examples(described, schemas)
+                _describe_statuses(described, method)
         _drop_unused(document)
         return document
 
@@ -144,6 +145,42 @@ def _add_examples(described: dict, schemas: dict) -> None:
             schema = media.get("schema", {})
             if schema.get("format") != "binary":
                 media["example"] = _example(schema, schemas)
+
+
+# What each error status means, on every operation that can answer it (docs/api.md, "Errors").
+STATUS_DESCRIPTIONS = {
+    "400": "The body cannot be read (not JSON, or not a form where a file is uploaded): `malformed`",
+    "401": "No token or session, or a token revoked, expired or unknown: `not_authenticated`",
+    "403": "Your role may not do this, or a service token outside its scopes: `permission_denied`",
+    "404": "It does not exist or you may not see it: `not_found`",
+    "405": "The path does not offer this method: `method_not_allowed`, the path's methods in `Allow` "
+    "and `details`",
+    "409": "Someone saved first, the result changed, the workflow does not allow it now, or it is issued",
+    "412": "If-Match is not the assessment's current version: `precondition_failed`, nothing was done",
+    "422": "The input breaks a rule: `invalid_payload` (a parameter or field), or the service's own code",
+    "429": "Past a rate limit: `throttled`; wait the seconds in `Retry-After`",
+    "503": "The PDF cannot be made right now: `pdf_unavailable` (the .docx still works)",
+}
+STATUS_HEADERS = {
+    "405": {"Allow": {"description": "The methods the path offers", "schema": {"type": "string"}}},
+    "429": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+}
+NOT_MODIFIED = {
+    "description": "Not Modified: the answer is still the one whose `ETag` you sent in `If-None-Match` "
+    "(no body)"
+}
+
+
+def _describe_statuses(described: dict, method: str) -> None:
+    """Error statuses say when they happen; every read may answer 304 to If-None-Match (sync.py)."""
+    responses = described["responses"]
+    for status, response in responses.items():
+        if str(status) in STATUS_DESCRIPTIONS:
+            response["description"] = STATUS_DESCRIPTIONS[str(status)]
+        if str(status) in STATUS_HEADERS:
+            response["headers"] = STATUS_HEADERS[str(status)]
+    if method == "get":
+        responses["304"] = NOT_MODIFIED
 
 
 def _example(schema: dict, schemas: dict, depth: int = 0):

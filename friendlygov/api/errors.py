@@ -202,19 +202,25 @@ def _refuse_method(path, offered):
     return method_not_allowed
 
 
+# Statuses any operation can answer, whatever it does (document_common_errors).
+COMMON_STATUSES = (400, 401, 405, 422, 429)
+
+
 def document_common_errors(api) -> None:
     """Write in the OpenAPI document the errors any operation can answer, whatever it declares:
     422 for input that fails validation (ninja checks every parameter and body), 400 for a body
-    that is not JSON, 401 for a token refused (on every operation, public ones included) and 429
-    past a rate limit. Called once every router is added."""
+    that is not JSON, 401 for a token refused (on every operation, public ones included), 405 for
+    a method its path does not offer, and 429 past a rate limit. Called once every router is added."""
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 if not operation.include_in_schema:
                     continue
                 # 401 everywhere: a bad token is refused on public operations too (middleware.py);
+                # 405 everywhere: OpenAPI has no place for the methods a path does not offer, so
+                # each operation of the path says what they answer (ErrorOut, `method_not_allowed`);
                 # 429 everywhere: the rate limits count every request.
-                for status in (400, 401, 422, 429):
+                for status in COMMON_STATUSES:
                     if status not in operation.response_models:
                         # ninja's own way of turning a response class into the operation's model
                         operation.response_models[status] = operation._create_response_model(ErrorOut)

@@ -26,7 +26,7 @@ from friendlygov.audit.models import AuditEvent
 
 from .auth import AUTH
 from .filters import UnitCode, Year
-from .shapes import error_responses
+from .shapes import UNIT_ID, error_responses
 
 router = Router(tags=["events"], auth=AUTH)
 
@@ -52,7 +52,10 @@ class EventOut(Schema):
     actor: str = Field(description="User name of who did it; empty for the system")
     target: EventTargetOut
     cycle: int | None = Field(description="The cycle's year")
-    unit_code: str | None = Field(description="The assessment's unit; null for a decision")
+    unit_id: str | None = Field(
+        description=f"{UNIT_ID} The assessment's unit; null for a decision", examples=["10804@2025-07-01"]
+    )
+    unit_code: str | None = Field(description="The assessment's unit's code; null for a decision")
     data: dict[str, Any] = Field(description="What changed, as the history page shows it")
 
 
@@ -91,7 +94,7 @@ def present(user, events) -> list[dict]:
                 user, assessment
             ):
                 continue
-            cycle, unit, url = assessment.cycle.year, assessment.unit.code, f"/api/v1/assessments/{target_id}"
+            cycle, unit, url = assessment.cycle.year, assessment.unit, f"/api/v1/assessments/{target_id}"
         else:
             decision = decisions.get(target_id)
             if decision is None:
@@ -106,7 +109,8 @@ def present(user, events) -> list[dict]:
                 "actor": event.actor_name,
                 "target": {"type": KINDS[event.target_type], "id": target_id, "url": url},
                 "cycle": cycle,
-                "unit_code": unit,
+                "unit_id": unit and unit.pk,
+                "unit_code": unit and unit.code,
                 "data": event.data,
             }
         )

@@ -3,18 +3,26 @@
 Points and percentages are decimal strings ("20", "0.5") so no client rounds them through floats."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
-from ninja import Path, Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Path, Router, Schema
 
 from friendlygov.frameworks import selectors
+from friendlygov.frameworks.models import FrameworkVersion
 
 from .auth import OPTIONAL_AUTH
 from .pagination import paged
-from .shapes import DecimalString, error_responses
+from .shapes import DecimalString, announce_deprecation, error_responses
+from .sync import UpdatedSince
 
 router = Router(tags=["frameworks"])
+
+
+class FrameworkState(StrEnum):
+    DRAFT = FrameworkVersion.Status.DRAFT.value
+    PUBLISHED = FrameworkVersion.Status.PUBLISHED.value
 
 
 class FrameworkSummary(Schema):
@@ -24,9 +32,20 @@ class FrameworkSummary(Schema):
     name: str
     program: str
     year: int
-    status: str
+    state: FrameworkState = Field(description="draft (an administrator may still change it) or published")
+    status: FrameworkState = Field(
+        description="Deprecated (sunset 2027-07-01): now `state`, as decisions and review requests say",
+        json_schema_extra={"deprecated": True},
+    )
     is_template: bool
     published_at: datetime | None
+    updated_at: datetime = Field(
+        description="The last change of the version or anything in it (a published one never changes)"
+    )
+
+    @staticmethod
+    def resolve_state(version) -> str:
+        return version["status"] if isinstance(version, dict) else version.status
 
 
 class IndicatorOut(Schema):
@@ -96,8 +115,12 @@ def _indicator(node) -> dict:
 
 @router.get("", response=list[FrameworkSummary], summary="Framework versions", auth=OPTIONAL_AUTH)
 @paged
-def list_frameworks(request: HttpRequest):
-    return selectors.versions_for(request.user)
+def list_frameworks(request: HttpRequest, response: HttpResponse, updated_since: UpdatedSince = None):
+    versions = selectors.versions_for(request.user)
+    announce_deprecation(response)  # `status`, see the API changelog
+    if updated_since is not None:
+        versions = versions.filter(updated_at__gte=updated_since)
+    return versions
 
 
 @router.get(
@@ -106,12 +129,19 @@ def list_frameworks(request: HttpRequest):
     summary="One framework version with criteria, indicators, gating rules and bonus",
     auth=OPTIONAL_AUTH,
 )
-def get_framework(request: HttpRequest, framework_id: Annotated[int, Path(ge=1, le=2**31 - 1)]):
+def get_framework(
+    request: HttpRequest, response: HttpResponse, framework_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+):
     version = selectors.version_with_tree(request.user, framework_id)
     if version is None:
         raise Http404("framework version not found")  # the API's one error shape (errors.py)
+    announce_deprecation(response)
     return {
-        **{field: getattr(version, field) for field in FrameworkSummary.model_fields if field != "id"},
+        **{
+            field: getattr(version, field)
+            for field in FrameworkSummary.model_fields
+            if field not in ("id", "state")
+        },
         "id": version.pk,
         "template_note": version.template_note,
         "bonus_cap": version.bonus_cap,

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Path, Router, Schema
 from ninja.errors import AuthenticationError
 
@@ -21,7 +21,7 @@ from friendlygov.reports import selectors
 from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
 from .pagination import paged
-from .shapes import UNIT_ID, DecimalString, error_responses
+from .shapes import UNIT_ID, DecimalString, announce_deprecation, error_responses
 from .sync import UpdatedSince, assessments_with_updated_at
 
 router = Router(tags=["results"])
@@ -44,7 +44,17 @@ class SummaryOut(Schema):
     year: int
     units_total: int = Field(description="Every assessment of the cycle in scope: the denominator")
     decided: int = Field(description="Units whose result an issued decision settled")
-    by_level: dict[str, int] = Field(description='"0" = not qualified or not decided yet; "1"–"4" levels')
+    undecided: int = Field(description="Units not decided yet: units_total − decided")
+    by_decided_level: dict[str, int] = Field(
+        description='Decided units by recognition level: "0" = decided as not recognised, "1"–"4" the '
+        "levels. With `undecided` they add up to `units_total`",
+        examples=[{"0": 2, "1": 3, "2": 4, "3": 1, "4": 0}],
+    )
+    by_level: dict[str, int] = Field(
+        description='Deprecated (sunset 2027-07-01): "0" counts the units not recognised and the units '
+        'not decided yet together; read `by_decided_level` and `undecided` instead. "1"–"4" as there',
+        json_schema_extra={"deprecated": True},
+    )
     targets: list[TargetOut]
 
 
@@ -124,13 +134,18 @@ def _first_cycle_of(year: int):
     summary="Levels and targets of a cycle",
     operation_id="getCycleSummary",
 )
-def cycle_summary(request, year: YearPath):
+def cycle_summary(request, response: HttpResponse, year: YearPath):
     summary = selectors.summary_of_counts(year, _scope_counts(request, year))
+    by_level = {str(level): count for level, count in summary.by_level.items()}
+    announce_deprecation(response)  # by_level, see the API changelog
     return {
         "year": summary.year,
         "units_total": summary.units_total,
         "decided": summary.decided,
-        "by_level": {str(level): count for level, count in summary.by_level.items()},
+        "undecided": summary.undecided,
+        # The counted level puts undecided units at 0 (they count for no target); here they are apart.
+        "by_decided_level": {**by_level, "0": by_level["0"] - summary.undecided},
+        "by_level": by_level,
         "targets": [
             {
                 "rule": t.rule.code,

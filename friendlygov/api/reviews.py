@@ -5,6 +5,8 @@ assigns, the head or the assigned appraiser answers. A request the caller may no
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.db.models import DateTimeField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status as Reply
@@ -13,12 +15,13 @@ from pydantic import AfterValidator
 from friendlygov.accounts.models import User
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.reviews import selectors, services
-from friendlygov.reviews.models import ReviewRequest, ReviewState, Subject
+from friendlygov.reviews.models import ReviewEvidence, ReviewRequest, ReviewState, Subject
 
 from .assessments import CODE, MAX_ID, Id, _no_nul, _payload_error, _person, visible_assessment
 from .auth import AUTH
 from .pagination import Shown, paged
-from .shapes import error_responses
+from .shapes import UNIT_ID, error_responses
+from .sync import UpdatedSince
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
@@ -41,6 +44,7 @@ class ReviewEvidenceOut(Schema):
 class ReviewOut(Schema):
     id: int
     assessment_id: int
+    unit_id: str = Field(description=UNIT_ID, examples=["10804@2025-07-01"])
     unit_code: str
     unit_name: str
     cycle: int = Field(description="The cycle's year")
@@ -59,14 +63,20 @@ class ReviewOut(Schema):
     answered_at: datetime | None
     answered_late: bool
     corrective_decision: str | None = Field(description="The number of the decision that settled it")
+    updated_at: datetime = Field(
+        description="Its last change: filed, evidence added, assigned, answered or resolved"
+    )
     evidence: list[ReviewEvidenceOut]
 
     @staticmethod
     def of(request: ReviewRequest) -> "ReviewOut":
         assessment = request.assessment
+        files = list(request.evidence.all())
+        steps = (request.filed_at, request.assigned_at, request.answered_at, request.resolved_at)
         return ReviewOut(
             id=request.pk,
             assessment_id=assessment.pk,
+            unit_id=assessment.unit_id,
             unit_code=assessment.unit.code,
             unit_name=assessment.unit.name,
             cycle=assessment.cycle.year,
@@ -94,8 +104,10 @@ class ReviewOut(Schema):
                     sha256=e.sha256,
                     uploaded_at=e.uploaded_at,
                 )
-                for e in request.evidence.all()
+                for e in files
             ],
+            # As `with_last_change` computes it in the database for `updated_since`.
+            updated_at=max([t for t in steps if t is not None] + [e.uploaded_at for e in files]),
         )
 
 
@@ -121,11 +133,28 @@ class AnswerIn(Schema):
 
 @router.get("", response={200: list[ReviewOut], **READ_ERRORS}, summary="Review requests you can see")
 @paged
-def list_reviews(request, open: bool = False):
-    rows = selectors.requests_for(request.user, only_open=open).select_related(
+def list_reviews(request, open: bool = False, updated_since: UpdatedSince = None):
+    """`open=true`: not yet settled; `updated_since`: changed at or after it."""
+    rows = with_last_change(selectors.requests_for(request.user, only_open=open)).select_related(
         "disputed_decision", "corrective_decision"
     )
+    if updated_since is not None:
+        rows = rows.filter(updated_at__gte=updated_since)
     return Shown(rows.prefetch_related("evidence").order_by("-filed_at", "pk"), ReviewOut.of)
+
+
+def with_last_change(requests):
+    """Each request with `updated_at`: the latest of its steps' times and its evidence's uploads
+    (each step is a column of the request; the audit events of reviews are about the assessment)."""
+    filed = F("filed_at")
+    newest_file = (
+        ReviewEvidence.objects.filter(request=OuterRef("pk"))
+        .order_by("-uploaded_at")
+        .values("uploaded_at")[:1]
+    )
+    steps = [Coalesce(step, filed) for step in ("assigned_at", "answered_at", "resolved_at")]
+    steps.append(Coalesce(Subquery(newest_file), filed))
+    return requests.annotate(updated_at=Greatest(filed, *steps, output_field=DateTimeField()))
 
 
 @router.get("/{review_id}", response={200: ReviewOut, **READ_ERRORS}, summary="One review request")

@@ -1,6 +1,6 @@
 """Public JSON API over administrative units: units valid on a date, and lineage both ways."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from friendlygov.units.models import Level, LineageLink, UnitType, UnitVersion
 
 from .pagination import Shown, paged
 from .shapes import ErrorOut, announce_deprecation
+from .sync import UpdatedSince
 
 router = Router(tags=["units"])
 
@@ -34,6 +35,7 @@ class UnitOut(Schema):
     parent_code: str | None
     valid_from: date
     valid_to: date | None = Field(description="Last day valid (inclusive); null while still valid")
+    updated_at: datetime = Field(description="When this version last changed here (a correction of the data)")
 
     @staticmethod
     def from_unit(unit: UnitVersion) -> "UnitOut":
@@ -48,6 +50,7 @@ class UnitOut(Schema):
             parent_code=unit.parent.code if unit.parent_id else None,
             valid_from=unit.valid_from,
             valid_to=unit.valid_to,
+            updated_at=unit.updated_at,
         )
 
 
@@ -77,6 +80,14 @@ class AdministrativeLevel(IntEnum):
 ListedLevel = Annotated[
     AdministrativeLevel | None, Query(description="Administrative level: 2 district, 3 commune")
 ]
+DeprecatedLevel = Annotated[
+    AdministrativeLevel | None,
+    Query(
+        description="Deprecated (sunset 2027-07-01): the administrative level, now "
+        "`administrative_level`; elsewhere in the API `level` is a recognition level",
+        deprecated=True,
+    ),
+]
 ProvinceCode = Annotated[
     str | None, Query(max_length=20, pattern=r"^[0-9A-Za-z]+$", description="Province code (GSO), e.g. 30")
 ]
@@ -104,11 +115,18 @@ def list_units(
     response: HttpResponse,
     date: Day = None,
     province: ProvinceCode = None,
-    level: ListedLevel = None,
+    administrative_level: ListedLevel = None,
+    level: DeprecatedLevel = None,
+    updated_since: UpdatedSince = None,
 ):
     """District- and commune-level units valid on `date` (default today), optionally of one province
-    (code, e.g. 30) and one level (2 district, 3 commune)."""
-    units = selectors.units_on(day_or_today(date), province=province, level=level)
+    (code, e.g. 30) and one administrative level (2 district, 3 commune); `updated_since` keeps the
+    versions changed at or after it."""
+    if administrative_level is None:  # `level`, its deprecated name
+        administrative_level = level
+    units = selectors.units_on(day_or_today(date), province=province, level=administrative_level)
+    if updated_since is not None:
+        units = units.filter(updated_at__gte=updated_since)
     announce_deprecation(response)
     return Shown(units.exclude(level=Level.PROVINCE), UnitOut.from_unit)
 

@@ -31,7 +31,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +42,7 @@ from friendlygov.audit.services import record
 
 from . import events, tokens
 from .models import DeliveryState, WebhookDelivery, WebhookSubscription
+from .rendering import LocalTimeEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def attempt(delivery_id: int) -> str:
         return delivery.state
     subscription = delivery.subscription
     items = events.present(subscription.owner, [delivery.event])
-    body = json.dumps(items[0] if items else {}, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    body = json.dumps(items[0] if items else {}, cls=LocalTimeEncoder, ensure_ascii=False).encode()
     status, error = _post(subscription, delivery, body)
     delivery.attempts += 1
     delivery.last_status, delivery.last_error = status, error[:300]

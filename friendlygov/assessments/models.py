@@ -52,6 +52,9 @@ class Cycle(models.Model):
     max_explanation_rounds = models.PositiveSmallIntegerField(_("số vòng giải trình tối đa"), default=2)
     explanation_days = models.PositiveSmallIntegerField(_("số ngày giải trình mỗi vòng"), default=7)
     opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+    # The last change of its calendar, bodies or settings (the admin saves the cycle with them):
+    # the API's `updated_at` and `updated_since` of cycles.
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
     late_allowed = models.BooleanField(
         _("cho phép nộp muộn"),
         default=False,

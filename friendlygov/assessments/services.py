@@ -149,7 +149,7 @@ def open_cycle(cycle, *, units, actor) -> int:
         _new_assessment(cycle, unit, bodies, leaves)
         created += 1
     cycle.opened_at = timezone.now()
-    cycle.save(update_fields=["opened_at"])
+    cycle.save(update_fields=["opened_at", "updated_at"])
     record(actor, "cycle.opened", cycle, {"assessments": created})
     return created
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticValidationError
@@ -46,6 +47,9 @@ class FrameworkVersion(models.Model):
     source_filename = models.CharField(_("tệp nguồn"), max_length=255, blank=True)
     source_yaml = models.TextField(_("nội dung YAML nguồn"), blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    # The last change of the version or of anything in it (VersionChild touches it): the API's
+    # `updated_at` and `updated_since` (docs/api.md). Published versions never change again.
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
 
     class Meta:
         verbose_name = _("phiên bản bộ tiêu chí")
@@ -92,17 +96,20 @@ class VersionChild(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self._refuse_if_published()
+        self._touch_draft()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._refuse_if_published()
+        self._touch_draft()
         return super().delete(*args, **kwargs)
 
-    def _refuse_if_published(self):
-        if FrameworkVersion.objects.filter(
-            pk=self.version_id, status=FrameworkVersion.Status.PUBLISHED
-        ).exists():
+    def _touch_draft(self):
+        """Refused once the version is published; otherwise the version changes now (its
+        `updated_at`), in the one query the check costs."""
+        drafts = FrameworkVersion.objects.filter(pk=self.version_id).exclude(
+            status=FrameworkVersion.Status.PUBLISHED
+        )
+        if not drafts.update(updated_at=timezone.now()):
             raise PublishedFrameworkImmutable(f"the framework version of {self} is published")
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from friendlygov.core.i18n import fold
 
@@ -77,7 +78,12 @@ def sync(model, wanted: list, fields: list[str], key) -> tuple[int, int, int, in
             to_update.append(obj)
     model.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        model.objects.bulk_update(to_update, fields, batch_size=500)
+        stamped = [field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
+        now = timezone.now()
+        for obj in to_update:  # bulk_update does not fill auto_now fields by itself
+            for name in stamped:
+                setattr(obj, name, now)
+        model.objects.bulk_update(to_update, [*fields, *stamped], batch_size=500)
     return len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update), len(existing)
 
 

@@ -109,6 +109,9 @@ class UnitVersion(models.Model):
     search_name = models.CharField(_("tên tìm kiếm"), max_length=120, editable=False)
     # Who reaches this unit is read from here (accounts/reach.py): no walk up the tree, any depth.
     path = models.CharField(_("đường dẫn cấp trên"), max_length=255, editable=False, db_index=True)
+    # When this row last changed here (a reload of the data files that corrects it, an edit in the
+    # admin): the API's `updated_at` and `updated_since`. The loader sets it on its bulk updates.
+    updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
 
     objects = UnitVersionQuerySet.as_manager()
 

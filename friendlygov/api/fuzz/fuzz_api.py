@@ -7,10 +7,13 @@ persona, no example database. Each
 operation's examples share one database transaction, rolled back at the end of the operation."""
 
 import os
+import re
+from collections import defaultdict
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -64,4 +67,38 @@ def bearer(request, django_db_blocker, db):
     suppress_health_check=list(HealthCheck),
 )
 def test_no_operation_fails_or_breaks_its_schema(case, bearer):
-    case.call_and_validate(headers=bearer, checks=CHECKS)
+    response = case.call_and_validate(headers=bearer, checks=CHECKS)
+    SEEN[(case.operation.method.lower(), case.operation.path)].add(response.status_code)
+
+
+# Every status the fuzzing met, by operation (method, path template); checked by the last test.
+SEEN: dict[tuple[str, str], set[int]] = defaultdict(set)
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def test_methods_a_path_does_not_offer_answer_405(bearer):
+    """OpenAPI has no place for the methods a path lacks: each operation of the path documents
+    405, so each of them is charged with what those methods answered."""
+    client = Client()
+    for path, item in schema.raw_schema["paths"].items():
+        url = re.sub(r"{[^}]+}", "1", path)
+        for method in sorted(set(METHODS) - set(item)):
+            answer = client.generic(method.upper(), url, headers=bearer)
+            assert answer.status_code == 405, (method, path, answer.status_code)
+            assert answer["Allow"] == ", ".join(sorted(m.upper() for m in item)), (method, path)
+            for offered in item:
+                SEEN[(offered, path)].add(answer.status_code)
+
+
+def test_every_status_observed_in_the_fuzzing_is_documented():
+    """Runs last: the ledger of the tests above against the document, operation by operation."""
+    paths = schema.raw_schema["paths"]
+    assert len(SEEN) == sum(len(item) for item in paths.values()), "an operation was not fuzzed"
+    undocumented = sorted(
+        (method, path, status)
+        for (method, path), statuses in SEEN.items()
+        for status in statuses
+        if str(status) not in paths[path][method]["responses"]
+    )
+    assert undocumented == []
+    print("\nstatuses observed:", sorted({status for statuses in SEEN.values() for status in statuses}))

@@ -89,11 +89,33 @@ def test_files_are_declared_as_bytes_with_their_types_and_file_name(document, pa
 
 def test_every_operation_documents_the_errors_any_request_can_meet(document):
     for method, path, operation in operations(document):
-        for status in ("400", "401", "422", "429"):
+        for status in ("400", "401", "405", "422", "429"):
             schema = operation["responses"][status]["content"]["application/json"]["schema"]
             assert schema == ERROR_REF, (method, path, status)
+        assert "Allow" in operation["responses"]["405"]["headers"], (method, path)
+        assert "Retry-After" in operation["responses"]["429"]["headers"], (method, path)
+        if method == "get":
+            assert "content" not in operation["responses"]["304"], path  # If-None-Match
         if "{" in path:
             assert "404" in operation["responses"], (method, path)
+
+
+def test_a_method_a_path_does_not_offer_answers_405_as_its_operations_document(document, admin_client):
+    """Every path, every method it lacks: 405 `method_not_allowed` with the path's methods in
+    `Allow` and `details`, and 405 is in the responses of each of the path's operations."""
+    checked = 0
+    for path, item in document["paths"].items():
+        offered = sorted(method.upper() for method in item)
+        url = re.sub(r"{[^}]+}", "1", path)
+        for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - set(offered)):
+            answer = admin_client.generic(method, url)
+            assert answer.status_code == 405, (method, path, answer.status_code)
+            assert answer.json()["error"]["code"] == "method_not_allowed", (method, path)
+            assert answer.json()["error"]["details"] == offered, (method, path)
+            assert answer["Allow"] == ", ".join(offered), (method, path)
+            assert all("405" in operation["responses"] for operation in item.values()), path
+            checked += 1
+    assert checked > 100
 
 
 def test_details_are_typed_by_a_code_from_a_closed_set(document):

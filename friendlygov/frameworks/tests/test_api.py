@@ -42,4 +42,4 @@ def test_it_documents_decimals_as_strings_in_openapi(anonymous):
     detail = schema["components"]["schemas"]["FrameworkDetail"]
     assert detail["properties"]["bonus_cap"]["type"] == "string"
     operation = schema["paths"]["/api/v1/frameworks/{framework_id}"]["get"]
-    assert set(operation["responses"]) == {"200", "400", "401", "404", "422", "429"}
+    assert set(operation["responses"]) == {"200", "304", "400", "401", "404", "405", "422", "429"}

@@ -18,7 +18,16 @@ def row_snapshot(version):
     fields = lambda obj, skip: {  # noqa: E731
         f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in skip
     }
-    skip = {"id", "version", "criterion", "parent", "created_at", "source_yaml", "source_filename"}
+    skip = {
+        "id",
+        "version",
+        "criterion",
+        "parent",
+        "created_at",
+        "updated_at",
+        "source_yaml",
+        "source_filename",
+    }
     return {
         "version": fields(version, skip),
         "criteria": [fields(c, skip) for c in version.criteria.order_by("order")],

@@ -106,3 +106,29 @@ def test_a_unit_put_in_a_decided_state_without_a_decision_keeps_the_cycle_undeci
     counts_after, decided = selectors.decided_counts(cycle)
     assert counts_after == counts and not decided
     assert not selectors.cycle_is_decided(cycle)
+
+
+def test_the_summary_counts_undecided_units_apart_from_those_not_recognised(cycles, admin_client, db):
+    """`by_level` put both in "0" (kept, deprecated); `by_decided_level` and `undecided` do not."""
+    cycle = cycles[2024]
+    decided = admin_client.get(summary_url(2024))
+    body = decided.json()
+    assert body["undecided"] == 0 and body["by_decided_level"] == body["by_level"]
+    assert decided["Deprecation"] and decided["Sunset"]
+    recognised = cycle.assessments.filter(status="recognised", final_level__gte=1).first()
+    Assessment.objects.filter(pk=recognised.pk).update(status="appraised", decided_at=None)
+    before = body
+    body = admin_client.get(summary_url(2024)).json()
+    assert body["undecided"] == 1 and body["decided"] == body["units_total"] - 1
+    level = str(recognised.final_level)
+    assert body["by_decided_level"][level] == before["by_decided_level"][level] - 1
+    assert body["by_decided_level"]["0"] == before["by_decided_level"]["0"]  # not "not recognised"…
+    assert body["by_level"]["0"] == before["by_level"]["0"] + 1  # …where the old bucket put it
+    assert sum(body["by_decided_level"].values()) + body["undecided"] == body["units_total"]
+
+
+def test_an_undecided_cycle_has_every_unit_undecided_and_none_not_recognised(cycles, admin_client):
+    body = admin_client.get(summary_url(2026)).json()
+    assert body["undecided"] == body["units_total"] == 14
+    assert body["by_decided_level"] == dict.fromkeys(["0", "1", "2", "3", "4"], 0)
+    assert body["by_level"]["0"] == 14

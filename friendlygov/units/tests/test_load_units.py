@@ -1,9 +1,12 @@
 import shutil
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError
+from django.utils import timezone
 
 from friendlygov.units.loader import DATA_DIR, load_units
 from friendlygov.units.models import LineageEvent, LineageLink, UnitVersion
@@ -31,6 +34,18 @@ def test_it_repairs_a_changed_row_on_reload(units):
     UnitVersion.objects.filter(pk="10804@2025-07-01").update(name="Sai tên")
     call_command("load_units", stdout=StringIO())
     assert UnitVersion.objects.get(pk="10804@2025-07-01").name == "Xã Kim Thành"
+
+
+def test_a_reload_stamps_the_rows_it_repairs_and_only_those(units):
+    """`updated_at` is what the API's updated_since reads: bulk_update does not fill it by itself."""
+    UnitVersion.objects.filter(pk="10804@2025-07-01").update(name="Sai tên")
+    before = dict(UnitVersion.objects.values_list("pk", "updated_at"))
+    moment = timezone.now() + timedelta(hours=1)
+    with time_machine.travel(moment):
+        call_command("load_units", stdout=StringIO())
+    after = dict(UnitVersion.objects.values_list("pk", "updated_at"))
+    assert [pk for pk in after if after[pk] != before[pk]] == ["10804@2025-07-01"]
+    assert after["10804@2025-07-01"] >= moment - timedelta(seconds=1)
 
 
 def test_it_stores_a_tone_free_search_name_and_level(units):
