@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 
 from friendlygov.assessments import permissions, register
 from friendlygov.assessments.models import Assessment, Cycle, IndicatorScore
+from friendlygov.assessments.results import layer_result
 from friendlygov.assessments.workflow import (
     DECIDED,
+    SELF,
     Status,
     counted_level,
     decided_level,
@@ -39,6 +41,8 @@ from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.units.selectors import former_districts
 
+from .explain import BandLift, lift_to_band
+from .forecast import Outlook, Standing, TargetForecast, Verdict, forecast
 from .models import ImportedResult
 from .targets import LEVELS, TargetResult, attainment, percent_of
 
@@ -171,13 +175,17 @@ class CycleCounts:
     year: int
     units_total: int
     decided: int
-    by_level: dict[int, int]  # decided levels; undecided units are in level 0
-    levels: list[LevelShare]
+    by_level: dict[int, int]  # the levels that count for the targets: undecided units are in level 0
+    levels: list[LevelShare]  # decided units only: an undecided unit is not "not qualified"
     targets: list[TargetResult]
 
     @property
     def undecided(self) -> int:
         return self.units_total - self.decided
+
+    @property
+    def undecided_percent(self) -> Decimal:
+        return percent_of(self.undecided, self.units_total)
 
     def at_or_above(self, level: int) -> int:
         return sum(n for lvl, n in self.by_level.items() if lvl >= level)
@@ -212,16 +220,24 @@ def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None
 def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleCounts:
     """The summary from the number of units per (status, final level)."""
     by_level = dict.fromkeys(LEVELS, 0)
+    decided_by_level = dict.fromkeys(LEVELS, 0)
     for (status, final_level), n in counts.items():
         by_level[counted_level(status, final_level)] += n
+        if status in DECIDED:
+            decided_by_level[decided_level(status, final_level)] += n
     total = sum(counts.values())
     return CycleCounts(
         year=year,
         units_total=total,
-        decided=sum(n for (status, _), n in counts.items() if status in DECIDED),
+        decided=sum(decided_by_level.values()),
         by_level=by_level,
         levels=[
-            LevelShare(level, str(LEVEL_LABELS[level]), by_level[level], percent_of(by_level[level], total))
+            LevelShare(
+                level,
+                str(LEVEL_LABELS[level]),
+                decided_by_level[level],
+                percent_of(decided_by_level[level], total),
+            )
             for level in LEVELS
         ],
         targets=attainment(year, by_level, units_total=total),
@@ -317,6 +333,131 @@ def progress(snap: Snapshot) -> Progress:
         decided=sum(counts.get(status, 0) for status in DECIDED),
         overdue=sum(1 for row in snap.rows if row.overdue),
     )
+
+
+# --- Forecast of a year not decided yet ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitOutlook:
+    row: Row
+    outlook: Outlook
+    score: Decimal | None  # the points behind the outlook: decided, approved, or claimed
+
+    def missing_for(self, level: int) -> Decimal | None:
+        """Points below the band of `level`; 0 when the score reaches it but a condition holds the
+        unit back; None when it is already there or has nothing scored."""
+        if self.outlook.level >= level or self.score is None or self.outlook.standing == Standing.UNKNOWN:
+            return None
+        return max(Decimal(0), BAND_FLOOR[level] - self.score)
+
+
+@dataclass(frozen=True)
+class YearForecast:
+    targets: list[TargetForecast]
+    units: list[UnitOutlook]
+
+    def standing_count(self, standing: Standing) -> int:
+        return sum(1 for u in self.units if u.outlook.standing == standing)
+
+    @property
+    def decided(self) -> int:
+        return self.standing_count(Standing.DECIDED)
+
+    @property
+    def appraised(self) -> int:
+        return self.standing_count(Standing.APPRAISED)
+
+    @property
+    def claimed(self) -> int:
+        return self.standing_count(Standing.CLAIMED)
+
+    @property
+    def unknown(self) -> int:
+        return self.standing_count(Standing.UNKNOWN)
+
+    @property
+    def open_targets(self) -> list[TargetForecast]:
+        """The targets not yet met for sure: the ones the undecided units still decide."""
+        return [t for t in self.targets if t.verdict != Verdict.MET]
+
+    def closest(self, level: int, limit: int) -> list[tuple[UnitOutlook, Decimal]]:
+        """The undecided units nearest below the band of `level`: the ones that decide a target."""
+        found = [
+            (u, missing)
+            for u in self.units
+            if u.outlook.standing != Standing.DECIDED and (missing := u.missing_for(level)) is not None
+        ]
+        found.sort(key=lambda pair: (pair[1], pair[0].row.search_name))
+        return found[:limit]
+
+
+# A unit whose approved appraisal waits for the decision; under review, the decision it had.
+WAITING_FOR_DECISION = (Status.APPRAISED, Status.UNDER_REVIEW)
+
+
+def year_forecast(snap: Snapshot) -> YearForecast:
+    """Each unit's outlook and the forecast range against each target (forecast.py): 2 queries
+    for the claims of the units not yet appraised, whatever their number, none otherwise."""
+    claimed_levels = _claimed_levels([row.pk for row in snap.rows if _is_claim(row)])
+    units = []
+    for row in snap.rows:
+        if row.decided:
+            unit = UnitOutlook(row, Outlook(Standing.DECIDED, row.level), row.final_score)
+        elif row.status in WAITING_FOR_DECISION:
+            unit = UnitOutlook(row, Outlook(Standing.APPRAISED, row.final_level or 0), row.final_score)
+        elif row.pk in claimed_levels:
+            unit = UnitOutlook(row, Outlook(Standing.CLAIMED, claimed_levels[row.pk]), row.self_score)
+        else:
+            unit = UnitOutlook(row, Outlook(Standing.UNKNOWN, 0), None)
+        units.append(unit)
+    return YearForecast(forecast(snap.cycle.year, [u.outlook for u in units]), units)
+
+
+@dataclass(frozen=True)
+class DecidingUnit:
+    unit: UnitOutlook
+    missing: Decimal
+    lift: BandLift
+
+
+@dataclass(frozen=True)
+class DecidingUnits:
+    target: TargetForecast
+    units: list[DecidingUnit]
+
+
+DECIDING_LIMIT = 5
+
+
+def deciding_units(fc: YearForecast, *, limit: int = DECIDING_LIMIT) -> list[DecidingUnits]:
+    """For each target not met for sure, the undecided units closest below its band, with the
+    smallest lift that would bring each there (lift.py): 2 queries per unit, `limit` per target."""
+    return [
+        DecidingUnits(
+            target,
+            [
+                DecidingUnit(unit, missing, lift_to_band(unit.row.pk, BAND_FLOOR[target.rule.min_level]))
+                for unit, missing in fc.closest(target.rule.min_level, limit)
+            ],
+        )
+        for target in fc.open_targets
+    ]
+
+
+def _is_claim(row: Row) -> bool:
+    return not row.decided and row.status not in WAITING_FOR_DECISION and row.self_score is not None
+
+
+def _claimed_levels(pks) -> dict[int, int]:
+    """The level each assessment's self score reaches with its conditions as self-assessed."""
+    if not pks:
+        return {}
+    scores = defaultdict(list)
+    for score in IndicatorScore.objects.filter(assessment_id__in=pks).select_related("indicator__criterion"):
+        scores[score.assessment_id].append(score)
+    found = Assessment.objects.filter(pk__in=pks).select_related("cycle__framework")
+    return {a.pk: layer_result(a, scores[a.pk], SELF).recognition.level for a in found}
 
 
 # --- Self vs appraised ---------------------------------------------------------------------------

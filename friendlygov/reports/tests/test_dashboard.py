@@ -82,7 +82,7 @@ def test_an_unmet_target_is_worded_as_the_units_still_needed(cycles, admin_clien
     page = text(admin_client.get(reverse("reports:dashboard", args=[2026])))
     assert f"cần thêm {gap.gap_units} đơn vị đạt mức 2 trở lên" in page
     assert "cần thêm 1 đơn vị đạt mức 4 trở lên" in page
-    assert "chưa có quyết định (tính là chưa đạt chuẩn)" in page
+    assert "không được tính là “Không đạt chuẩn”" in page
 
 
 def test_2024_groups_by_district_body_and_later_cycles_by_former_district(cycles, admin_client):
