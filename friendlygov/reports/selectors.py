@@ -17,7 +17,7 @@ Usage:
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
@@ -39,7 +39,7 @@ from friendlygov.assessments.workflow import (
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
-from friendlygov.units.selectors import former_districts
+from friendlygov.units.selectors import divided_later, former_districts
 
 from .explain import BandLift, lift_to_band
 from .forecast import Outlook, Standing, TargetForecast, Verdict, forecast
@@ -641,6 +641,11 @@ class TrendPoint:
     decided: int
     meeting: int
     above: int
+    # For the whole scope's line (not per district):
+    imported: int = 0  # results imported from the province's sheets (no assessment here)
+    divided: int = 0  # units whose territory later went to several units: their result covers more
+    previous_total: int | None = None  # the units of the year before, when there is one
+    targets: tuple[TargetResult, ...] = ()  # the year's targets against its own denominator
 
     @property
     def meeting_percent(self) -> Decimal:
@@ -649,6 +654,28 @@ class TrendPoint:
     @property
     def above_percent(self) -> Decimal:
         return percent_of(self.above, self.units_total)
+
+    @property
+    def undecided(self) -> int:
+        return self.units_total - self.decided
+
+    @property
+    def scope_changed(self) -> bool:
+        """The year counts another set of units than the year before (a rearrangement)."""
+        return self.previous_total is not None and self.previous_total != self.units_total
+
+    def target_percent(self, level: int) -> Decimal | None:
+        """The share the year's targets require at `level` or above: the target line of a bar."""
+        shares = (t for t in self.targets if t.rule.kind == "share")
+        return next((t.required_percent for t in shares if t.rule.min_level == level), None)
+
+    @property
+    def meeting_target(self) -> Decimal | None:
+        return self.target_percent(1)
+
+    @property
+    def above_target(self) -> Decimal | None:
+        return self.target_percent(2)
 
 
 @dataclass(frozen=True)
@@ -698,34 +725,59 @@ def _imported_before(cycle: Cycle, imported):
 
 
 def trend_points(cycle: Cycle, assessments, imported=None) -> list[TrendPoint]:
-    """`trend(...).points` alone, counted by the database (1 query, 2 with `imported`): for the
-    dashboard, which leaves the per-district table to `trend` when someone opens it."""
-    rows = (
+    """`trend(...).points` alone (2–6 queries: the units, the imported results, the lineage
+    steps after them): for the dashboard, which leaves the per-district table to `trend` when
+    someone opens it."""
+    rows = list(
         assessments.filter(cycle__program=cycle.program, cycle__year__lte=cycle.year)
         .order_by()
-        .values_list("cycle__year", "status", "final_level")
-        .annotate(n=Count("pk"))
+        .values_list("cycle__year", "unit_id", "status", "final_level")
     )
-    by_year = defaultdict(Counter)
-    for year, status, level, n in rows:
-        by_year[year][(status, level)] += n
-    for year, _unit, status, level in _imported_before(cycle, imported):
-        by_year[year][(status, level)] += 1
-    return [_point(year, by_year[year]) for year in sorted(by_year)]
+    return _scope_points(rows, _imported_before(cycle, imported))
+
+
+def _scope_points(rows, past) -> list[TrendPoint]:
+    """One point per year over the scope's (year, unit id, status, level) rows and the imported
+    `past` ones: the year's own denominator and targets, the units imported, the units divided
+    later, and the denominator of the year before (so a change of scope shows)."""
+    divided = divided_later({unit_id for _, unit_id, _, _ in rows + past})
+    by_year, imported, split = defaultdict(Counter), Counter(), Counter()
+    for source, found in ((rows, False), (past, True)):
+        for year, unit_id, status, level in source:
+            by_year[year][(status, level)] += 1
+            imported[year] += found
+            split[year] += unit_id in divided
+    points, previous = [], None
+    for year in sorted(by_year):
+        point = _point(year, by_year[year])
+        by_level = Counter()
+        for (status, level), n in by_year[year].items():
+            by_level[counted_level(status, level)] += n
+        point = replace(
+            point,
+            imported=imported[year],
+            divided=split[year],
+            previous_total=previous,
+            targets=tuple(attainment(year, dict(by_level), units_total=point.units_total)),
+        )
+        points.append(point)
+        previous = point.units_total
+    return points
 
 
 def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=None) -> Trend:
     """Share at level ≥ 1 and ≥ 2 for each cycle of the programme up to `cycle` (and each year
     of `imported` results before it), for the whole scope and per former district: units of every
     year are mapped through lineage to the district they belonged to (or came from), so a merged
-    unit's history stays with its place (2–7 queries)."""
+    unit's history stays with its place (3–11 queries)."""
     years_q = Q(cycle__program=cycle.program)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
-    raw = list(
+    assessed = list(
         assessments.filter(years_q).order_by().values_list("cycle__year", "unit_id", "status", "final_level")
     )
-    raw += _imported_before(cycle, imported)
+    past = _imported_before(cycle, imported)
+    raw = assessed + past
     districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
     by_year = defaultdict(Counter)
     by_group = defaultdict(lambda: defaultdict(Counter))
@@ -741,7 +793,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=Non
     for code in sorted(by_group, key=lambda c: names[c]):
         points = {year: _point(year, counts) for year, counts in by_group[code].items()}
         groups.append(GroupTrend(code, names[code], points, [points.get(year) for year in years]))
-    return Trend(years, [_point(year, by_year[year]) for year in years], groups)
+    return Trend(years, _scope_points(assessed, past), groups)
 
 
 # --- Results and who may read them ---------------------------------------------------------------
