@@ -81,7 +81,9 @@ PARTS = {
         "reports/partials/dashboard_deciding.html",
         lambda cycle, scope, user: {
             "deciding": selectors.deciding_units(
-                selectors.year_forecast(selectors.snapshot(cycle, scope, grouping=selectors.BY_BODY))
+                selectors.year_forecast(
+                    selectors.snapshot(cycle, scope, grouping=selectors.default_grouping(cycle))
+                )
             )
         },
         gettext_lazy("Đơn vị quyết định mục tiêu: sát mức nhất, và cách nâng mức"),
