@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 
 
 def catalogue_paths() -> list[Path]:
@@ -25,3 +26,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def word_start_q(field: str, query: str) -> Q:
+    """Rows whose folded `field` (a column kept as `fold(name)`) has the folded `query` at the
+    start of a word: "hai duong" finds "phuong hai duong", not "xa thai duong". Plain LIKE in the
+    database (folded names separate words by one space), so it pages and counts in SQL."""
+    folded = fold(query)
+    return Q(**{f"{field}__startswith": folded}) | Q(**{f"{field}__contains": f" {folded}"})

@@ -329,3 +329,41 @@ def change_words(method: str, change: Change) -> str:
             "Tỷ lệ đạt từ %(percent)s%% trở lên: từ %(before)s lên %(after)s điểm (thêm %(gain)s điểm)."
         ) % {**values, "percent": num(option.percent)}
     return _("Nâng điểm từ %(before)s lên %(after)s (thêm %(gain)s điểm).") % values
+
+
+@dataclass(frozen=True)
+class BandLift:
+    """What would lift one unit to a band: the smallest change on the layer it stands on."""
+
+    assessment_pk: int
+    target: Decimal
+    lift: Lift | None  # None when a veto holds it whatever the points
+    steps: tuple[LiftStep, ...]
+
+
+def lift_to_band(assessment_pk: int, target: Decimal) -> BandLift:
+    """The smallest lift of one assessment (approved appraisal, or else its self score) to
+    `target` points and every criterion's gate (2 queries)."""
+    assessment = Assessment.objects.select_related("cycle__framework").get(pk=assessment_pk)
+    layer = APPRAISED if shown_layer(assessment.status) != SELF else SELF
+    scores = list(
+        assessment.scores.select_related("indicator__criterion").order_by(
+            "indicator__criterion__order", "indicator__order", "indicator_id"
+        )
+    )
+    result = results.layer_result(assessment, scores, layer)
+    _bonus_cap, gating_rules = results.framework_rules(assessment.cycle.framework)
+    kinds = {r.code: r.kind for r in gating_rules}
+    if any(kinds.get(f.code) == gating.VETO_FLAG for f in result.recognition.failures):
+        return BandLift(assessment_pk, target, None, ())
+    gate_percent = max(
+        (r.percent for r in gating_rules if r.kind == gating.MIN_CRITERION_PERCENT), default=None
+    )
+    lift = smallest_lift(
+        [_lift_row(s, layer) for s in scores],
+        target_score=target,
+        bonus=result.total.bonus,
+        gate_percent=gate_percent,
+    )
+    by_code = {s.indicator.code: s for s in scores}
+    return BandLift(assessment_pk, target, lift, tuple(_step(by_code[c.code], c) for c in lift.changes))

@@ -6,8 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
-
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment
 from friendlygov.assessments.workflow import (
@@ -15,8 +13,8 @@ from friendlygov.assessments.workflow import (
     Status,
     decided_level,
 )
-from friendlygov.units.models import LineageLink, Share
-from friendlygov.units.selectors import ancestry_of
+from friendlygov.units.models import Share
+from friendlygov.units.selectors import ancestry_of, divided_later
 
 from .explain import Explanation
 from .models import ImportedResult
@@ -66,12 +64,12 @@ def history_of(assessment, explanation: Explanation | None = None) -> History:
     """The unit's results across cycles, and its predecessors' results through lineage (merged
     units show every predecessor; a divided predecessor is marked), with the results imported for
     years before this system. A handful of queries: one per lineage step, one for the assessments,
-    one for the imported results, one for the divisions."""
+    one for the imported results, one per lineage step after the predecessors for the divisions."""
     unit = assessment.unit
     steps = ancestry_of(unit)
     links = [link for step in steps for link in step]
     ancestors = {link.predecessor_id: link for link in links}
-    divided = _divided({link.predecessor_id for link in links})
+    divided = divided_later({link.predecessor_id for link in links})
     # In no order: each year's entries, imported ones included, are sorted once below.
     found = Assessment.objects.filter(unit_id__in=[unit.pk, *ancestors]).select_related("cycle", "unit")
     by_year: dict[int, list[HistoryEntry]] = defaultdict(list)
@@ -143,17 +141,3 @@ def _by_event(links):
     for link in links:
         grouped[link.event_id].append(link)
     return sorted(grouped.values(), key=lambda group: group[0].event.effective_date, reverse=True)
-
-
-def _divided(unit_ids) -> set[str]:
-    """Predecessors whose territory went to more than one successor in the same event."""
-    if not unit_ids:
-        return set()
-    rows = (
-        LineageLink.objects.filter(predecessor_id__in=unit_ids)
-        .values("predecessor_id", "event_id")
-        .annotate(successors=Count("successor_id", distinct=True))
-        .filter(successors__gt=1)
-        .order_by()
-    )
-    return {row["predecessor_id"] for row in rows}

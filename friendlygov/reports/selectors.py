@@ -17,7 +17,7 @@ Usage:
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 
 from friendlygov.assessments import permissions, register
 from friendlygov.assessments.models import Assessment, Cycle, IndicatorScore
+from friendlygov.assessments.results import layer_result
 from friendlygov.assessments.workflow import (
     DECIDED,
+    SELF,
     Status,
     counted_level,
     decided_level,
@@ -37,8 +39,10 @@ from friendlygov.assessments.workflow import (
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
-from friendlygov.units.selectors import former_districts
+from friendlygov.units.selectors import divided_later, former_districts
 
+from .explain import BandLift, lift_to_band
+from .forecast import Outlook, Standing, TargetForecast, Verdict, forecast
 from .models import ImportedResult
 from .targets import LEVELS, TargetResult, attainment, percent_of
 
@@ -171,13 +175,17 @@ class CycleCounts:
     year: int
     units_total: int
     decided: int
-    by_level: dict[int, int]  # decided levels; undecided units are in level 0
-    levels: list[LevelShare]
+    by_level: dict[int, int]  # the levels that count for the targets: undecided units are in level 0
+    levels: list[LevelShare]  # decided units only: an undecided unit is not "not qualified"
     targets: list[TargetResult]
 
     @property
     def undecided(self) -> int:
         return self.units_total - self.decided
+
+    @property
+    def undecided_percent(self) -> Decimal:
+        return percent_of(self.undecided, self.units_total)
 
     def at_or_above(self, level: int) -> int:
         return sum(n for lvl, n in self.by_level.items() if lvl >= level)
@@ -212,16 +220,24 @@ def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None
 def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleCounts:
     """The summary from the number of units per (status, final level)."""
     by_level = dict.fromkeys(LEVELS, 0)
+    decided_by_level = dict.fromkeys(LEVELS, 0)
     for (status, final_level), n in counts.items():
         by_level[counted_level(status, final_level)] += n
+        if status in DECIDED:
+            decided_by_level[decided_level(status, final_level)] += n
     total = sum(counts.values())
     return CycleCounts(
         year=year,
         units_total=total,
-        decided=sum(n for (status, _), n in counts.items() if status in DECIDED),
+        decided=sum(decided_by_level.values()),
         by_level=by_level,
         levels=[
-            LevelShare(level, str(LEVEL_LABELS[level]), by_level[level], percent_of(by_level[level], total))
+            LevelShare(
+                level,
+                str(LEVEL_LABELS[level]),
+                decided_by_level[level],
+                percent_of(decided_by_level[level], total),
+            )
             for level in LEVELS
         ],
         targets=attainment(year, by_level, units_total=total),
@@ -317,6 +333,131 @@ def progress(snap: Snapshot) -> Progress:
         decided=sum(counts.get(status, 0) for status in DECIDED),
         overdue=sum(1 for row in snap.rows if row.overdue),
     )
+
+
+# --- Forecast of a year not decided yet ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitOutlook:
+    row: Row
+    outlook: Outlook
+    score: Decimal | None  # the points behind the outlook: decided, approved, or claimed
+
+    def missing_for(self, level: int) -> Decimal | None:
+        """Points below the band of `level`; 0 when the score reaches it but a condition holds the
+        unit back; None when it is already there or has nothing scored."""
+        if self.outlook.level >= level or self.score is None or self.outlook.standing == Standing.UNKNOWN:
+            return None
+        return max(Decimal(0), BAND_FLOOR[level] - self.score)
+
+
+@dataclass(frozen=True)
+class YearForecast:
+    targets: list[TargetForecast]
+    units: list[UnitOutlook]
+
+    def standing_count(self, standing: Standing) -> int:
+        return sum(1 for u in self.units if u.outlook.standing == standing)
+
+    @property
+    def decided(self) -> int:
+        return self.standing_count(Standing.DECIDED)
+
+    @property
+    def appraised(self) -> int:
+        return self.standing_count(Standing.APPRAISED)
+
+    @property
+    def claimed(self) -> int:
+        return self.standing_count(Standing.CLAIMED)
+
+    @property
+    def unknown(self) -> int:
+        return self.standing_count(Standing.UNKNOWN)
+
+    @property
+    def open_targets(self) -> list[TargetForecast]:
+        """The targets not yet met for sure: the ones the undecided units still decide."""
+        return [t for t in self.targets if t.verdict != Verdict.MET]
+
+    def closest(self, level: int, limit: int) -> list[tuple[UnitOutlook, Decimal]]:
+        """The undecided units nearest below the band of `level`: the ones that decide a target."""
+        found = [
+            (u, missing)
+            for u in self.units
+            if u.outlook.standing != Standing.DECIDED and (missing := u.missing_for(level)) is not None
+        ]
+        found.sort(key=lambda pair: (pair[1], pair[0].row.search_name))
+        return found[:limit]
+
+
+# A unit whose approved appraisal waits for the decision; under review, the decision it had.
+WAITING_FOR_DECISION = (Status.APPRAISED, Status.UNDER_REVIEW)
+
+
+def year_forecast(snap: Snapshot) -> YearForecast:
+    """Each unit's outlook and the forecast range against each target (forecast.py): 2 queries
+    for the claims of the units not yet appraised, whatever their number, none otherwise."""
+    claimed_levels = _claimed_levels([row.pk for row in snap.rows if _is_claim(row)])
+    units = []
+    for row in snap.rows:
+        if row.decided:
+            unit = UnitOutlook(row, Outlook(Standing.DECIDED, row.level), row.final_score)
+        elif row.status in WAITING_FOR_DECISION:
+            unit = UnitOutlook(row, Outlook(Standing.APPRAISED, row.final_level or 0), row.final_score)
+        elif row.pk in claimed_levels:
+            unit = UnitOutlook(row, Outlook(Standing.CLAIMED, claimed_levels[row.pk]), row.self_score)
+        else:
+            unit = UnitOutlook(row, Outlook(Standing.UNKNOWN, 0), None)
+        units.append(unit)
+    return YearForecast(forecast(snap.cycle.year, [u.outlook for u in units]), units)
+
+
+@dataclass(frozen=True)
+class DecidingUnit:
+    unit: UnitOutlook
+    missing: Decimal
+    lift: BandLift
+
+
+@dataclass(frozen=True)
+class DecidingUnits:
+    target: TargetForecast
+    units: list[DecidingUnit]
+
+
+DECIDING_LIMIT = 5
+
+
+def deciding_units(fc: YearForecast, *, limit: int = DECIDING_LIMIT) -> list[DecidingUnits]:
+    """For each target not met for sure, the undecided units closest below its band, with the
+    smallest lift that would bring each there (lift.py): 2 queries per unit, `limit` per target."""
+    return [
+        DecidingUnits(
+            target,
+            [
+                DecidingUnit(unit, missing, lift_to_band(unit.row.pk, BAND_FLOOR[target.rule.min_level]))
+                for unit, missing in fc.closest(target.rule.min_level, limit)
+            ],
+        )
+        for target in fc.open_targets
+    ]
+
+
+def _is_claim(row: Row) -> bool:
+    return not row.decided and row.status not in WAITING_FOR_DECISION and row.self_score is not None
+
+
+def _claimed_levels(pks) -> dict[int, int]:
+    """The level each assessment's self score reaches with its conditions as self-assessed."""
+    if not pks:
+        return {}
+    scores = defaultdict(list)
+    for score in IndicatorScore.objects.filter(assessment_id__in=pks).select_related("indicator__criterion"):
+        scores[score.assessment_id].append(score)
+    found = Assessment.objects.filter(pk__in=pks).select_related("cycle__framework")
+    return {a.pk: layer_result(a, scores[a.pk], SELF).recognition.level for a in found}
 
 
 # --- Self vs appraised ---------------------------------------------------------------------------
@@ -500,6 +641,11 @@ class TrendPoint:
     decided: int
     meeting: int
     above: int
+    # For the whole scope's line (not per district):
+    imported: int = 0  # results imported from the province's sheets (no assessment here)
+    divided: int = 0  # units whose territory later went to several units: their result covers more
+    previous_total: int | None = None  # the units of the year before, when there is one
+    targets: tuple[TargetResult, ...] = ()  # the year's targets against its own denominator
 
     @property
     def meeting_percent(self) -> Decimal:
@@ -508,6 +654,28 @@ class TrendPoint:
     @property
     def above_percent(self) -> Decimal:
         return percent_of(self.above, self.units_total)
+
+    @property
+    def undecided(self) -> int:
+        return self.units_total - self.decided
+
+    @property
+    def scope_changed(self) -> bool:
+        """The year counts another set of units than the year before (a rearrangement)."""
+        return self.previous_total is not None and self.previous_total != self.units_total
+
+    def target_percent(self, level: int) -> Decimal | None:
+        """The share the year's targets require at `level` or above: the target line of a bar."""
+        shares = (t for t in self.targets if t.rule.kind == "share")
+        return next((t.required_percent for t in shares if t.rule.min_level == level), None)
+
+    @property
+    def meeting_target(self) -> Decimal | None:
+        return self.target_percent(1)
+
+    @property
+    def above_target(self) -> Decimal | None:
+        return self.target_percent(2)
 
 
 @dataclass(frozen=True)
@@ -557,34 +725,59 @@ def _imported_before(cycle: Cycle, imported):
 
 
 def trend_points(cycle: Cycle, assessments, imported=None) -> list[TrendPoint]:
-    """`trend(...).points` alone, counted by the database (1 query, 2 with `imported`): for the
-    dashboard, which leaves the per-district table to `trend` when someone opens it."""
-    rows = (
+    """`trend(...).points` alone (2–6 queries: the units, the imported results, the lineage
+    steps after them): for the dashboard, which leaves the per-district table to `trend` when
+    someone opens it."""
+    rows = list(
         assessments.filter(cycle__program=cycle.program, cycle__year__lte=cycle.year)
         .order_by()
-        .values_list("cycle__year", "status", "final_level")
-        .annotate(n=Count("pk"))
+        .values_list("cycle__year", "unit_id", "status", "final_level")
     )
-    by_year = defaultdict(Counter)
-    for year, status, level, n in rows:
-        by_year[year][(status, level)] += n
-    for year, _unit, status, level in _imported_before(cycle, imported):
-        by_year[year][(status, level)] += 1
-    return [_point(year, by_year[year]) for year in sorted(by_year)]
+    return _scope_points(rows, _imported_before(cycle, imported))
+
+
+def _scope_points(rows, past) -> list[TrendPoint]:
+    """One point per year over the scope's (year, unit id, status, level) rows and the imported
+    `past` ones: the year's own denominator and targets, the units imported, the units divided
+    later, and the denominator of the year before (so a change of scope shows)."""
+    divided = divided_later({unit_id for _, unit_id, _, _ in rows + past})
+    by_year, imported, split = defaultdict(Counter), Counter(), Counter()
+    for source, found in ((rows, False), (past, True)):
+        for year, unit_id, status, level in source:
+            by_year[year][(status, level)] += 1
+            imported[year] += found
+            split[year] += unit_id in divided
+    points, previous = [], None
+    for year in sorted(by_year):
+        point = _point(year, by_year[year])
+        by_level = Counter()
+        for (status, level), n in by_year[year].items():
+            by_level[counted_level(status, level)] += n
+        point = replace(
+            point,
+            imported=imported[year],
+            divided=split[year],
+            previous_total=previous,
+            targets=tuple(attainment(year, dict(by_level), units_total=point.units_total)),
+        )
+        points.append(point)
+        previous = point.units_total
+    return points
 
 
 def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=None) -> Trend:
     """Share at level ≥ 1 and ≥ 2 for each cycle of the programme up to `cycle` (and each year
     of `imported` results before it), for the whole scope and per former district: units of every
     year are mapped through lineage to the district they belonged to (or came from), so a merged
-    unit's history stays with its place (2–7 queries)."""
+    unit's history stays with its place (3–11 queries)."""
     years_q = Q(cycle__program=cycle.program)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
-    raw = list(
+    assessed = list(
         assessments.filter(years_q).order_by().values_list("cycle__year", "unit_id", "status", "final_level")
     )
-    raw += _imported_before(cycle, imported)
+    past = _imported_before(cycle, imported)
+    raw = assessed + past
     districts = former_districts({unit_id for _, unit_id, _, _ in raw}) if raw else {}
     by_year = defaultdict(Counter)
     by_group = defaultdict(lambda: defaultdict(Counter))
@@ -600,7 +793,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=Non
     for code in sorted(by_group, key=lambda c: names[c]):
         points = {year: _point(year, counts) for year, counts in by_group[code].items()}
         groups.append(GroupTrend(code, names[code], points, [points.get(year) for year in years]))
-    return Trend(years, [_point(year, by_year[year]) for year in years], groups)
+    return Trend(years, _scope_points(assessed, past), groups)
 
 
 # --- Results and who may read them ---------------------------------------------------------------

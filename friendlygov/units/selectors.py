@@ -274,3 +274,30 @@ def by_codes(codes, day: date, *, level: int = Level.COMMUNE) -> tuple[list[Unit
     )
     known = {unit.code for unit in units}
     return units, [code for code in wanted if code not in known]
+
+
+def divided_later(unit_ids, *, max_steps: int = 4) -> set[str]:
+    """The units among `unit_ids` whose territory later went to more than one unit on one date
+    (divided, or partly transferred), directly or through what they became: their result covers
+    more than any one successor. Each successor has an event of its own (a division is several
+    events of one day), hence the date. One query per lineage step, whatever the number of units."""
+    divided: set[str] = set()
+    frontier: dict[str, set[str]] = {unit_id: {unit_id} for unit_id in unit_ids}
+    for _ in range(max_steps):
+        if not frontier:
+            break
+        links = LineageLink.objects.filter(predecessor_id__in=list(frontier)).values_list(
+            "predecessor_id", "event__effective_date", "successor_id"
+        )
+        successors: dict[tuple[str, date], set[str]] = defaultdict(set)
+        for predecessor, day, successor in links:
+            successors[(predecessor, day)].add(successor)
+        following: dict[str, set[str]] = defaultdict(set)
+        for (predecessor, _day), found in successors.items():
+            starts = frontier[predecessor]
+            if len(found) > 1:
+                divided |= starts
+            for successor in found:  # lineage runs forward in time: no cycle to guard against
+                following[successor] |= starts
+        frontier = following
+    return divided

@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
-from friendlygov.core.i18n import fold
+from friendlygov.core.i18n import fold, word_start_q
+from friendlygov.units.models import Level
+from friendlygov.units.selectors import former_districts
 
 from .. import register
 from ..models import Assessment, Cycle, Decision
@@ -38,18 +40,33 @@ def _published_years():
     )
 
 
-def _public_results(cycle):
-    """Rows of (assessment, item, decision), sorted by level (highest first) then name: each decided
-    unit with the decision in force for it (assessments.register), as the register reads."""
+def _public_results(cycle, query=""):
+    """Rows of (assessment, item, decision, district), sorted by level (highest first) then name:
+    each decided unit with the decision in force for it (assessments.register), as the register
+    reads, and the district it belonged to on the cycle's date (or, once districts were abolished,
+    its former district), which tells namesakes apart. `query` keeps the units with a word of
+    their name starting with it, tone marks ignored."""
     in_scope = Assessment.objects.filter(cycle=cycle, status__in=PUBLIC_WHILE_IN_FORCE)
-    assessments = in_scope.select_related("unit")
+    if query:
+        in_scope = in_scope.filter(word_start_q("unit__search_name", query))
+    assessments = list(in_scope.select_related("unit__parent"))
     live = register.in_force_items(in_scope.values("pk"))
+    districts = former_districts([a.unit_id for a in assessments if a.pk in live]) if live else {}
     rows = []
     for assessment in assessments:
         if assessment.pk not in live:
             continue
         item = live[assessment.pk][0]
-        rows.append({"assessment": assessment, "item": item, "decision": item.decision})
+        parent = assessment.unit.parent
+        rows.append(
+            {
+                "assessment": assessment,
+                "item": item,
+                "decision": item.decision,
+                "district": districts.get(assessment.unit_id),
+                "former_district": parent is None or parent.level != Level.DISTRICT,
+            }
+        )
     rows.sort(key=lambda row: (-row["item"].level, fold(row["assessment"].unit.name)))
     return rows
 
@@ -67,7 +84,7 @@ def cycle_results(request, year):
     form = ResultSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     all_rows = _public_results(cycle)
-    rows = [r for r in all_rows if fold(query) in r["assessment"].unit.search_name] if query else all_rows
+    rows = _public_results(cycle, query) if fold(query) else all_rows
     counts = dict.fromkeys((4, 3, 2, 1, 0), 0)
     for row in all_rows:
         counts[row["item"].level] += 1

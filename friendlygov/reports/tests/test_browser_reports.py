@@ -47,6 +47,22 @@ def test_a_leader_reads_the_dashboard(page, demo):
     look_at(page, "reports-dashboard-2025")
     page.goto(f"{demo.url}/reports/2026/")
     look_at(page, "reports-dashboard-2026")
+    # The year not decided yet: its forecast, and the units that decide each target, opened.
+    assert "Dự báo" in page.locator("#targets").inner_text()
+    page.get_by_text("Đơn vị quyết định mục tiêu").click()
+    page.locator("#targets .deciding-list").first.wait_for()
+    look_at(page, "reports-dashboard-2026-deciding")
+    page.goto(f"{demo.url}/reports/2024/#map")
+    labels = page.locator("#map svg text").all_text_contents()
+    assert any("Kim Thành" in label for label in labels)
+    look_at(page, "reports-dashboard-2024")
+
+
+def test_the_public_page_tells_namesakes_apart_by_district(page, demo):
+    page.goto(f"{demo.url}/public/2024/?q=xa")
+    rows = page.locator("main table tbody tr").all_inner_texts()
+    assert rows and all("Huyện " in row for row in rows)
+    look_at(page, "reports-public-2024-search")
 
 
 def test_a_commune_reads_why_it_got_its_level(page, demo):

@@ -43,6 +43,9 @@ def dashboard(request, year: int):
         grouping = selectors.default_grouping(cycle)
     snap = selectors.snapshot(cycle, scope, grouping=grouping)
     groups = selectors.group_rows(snap)
+    summary = selectors.summary(snap)
+    # A year not decided yet shows its forecast; a decided one only what the decisions say.
+    forecast = selectors.year_forecast(snap) if summary.undecided else None
     context = {
         "cycle": cycle,
         "years": years,
@@ -51,7 +54,9 @@ def dashboard(request, year: int):
             (selectors.BY_BODY, _("Cơ quan thẩm định")),
             (selectors.BY_FORMER_DISTRICT, _("Huyện cũ")),
         ],
-        "summary": selectors.summary(snap),
+        "summary": summary,
+        "forecast": forecast,
+        "target_rows": _with_forecast(summary.targets, forecast),
         "groups": groups,
         "progress": selectors.progress(snap),
         "discrepancy": selectors.discrepancy(snap, groups=groups),
@@ -63,8 +68,26 @@ def dashboard(request, year: int):
     return render(request, "reports/dashboard.html", context)
 
 
+def _with_forecast(targets, forecast):
+    """(target as decided, its forecast or None) for each target of the year."""
+    if forecast is None:
+        return [(target, None) for target in targets]
+    return list(zip(targets, forecast.targets, strict=True))
+
+
 # The long lists the dashboard keeps closed (<details>): read when someone opens them.
 PARTS = {
+    "quyet-dinh-muc-tieu": (
+        "reports/partials/dashboard_deciding.html",
+        lambda cycle, scope, user: {
+            "deciding": selectors.deciding_units(
+                selectors.year_forecast(
+                    selectors.snapshot(cycle, scope, grouping=selectors.default_grouping(cycle))
+                )
+            )
+        },
+        gettext_lazy("Đơn vị quyết định mục tiêu: sát mức nhất, và cách nâng mức"),
+    ),
     "gan-muc-tren": (
         "reports/partials/dashboard_near_list.html",
         lambda cycle, scope, user: {"analysis": selectors.indicator_analysis(cycle, scope)},
