@@ -25,6 +25,8 @@ urlpatterns = [
     path("jobs/", include("friendlygov.jobs.views")),
     path("notifications/", include("friendlygov.notifications.views")),
     path("reviews/", include("friendlygov.reviews.urls")),
+    # Signing a draft, the signed originals and the public verification page (/xac-minh/).
+    path("", include("friendlygov.signing.views")),
     path("admin/", admin.site.urls),
 ]
 
