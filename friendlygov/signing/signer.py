@@ -8,6 +8,7 @@ gets the agency's signature at the top right of its first page, without the seal
 """
 
 import io
+import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,9 +68,13 @@ def iso_now(now: datetime) -> str:
 
 def sign_person(pdf: bytes, token: Token, *, now: datetime) -> bytes:
     """The competent person's certification signature in their field."""
+    # The text stands in the right two thirds, clear of the seal that covers the left third.
     style = TextStampStyle(
-        stamp_text="Ký bởi: %(signer)s\nThời gian ký: %(iso)s",
-        text_box_style=TextBoxStyle(font=fonts.serif(), font_size=8),
+        stamp_text="Ký bởi: %(signer)s\nThời gian ký:\n%(iso)s",
+        text_box_style=TextBoxStyle(font=fonts.serif(), font_size=7),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX, y_align=layout.AxisAlignment.ALIGN_MID
+        ),
         border_width=0,
     )
     meta = signers.PdfSignatureMetadata(
@@ -86,8 +91,11 @@ def sign_agency(pdf: bytes, token: Token, *, now: datetime) -> bytes:
     """The issuing agency's signature over the filled number and date: the seal image with the
     agency's name (its certificate's) and the signing time."""
     style = TextStampStyle(
-        stamp_text="%(signer)s\n%(iso)s",
-        text_box_style=TextBoxStyle(font=fonts.serif(fonts.BOLD), font_size=7, text_color=(0.75, 0.0, 0.0)),
+        stamp_text="%(agency)s\n%(iso)s",
+        text_box_style=TextBoxStyle(font=fonts.serif(fonts.BOLD), font_size=5, text_color=(0.75, 0.0, 0.0)),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID
+        ),
         background=_seal(),
         background_opacity=0.85,
         border_width=0,
@@ -106,7 +114,7 @@ def sign_attachment(pdf: bytes, token: Token, *, now: datetime) -> bytes:
         ATTACHMENT_FIELD, on_page=0, box=(round(right - width), round(top - height), round(right), round(top))
     )
     style = TextStampStyle(
-        stamp_text="%(signer)s\n%(iso)s",
+        stamp_text="%(agency)s\n%(iso)s",
         text_box_style=TextBoxStyle(font=fonts.serif(), font_size=7),
         border_width=0,
     )
@@ -119,8 +127,13 @@ def sign_attachment(pdf: bytes, token: Token, *, now: datetime) -> bytes:
 def _sign(pdf, token, meta, style, *, now, new_field=None, **params) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     with token_signer(token) as signer:
+        name = signer.signing_cert.subject.native.get("common_name", "")
+        # The agency's name as its certificate says, in short lines that fit inside the seal.
+        agency = "\n".join(textwrap.wrap(name, 18))
         pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=new_field)
-        out = pdf_signer.sign_pdf(writer, appearance_text_params={"iso": iso_now(now), **params})
+        out = pdf_signer.sign_pdf(
+            writer, appearance_text_params={"iso": iso_now(now), "agency": agency, **params}
+        )
     return out.getvalue()
 
 
@@ -131,7 +144,7 @@ def _seal() -> RawContent:
     ops = [b"q 0.8 0 0 RG 0.8 0 0 rg"]
     for radius, width in ((48, 3), (38, 1.2)):
         ops.append(b"%.1f w" % width + _circle(50, 50, radius) + b" S")
-    ops.append(_star(50, 50, 12, 5) + b" f Q")
+    ops.append(_star(50, 76, 8, 3.5) + b" f Q")  # the star at the top, the text below it
     return RawContent(b" ".join(ops), box=layout.BoxConstraints(size, size))
 
 
