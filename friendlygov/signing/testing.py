@@ -277,3 +277,16 @@ def pdfsig(pdf: bytes, tokens: Tokens, folder: Path) -> str:
         ["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True, check=False
     )
     return result.stdout + result.stderr
+
+
+@pytest.fixture
+def signing_tokens(settings, softhsm_tokens) -> Tokens:
+    """The SoftHSM2 tokens configured as the deployment's: the agency's and the person's keys,
+    and the test CA as the only trust root."""
+    settings.SIGNING_PKCS11_MODULE = SOFTHSM_MODULE
+    settings.SIGNING_AGENCY_TOKEN, settings.SIGNING_AGENCY_PIN = "agency", PIN
+    settings.SIGNING_AGENCY_KEY = "seal"
+    settings.SIGNING_PERSON_TOKEN, settings.SIGNING_PERSON_PIN = "person", PIN
+    settings.SIGNING_PERSON_KEY = "signer"
+    settings.SIGNING_TRUST_ROOTS = str(softhsm_tokens.roots_file)
+    return softhsm_tokens

@@ -82,7 +82,9 @@ def verify(pdf: bytes, *, roots_pem: bytes, crls: list[bytes] = ()) -> Report:
         trust_roots=load_roots(roots_pem),
         crls=list(crls),
         allow_fetching=False,
-        revocation_mode="hard-fail" if crls else "soft-fail",
+        # With CRLs configured, every certificate must be checked against them ("require"): a
+        # certificate without a distribution point would otherwise go unchecked.
+        revocation_mode="require" if crls else "soft-fail",
     )
     checks = [_check(signature, context) for signature in signatures]
     return Report(readable=True, signatures=checks, revisions=revisions, values=values)

@@ -22,14 +22,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def tokens(settings, softhsm_tokens):
-    settings.SIGNING_PKCS11_MODULE = testing.SOFTHSM_MODULE
-    settings.SIGNING_AGENCY_TOKEN, settings.SIGNING_AGENCY_PIN = "agency", testing.PIN
-    settings.SIGNING_AGENCY_KEY = "seal"
-    settings.SIGNING_PERSON_TOKEN, settings.SIGNING_PERSON_PIN = "person", testing.PIN
-    settings.SIGNING_PERSON_KEY = "signer"
-    settings.SIGNING_TRUST_ROOTS = str(softhsm_tokens.roots_file)
-    return softhsm_tokens
+def tokens(signing_tokens):
+    return signing_tokens
 
 
 def roots(tokens) -> bytes:
