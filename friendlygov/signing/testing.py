@@ -241,6 +241,8 @@ _made: Tokens | None = None
 def softhsm_tokens() -> Tokens:
     global _made
     if tools_missing():
+        if os.environ.get("FRIENDLYGOV_REQUIRE_SIGNING") == "1":
+            pytest.fail(f"Signing tools are required but missing: {', '.join(tools_missing())}")
         pytest.skip("SoftHSM2, pdfsig or certutil is not installed")
     if _made is None:
         _made = make_tokens(Path(tempfile.mkdtemp(prefix="friendlygov-softhsm-")))
@@ -290,3 +292,13 @@ def signing_tokens(settings, softhsm_tokens) -> Tokens:
     settings.SIGNING_PERSON_KEY = "signer"
     settings.SIGNING_TRUST_ROOTS = str(softhsm_tokens.roots_file)
     return softhsm_tokens
+
+
+def render_first_page(pdf: Path, target_stem: Path) -> None:
+    """The first page as a PNG (poppler's pdftoppm), for people to look at; nothing if missing."""
+    if shutil.which("pdftoppm"):
+        target_stem.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target_stem)],
+            check=True,
+        )
