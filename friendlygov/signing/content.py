@@ -5,6 +5,8 @@ form fields; and a fingerprint of the draft's content to tell when it changed af
 import hashlib
 import json
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments import documents
@@ -31,7 +33,11 @@ def fingerprint(decision) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def register_pdf(decision) -> bytes:
+def verify_url(code: str) -> str:
+    return f"{settings.SITE_URL}{reverse('signing:verify')}?qd={code}"
+
+
+def register_pdf(decision, *, code: str) -> bytes:
     """The PDF/A the person signs. Raises PdfUnavailable without LibreOffice or when the laid-out
     document does not show where the number, date or signer stand."""
     docx = documents.decision_docx(decision, for_signature=True)
@@ -42,7 +48,7 @@ def register_pdf(decision) -> bytes:
         raise PdfUnavailable(
             _("Không tìm thấy vị trí “%(what)s” trên bản PDF để đặt ô số, ngày và chữ ký.") % {"what": exc}
         ) from exc
-    return forms.with_fields(pdf, places)
+    return forms.with_fields(pdf, places, verify_url=verify_url(code))
 
 
 def attachment_pdf(decision) -> bytes:

@@ -8,6 +8,7 @@ for byte at the start of the file.
 
 import io
 
+import segno
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.content import PdfResources
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -24,12 +25,15 @@ AGENCY_FIELD = "chu_ky_co_quan"
 PRINT = 4  # annotation flag: printed
 
 
-def with_fields(pdf: bytes, places: Places) -> bytes:
+def with_fields(pdf: bytes, places: Places, *, verify_url: str = "") -> bytes:
     """The register's PDF: the laid-out decision with empty number and date fields and the two
-    signature fields (the agency's seal overlapping the left third of the person's)."""
+    signature fields (the agency's seal overlapping the left third of the person's), and a QR code
+    in the bottom margin of the first page that opens the public verification page."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     for name, box in ((NUMBER_FIELD, places.number), (DATE_FIELD, places.date)):
         _add_text_field(writer, name, box)
+    if verify_url:
+        _add_qr(writer, verify_url, places.qr)
     for name, box in ((PERSON_FIELD, places.person), (AGENCY_FIELD, places.agency)):
         fields.append_signature_field(writer, fields.SigFieldSpec(name, on_page=box.page, box=box.rect()))
     return _written(writer)
@@ -66,8 +70,7 @@ def field_values(reader) -> dict[str, str]:
 
 
 def _add_text_field(writer, name: str, box: Box):
-    page = writer.find_page_for_modification(box.page)
-    page_ref, page_dict = page[0], page[0].get_object()
+    page_ref = writer.find_page_for_modification(box.page)[0]
     width, height = box.x1 - box.x0, box.y1 - box.y0
     empty = generic.StreamObject(
         {
@@ -93,12 +96,7 @@ def _add_text_field(writer, name: str, box: Box):
         }
     )
     widget_ref = writer.add_object(widget)
-    annots = page_dict.get("/Annots")
-    if annots is None:
-        page_dict[generic.NameObject("/Annots")] = generic.ArrayObject([widget_ref])
-    else:
-        annots.get_object().append(widget_ref)
-    writer.update_container(page_dict)
+    _attach_to_page(writer, box.page, widget_ref)
     form = writer.root.get("/AcroForm")
     if form is None:
         form = generic.DictionaryObject({generic.NameObject("/Fields"): generic.ArrayObject()})
@@ -107,6 +105,52 @@ def _add_text_field(writer, name: str, box: Box):
     form = form.get_object()
     form["/Fields"].append(widget_ref)
     writer.update_container(form)
+
+
+def _add_qr(writer, url: str, box: Box):
+    """A stamp annotation whose appearance is the QR code, drawn as vector squares."""
+    matrix = segno.make(url, error="m").matrix
+    size = box.x1 - box.x0
+    module = size / len(matrix)
+    squares = [
+        b"%.3f %.3f %.3f %.3f re" % (col * module, size - (row + 1) * module, module, module)
+        for row, line in enumerate(matrix)
+        for col, dark in enumerate(line)
+        if dark
+    ]
+    drawing = generic.StreamObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/XObject"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+            generic.NameObject("/BBox"): _numbers(0, 0, size, size),
+        },
+        stream_data=b"q 0 g " + b" ".join(squares) + b" f Q",
+    )
+    page_ref = writer.find_page_for_modification(box.page)[0]
+    stamp = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Stamp"),
+            generic.NameObject("/Rect"): _numbers(box.x0, box.y0, box.x1, box.y1),
+            generic.NameObject("/F"): generic.NumberObject(PRINT | 128),  # printed, locked
+            generic.NameObject("/P"): page_ref,
+            generic.NameObject("/Contents"): generic.TextStringObject(url),
+            generic.NameObject("/AP"): generic.DictionaryObject(
+                {generic.NameObject("/N"): writer.add_object(drawing)}
+            ),
+        }
+    )
+    _attach_to_page(writer, box.page, writer.add_object(stamp))
+
+
+def _attach_to_page(writer, page_index: int, annotation_ref):
+    page_dict = writer.find_page_for_modification(page_index)[0].get_object()
+    annots = page_dict.get("/Annots")
+    if annots is None:
+        page_dict[generic.NameObject("/Annots")] = generic.ArrayObject([annotation_ref])
+    else:
+        annots.get_object().append(annotation_ref)
+    writer.update_container(page_dict)
 
 
 def _appearance(writer, field, text: str) -> generic.StreamObject:

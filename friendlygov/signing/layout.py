@@ -49,6 +49,7 @@ class Places:
     date: Box
     person: Box
     agency: Box
+    qr: Box = Box(0, 30 * MM, 3 * MM, 46 * MM, 19 * MM)  # first page, in the bottom margin
 
 
 def lines(pdf: bytes) -> list[Line]:

@@ -25,6 +25,8 @@ class SignedOriginal(models.Model):
     fingerprint = models.CharField(max_length=64)
     register_pdf = models.BinaryField(_("bản PDF/A để ký"))
     register_sha256 = models.CharField(max_length=64, db_index=True)
+    # Printed as a QR code on the first page: /xac-minh/?qd=<code> opens the issued original.
+    verify_code = models.CharField(max_length=32, unique=True)
     person_pdf = models.BinaryField(_("bản đã có chữ ký người có thẩm quyền"), null=True, blank=True)
     person_signer = models.CharField(_("người ký"), max_length=200, blank=True)
     person_signed_at = models.DateTimeField(_("thời điểm người có thẩm quyền ký"), null=True, blank=True)

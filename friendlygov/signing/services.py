@@ -6,6 +6,7 @@ Each is atomic, checks the assessment area's policy, and records its audit event
 """
 
 import hashlib
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -56,11 +57,13 @@ def prepare_for_signing(decision, *, actor) -> SignedOriginal:
     original = current_original(decision)
     if original is not None:
         return original
+    code = secrets.token_urlsafe(12)
     try:
-        pdf = content.register_pdf(decision)
+        pdf = content.register_pdf(decision, code=code)
     except PdfUnavailable as exc:
         raise ValidationError(str(exc)) from exc
     values = {
+        "verify_code": code,
         "fingerprint": content.fingerprint(decision),
         "register_pdf": pdf,
         "register_sha256": sha256(pdf),

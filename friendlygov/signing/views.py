@@ -171,16 +171,18 @@ def _in_register(revisions: list[str]):
 @require_http_methods(["GET", "POST"])
 def verify_page(request):
     """Anyone checks a PDF: in the register or not, which decision, who signed and when, and each
-    signature valid or why not. `?ma=<SHA-256>` (the QR on the public page) opens the register's
-    copy and checks it."""
+    signature valid or why not. `?qd=<code>` (the QR code printed on the decision) or
+    `?ma=<SHA-256>` opens the register's issued original and checks it."""
     form = VerifyForm()
     errors, status, result = [], 200, None
-    code = request.GET.get("ma", "").strip().lower()
-    if request.method == "POST":
+    digest = request.GET.get("ma", "").strip().lower()
+    code = request.GET.get("qd", "").strip()
+    checks = request.method == "POST" or bool(digest or code)
+    if checks and counters.count(f"verify:{client_address(request)}", HOUR) > settings.VERIFY_PER_HOUR:
+        errors, status = [_("Bạn đã kiểm tra quá nhiều tệp trong một giờ; hãy thử lại sau.")], 429
+    elif request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
-        if counters.count(f"verify:{client_address(request)}", HOUR) > settings.VERIFY_PER_HOUR:
-            errors, status = [_("Bạn đã kiểm tra quá nhiều tệp trong một giờ; hãy thử lại sau.")], 429
-        elif not form.is_valid():
+        if not form.is_valid():
             errors, status = [_("Hãy chọn một tệp PDF.")], 422
         else:
             try:
@@ -189,8 +191,9 @@ def verify_page(request):
                 errors, status = list(exc.messages), 422
             else:
                 result = _result(data)
-    elif code:
-        original = SignedOriginal.objects.filter(sha256=code, decision__state="issued").first()
+    elif digest or code:
+        found = Q(sha256=digest) if digest else Q(verify_code=code)
+        original = SignedOriginal.objects.filter(found, decision__state="issued", sha256__gt="").first()
         if original is None:
             errors, status = [_("Không có bản gốc nào trong sổ đăng ký có mã này.")], 404
         else:

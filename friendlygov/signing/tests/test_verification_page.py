@@ -70,8 +70,12 @@ def test_it_reports_the_original_valid_and_every_tampered_copy_invalid_with_the_
     page = check(client, signer.sign_person(elsewhere, tokens.person, now=_now())).content.decode()
     assert "Không có trong sổ đăng ký" in page
 
-    by_code = client.get(reverse("signing:verify"), {"ma": original.sha256}).content.decode()
-    assert "Có trong sổ đăng ký: đúng bản gốc điện tử" in by_code
+    by_digest = client.get(reverse("signing:verify"), {"ma": original.sha256}).content.decode()
+    assert "Có trong sổ đăng ký: đúng bản gốc điện tử" in by_digest
+    # The QR code printed on the first page opens the same check.
+    assert _qr_link(register_pdf).endswith(f"/xac-minh/?qd={original.verify_code}")
+    by_qr = client.get(reverse("signing:verify"), {"qd": original.verify_code}).content.decode()
+    assert "Có trong sổ đăng ký: đúng bản gốc điện tử" in by_qr
 
     # Revocation: a CRL from the test CA that revokes the person's certificate.
     person_cert = _certificate_of(issued, "Trần Văn Giám")
@@ -104,6 +108,13 @@ def test_an_unreadable_pdf_is_reported_as_such(client):
     page = check(client, b"%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\n%%EOF\n")
     assert page.status_code == 200
     assert "Không đọc được tệp" in page.content.decode()
+
+
+def _qr_link(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    annotations = [a.get_object() for a in PdfReader(io.BytesIO(pdf)).pages[0]["/Annots"]]
+    return next(str(a["/Contents"]) for a in annotations if a["/Subtype"] == "/Stamp")
 
 
 def _certificate_of(pdf: bytes, common_name: str):
