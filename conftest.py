@@ -6,6 +6,7 @@ pytest_plugins = [
     "friendlygov.core.testing",
     "friendlygov.core.testing_browser",
     "friendlygov.assessments.testing",
+    "friendlygov.signing.testing",
 ]
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "friendlygov.notifications",
     "friendlygov.reviews",
     "friendlygov.administration",
+    "friendlygov.signing",
     "friendlygov.demo",
 ]
 
@@ -433,4 +434,27 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fontTools reports every glyph it keeps when pyHanko embeds a font subset (signing/fonts.py).
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
+
+# --- Signed decisions (docs/adr/0031-signed-decisions-trust-model.md) -------------------------------
+# Without a token the product issues unsigned documents, as before, and says so. Each token is a
+# PKCS#11 module (the token's driver), the token's label, its PIN and the label of the key (with
+# its certificate) on it. Trust roots: a PEM file of the CA certificates the deployment trusts
+# (the national root and the licensed CAs); CRLs: DER files from those CAs, refreshed by the
+# operator (no network fetch from a request).
+SIGNING_PKCS11_MODULE = env_str("SIGNING_PKCS11_MODULE")
+SIGNING_AGENCY_TOKEN = env_str("SIGNING_AGENCY_TOKEN")
+SIGNING_AGENCY_PIN = env_str("SIGNING_AGENCY_PIN")
+SIGNING_AGENCY_KEY = env_str("SIGNING_AGENCY_KEY")
+SIGNING_PERSON_TOKEN = env_str("SIGNING_PERSON_TOKEN")
+SIGNING_PERSON_PIN = env_str("SIGNING_PERSON_PIN")
+SIGNING_PERSON_KEY = env_str("SIGNING_PERSON_KEY")
+SIGNING_TRUST_ROOTS = env_str("SIGNING_TRUST_ROOTS")
+SIGNING_CRLS = env_list("SIGNING_CRLS")
+# The public verification page: the largest file it reads, how long it may parse one, and how
+# many files one network address may check per hour.
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 15 * 1024 * 1024)
+VERIFY_SECONDS = env_int("VERIFY_SECONDS", 20)
+VERIFY_PER_HOUR = env_int("VERIFY_PER_HOUR", 30)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("quan-tri/", include("friendlygov.administration.urls")),
     # The admin's autocomplete with unit versions labelled by their period (units/admin.py).
     path("admin/autocomplete/", UnitVersionAutocomplete.as_view(admin_site=admin.site)),
+    # Signing a draft, the signed originals and the public verification page (/xac-minh/).
+    path("", include("friendlygov.signing.views")),
     path("admin/", admin.site.urls),
 ]
 

@@ -189,7 +189,10 @@ def _check(user, grant_set, units, assessments):
     listed = {d["id"] for d in client.get("/api/v1/decisions?limit=100").json()["items"]}
     for decision in Decision.objects.filter(body__unit__code__startswith="ZZ").select_related("body__unit"):
         body_code = decision.body.unit.code[2:]
-        want = expected(grant_set, body_code, decision.cycle.year, (Role.APPRAISAL_HEAD,), from_above=False)
+        # Heads and clerks see the drafts and issue them; only heads draft (and sign) them.
+        want = expected(grant_set, body_code, decision.cycle.year, policy.ISSUE_ROLES, from_above=False)
+        heads = expected(grant_set, body_code, decision.cycle.year, policy.DECISION_ROLES, from_above=False)
         assert ((decision.body.unit.code, decision.cycle.year) in drafts) is want
-        assert policy.may_decide_for(user, decision.body) is want
+        assert policy.may_issue_for(user, decision.body) is want
+        assert policy.may_decide_for(user, decision.body) is heads
         assert (decision.pk in listed) is want

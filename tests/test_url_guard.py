@@ -30,6 +30,11 @@ PUBLIC = {
     # the link names the unit; a code with no open survey answers a friendly 404.
     "survey:form",
     "survey:thanks",
+    # The public verification page for signed decisions, and the signed originals (with their
+    # attachments) of issued decisions, which the public results page links.
+    "signing:verify",
+    "signing:original_pdf",
+    "signing:attachment_pdf",
 }
 PUBLIC_API_PREFIXES = ("/api/v1/units", "/api/v1/frameworks")
 

@@ -25,6 +25,8 @@ class Role(models.TextChoices):
     COMMUNE_CHAIR = "commune_chair", _("Chủ tịch UBND cấp xã")
     APPRAISER = "appraiser", _("Cán bộ thẩm định")
     APPRAISAL_HEAD = "appraisal_head", _("Thủ trưởng cơ quan thẩm định")
+    # Văn thư: gives the decision its number and date and applies the agency's signature (Decree 30).
+    CLERK = "clerk", _("Văn thư")
     PROVINCE_ADMIN = "province_admin", _("Quản trị viên cấp tỉnh")
     VIEWER = "viewer", _("Người xem")
 

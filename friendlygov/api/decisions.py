@@ -187,7 +187,7 @@ def _visible_decision(user, decision_id: int) -> Decision:
 def _detail(user, decision_id: int) -> DecisionDetail:
     decision = _visible_decision(user, decision_id)
     items = list(decision.items.select_related("assessment__unit"))
-    may_issue = not decision.is_issued and permissions.may_decide_for(user, decision.body)
+    may_issue = not decision.is_issued and permissions.may_issue_for(user, decision.body)
     suggested = (decision.number or register.next_number(decision)) if may_issue else None
     frame = decision.printed_frame()
     return DecisionDetail(

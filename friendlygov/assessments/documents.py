@@ -118,8 +118,13 @@ def listed_and_apart(decision, items) -> tuple[list, list]:
 _ITEM_ORDER = ("-level", "-final_score", "assessment__unit__search_name", "assessment__unit__name")
 
 
-def decision_docx(decision: Decision) -> bytes:
-    """The decision and its appendix as a .docx file."""
+BLANK_DATE = "ngày … tháng … năm …"
+
+
+def decision_docx(decision: Decision, *, for_signature: bool = False) -> bytes:
+    """The decision and its appendix as a .docx file. `for_signature`: the text the competent
+    person signs (signing/), without the draft mark and with the number and date left blank for
+    the clerk, who fills them at issuance (Decree 30)."""
     year = decision.cycle.year
     frame = decision.printed_frame()
     items, _apart = listed_and_apart(decision, decision_items(decision))
@@ -127,14 +132,11 @@ def decision_docx(decision: Decision) -> bytes:
     setup_page(document)
     decree30.add_page_numbers(document)
 
-    if not decision.is_issued:
+    if not decision.is_issued and not for_signature:
         add_para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
-    decree30.add_heading(
-        document,
-        frame,
-        number=number_text(decision),
-        place_and_date=f"{frame.place}, {date_text(decision.signed_on)}",
-    )
+    number = f"{NBSP * 6}/{decision.body.decision_symbol}" if for_signature else number_text(decision)
+    day = BLANK_DATE if for_signature else date_text(decision.signed_on)
+    decree30.add_heading(document, frame, number=number, place_and_date=f"{frame.place}, {day}")
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -28,6 +28,8 @@ APPRAISE_QUEUE = "appraise_queue"  # read the body's appraisal queue (any state)
 TAKE_OVER = "take_over"  # the head makes a commune assigned to another appraiser their own
 
 DECISION_ROLES = (Role.APPRAISAL_HEAD,)
+# Decree 30: the clerk (văn thư) of the body numbers, dates and issues what its head signed.
+ISSUE_ROLES = (Role.APPRAISAL_HEAD, Role.CLERK)
 
 # Which roles may take each action, and in which states (the states are checked again by the
 # workflow table; here they decide what a page offers).
@@ -214,14 +216,20 @@ def may_decide_for(user, body) -> bool:
     return reach.reaches(user, body.unit, DECISION_ROLES, body.cycle.year)
 
 
+def may_issue_for(user, body) -> bool:
+    """Heads and clerks of the appraising body issue its decisions (number, date, the agency's
+    signature); only heads draft and sign them."""
+    return reach.reaches(user, body.unit, ISSUE_ROLES, body.cycle.year)
+
+
 def decisions_visible_to(user):
-    """Issued decisions are public; a draft is seen only by the heads who may issue it, by nobody
-    else (a superuser included). Pages, the API and jobs all read decisions through this."""
+    """Issued decisions are public; a draft is seen only by the heads and clerks who may issue it,
+    by nobody else (a superuser included). Pages, the API and jobs all read decisions through this."""
     base = Decision.objects.select_related("cycle", "body")
     issued = Q(state=Decision.State.ISSUED)
     if not user.is_authenticated:
         return base.filter(issued)
-    drafts = Q(state=Decision.State.DRAFT) & reach.reach_q(user, DECISION_ROLES, unit_field="body__unit")
+    drafts = Q(state=Decision.State.DRAFT) & reach.reach_q(user, ISSUE_ROLES, unit_field="body__unit")
     return base.filter(issued | drafts)
 
 

@@ -1181,6 +1181,13 @@ def _require_head(actor, body):
         raise PermissionDenied(_("Chỉ thủ trưởng cơ quan thẩm định được lập và ban hành quyết định."))
 
 
+def _require_issuer(actor, body):
+    if not permissions.may_issue_for(actor, body):
+        raise PermissionDenied(
+            _("Chỉ thủ trưởng hoặc văn thư của cơ quan thẩm định được ban hành quyết định.")
+        )
+
+
 @transaction.atomic
 def draft_decision(
     body,
@@ -1453,7 +1460,7 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
         .select_related("body__cycle", "supersedes")
         .get(pk=decision.pk)
     )
-    _require_head(actor, decision.body)
+    _require_issuer(actor, decision.body)
     if decision.is_issued:
         raise IssuedDecisionImmutable(decision.number)
     given = {"number": number, "signed_on": signed_on, "date_reason": date_reason}

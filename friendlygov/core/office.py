@@ -25,6 +25,8 @@ BODY_SIZE = Pt(14)
 HEADER_SIZE = Pt(13)
 SMALL_SIZE = Pt(11)
 PDF_TIMEOUT_SECONDS = 120
+# LibreOffice's PDF export as PDF/A-2b (archival: fonts embedded, no external content).
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -111,10 +113,10 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None) -> bytes:
+def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None, pdfa: bool = False) -> bytes:
     """Convert with LibreOffice in a temporary folder, with a private profile per run so that
     parallel conversions do not fight over one user installation. `soffice` is the program to
-    run (callers pass `soffice_path()`); None means it is not installed."""
+    run (callers pass `soffice_path()`); None means it is not installed. `pdfa`: PDF/A-2b."""
     if soffice is None:
         raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
     with tempfile.TemporaryDirectory(prefix="friendlygov-pdf-") as tmp:
@@ -127,7 +129,7 @@ def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None) -> bytes:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            PDFA_FILTER if pdfa else "pdf",
             "--outdir",
             str(folder),
             str(source),

@@ -164,6 +164,7 @@ def decision_detail(request, pk):
         "superseded_by": later,
         "revoked": any(d.is_issued and d.kind == Decision.Kind.REVOCATION for d in later),
         "may_decide": permissions.may_decide_for(request.user, decision.body),
+        "may_issue": permissions.may_issue_for(request.user, decision.body),
         "legal_bases": documents.legal_basis_lines(decision.legal_bases),
         "frame": frame,
         "signature": decree30.signature_lines(frame, decision.signing_mode, decision.signer_title),
@@ -180,7 +181,7 @@ def decision_issue(request, pk):
     """A confirm step (GET) where the number the register proposes and the signing date can be
     changed, then the issue itself (POST)."""
     decision = _visible_decision(request.user, pk)
-    if not permissions.may_decide_for(request.user, decision.body):
+    if not permissions.may_issue_for(request.user, decision.body):
         raise PermissionDenied
     errors, status = [], 200
     if request.method == "POST":

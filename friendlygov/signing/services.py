@@ -1,0 +1,210 @@
+"""Every write of the signing area: the register's PDF of a draft, the competent person's
+signature (on the server's token, or uploaded after signing outside), and, when the decision is
+issued, the number and date filled and the agency's signature applied (Decree 30/2020).
+
+Each is atomic, checks the assessment area's policy, and records its audit event.
+"""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from friendlygov.assessments import permissions
+from friendlygov.assessments.models import Decision
+from friendlygov.audit.services import record
+from friendlygov.core.office import PdfUnavailable
+
+from . import config, content, signer
+from .forms import DATE_FIELD, NUMBER_FIELD, PERSON_FIELD
+from .models import SignedAttachment, SignedOriginal
+from .verify import verify
+
+FILL_FORMS = 2  # DocMDP P=2: filling forms and signing, nothing else
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _require_signer(actor, decision):
+    if not permissions.may_decide_for(actor, decision.body):
+        raise PermissionDenied(_("Chỉ thủ trưởng cơ quan thẩm định được ký dự thảo quyết định."))
+    if decision.is_issued:
+        raise ValidationError(_("Quyết định đã ban hành; không ký lại được."))
+
+
+def _locked(decision) -> Decision:
+    return Decision.objects.select_for_update(of=("self",)).select_related("body__cycle").get(pk=decision.pk)
+
+
+def current_original(decision) -> SignedOriginal | None:
+    """The signed original of `decision`, if its register's PDF still says what the draft says."""
+    original = SignedOriginal.objects.filter(decision=decision).first()
+    if original is None or original.is_issued or original.fingerprint == content.fingerprint(decision):
+        return original
+    return None
+
+
+@transaction.atomic
+def prepare_for_signing(decision, *, actor) -> SignedOriginal:
+    """Make (or make again, if the draft changed) the register's PDF the person signs."""
+    decision = _locked(decision)
+    _require_signer(actor, decision)
+    original = current_original(decision)
+    if original is not None:
+        return original
+    code = secrets.token_urlsafe(12)
+    try:
+        pdf = content.register_pdf(decision, code=code)
+    except PdfUnavailable as exc:
+        raise ValidationError(str(exc)) from exc
+    values = {
+        "verify_code": code,
+        "fingerprint": content.fingerprint(decision),
+        "register_pdf": pdf,
+        "register_sha256": sha256(pdf),
+        "person_pdf": None,
+        "person_signer": "",
+        "person_signed_at": None,
+        "person_source": "",
+        "created_by": actor,
+    }
+    original, _created = SignedOriginal.objects.update_or_create(decision=decision, defaults=values)
+    record(actor, "decision.register_pdf_made", decision, {"sha256": original.register_sha256})
+    return original
+
+
+@transaction.atomic
+def sign_with_token(decision, *, actor) -> SignedOriginal:
+    """The person signs on the server's token (PKCS#11), when the deployment holds their key."""
+    token = config.person_token()
+    if token is None:
+        raise ValidationError(_("Hệ thống chưa cấu hình thiết bị ký số của người có thẩm quyền."))
+    original = prepare_for_signing(decision, actor=actor)
+    try:
+        signed = signer.sign_person(bytes(original.register_pdf), token, now=timezone.localtime())
+    except signer.TokenUnavailable as exc:
+        raise ValidationError(_("Không dùng được thiết bị ký số: %(reason)s") % {"reason": exc}) from exc
+    return _keep_person_signature(original, signed, SignedOriginal.Source.TOKEN, actor)
+
+
+@transaction.atomic
+def accept_signed_upload(decision, data: bytes, *, actor) -> SignedOriginal:
+    """The file the person signed outside the product: it must be the register's PDF with their
+    valid certification signature and nothing else; anything else is refused with the reason."""
+    decision = _locked(decision)
+    _require_signer(actor, decision)
+    original = current_original(decision)
+    if original is None:
+        raise ValidationError(
+            _("Dự thảo chưa có bản PDF để ký, hoặc đã thay đổi sau khi tạo: hãy tải bản PDF để ký mới.")
+        )
+    problems = signed_upload_problems(bytes(original.register_pdf), data)
+    if problems:
+        raise ValidationError(problems)
+    return _keep_person_signature(original, data, SignedOriginal.Source.UPLOAD, actor)
+
+
+def signed_upload_problems(register_pdf: bytes, data: bytes) -> list[str]:
+    if not data.startswith(register_pdf):
+        return [
+            _(
+                "Tệp tải lên không phải bản PDF hệ thống đã tạo cho dự thảo này: nội dung khác với "
+                "sổ đăng ký (hãy ký đúng tệp đã tải về, không lưu lại hay chuyển đổi tệp)."
+            )
+        ]
+    report = verify(data, roots_pem=config.trust_roots_pem(), crls=config.crls())
+    if not report.readable:
+        return [report.problem]
+    person = [s for s in report.signatures if s.field == PERSON_FIELD]
+    if not person:
+        return [_("Tệp chưa có chữ ký số trong ô chữ ký của người có thẩm quyền.")]
+    problems = []
+    for check in report.signatures:
+        problems += [
+            _("Chữ ký của %(signer)s: %(reason)s") % {"signer": check.signer, "reason": r}
+            for r in check.reasons
+        ]
+    if person[0].permission != FILL_FORMS:
+        problems.append(
+            _(
+                "Chữ ký của người có thẩm quyền phải là chữ ký chứng thực chỉ cho phép điền số, ngày "
+                "ban hành và ký tiếp (DocMDP, mức 2)."
+            )
+        )
+    if report.values.get(NUMBER_FIELD) or report.values.get(DATE_FIELD):
+        problems.append(_("Số và ngày ban hành do văn thư điền khi ban hành; tệp tải lên đã điền sẵn."))
+    return problems
+
+
+def _keep_person_signature(original, signed: bytes, source, actor) -> SignedOriginal:
+    report = verify(signed, roots_pem=config.trust_roots_pem(), crls=config.crls())
+    person = next(s for s in report.signatures if s.field == PERSON_FIELD)
+    original.person_pdf = signed
+    original.person_signer = person.signer
+    original.person_signed_at = person.signed_at or timezone.now()
+    original.person_source = source
+    original.save()
+    record(
+        actor,
+        "decision.signed_by_person",
+        original.decision,
+        {"signer": person.signer, "source": source, "sha256": sha256(signed)},
+    )
+    return original
+
+
+def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
+    """Called inside `issue_decision`'s transaction. A decision the person has not signed here is
+    issued as before, unsigned; one they signed gets its number and date filled (an incremental
+    update the certification allows) and, when the deployment has the agency's token, the
+    agency's signature, and its appraisal report as a signed PDF/A. A failure stops the issue."""
+    original = SignedOriginal.objects.select_for_update().filter(decision=decision).first()
+    if original is None or not original.person_signed:
+        return None
+    if original.fingerprint != content.fingerprint(decision):
+        raise ValidationError(
+            _("Dự thảo đã thay đổi sau khi người có thẩm quyền ký số: hãy ký lại trước khi ban hành.")
+        )
+    token = config.agency_token()
+    now = timezone.localtime()
+    filled = content.fill(bytes(original.person_pdf), decision)
+    try:
+        issued = signer.sign_agency(filled, token, now=now) if token else filled
+        attachment = _signed_attachment(decision, token, now) if token else None
+    except signer.TokenUnavailable as exc:
+        raise ValidationError(
+            _("Không dùng được thiết bị ký số của cơ quan: %(reason)s") % {"reason": exc}
+        ) from exc
+    except PdfUnavailable as exc:
+        raise ValidationError(str(exc)) from exc
+    original.issued_pdf = issued
+    original.sha256 = sha256(issued)
+    original.agency_signed = token is not None
+    original.issued_at = timezone.now()
+    original.save()
+    if attachment is not None:
+        SignedAttachment.objects.create(
+            decision=decision,
+            kind=SignedAttachment.Kind.APPRAISAL_REPORT,
+            pdf=attachment,
+            sha256=sha256(attachment),
+            agency_signed=True,
+        )
+    record(
+        actor,
+        "decision.original_issued",
+        decision,
+        {"sha256": original.sha256, "agency_signed": original.agency_signed},
+    )
+    return original
+
+
+def _signed_attachment(decision, token, now) -> bytes | None:
+    if decision.kind != Decision.Kind.RECOGNITION:
+        return None
+    return signer.sign_attachment(content.attachment_pdf(decision), token, now=now)

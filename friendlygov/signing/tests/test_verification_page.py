@@ -1,0 +1,133 @@
+"""The public verification page (/xac-minh/): in the register or not, which decision, who signed and
+when, each signature valid or why not; capped, counted per address, never stored."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from friendlygov.assessments import services as decisions
+from friendlygov.core.office import soffice_path
+from friendlygov.signing import services, signer, testing
+from friendlygov.signing.models import SignedOriginal
+from friendlygov.signing.verify import verify
+
+pytestmark = [
+    testing.needs_signing_tools,
+    pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed"),
+]
+
+
+@pytest.fixture
+def tokens(signing_tokens):
+    return signing_tokens
+
+
+def check(client, data: bytes, name="quyet-dinh.pdf"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(reverse("signing:verify"), {"document": file})
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+
+
+def test_it_reports_the_original_valid_and_every_tampered_copy_invalid_with_the_reason(
+    draft,
+    people,
+    tokens,
+    client,
+    settings,
+    tmp_path,
+):
+    head = people["head"].user
+    services.sign_with_token(draft, actor=head)
+    decisions.issue_decision(draft, actor=head)
+    original = SignedOriginal.objects.get(decision=draft)
+    issued, register_pdf = bytes(original.issued_pdf), bytes(original.register_pdf)
+
+    page = check(client, issued).content.decode()
+    assert "Có trong sổ đăng ký: đúng bản gốc điện tử của Quyết định số 15/QĐ-UBND" in page
+    assert page.count("Hợp lệ") == 2 and "Không hợp lệ" not in page
+    assert "Trần Văn Giám" in page and "SỞ NỘI VỤ THÀNH PHỐ HẢI PHÒNG" in page
+    assert reverse("signing:original_pdf", args=[draft.pk]) in page
+
+    changed = bytearray(issued)
+    changed[len(register_pdf) + 300] ^= 0x01
+    page = check(client, bytes(changed)).content.decode()
+    assert "Nội dung đã bị thay đổi sau khi ký" in page
+    assert "Có trong sổ đăng ký: đúng bản gốc" not in page
+
+    untrusted = signer.sign_person(register_pdf, tokens.stranger, now=_now())
+    page = check(client, untrusted).content.decode()
+    assert "không được cấp bởi tổ chức chứng thực mà hệ thống tin cậy" in page
+    assert "Tệp bắt đầu bằng một bản trong sổ đăng ký" in page
+
+    elsewhere = register_pdf.replace(b"<pdfaid:part>2<", b"<pdfaid:part>3<", 1)
+    page = check(client, signer.sign_person(elsewhere, tokens.person, now=_now())).content.decode()
+    assert "Không có trong sổ đăng ký" in page
+
+    by_digest = client.get(reverse("signing:verify"), {"ma": original.sha256}).content.decode()
+    assert "Có trong sổ đăng ký: đúng bản gốc điện tử" in by_digest
+    # The QR code printed on the first page opens the same check.
+    assert _qr_link(register_pdf).endswith(f"/xac-minh/?qd={original.verify_code}")
+    by_qr = client.get(reverse("signing:verify"), {"qd": original.verify_code}).content.decode()
+    assert "Có trong sổ đăng ký: đúng bản gốc điện tử" in by_qr
+
+    # Revocation: a CRL from the test CA that revokes the person's certificate.
+    person_cert = _certificate_of(issued, "Trần Văn Giám")
+    crl = testing.crl(tokens.authority, [person_cert])
+    report = verify(issued, roots_pem=tokens.roots_file.read_bytes(), crls=[crl])
+    person = next(s for s in report.signatures if s.signer == "Trần Văn Giám")
+    assert not person.valid
+    assert "Chứng thư số của người ký đã bị thu hồi." in person.reasons
+
+
+def test_it_refuses_what_is_not_a_pdf_too_large_or_too_often(client, settings):
+    page = check(client, b"GIF89a not a pdf")
+    assert page.status_code == 422
+    assert "không phải tệp PDF" in page.content.decode()
+
+    settings.VERIFY_MAX_BYTES = 1024 * 1024
+    page = check(client, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1))
+    assert page.status_code == 422
+    assert "Tệp quá lớn" in page.content.decode()
+
+    settings.VERIFY_PER_HOUR = 2
+    check(client, b"%PDF-1.7\n")
+    page = check(client, b"%PDF-1.7\n")
+    assert page.status_code == 429
+    assert "quá nhiều tệp" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unreadable_pdf_is_reported_as_such(client):
+    page = check(client, b"%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\n%%EOF\n")
+    assert page.status_code == 200
+    assert "Không đọc được tệp" in page.content.decode()
+
+
+def _qr_link(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    annotations = [a.get_object() for a in PdfReader(io.BytesIO(pdf)).pages[0]["/Annots"]]
+    return next(str(a["/Contents"]) for a in annotations if a["/Subtype"] == "/Stamp")
+
+
+def _certificate_of(pdf: bytes, common_name: str):
+    from cryptography import x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures:
+        if signature.signer_cert.subject.native["common_name"] == common_name:
+            return x509.load_der_x509_certificate(signature.signer_cert.dump())
+    raise AssertionError(common_name)
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.localtime()
