@@ -10,13 +10,14 @@ from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.errors import ValidationError as PayloadInvalid
 from ninja.responses import Status as Reply
 from pydantic import AfterValidator, WithJsonSchema, model_validator
 
-from friendlygov.assessments import permissions, selectors, services, uploads
+from friendlygov.assessments import deadlines, permissions, selectors, services, uploads
 from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import LayerResult, layer_result
@@ -202,6 +203,21 @@ class AssessmentSummary(Schema):
     )
 
 
+class DeadlineOut(Schema):
+    """The date the current stage is held to (docs/adr/0020): past `until`, the stage's work is
+    refused, unless the cycle allows late work (then accepted and marked late)."""
+
+    stage: Literal["self_assessment", "appraisal", "explanation"] = Field(
+        description="The stage under way: the commune's self-assessment, the appraisal, or the explanation"
+    )
+    due: date = Field(description="The stage's own date: the cycle's, or the explanation round's")
+    until: date = Field(description="The last day the stage is open: `due`, or the unit's extension")
+    extended: bool = Field(description="The appraising body granted this unit an extension for the stage")
+    extension_reason: str | None = Field(description="Why the extension was granted; null without one")
+    late_allowed: bool = Field(description="The cycle accepts work after `until`, marked late")
+    locked: bool = Field(description="`until` has passed and late work is not allowed: the stage is closed")
+
+
 class AssessmentDetail(AssessmentSummary):
     self_flags: dict[str, bool]
     appraised_flags: dict[str, bool] | None
@@ -223,6 +239,10 @@ class AssessmentDetail(AssessmentSummary):
     actions: list[str] = Field(
         description="What you may do now: workflow actions (submit, start_appraisal, return, resubmit, "
         "approve) and the capabilities edit_self and appraise"
+    )
+    deadline: DeadlineOut | None = Field(
+        description="The deadline of the stage under way, extension included; null once no stage with a "
+        "deadline is under way (submitted, appraised, decided)"
     )
 
 
@@ -411,6 +431,22 @@ def detail(user, assessment_id: int) -> AssessmentDetail:
         explanation_requests=[ExplanationRequestOut.of(r) for r in requests],
         draft_explanation_requests=[ExplanationRequestOut.of(r) for r in drafts],
         actions=_actions(user, a),
+        deadline=_deadline(a),
+    )
+
+
+def _deadline(assessment) -> DeadlineOut | None:
+    held = deadlines.current(assessment)
+    if held is None:
+        return None
+    return DeadlineOut(
+        stage=held.stage,
+        due=held.due,
+        until=held.until,
+        extended=held.extension is not None,
+        extension_reason=held.extension.reason if held.extension else None,
+        late_allowed=assessment.cycle.late_allowed,
+        locked=held.passed(timezone.localdate()) and not assessment.cycle.late_allowed,
     )
 
 

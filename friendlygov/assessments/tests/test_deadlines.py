@@ -76,15 +76,36 @@ def test_it_refuses_an_api_save_after_the_close_and_accepts_it_with_an_extension
     closes = close_self_assessment(dong_cam)
     score = a_score(dong_cam)
 
+    def deadline():
+        return people["officer"].get(f"{API}/assessments/{dong_cam.pk}").json()["deadline"]
+
     refused = api_save(people["officer"], dong_cam, score)
     assert refused.status_code == 422
     assert f"Hạn tự đánh giá là ngày {closes:%d/%m/%Y} và đã qua" in refused.json()["error"]["message"]
     assert IndicatorScore.objects.get(pk=score.pk).self_value is None
+    assert deadline() == {
+        "stage": "self_assessment",
+        "due": f"{closes:%Y-%m-%d}",
+        "until": f"{closes:%Y-%m-%d}",
+        "extended": False,
+        "extension_reason": None,
+        "late_allowed": False,
+        "locked": True,
+    }
 
-    extend(dong_cam, people["head"].user)
+    extension = extend(dong_cam, people["head"].user)
     accepted = api_save(people["officer"], dong_cam, score)
     assert accepted.status_code == 200, accepted.content.decode()
     assert IndicatorScore.objects.get(pk=score.pk).self_value == 3
+    assert deadline() == {
+        "stage": "self_assessment",
+        "due": f"{closes:%Y-%m-%d}",
+        "until": f"{extension.until:%Y-%m-%d}",
+        "extended": True,
+        "extension_reason": "Mất điện cả tuần do bão số 3.",
+        "late_allowed": False,
+        "locked": False,
+    }
 
 
 def test_the_page_locks_the_form_and_says_why_after_the_close(dong_cam, people):
