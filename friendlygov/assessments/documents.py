@@ -29,9 +29,10 @@ from friendlygov.core.office import (
     setup_page,
     soffice_path,
 )
+from friendlygov.programs.selectors import rules_for
 
 from .decision_text import unit_types_text
-from .models import LOWEST_BAND, Decision
+from .models import Decision
 
 # Shown where a unit was not recognised by a decision issued before reasons were stored with
 # results, and its appraisal holds none either (migration 0006): said, not left blank.
@@ -63,7 +64,7 @@ def reasons_text(item) -> str:
     if item.reasons:
         return "; ".join(item.reasons)
     if item.below_every_band:
-        return f"Tổng điểm dưới {score_text(LOWEST_BAND)} điểm"
+        return f"Tổng điểm dưới {score_text(rules_for(item.decision.cycle).lowest_band)} điểm"
     return REASONS_NOT_RECORDED
 
 
@@ -178,7 +179,7 @@ def issuer_in_text(frame: decree30.Frame) -> str:
 
 
 def _subject(decision, year, types) -> str:
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         if old is None:
@@ -191,7 +192,7 @@ def _subject(decision, year, types) -> str:
 
 
 def _articles(decision, items, year, types, frame) -> list[str]:
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         named = f"Quyết định số {old.number} ngày {short_date(old.signed_on)}" if old else "kết quả công nhận"
@@ -241,7 +242,7 @@ def _body_para(document, text, *, italic=False):
 
 
 def _appendix(document, decision, items, year):
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     breaker = document.add_paragraph()
     breaker.add_run().add_break(WD_BREAK.PAGE)
     add_para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -340,7 +341,9 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     add_run(title, "BÁO CÁO", bold=True)
-    subject = f"Kết quả thẩm định {types} đề nghị công nhận đạt chuẩn “{decision.cycle.program}” năm {year}"
+    subject = (
+        f"Kết quả thẩm định {types} đề nghị công nhận đạt chuẩn “{decision.cycle.program.name}” năm {year}"
+    )
     add_para(document, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(document, width_mm=45)
 

@@ -16,6 +16,8 @@ from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 from friendlygov.core import decree30, rowsql
 from friendlygov.frameworks.describe import num
+from friendlygov.programs.selectors import rules_for
+from friendlygov.programs.services import pin_rules
 
 from . import deadlines, decision_text, evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
@@ -1440,6 +1442,10 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
             _settle(assessment, remaining[0], decision, actor, now)
         else:
             _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+    # The year is judged with the rules in force now: a later edit of the program makes a new
+    # version and leaves this cycle on this one.
+    cycle = decision.body.cycle
+    pin_rules(cycle, rules_for(cycle).version_id, actor=actor)
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
     decision.frame = decision.body.frame().as_dict()

@@ -85,7 +85,7 @@ def question_for(indicator: Indicator, definition) -> Question:
 
 
 def _form_of(assessment):
-    form = current_form(assessment.cycle.program)
+    form = current_form(assessment.cycle.program.name)
     return form.parsed() if form else None
 
 
@@ -275,7 +275,7 @@ def cycle_survey(cycle, scope) -> CycleSurvey:
     populations = dict(
         SampleFrame.objects.filter(assessment_id__in=ids).values_list("assessment_id", "population")
     )
-    form = current_form(cycle.program)
+    form = current_form(cycle.program.name)
     definition = form.parsed() if form else None
     indicators = survey_indicators(cycle.framework) if definition else []
     lines = []

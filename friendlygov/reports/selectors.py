@@ -35,12 +35,13 @@ from friendlygov.assessments.workflow import (
     is_overdue,
 )
 from friendlygov.frameworks.describe import num
-from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
+from friendlygov.programs.rules import ProgramRules, default_rules
+from friendlygov.programs.selectors import rules_for
 from friendlygov.units.selectors import former_districts
 
 from .models import ImportedResult
-from .targets import LEVELS, TargetResult, attainment, percent_of
+from .targets import LEVELS, TargetResult, percent_of
 
 BY_BODY = "body"
 BY_FORMER_DISTRICT = "former_district"
@@ -183,19 +184,20 @@ class CycleCounts:
         return sum(n for lvl, n in self.by_level.items() if lvl >= level)
 
 
-def distribution(rows) -> dict[int, int]:
+def distribution(rows, levels=LEVELS) -> dict[int, int]:
     counts = Counter(row.counted_level for row in rows)
-    return {level: counts.get(level, 0) for level in LEVELS}
+    return {level: counts.get(level, 0) for level in levels}
 
 
 def summary(snap: Snapshot) -> CycleCounts:
-    return summary_of_counts(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
+    counts = Counter((row.status, row.final_level) for row in snap.rows)
+    return summary_of_counts(snap.cycle.year, counts, rules_for(snap.cycle))
 
 
 def cycle_counts(cycle: Cycle, assessments) -> CycleCounts:
     """Levels and targets of the cycle over the assessments in scope, counted by the database
     (1 query, whatever the number of units)."""
-    return summary_of_counts(cycle.year, status_level_counts(cycle, assessments))
+    return summary_of_counts(cycle.year, status_level_counts(cycle, assessments), rules_for(cycle))
 
 
 def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None], int]:
@@ -209,9 +211,13 @@ def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None
     return {(status, level): n for status, level, n in rows}
 
 
-def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleCounts:
-    """The summary from the number of units per (status, final level)."""
-    by_level = dict.fromkeys(LEVELS, 0)
+def summary_of_counts(
+    year: int, counts: dict[tuple[str, int | None], int], rules: ProgramRules | None = None
+) -> CycleCounts:
+    """The summary from the number of units per (status, final level), with the levels, their
+    names and the year's targets of `rules` (the cycle's program: `rules_for(cycle)`)."""
+    rules = rules or default_rules()
+    by_level = dict.fromkeys(rules.levels, 0)
     for (status, final_level), n in counts.items():
         by_level[counted_level(status, final_level)] += n
     total = sum(counts.values())
@@ -221,10 +227,10 @@ def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> C
         decided=sum(n for (status, _), n in counts.items() if status in DECIDED),
         by_level=by_level,
         levels=[
-            LevelShare(level, str(LEVEL_LABELS[level]), by_level[level], percent_of(by_level[level], total))
-            for level in LEVELS
+            LevelShare(level, rules.label(level), by_level[level], percent_of(by_level[level], total))
+            for level in rules.levels
         ],
-        targets=attainment(year, by_level, units_total=total),
+        targets=rules.attainment(year, by_level, units_total=total),
     )
 
 
@@ -264,8 +270,9 @@ def group_rows(snap: Snapshot) -> list[GroupRow]:
     for row in snap.rows:
         groups[(row.group_key, row.group_name)].append(row)
     result = []
+    levels = rules_for(snap.cycle).levels
     for (key, name), rows in groups.items():
-        by_level = distribution(rows)
+        by_level = distribution(rows, levels)
         result.append(
             GroupRow(
                 key=key,
@@ -458,12 +465,14 @@ def _applicable(assessment_ids_or_qs):
     )
 
 
-def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = NEAR_BAND_MARGIN):
+def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = NEAR_BAND_MARGIN, floors=None):
     """(next level, points missing) when `score` is within `margin` below the next band, else None.
-    A unit held at 0 by a gating rule whatever its score is not "near": points will not lift it."""
-    if score is None or level is None or level >= 4:
+    A unit held at 0 by a gating rule whatever its score is not "near": points will not lift it.
+    `floors` are the lowest score of each level of the cycle's program (default: BAND_FLOOR)."""
+    floors = floors or BAND_FLOOR
+    if score is None or level is None or level + 1 not in floors:
         return None
-    missing = BAND_FLOOR[level + 1] - score
+    missing = floors[level + 1] - score
     if Decimal(0) < missing <= margin:
         return level + 1, missing
     return None
@@ -475,9 +484,10 @@ def indicator_analysis(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND
     done = assessments.filter(cycle=cycle, status__in=APPRAISAL_DONE)
     candidates = list(done.order_by().values_list("pk", "unit__name", "final_score", "final_level", "status"))
     near = []
+    floors = rules_for(cycle).floors
     for pk, name, score, level, status in candidates:
         level = 0 if status == Status.NOT_RECOGNISED else level
-        found = near_next_band(score, level, margin)
+        found = near_next_band(score, level, margin, floors)
         if found:
             near.append(NearUnit(pk, name, score, level, found[0], found[1]))
     near.sort(key=lambda u: (u.missing, u.unit_name))
