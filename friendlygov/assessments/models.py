@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from friendlygov.core import decree30
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.programs.models import DEFAULT_PROGRAM_NAME, default_program_pk
-from friendlygov.programs.selectors import rules_for
+from friendlygov.programs.selectors import newest_version_id, rules_for
 
 from .workflow import (
     APPRAISED,
@@ -41,11 +41,11 @@ class Cycle(models.Model):
         "programs.Program",
         on_delete=models.PROTECT,
         related_name="cycles",
-        default=default_program_pk,
         verbose_name=_("chương trình"),
     )
-    # The rule version the year was judged with: set when the cycle's first decision is issued and
-    # never changed after, so editing the program's bands or targets never rewrites a decided year.
+    # The program's rule version that judges the year: its newest while the year is open (a new
+    # version moves every cycle not yet kept), kept from the first issued decision on
+    # (`rules_kept_at`), so editing the bands or targets never rewrites a decided year.
     rules_version = models.ForeignKey(
         "programs.RuleVersion",
         on_delete=models.PROTECT,
@@ -54,6 +54,7 @@ class Cycle(models.Model):
         related_name="cycles",
         verbose_name=_("phiên bản quy định đã áp dụng"),
     )
+    rules_kept_at = models.DateTimeField(_("giữ phiên bản quy định từ"), null=True, blank=True)
     year = models.PositiveIntegerField(_("năm đánh giá"))
     name = models.CharField(_("tên đợt đánh giá"), max_length=200)
     framework = models.ForeignKey(
@@ -87,6 +88,15 @@ class Cycle(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A cycle created without a program belongs to the default one; set here rather than as
+        # the field's default, so that building a Cycle in memory (a pure test) reads no database.
+        if self.program_id is None:
+            self.program_id = default_program_pk()
+        if self.rules_version_id is None:
+            self.rules_version_id = newest_version_id(self.program_id)
+        super().save(*args, **kwargs)
 
     @property
     def scope_date(self) -> date:

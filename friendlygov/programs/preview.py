@@ -3,8 +3,8 @@
 The current dashboard is the program's newest cycle over every unit. A cycle already decided keeps
 the version it was judged with, so nothing changes there (the preview says so). Otherwise the
 targets are checked again with the proposed schedule, and each unit with a final score is banded
-again with the proposed bands (a unit held at 0 by a gating rule stays at 0: the gates belong to
-the framework version, not to the program).
+again with the proposed bands, as saving will do (`assessments.services.band_undecided_again`; a
+unit held at 0 by a gating rule stays at 0: the gates belong to the framework version).
 """
 
 from collections import Counter
@@ -55,7 +55,7 @@ def preview(program, proposed: ProgramRules) -> Preview:
     if cycle is None:
         return Preview(cycle=None, pinned=False)
     current = rules_for(cycle)
-    pinned = cycle.rules_version_id is not None
+    pinned = cycle.rules_kept_at is not None
     after_rules = current if pinned else proposed
     counts = status_level_counts(cycle, Assessment.objects.all())
     before = summary_of_counts(cycle.year, counts, current)
@@ -72,13 +72,12 @@ def preview(program, proposed: ProgramRules) -> Preview:
 
 def _scored_levels(cycle, current: ProgramRules, proposed: ProgramRules) -> tuple[LevelChange, ...]:
     rows = Assessment.objects.filter(cycle=cycle, final_score__isnull=False).values_list(
-        "final_score", "final_level"
+        "final_score", "final_level", "final_reasons"
     )
     before, after = Counter(), Counter()
-    for score, level in rows:
-        gated = not level and current.level_for(score) > 0
+    for score, level, reasons in rows:
         before[level or 0] += 1
-        after[0 if gated else proposed.level_for(score)] += 1
+        after[0 if reasons else proposed.level_for(score)] += 1
     levels = sorted(set(current.levels) | set(proposed.levels))
     return tuple(
         LevelChange(

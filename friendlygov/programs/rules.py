@@ -6,9 +6,10 @@
 it beside the input. Gating and bonus rules are not here: they stay on the framework version.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,12 +35,18 @@ class Band:
 
 @dataclass(frozen=True)
 class ProgramRules:
-    """The bands (lowest level first) and the targets by year of one rule version."""
+    """The bands (lowest level first) and the targets by year of one rule version. `targets` is
+    the schedule, or a function that reads it: a caller that only bands a score (the autosave)
+    never reads the targets."""
 
     bands: tuple[Band, ...]
-    schedule: Mapping[int, tuple[TargetRule, ...]] = field(default_factory=dict)
+    targets: Mapping[int, tuple[TargetRule, ...]] | Callable[[], Mapping] = field(default_factory=dict)
     version_id: int | None = None  # the stored version these rules come from; None for the defaults
     version_number: int | None = None
+
+    @cached_property
+    def schedule(self) -> Mapping[int, tuple[TargetRule, ...]]:
+        return self.targets() if callable(self.targets) else self.targets
 
     @property
     def level_bands(self) -> tuple[tuple[Decimal, int], ...]:
@@ -91,7 +98,7 @@ def default_rules() -> ProgramRules:
     bands = tuple(
         Band(level, lowest, f"Mức {level}", f"Level {level}") for lowest, level in reversed(LEVEL_BANDS)
     )
-    return ProgramRules(bands=bands, schedule=default_schedule())
+    return ProgramRules(bands=bands, targets=default_schedule())
 
 
 # --- Validation of a proposed version --------------------------------------------------------------

@@ -1,58 +1,65 @@
 """Reads of programs and their rule versions.
 
-`rules_for(cycle)` is what every caller holding a cycle asks for its bands and targets: the version
-the cycle was judged with once decided, else the program's newest version. Two queries, asked once
-per cycle object (kept on it): a page that asks again for the same cycle costs nothing. Nothing is
-kept across requests, so the number of queries of a page never depends on what ran before it.
+`rules_for(cycle)` is what every caller holding a cycle asks for its bands and targets: the rule
+version the cycle carries (`Cycle.rules_version`: the program's newest while the year is open,
+kept once it is decided). A version never changes once written, so its rules are kept in memory
+by id: after the first read in a process, asking costs no query (the autosave bands every save).
 """
 
 from decimal import Decimal
 
-from django.db.models import Subquery
-
 from friendlygov.reports.targets import TargetRule
 
-from .models import LevelBand, Program, RuleVersion, YearTarget
+from .models import Program, RuleVersion
 from .rules import Band, ProgramRules, default_rules
+
+_rules_by_version: dict[int, ProgramRules] = {}
 
 
 def rules_for(cycle) -> ProgramRules:
-    """The rules that judge `cycle`: pinned once decided, else the program's current version."""
-    if getattr(cycle, "_program_rules", None) is None:
-        if cycle.rules_version_id is not None:
-            cycle._program_rules = rules_of_version(cycle.rules_version_id)
-        else:
-            cycle._program_rules = _current(cycle.program_id)
-    return cycle._program_rules
+    """The rules that judge `cycle`; the default rules for a cycle built in memory."""
+    if cycle.rules_version_id is None:
+        return default_rules()
+    return rules_of_version(cycle.rules_version_id)
+
+
+def newest_version_id(program_id) -> int | None:
+    return (
+        RuleVersion.objects.filter(program_id=program_id)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def current_rules(program: Program) -> ProgramRules:
-    return _current(program.pk)
-
-
-def _current(program_id) -> ProgramRules:
-    newest = RuleVersion.objects.filter(program_id=program_id).order_by("-number").values("pk")[:1]
-    return _load(Subquery(newest))
+    version_id = newest_version_id(program.pk)
+    return rules_of_version(version_id) if version_id is not None else default_rules()
 
 
 def rules_of_version(version_id: int) -> ProgramRules:
-    return _load(version_id)
+    if version_id not in _rules_by_version:
+        _rules_by_version[version_id] = _load(version_id)
+    return _rules_by_version[version_id]
 
 
-def _load(version) -> ProgramRules:
-    """The bands and targets of one version (`version`: an id or a one-row subquery): 2 queries.
-    A program without any version (a flushed test database) has the default rules."""
-    bands = list(LevelBand.objects.filter(version=version).select_related("version").order_by("level"))
-    if not bands:
-        return default_rules()
+def forget_rules() -> None:
+    """For tests: a rolled-back test database may give a version's id to another version."""
+    _rules_by_version.clear()
+
+
+def _load(version_id: int) -> ProgramRules:
+    """The bands and targets of one version (two queries, once per process)."""
+    version = RuleVersion.objects.get(pk=version_id)
+    bands = tuple(Band(b.level, b.lowest, b.name, b.name_en) for b in version.bands.order_by("level"))
     schedule: dict[int, list[TargetRule]] = {}
-    for target in YearTarget.objects.filter(version_id=bands[0].version_id).order_by("year", "position"):
+    for target in version.targets.order_by("year", "position"):
         schedule.setdefault(target.year, []).append(target_rule(target))
     return ProgramRules(
-        bands=tuple(Band(b.level, b.lowest, b.name, b.name_en) for b in bands),
-        schedule={year: tuple(rules) for year, rules in schedule.items()},
-        version_id=bands[0].version_id,
-        version_number=bands[0].version.number,
+        bands=bands,
+        targets={year: tuple(rules) for year, rules in schedule.items()},
+        version_id=version.pk,
+        version_number=version.number,
     )
 
 

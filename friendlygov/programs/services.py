@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from friendlygov.audit.services import record
 from friendlygov.reports.targets import TargetRule
@@ -16,6 +17,7 @@ from friendlygov.reports.targets import TargetRule
 from .models import LevelBand, Program, RuleVersion, YearTarget
 from .permissions import may_manage_programs
 from .rules import Band, Problem, check_rules
+from .signals import rules_saved
 
 
 class RulesRefused(ValueError):
@@ -93,6 +95,9 @@ def save_rule_version(
         version,
         {"program": program.code, "number": version.number, "note": note, **rules_as_data(bands, targets)},
     )
+    # Every cycle of the program not yet decided follows the new version; a decided one keeps its own.
+    program.cycles.filter(rules_kept_at__isnull=True).update(rules_version=version)
+    rules_saved.send(Program, program_id=program.pk, version_id=version.pk, actor=actor)
     return version
 
 
@@ -108,17 +113,14 @@ def rules_as_data(bands: Sequence[Band], targets: Sequence[tuple[int, TargetRule
     }
 
 
-def pin_rules(cycle, version_id: int | None, *, actor) -> bool:
-    """Keep `version_id` as the version `cycle` was judged with, if it has none yet (inside the
-    caller's transaction: the issuing of the cycle's first decision). True when it was pinned."""
-    if cycle.rules_version_id is not None or version_id is None:
+def keep_rules(cycle, *, actor) -> bool:
+    """Keep the version `cycle` carries as the one it was judged with, if not kept yet (inside the
+    caller's transaction: the issuing of the cycle's first decision). True when it was kept now."""
+    if cycle.rules_kept_at is not None:
         return False
-    updated = (
-        type(cycle)
-        .objects.filter(pk=cycle.pk, rules_version__isnull=True)
-        .update(rules_version_id=version_id)
-    )
-    if updated:
-        cycle.rules_version_id = version_id
-        record(actor, "cycle.rules_pinned", cycle, {"rules_version": version_id})
-    return bool(updated)
+    now = timezone.now()
+    kept = type(cycle).objects.filter(pk=cycle.pk, rules_kept_at__isnull=True).update(rules_kept_at=now)
+    if kept:
+        cycle.rules_kept_at = now
+        record(actor, "cycle.rules_kept", cycle, {"rules_version": cycle.rules_version_id})
+    return bool(kept)

@@ -63,7 +63,7 @@ def program_edit(request, code):
             )
             return redirect("programs:detail", code=program.code)
     if parsed.valid:
-        proposed = ProgramRules(bands=tuple(parsed.bands), schedule=_schedule(parsed.targets))
+        proposed = ProgramRules(bands=tuple(parsed.bands), targets=_schedule(parsed.targets))
         context["preview"] = preview.preview(program, proposed)
     _attach_errors(context)
     status = 200 if not context["errors"] else 400

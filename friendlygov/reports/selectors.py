@@ -553,7 +553,7 @@ def _imported_before(cycle: Cycle, imported):
     (year, unit id, status, level): decided, like a decided assessment."""
     if imported is None:
         return []
-    cycle_years = Cycle.objects.filter(program=cycle.program).values("year")
+    cycle_years = Cycle.objects.filter(program_id=cycle.program_id).values("year")
     rows = (
         imported.filter(year__lte=cycle.year)
         .exclude(year__in=cycle_years)
@@ -570,7 +570,7 @@ def trend_points(cycle: Cycle, assessments, imported=None) -> list[TrendPoint]:
     """`trend(...).points` alone, counted by the database (1 query, 2 with `imported`): for the
     dashboard, which leaves the per-district table to `trend` when someone opens it."""
     rows = (
-        assessments.filter(cycle__program=cycle.program, cycle__year__lte=cycle.year)
+        assessments.filter(cycle__program_id=cycle.program_id, cycle__year__lte=cycle.year)
         .order_by()
         .values_list("cycle__year", "status", "final_level")
         .annotate(n=Count("pk"))
@@ -588,7 +588,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=Non
     of `imported` results before it), for the whole scope and per former district: units of every
     year are mapped through lineage to the district they belonged to (or came from), so a merged
     unit's history stays with its place (2–7 queries)."""
-    years_q = Q(cycle__program=cycle.program)
+    years_q = Q(cycle__program_id=cycle.program_id)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
     raw = list(

@@ -1,12 +1,12 @@
 """A cycle belongs to a program (programs.Program) instead of naming it: every existing cycle goes
 to the program of its name, the default program for the default name; a cycle of another name
-gets a program of that name with the default rules (its bands were the default ones until now)."""
+gets a program of that name with the default rules (its bands were the default ones until now).
+Every cycle carries its program's rule version 1; a cycle with an issued decision keeps it."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import timezone
 from django.utils.text import slugify
-
-import friendlygov.programs.models
 
 DEFAULT_CODE = "hai-duong-2024-2030"
 
@@ -35,6 +35,19 @@ def _copy_rules(apps, source, program):
         target.pk = None
         target.version = version
         target.save()
+
+
+def set_rule_versions(apps, schema_editor):
+    Cycle = apps.get_model("assessments", "Cycle")
+    RuleVersion = apps.get_model("programs", "RuleVersion")
+    now = timezone.now()
+    for cycle in Cycle.objects.all():
+        cycle.rules_version = (
+            RuleVersion.objects.filter(program_id=cycle.program_id).order_by("-number").first()
+        )
+        if cycle.decisions.filter(state="issued").exists():
+            cycle.rules_kept_at = now
+        cycle.save(update_fields=["rules_version", "rules_kept_at"])
 
 
 def unlink_cycles(apps, schema_editor):
@@ -70,7 +83,6 @@ class Migration(migrations.Migration):
             model_name="cycle",
             name="program",
             field=models.ForeignKey(
-                default=friendlygov.programs.models.default_program_pk,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="cycles",
                 to="programs.program",
@@ -89,6 +101,12 @@ class Migration(migrations.Migration):
                 verbose_name="phiên bản quy định đã áp dụng",
             ),
         ),
+        migrations.AddField(
+            model_name="cycle",
+            name="rules_kept_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="giữ phiên bản quy định từ"),
+        ),
+        migrations.RunPython(set_rule_versions, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="cycle",
             constraint=models.UniqueConstraint(fields=("program", "year"), name="cycle_program_year_unique"),

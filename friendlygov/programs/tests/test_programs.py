@@ -19,7 +19,7 @@ from friendlygov.audit.models import AuditEvent
 from friendlygov.programs import services
 from friendlygov.programs.models import DEFAULT_PROGRAM_CODE, Program, RuleVersion
 from friendlygov.programs.rules import Band, default_rules
-from friendlygov.programs.selectors import current_rules, rules_for
+from friendlygov.programs.selectors import current_rules, newest_version_id, rules_for
 from friendlygov.reports import selectors as reports
 from friendlygov.reports.targets import TargetRule
 
@@ -124,7 +124,9 @@ def pass_fail(cycle_2024, admin_client):
         [(2024, share(1, 60)), (2024, TargetRule(kind="count", min_level=1, count=3))],
         actor=admin_client.user,
     )
-    Cycle.objects.filter(pk=cycle_2024.pk).update(program=program)
+    Cycle.objects.filter(pk=cycle_2024.pk).update(
+        program=program, rules_version=newest_version_id(program.pk)
+    )
     return fresh(cycle_2024)
 
 
@@ -225,3 +227,16 @@ def test_a_bad_row_is_named_beside_its_input_and_nothing_is_saved(db, admin_clie
     assert 'id="bands-1-lowest-error">Mức 2: điểm tối thiểu (79) phải cao hơn của mức dưới (80).' in page
     assert f'id="targets-{row}-value-error">Năm 2027: tỷ lệ phải lớn hơn 0% và không quá 100%.' in page
     assert RuleVersion.objects.filter(program=default_program()).count() == 1
+
+
+def test_new_bands_band_the_appraised_units_of_an_undecided_year_again(appraised_units, admin_client):
+    ids = [a.pk for a in appraised_units]
+    before = {a.pk: a for a in Assessment.objects.filter(pk__in=ids)}
+    expected = {pk: 0 if a.final_reasons or a.final_score < 80 else 1 for pk, a in before.items()}
+    assert any(a.final_level != expected[pk] for pk, a in before.items())
+    services.save_rule_version(default_program(), PASS_FAIL, [], actor=admin_client.user, note="chuẩn 80")
+    assert dict(Assessment.objects.filter(pk__in=ids).values_list("pk", "final_level")) == expected
+    banded_again = AuditEvent.objects.filter(event_type="assessment.banded_again")
+    assert sorted(int(e.target_id) for e in banded_again) == sorted(
+        pk for pk, a in before.items() if a.final_level != expected[pk]
+    )
