@@ -63,6 +63,12 @@ class ProgramRules:
         return self.bands[-1].level
 
     @property
+    def ranges(self) -> tuple[tuple[Band, Decimal | None], ...]:
+        """Each band with the lowest score of the band above it (None for the top band)."""
+        uppers = [band.lowest for band in self.bands[1:]] + [None]
+        return tuple(zip(self.bands, uppers, strict=True))
+
+    @property
     def floors(self) -> dict[int, Decimal]:
         """The lowest score of each level: {1: 80, 2: 85, 3: 90, 4: 95} for the default bands."""
         return {band.level: band.lowest for band in self.bands}

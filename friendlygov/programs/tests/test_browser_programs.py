@@ -25,7 +25,7 @@ def test_the_administrator_previews_and_saves_a_new_target(page, live_server, cy
     page.get_by_role("heading", name="Các mức", exact=True).wait_for()
     look_at(page, "programs-2-detail")
 
-    page.get_by_role("link", name="Sửa các mức và chỉ tiêu").click()
+    page.get_by_role("button", name="Sửa các mức và chỉ tiêu").click()
     year_cells = page.locator("input[name$='-year']")
     row = next(i for i in range(year_cells.count()) if year_cells.nth(i).input_value() == "2027")
     page.locator(f"input[name='targets-{row}-value']").fill("60")
