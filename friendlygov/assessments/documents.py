@@ -68,8 +68,12 @@ def reasons_text(item) -> str:
     return REASONS_NOT_RECORDED
 
 
-def level_label(level: int) -> str:
-    return f"Mức {level}" if level else "Không đạt chuẩn"
+def level_label(level: int, rules=None) -> str:
+    """The level as the document writes it (always in Vietnamese): the program's name for it."""
+    if not level:
+        return "Không đạt chuẩn"
+    names = {band.level: band.name for band in rules.bands} if rules is not None else {}
+    return names.get(level) or f"Mức {level}"
 
 
 def score_text(score: Decimal) -> str:
@@ -272,7 +276,13 @@ def _appendix(document, decision, items, year):
         add_run(paragraph, text, bold=True, size=Pt(13))
     for index, item in enumerate(items, start=1):
         unit = item.assessment.unit
-        values = (str(index), unit.name, unit.code, score_text(item.final_score), level_label(item.level))
+        values = (
+            str(index),
+            unit.name,
+            unit.code,
+            score_text(item.final_score),
+            level_label(item.level, rules_for(item.decision.cycle)),
+        )
         aligns = ("center", "left", "center", "right", "center")
         for cell, text, width, align in zip(table.add_row().cells, values, widths, aligns, strict=True):
             cell.width = width
@@ -390,7 +400,7 @@ def _report_table(document, items):
             str(index),
             f"{item.assessment.unit.name} ({item.assessment.unit.code})",
             score_text(item.final_score),
-            level_label(item.level),
+            level_label(item.level, rules_for(item.decision.cycle)),
             reasons_text(item),
         )
         for index, item in enumerate(items, start=1)
