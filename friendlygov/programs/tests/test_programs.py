@@ -2,18 +2,24 @@
 a decided year that keeps its version, and a second program that rates a cycle with its own bands
 and targets."""
 
+import io
 import re
+from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from friendlygov.assessments import documents
 from friendlygov.assessments.models import Assessment, Cycle
 from friendlygov.assessments.results import layer_result
+from friendlygov.assessments.services import band_undecided_again, draft_decision
+from friendlygov.assessments.testing import LEGAL_BASES
 from friendlygov.assessments.workflow import APPRAISED, Status
 from friendlygov.audit.models import AuditEvent
 from friendlygov.programs import services
@@ -127,6 +133,7 @@ def pass_fail(cycle_2024, admin_client):
     Cycle.objects.filter(pk=cycle_2024.pk).update(
         program=program, rules_version=newest_version_id(program.pk)
     )
+    band_undecided_again(program.pk, actor=admin_client.user)  # the units appraised before the move
     return fresh(cycle_2024)
 
 
@@ -138,6 +145,23 @@ def test_the_second_program_rates_an_appraised_unit_with_its_own_band(pass_fail,
         passed = result.total.total >= 80
         assert result.recognition.score_level == (1 if passed else 0)
         assert result.recognition.level == (1 if passed and not result.recognition.failures else 0)
+
+
+def test_the_second_programs_decision_names_its_level(appraised_units, pass_fail, people):
+    draft = draft_decision(
+        appraised_units[0].body,
+        assessments=appraised_units,
+        number="16/QĐ-UBND",
+        signed_on=date(2025, 1, 5),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+    )
+    appendix = Document(io.BytesIO(documents.decision_docx(draft))).tables[-1]
+    levels = {row.cells[1].text: row.cells[4].text for row in appendix.rows[1:]}
+    for assessment in Assessment.objects.filter(pk__in=[a.pk for a in appraised_units]):
+        assert levels[assessment.unit.name] == ("Đạt chuẩn" if assessment.final_level else "Không đạt chuẩn")
+    assert "Đạt chuẩn" in levels.values()
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
