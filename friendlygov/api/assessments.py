@@ -397,7 +397,7 @@ def _payload_error(field: str, message: str, *, source: str = "body"):
 @paged
 def list_cycles(request):
     cycles = Cycle.objects.filter(pk__in=permissions.visible(request.user).values("cycle")).select_related(
-        "framework"
+        "framework", "program"
     )
     return Shown(cycles.order_by("-year", "pk"), _cycle)
 
@@ -405,6 +405,7 @@ def list_cycles(request):
 def _cycle(cycle) -> dict:
     return {
         **{field: getattr(cycle, field) for field in CycleOut.model_fields if hasattr(cycle, field)},
+        "program": cycle.program.name,  # the program's name, as before programs were rows
         "framework_id": cycle.framework_id,
         "framework_code": cycle.framework.code,
     }
@@ -413,7 +414,9 @@ def _cycle(cycle) -> dict:
 @cycles_router.get("/{year}", response={200: CycleDetail, **READ_ERRORS}, summary="One cycle")
 def get_cycle(request, year: Annotated[int, Path(ge=1900, le=9999)]):
     visible = permissions.visible(request.user).filter(cycle__year=year)
-    cycle = Cycle.objects.filter(pk__in=visible.values("cycle")).select_related("framework").first()
+    cycle = (
+        Cycle.objects.filter(pk__in=visible.values("cycle")).select_related("framework", "program").first()
+    )
     if cycle is None:
         raise Http404
     counts = visible.order_by().values("status").annotate(n=Count("id"))
