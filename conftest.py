@@ -15,10 +15,13 @@ def _grants_read_afresh():
     """A person's grants are kept per process by (user id, version of the grants), see
     accounts/reach.py; tests switch between databases whose users share ids and versions."""
     from friendlygov.accounts import reach
+    from friendlygov.programs import selectors as programs
 
     reach.forget_everyone()
+    programs.forget_rules()  # rule versions are kept per process by id, which a rollback may reuse
     yield
     reach.forget_everyone()
+    programs.forget_rules()
 
 
 @pytest.fixture(scope="session")

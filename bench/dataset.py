@@ -153,7 +153,7 @@ def _decided_cycle(year: int) -> None:
     rng = random.Random(year)
     with transaction.atomic():
         cycle = Cycle.objects.create(
-            program=national.NATIONAL_PROGRAM,
+            program=national.program_named(national.NATIONAL_PROGRAM),
             year=year,
             name=f"{national.NATIONAL_PROGRAM} {year}",
             framework=framework,
@@ -272,7 +272,7 @@ def _open_cycle_and_users() -> None:
         framework = FrameworkVersion.objects.get(code="hai-duong-2024")
         leaves = [i for i in framework.indicators.all() if not i.children.exists()]
         cycle = Cycle.objects.create(
-            program=national.NATIONAL_PROGRAM,
+            program=national.program_named(national.NATIONAL_PROGRAM),
             year=OPEN_YEAR,
             name=f"{national.NATIONAL_PROGRAM} {OPEN_YEAR}",
             framework=framework,

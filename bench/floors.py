@@ -94,8 +94,8 @@ def province_dashboard(cycle, scope) -> list:
         _run(
             "SELECT c.year, u.parent_id, a.status, a.final_level, count(*) FROM assessments_assessment a"  # noqa: S608
             " JOIN assessments_cycle c ON c.id = a.cycle_id JOIN units_unitversion u ON u.id = a.unit_id"
-            f" WHERE c.program = %s AND c.year <= %s AND {where} GROUP BY 1, 2, 3, 4",
-            [cycle.program, cycle.year, *params],
+            f" WHERE c.program_id = %s AND c.year <= %s AND {where} GROUP BY 1, 2, 3, 4",
+            [cycle.program_id, cycle.year, *params],
         )
     )
     return out

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from friendlygov.accounts.models import User
 from friendlygov.assessments.models import AppraisingBody, Assessment, Cycle, IndicatorScore
@@ -22,6 +23,7 @@ from friendlygov.assessments.workflow import Status
 from friendlygov.core.i18n import fold
 from friendlygov.frameworks.levels import level_for_score
 from friendlygov.frameworks.models import FrameworkVersion
+from friendlygov.programs.models import Program
 from friendlygov.units.models import LEVEL_OF_TYPE, UnitType, UnitVersion
 
 START = date(2024, 1, 1)
@@ -85,12 +87,18 @@ def load_national_units() -> int:
     return len(new)
 
 
+def program_named(name: str) -> Program:
+    """The benchmark's own program (the default rules: it has no rule version of its own)."""
+    program, _created = Program.objects.get_or_create(name=name, defaults={"code": slugify(name)[:60]})
+    return program
+
+
 @transaction.atomic
 def build_cycle(*, program: str, communes, bodies_by_unit, seed: int = 2024) -> Cycle:
     """A decided 2024 cycle over `communes`, one body per district, scores for every indicator."""
     framework = FrameworkVersion.objects.get(code="hai-duong-2024")
     cycle = Cycle.objects.create(
-        program=program,
+        program=program_named(program),
         year=2024,
         name=f"{program} 2024",
         framework=framework,

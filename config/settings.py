@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "friendlygov.audit",
     "friendlygov.units",
     "friendlygov.frameworks",
+    "friendlygov.programs",
     "friendlygov.assessments",
     "friendlygov.reports",
     "friendlygov.feedback",

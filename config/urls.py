@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("units/", include("friendlygov.units.urls")),
     path("frameworks/", include("friendlygov.frameworks.urls")),
+    path("quan-tri/chuong-trinh/", include("friendlygov.programs.urls")),
     path("assessments/", include("friendlygov.assessments.urls")),
     path("public/", include("friendlygov.assessments.views.public")),
     path("reports/", include("friendlygov.reports.urls")),

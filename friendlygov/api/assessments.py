@@ -466,7 +466,7 @@ def list_cycles(request, updated_since: UpdatedSince = None):
     """`updated_since` keeps the cycles whose calendar, bodies or settings changed at or after it
     (what happens to their assessments is in `GET /assessments?updated_since=`)."""
     cycles = Cycle.objects.filter(pk__in=permissions.visible(request.user).values("cycle")).select_related(
-        "framework"
+        "framework", "program"
     )
     if updated_since is not None:
         cycles = cycles.filter(updated_at__gte=updated_since)
@@ -476,6 +476,7 @@ def list_cycles(request, updated_since: UpdatedSince = None):
 def _cycle(cycle) -> dict:
     return {
         **{field: getattr(cycle, field) for field in CycleOut.model_fields if hasattr(cycle, field)},
+        "program": cycle.program.name,  # the program's name, as before programs were rows
         "framework_id": cycle.framework_id,
         "framework_code": cycle.framework.code,
     }
@@ -484,7 +485,9 @@ def _cycle(cycle) -> dict:
 @cycles_router.get("/{year}", response={200: CycleDetail, **READ_ERRORS}, summary="One cycle")
 def get_cycle(request, year: Annotated[int, Path(ge=1900, le=9999)]):
     visible = permissions.visible(request.user).filter(cycle__year=year)
-    cycle = Cycle.objects.filter(pk__in=visible.values("cycle")).select_related("framework").first()
+    cycle = (
+        Cycle.objects.filter(pk__in=visible.values("cycle")).select_related("framework", "program").first()
+    )
     if cycle is None:
         raise Http404
     counts = visible.order_by().values("status").annotate(n=Count("id"))

@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment, Cycle
 from friendlygov.assessments.workflow import Status, decided_level_is
+from friendlygov.programs.selectors import rules_for
 from friendlygov.reports import selectors
 
 from .auth import OPTIONAL_AUTH
@@ -135,7 +136,7 @@ def _first_cycle_of(year: int):
     operation_id="getCycleSummary",
 )
 def cycle_summary(request, response: HttpResponse, year: YearPath):
-    summary = selectors.summary_of_counts(year, _scope_counts(request, year))
+    summary = selectors.summary_of_counts(year, _scope_counts(request, year), rules_for(_cycle_of(year)))
     by_level = {str(level): count for level, count in summary.by_level.items()}
     announce_deprecation(response)  # by_level, see the API changelog
     return {

@@ -143,7 +143,7 @@ def copy_cycle(source: Cycle, scope: Scope, *, actor, name: str = "") -> Cycle:
 
 
 def last_cycle(program: str = PROGRAM_NAME) -> Cycle | None:
-    return Cycle.objects.filter(program=program).order_by("-year").first()
+    return Cycle.objects.filter(program__name=program).order_by("-year").first()
 
 
 @transaction.atomic

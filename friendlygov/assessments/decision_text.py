@@ -74,7 +74,7 @@ def default_proposal(body, day: date) -> str:
 
 
 def default_legal_bases(body, day: date, *, revokes=None) -> str:
-    program = body.cycle.program
+    program = body.cycle.program.name
     year = body.cycle.year
     lines = [
         *laws_in_force(day),

@@ -29,9 +29,10 @@ from friendlygov.core.office import (
     setup_page,
     soffice_path,
 )
+from friendlygov.programs.selectors import rules_for
 
 from .decision_text import unit_types_text
-from .models import LOWEST_BAND, Decision
+from .models import Decision
 
 # Shown where a unit was not recognised by a decision issued before reasons were stored with
 # results, and its appraisal holds none either (migration 0006): said, not left blank.
@@ -63,12 +64,16 @@ def reasons_text(item) -> str:
     if item.reasons:
         return "; ".join(item.reasons)
     if item.below_every_band:
-        return f"Tổng điểm dưới {score_text(LOWEST_BAND)} điểm"
+        return f"Tổng điểm dưới {score_text(rules_for(item.decision.cycle).lowest_band)} điểm"
     return REASONS_NOT_RECORDED
 
 
-def level_label(level: int) -> str:
-    return f"Mức {level}" if level else "Không đạt chuẩn"
+def level_label(level: int, rules=None) -> str:
+    """The level as the document writes it (always in Vietnamese): the program's name for it."""
+    if not level:
+        return "Không đạt chuẩn"
+    names = {band.level: band.name for band in rules.bands} if rules is not None else {}
+    return names.get(level) or f"Mức {level}"
 
 
 def score_text(score: Decimal) -> str:
@@ -180,7 +185,7 @@ def issuer_in_text(frame: decree30.Frame) -> str:
 
 
 def _subject(decision, year, types) -> str:
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         if old is None:
@@ -193,7 +198,7 @@ def _subject(decision, year, types) -> str:
 
 
 def _articles(decision, items, year, types, frame) -> list[str]:
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     if decision.kind == Decision.Kind.REVOCATION:
         old = decision.supersedes
         named = f"Quyết định số {old.number} ngày {short_date(old.signed_on)}" if old else "kết quả công nhận"
@@ -243,7 +248,7 @@ def _body_para(document, text, *, italic=False):
 
 
 def _appendix(document, decision, items, year):
-    program = decision.cycle.program
+    program = decision.cycle.program.name
     breaker = document.add_paragraph()
     breaker.add_run().add_break(WD_BREAK.PAGE)
     add_para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -273,7 +278,13 @@ def _appendix(document, decision, items, year):
         add_run(paragraph, text, bold=True, size=Pt(13))
     for index, item in enumerate(items, start=1):
         unit = item.assessment.unit
-        values = (str(index), unit.name, unit.code, score_text(item.final_score), level_label(item.level))
+        values = (
+            str(index),
+            unit.name,
+            unit.code,
+            score_text(item.final_score),
+            level_label(item.level, rules_for(item.decision.cycle)),
+        )
         aligns = ("center", "left", "center", "right", "center")
         for cell, text, width, align in zip(table.add_row().cells, values, widths, aligns, strict=True):
             cell.width = width
@@ -342,7 +353,9 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     add_run(title, "BÁO CÁO", bold=True)
-    subject = f"Kết quả thẩm định {types} đề nghị công nhận đạt chuẩn “{decision.cycle.program}” năm {year}"
+    subject = (
+        f"Kết quả thẩm định {types} đề nghị công nhận đạt chuẩn “{decision.cycle.program.name}” năm {year}"
+    )
     add_para(document, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_rule(document, width_mm=45)
 
@@ -389,7 +402,7 @@ def _report_table(document, items):
             str(index),
             f"{item.assessment.unit.name} ({item.assessment.unit.code})",
             score_text(item.final_score),
-            level_label(item.level),
+            level_label(item.level, rules_for(item.decision.cycle)),
             reasons_text(item),
         )
         for index, item in enumerate(items, start=1)

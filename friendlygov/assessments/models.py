@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from friendlygov.core import decree30
 from friendlygov.frameworks.levels import LEVEL_BANDS
+from friendlygov.programs.models import DEFAULT_PROGRAM_NAME, default_program_pk
+from friendlygov.programs.selectors import newest_version_id, rules_for
 
 from .workflow import (
     APPRAISED,
@@ -28,14 +30,31 @@ from .workflow import (
 )
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
-LOWEST_BAND = LEVEL_BANDS[-1][0]  # 80 points: below it no unit is recognised, whatever else
-PROGRAM_NAME = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
+LOWEST_BAND = LEVEL_BANDS[-1][0]  # the default program's 80 points; a decision item asks its cycle's rules
+PROGRAM_NAME = DEFAULT_PROGRAM_NAME  # the default program's name: filter cycles with program__name=
 
 
 class Cycle(models.Model):
     """One year of the programme: its framework version, calendar and appraising bodies."""
 
-    program = models.CharField(_("chương trình"), max_length=200, default=PROGRAM_NAME)
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("chương trình"),
+    )
+    # The program's rule version that judges the year: its newest while the year is open (a new
+    # version moves every cycle not yet kept), kept from the first issued decision on
+    # (`rules_kept_at`), so editing the bands or targets never rewrites a decided year.
+    rules_version = models.ForeignKey(
+        "programs.RuleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("phiên bản quy định đã áp dụng"),
+    )
+    rules_kept_at = models.DateTimeField(_("giữ phiên bản quy định từ"), null=True, blank=True)
     year = models.PositiveIntegerField(_("năm đánh giá"))
     name = models.CharField(_("tên đợt đánh giá"), max_length=200)
     framework = models.ForeignKey(
@@ -72,6 +91,15 @@ class Cycle(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A cycle created without a program belongs to the default one; set here rather than as
+        # the field's default, so that building a Cycle in memory (a pure test) reads no database.
+        if self.program_id is None:
+            self.program_id = default_program_pk()
+        if self.rules_version_id is None:
+            self.rules_version_id = newest_version_id(self.program_id)
+        super().save(*args, **kwargs)
 
     @property
     def scope_date(self) -> date:
@@ -560,8 +588,9 @@ class DecisionItem(models.Model):
 
     @property
     def below_every_band(self) -> bool:
-        """Not recognised because the score reaches no band: the score is the reason."""
-        return not self.level and self.final_score < LOWEST_BAND
+        """Not recognised because the score reaches no band of the cycle's program: the score is
+        the reason."""
+        return not self.level and self.final_score < rules_for(self.decision.cycle).lowest_band
 
     @property
     def reasons_missing(self) -> bool:

@@ -14,6 +14,7 @@ from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.gating import Recognition, recognise
 from friendlygov.frameworks.models import FrameworkVersion
 from friendlygov.frameworks.scoring import ScoreTotal
+from friendlygov.programs.selectors import rules_for
 
 from .workflow import SELF
 
@@ -127,7 +128,7 @@ def layer_result(assessment, scores, layer: str) -> LayerResult:
     bonus = assessment.self_bonus if layer == SELF else (assessment.appraised_bonus or Decimal(0))
     flags = assessment.self_flags if layer == SELF else assessment.appraised_flags
     total = scoring.total_score([row for row, _ in rows], bonus=bonus, bonus_cap=bonus_cap)
-    recognition = recognise(total, gating_rules, flags)
+    recognition = recognise(total, gating_rules, flags, bands=rules_for(assessment.cycle).level_bands)
     unscored = frozenset(row.criterion_code for row, scored in rows if not scored)
     return LayerResult(total, recognition, sum(1 for _, scored in rows if scored), len(rows), unscored)
 

@@ -16,6 +16,8 @@ from friendlygov.accounts import reach
 from friendlygov.audit.services import changes, record
 from friendlygov.core import decree30, rowsql
 from friendlygov.frameworks.describe import num
+from friendlygov.programs.selectors import rules_for
+from friendlygov.programs.services import keep_rules
 
 from . import deadlines, decision_text, evidence_files, permissions, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
@@ -23,6 +25,7 @@ from .completeness import ordered_rows as _scores
 from .models import (
     AppraisingBody,
     Assessment,
+    Cycle,
     DeadlineExtension,
     Decision,
     DecisionItem,
@@ -1449,6 +1452,40 @@ def _check_supersedes(old, body):
 
 
 @transaction.atomic
+def band_undecided_again(program_id, *, actor) -> int:
+    """After a program's rules changed: every appraised unit of the program's cycles not yet
+    decided gets the level of its final score under the new bands (0 still, when a condition of
+    the framework failed: its reasons are kept), as the decision will read it. A decided cycle
+    keeps its version and is not touched. Returns how many assessments changed level."""
+    changed = 0
+    for cycle in Cycle.objects.filter(program_id=program_id, rules_kept_at__isnull=True):
+        rules = rules_for(cycle)
+        undecided = (
+            Assessment.objects.select_for_update()
+            .filter(cycle=cycle, final_score__isnull=False)
+            .exclude(status__in=DECIDED)
+        )
+        for assessment in undecided:
+            level = 0 if assessment.final_reasons else rules.level_for(assessment.final_score)
+            if level == assessment.final_level:
+                continue
+            record(
+                actor,
+                "assessment.banded_again",
+                assessment,
+                {
+                    "final_score": str(assessment.final_score),
+                    "old": assessment.final_level,
+                    "new": level,
+                    "rules_version": rules.version_id,
+                },
+            )
+            Assessment.objects.filter(pk=assessment.pk).update(final_level=level)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=None) -> Decision:
     """Issue a draft: it is numbered in its authority's register (the number given, else the one
     the draft proposes, else the next free one), its date checked, and it becomes immutable and its
@@ -1480,6 +1517,9 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
             _settle(assessment, remaining[0], decision, actor, now)
         else:
             _move(assessment, Action.REOPEN_DECISION, actor, {"decision": decision.number})
+    # The year is judged with the rules in force now: a later edit of the program makes a new
+    # version and leaves this cycle on this one.
+    keep_rules(decision.body.cycle, actor=actor)
     decision.state = Decision.State.ISSUED
     decision.issued_at = now
     decision.frame = decision.body.frame().as_dict()

@@ -121,7 +121,7 @@ def setup_cycles(*, small: bool = False, log=print) -> dict[int, str]:
     admin = User.objects.get(username="admin")
     outcome = {}
     for year, cycle_config in config.cycles(timezone.localdate()).items():
-        if Cycle.objects.filter(program=PROGRAM_NAME, year=year).exists():
+        if Cycle.objects.filter(program__name=PROGRAM_NAME, year=year).exists():
             outcome[year] = "kept"
             continue
         started = timezone.now()
@@ -468,7 +468,7 @@ class CityInProgress(CityMixin, CycleBuilder):
 
     def previous_scores(self) -> dict[str, Decimal]:
         rows = Assessment.objects.filter(
-            cycle__program=PROGRAM_NAME, cycle__year=self.config.year - 1, self_score__isnull=False
+            cycle__program__name=PROGRAM_NAME, cycle__year=self.config.year - 1, self_score__isnull=False
         )
         return dict(rows.values_list("unit_id", "self_score"))
 

@@ -4,7 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from friendlygov.assessments.models import Assessment, Cycle
-from friendlygov.reports.targets import TargetResult, attainment
+from friendlygov.programs.selectors import rules_for
+from friendlygov.reports.targets import TargetResult
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def cycle_summaries() -> list[DemoSummary]:
                 name=cycle.name,
                 by_status=dict(by_status.get(cycle.pk, {})),
                 by_level=levels,
-                targets=attainment(cycle.year, levels, units_total=total),
+                targets=rules_for(cycle).attainment(cycle.year, levels, units_total=total),
             )
         )
     return summaries

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 
 from friendlygov.assessments.models import Assessment, IndicatorScore
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.models import Indicator
+from friendlygov.programs.models import Program
 
 from .definition import SATISFIED_MIN, Question
 from .models import Channel, SampleFrame, SurveyAnswer, SurveyForm, SurveyResponse
@@ -20,12 +21,19 @@ from .stats import Rate
 SATISFIED = Q(overall__gte=SATISFIED_MIN)
 
 
-def current_form(program: str) -> SurveyForm | None:
+def current_form(program) -> SurveyForm | None:
+    """The published survey form of `program`: its name, or a query giving it (a subquery on the
+    cycle's program id costs no query of its own)."""
     return (
         SurveyForm.objects.filter(program=program, published_at__isnull=False)
         .order_by("-published_at", "-version")
         .first()
     )
+
+
+def program_name(cycle):
+    """The name of the cycle's program as a subquery: survey forms are kept by program name."""
+    return Subquery(Program.objects.filter(pk=cycle.program_id).values("name")[:1])
 
 
 def survey_target(unit_code: str, day: date) -> Assessment | None:
@@ -85,7 +93,7 @@ def question_for(indicator: Indicator, definition) -> Question:
 
 
 def _form_of(assessment):
-    form = current_form(assessment.cycle.program)
+    form = current_form(program_name(assessment.cycle))
     return form.parsed() if form else None
 
 
@@ -275,7 +283,7 @@ def cycle_survey(cycle, scope) -> CycleSurvey:
     populations = dict(
         SampleFrame.objects.filter(assessment_id__in=ids).values_list("assessment_id", "population")
     )
-    form = current_form(cycle.program)
+    form = current_form(program_name(cycle))
     definition = form.parsed() if form else None
     indicators = survey_indicators(cycle.framework) if definition else []
     lines = []

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .levels import NOT_QUALIFIED, level_for_score
+from .levels import LEVEL_BANDS, NOT_QUALIFIED, Bands, level_for_score
 from .scoring import HUNDRED, ScoreTotal
 
 MIN_CRITERION_PERCENT = "min_criterion_percent"
@@ -95,10 +95,15 @@ def failed_gates(
 
 
 def recognise(
-    total: ScoreTotal, rules: Sequence[GatingRule], flags: Mapping[str, bool] | None = None
+    total: ScoreTotal,
+    rules: Sequence[GatingRule],
+    flags: Mapping[str, bool] | None = None,
+    *,
+    bands: Bands = LEVEL_BANDS,
 ) -> Recognition:
+    """The band comes from the cycle's program (`bands`), the gates from the framework version."""
     score = min(total.total, HUNDRED)
-    score_level = level_for_score(score)
+    score_level = level_for_score(score, bands)
     failures = failed_gates(rules, total, flags)
     return Recognition(
         score=score,

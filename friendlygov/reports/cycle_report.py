@@ -14,8 +14,7 @@ from friendlygov.assessments.workflow import (
     shown_layer,
 )
 from friendlygov.frameworks.scoring import ZERO
-
-from .targets import attainment
+from friendlygov.programs.selectors import rules_for
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,13 @@ def cycle_overview(user, year: int) -> CycleOverview | None:
     rows.sort(
         key=lambda r: (-(r.level if r.level is not None else -1), -(r.score or ZERO), r.unit.search_name)
     )
-    by_level = dict.fromkeys(range(5), 0)
+    rules = rules_for(visible[0].cycle)
+    by_level = dict.fromkeys(rules.levels, 0)
     for row in rows:
         if row.decided:
             by_level[row.level] += 1
     undecided = sum(1 for row in rows if not row.decided)
-    targets = tuple(attainment(year, by_level, units_total=len(rows)))
+    targets = tuple(rules.attainment(year, by_level, units_total=len(rows)))
     return CycleOverview(
         year=year,
         name=visible[0].cycle.name,

@@ -23,6 +23,7 @@ from friendlygov.assessments.workflow import (
 from friendlygov.frameworks import gating, scoring
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.scoring import HUNDRED, ZERO, quantize
+from friendlygov.programs.selectors import rules_for
 
 from .lift import Change, Lift, LiftRow, next_target, options_for, smallest_lift
 
@@ -143,7 +144,7 @@ def explain(user, assessment) -> Explanation:
         )
     )
     gated = any(line.below_gate for line in criteria)
-    target = next_target(score, gated=gated)
+    target = next_target(score, gated=gated, bands=rules_for(assessment.cycle).level_bands)
     lift, steps = None, ()
     if target is not None and not vetoed:
         lift_rows = [_lift_row(s, scoring_layer) for s in scores]

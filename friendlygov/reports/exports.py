@@ -41,10 +41,9 @@ from friendlygov.assessments.workflow import decided_level
 from friendlygov.core.spreadsheets import workbook_bytes
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
-from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
+from friendlygov.frameworks.labels import METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
-
-from .targets import attainment
+from friendlygov.programs.selectors import rules_for
 
 POINTS_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
@@ -138,6 +137,7 @@ def _results_sheet(sheet, cycle, rows, user):
         (_("Lý do không đạt chuẩn"), 36, None),
     ]
     _header(sheet, headers)
+    rules = rules_for(cycle)
     for number, a in enumerate(rows.assessments, start=1):
         level = decided_level(a.status, a.final_level)
         shows_appraisal = permissions.may_see_appraisal(user, a)
@@ -152,7 +152,7 @@ def _results_sheet(sheet, cycle, rows, user):
                 a.self_score,
                 a.appraised_score if shows_appraisal else None,
                 a.final_score if level is not None else None,
-                str(LEVEL_LABELS[level]) if level is not None else None,
+                rules.label(level) if level is not None else None,
                 a.get_status_display(),
                 xml_safe(decision.number) if decision else None,
                 decision.signed_on if decision else None,
@@ -205,7 +205,9 @@ def _targets_sheet(sheet, cycle, rows):
         (_("Tổng số đơn vị"), 14, None),
     ]
     _header(sheet, headers)
-    results = attainment(cycle.year, decided_levels(rows.assessments), units_total=len(rows.assessments))
+    results = rules_for(cycle).attainment(
+        cycle.year, decided_levels(rows.assessments), units_total=len(rows.assessments)
+    )
     for result in results:
         sheet.append(
             [

@@ -73,6 +73,7 @@ def forecast(
     outlooks: Iterable[Outlook],
     *,
     schedule: Mapping[int, tuple[TargetRule, ...]] | None = None,
+    levels: Iterable[int] = LEVELS,
 ) -> list[TargetForecast]:
     """Each target of `year` as a range (low, high) over the units' `outlooks`; the denominator is
     every unit given, as for the targets themselves (targets.attainment)."""
@@ -80,13 +81,14 @@ def forecast(
     settled = Counter(o.level for o in outlooks if o.standing in SETTLED)
     hoped = settled + Counter(o.level for o in outlooks if o.standing == Standing.CLAIMED)
     total = len(outlooks)
-    lows = attainment(year, _distribution(settled), units_total=total, schedule=schedule)
-    highs = attainment(year, _distribution(hoped), units_total=total, schedule=schedule)
+    levels = tuple(levels)
+    lows = attainment(year, _distribution(settled, levels), units_total=total, schedule=schedule)
+    highs = attainment(year, _distribution(hoped, levels), units_total=total, schedule=schedule)
     return [_range(low, high) for low, high in zip(lows, highs, strict=True)]
 
 
-def _distribution(counts: Counter) -> dict[int, int]:
-    return {level: counts.get(level, 0) for level in LEVELS}
+def _distribution(counts: Counter, levels) -> dict[int, int]:
+    return {level: counts.get(level, 0) for level in levels}
 
 
 def _range(low: TargetResult, high: TargetResult) -> TargetForecast:

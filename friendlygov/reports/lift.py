@@ -7,7 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 from math import gcd
 
 from friendlygov.frameworks import scoring
-from friendlygov.frameworks.levels import LEVEL_BANDS
+from friendlygov.frameworks.levels import LEVEL_BANDS, Bands
 from friendlygov.frameworks.scoring import HUNDRED, ZERO, LinearMapping, ThresholdMapping, quantize
 
 CENT = Decimal("0.01")
@@ -69,10 +69,11 @@ class Lift:
         return sum((c.gain for c in self.changes), ZERO)
 
 
-def next_target(score: Decimal, *, gated: bool = False) -> Decimal | None:
-    """The lower bound of the level above `score` (80/85/90/95), None at level 4. When a gate
-    blocks recognition, the band the score already lies in is the target (never below 80)."""
-    bounds = sorted(lowest for lowest, _level in LEVEL_BANDS)
+def next_target(score: Decimal, *, gated: bool = False, bands: Bands = LEVEL_BANDS) -> Decimal | None:
+    """The lower bound of the level above `score` (80/85/90/95 with the default bands), None at the
+    top level. When a gate blocks recognition, the band the score already lies in is the target
+    (never below the lowest band). `bands` are the cycle's program's (`rules_for(cycle)`)."""
+    bounds = sorted(lowest for lowest, _level in bands)
     if gated:
         reached = [b for b in bounds if score >= b]
         return reached[-1] if reached else bounds[0]

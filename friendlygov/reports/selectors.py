@@ -37,14 +37,15 @@ from friendlygov.assessments.workflow import (
     is_overdue,
 )
 from friendlygov.frameworks.describe import num
-from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import LEVEL_BANDS
+from friendlygov.programs.rules import ProgramRules, default_rules
+from friendlygov.programs.selectors import rules_for
 from friendlygov.units.selectors import divided_later, former_districts
 
 from .explain import BandLift, lift_to_band
 from .forecast import Outlook, Standing, TargetForecast, Verdict, forecast
 from .models import ImportedResult
-from .targets import LEVELS, TargetResult, attainment, percent_of
+from .targets import LEVELS, TargetResult, percent_of
 
 BY_BODY = "body"
 BY_FORMER_DISTRICT = "former_district"
@@ -191,19 +192,20 @@ class CycleCounts:
         return sum(n for lvl, n in self.by_level.items() if lvl >= level)
 
 
-def distribution(rows) -> dict[int, int]:
+def distribution(rows, levels=LEVELS) -> dict[int, int]:
     counts = Counter(row.counted_level for row in rows)
-    return {level: counts.get(level, 0) for level in LEVELS}
+    return {level: counts.get(level, 0) for level in levels}
 
 
 def summary(snap: Snapshot) -> CycleCounts:
-    return summary_of_counts(snap.cycle.year, Counter((row.status, row.final_level) for row in snap.rows))
+    counts = Counter((row.status, row.final_level) for row in snap.rows)
+    return summary_of_counts(snap.cycle.year, counts, rules_for(snap.cycle))
 
 
 def cycle_counts(cycle: Cycle, assessments) -> CycleCounts:
     """Levels and targets of the cycle over the assessments in scope, counted by the database
     (1 query, whatever the number of units)."""
-    return summary_of_counts(cycle.year, status_level_counts(cycle, assessments))
+    return summary_of_counts(cycle.year, status_level_counts(cycle, assessments), rules_for(cycle))
 
 
 def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None], int]:
@@ -217,10 +219,14 @@ def status_level_counts(cycle: Cycle, assessments) -> dict[tuple[str, int | None
     return {(status, level): n for status, level, n in rows}
 
 
-def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> CycleCounts:
-    """The summary from the number of units per (status, final level)."""
-    by_level = dict.fromkeys(LEVELS, 0)
-    decided_by_level = dict.fromkeys(LEVELS, 0)
+def summary_of_counts(
+    year: int, counts: dict[tuple[str, int | None], int], rules: ProgramRules | None = None
+) -> CycleCounts:
+    """The summary from the number of units per (status, final level), with the levels, their
+    names and the year's targets of `rules` (the cycle's program: `rules_for(cycle)`)."""
+    rules = rules or default_rules()
+    by_level = dict.fromkeys(rules.levels, 0)
+    decided_by_level = dict.fromkeys(rules.levels, 0)
     for (status, final_level), n in counts.items():
         by_level[counted_level(status, final_level)] += n
         if status in DECIDED:
@@ -234,13 +240,13 @@ def summary_of_counts(year: int, counts: dict[tuple[str, int | None], int]) -> C
         levels=[
             LevelShare(
                 level,
-                str(LEVEL_LABELS[level]),
+                rules.label(level),
                 decided_by_level[level],
                 percent_of(decided_by_level[level], total),
             )
-            for level in LEVELS
+            for level in rules.levels
         ],
-        targets=attainment(year, by_level, units_total=total),
+        targets=rules.attainment(year, by_level, units_total=total),
     )
 
 
@@ -280,8 +286,9 @@ def group_rows(snap: Snapshot) -> list[GroupRow]:
     for row in snap.rows:
         groups[(row.group_key, row.group_name)].append(row)
     result = []
+    levels = rules_for(snap.cycle).levels
     for (key, name), rows in groups.items():
-        by_level = distribution(rows)
+        by_level = distribution(rows, levels)
         result.append(
             GroupRow(
                 key=key,
@@ -344,18 +351,20 @@ class UnitOutlook:
     outlook: Outlook
     score: Decimal | None  # the points behind the outlook: decided, approved, or claimed
 
-    def missing_for(self, level: int) -> Decimal | None:
-        """Points below the band of `level`; 0 when the score reaches it but a condition holds the
-        unit back; None when it is already there or has nothing scored."""
+    def missing_for(self, level: int, floors=BAND_FLOOR) -> Decimal | None:
+        """Points below the band of `level` (its lowest score in `floors`, the program's); 0 when
+        the score reaches it but a condition holds the unit back; None when it is already there or
+        has nothing scored."""
         if self.outlook.level >= level or self.score is None or self.outlook.standing == Standing.UNKNOWN:
             return None
-        return max(Decimal(0), BAND_FLOOR[level] - self.score)
+        return max(Decimal(0), floors[level] - self.score)
 
 
 @dataclass(frozen=True)
 class YearForecast:
     targets: list[TargetForecast]
     units: list[UnitOutlook]
+    floors: dict = field(default_factory=lambda: dict(BAND_FLOOR))  # the program's lowest score per level
 
     def standing_count(self, standing: Standing) -> int:
         return sum(1 for u in self.units if u.outlook.standing == standing)
@@ -386,7 +395,8 @@ class YearForecast:
         found = [
             (u, missing)
             for u in self.units
-            if u.outlook.standing != Standing.DECIDED and (missing := u.missing_for(level)) is not None
+            if u.outlook.standing != Standing.DECIDED
+            and (missing := u.missing_for(level, self.floors)) is not None
         ]
         found.sort(key=lambda pair: (pair[1], pair[0].row.search_name))
         return found[:limit]
@@ -411,7 +421,10 @@ def year_forecast(snap: Snapshot) -> YearForecast:
         else:
             unit = UnitOutlook(row, Outlook(Standing.UNKNOWN, 0), None)
         units.append(unit)
-    return YearForecast(forecast(snap.cycle.year, [u.outlook for u in units]), units)
+    rules = rules_for(snap.cycle)
+    outlooks = [u.outlook for u in units]
+    targets = forecast(snap.cycle.year, outlooks, schedule=rules.schedule, levels=rules.levels)
+    return YearForecast(targets, units, rules.floors)
 
 
 @dataclass(frozen=True)
@@ -437,7 +450,7 @@ def deciding_units(fc: YearForecast, *, limit: int = DECIDING_LIMIT) -> list[Dec
         DecidingUnits(
             target,
             [
-                DecidingUnit(unit, missing, lift_to_band(unit.row.pk, BAND_FLOOR[target.rule.min_level]))
+                DecidingUnit(unit, missing, lift_to_band(unit.row.pk, fc.floors[target.rule.min_level]))
                 for unit, missing in fc.closest(target.rule.min_level, limit)
             ],
         )
@@ -599,12 +612,14 @@ def _applicable(assessment_ids_or_qs):
     )
 
 
-def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = NEAR_BAND_MARGIN):
+def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = NEAR_BAND_MARGIN, floors=None):
     """(next level, points missing) when `score` is within `margin` below the next band, else None.
-    A unit held at 0 by a gating rule whatever its score is not "near": points will not lift it."""
-    if score is None or level is None or level >= 4:
+    A unit held at 0 by a gating rule whatever its score is not "near": points will not lift it.
+    `floors` are the lowest score of each level of the cycle's program (default: BAND_FLOOR)."""
+    floors = floors or BAND_FLOOR
+    if score is None or level is None or level + 1 not in floors:
         return None
-    missing = BAND_FLOOR[level + 1] - score
+    missing = floors[level + 1] - score
     if Decimal(0) < missing <= margin:
         return level + 1, missing
     return None
@@ -616,9 +631,10 @@ def indicator_analysis(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND
     done = assessments.filter(cycle=cycle, status__in=APPRAISAL_DONE)
     candidates = list(done.order_by().values_list("pk", "unit__name", "final_score", "final_level", "status"))
     near = []
+    floors = rules_for(cycle).floors
     for pk, name, score, level, status in candidates:
         level = 0 if status == Status.NOT_RECOGNISED else level
-        found = near_next_band(score, level, margin)
+        found = near_next_band(score, level, margin, floors)
         if found:
             near.append(NearUnit(pk, name, score, level, found[0], found[1]))
     near.sort(key=lambda u: (u.missing, u.unit_name))
@@ -711,7 +727,7 @@ def _imported_before(cycle: Cycle, imported):
     (year, unit id, status, level): decided, like a decided assessment."""
     if imported is None:
         return []
-    cycle_years = Cycle.objects.filter(program=cycle.program).values("year")
+    cycle_years = Cycle.objects.filter(program_id=cycle.program_id).values("year")
     rows = (
         imported.filter(year__lte=cycle.year)
         .exclude(year__in=cycle_years)
@@ -729,17 +745,26 @@ def trend_points(cycle: Cycle, assessments, imported=None) -> list[TrendPoint]:
     steps after them): for the dashboard, which leaves the per-district table to `trend` when
     someone opens it."""
     rows = list(
-        assessments.filter(cycle__program=cycle.program, cycle__year__lte=cycle.year)
+        assessments.filter(cycle__program_id=cycle.program_id, cycle__year__lte=cycle.year)
         .order_by()
         .values_list("cycle__year", "unit_id", "status", "final_level")
     )
-    return _scope_points(rows, _imported_before(cycle, imported))
+    return _scope_points(cycle, rows, _imported_before(cycle, imported))
 
 
-def _scope_points(rows, past) -> list[TrendPoint]:
+def _rules_by_year(cycle: Cycle):
+    """The rules each year of `cycle`'s program was (or is) judged with, by year (1 query); a year
+    with no cycle of its own (imported results) is read with `cycle`'s."""
+    judged = {other.year: rules_for(other) for other in Cycle.objects.filter(program_id=cycle.program_id)}
+    return lambda year: judged.get(year) or rules_for(cycle)
+
+
+def _scope_points(cycle: Cycle, rows, past) -> list[TrendPoint]:
     """One point per year over the scope's (year, unit id, status, level) rows and the imported
-    `past` ones: the year's own denominator and targets, the units imported, the units divided
-    later, and the denominator of the year before (so a change of scope shows)."""
+    `past` ones: the year's own denominator and targets (by the rules the year was judged with),
+    the units imported, the units divided later, and the denominator of the year before (so a
+    change of scope shows)."""
+    rules_of = _rules_by_year(cycle)
     divided = divided_later({unit_id for _, unit_id, _, _ in rows + past})
     by_year, imported, split = defaultdict(Counter), Counter(), Counter()
     for source, found in ((rows, False), (past, True)):
@@ -758,7 +783,7 @@ def _scope_points(rows, past) -> list[TrendPoint]:
             imported=imported[year],
             divided=split[year],
             previous_total=previous,
-            targets=tuple(attainment(year, dict(by_level), units_total=point.units_total)),
+            targets=tuple(rules_of(year).attainment(year, dict(by_level), units_total=point.units_total)),
         )
         points.append(point)
         previous = point.units_total
@@ -770,7 +795,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=Non
     of `imported` results before it), for the whole scope and per former district: units of every
     year are mapped through lineage to the district they belonged to (or came from), so a merged
     unit's history stays with its place (3–11 queries)."""
-    years_q = Q(cycle__program=cycle.program)
+    years_q = Q(cycle__program_id=cycle.program_id)
     if until_current:
         years_q &= Q(cycle__year__lte=cycle.year)
     assessed = list(
@@ -793,7 +818,7 @@ def trend(cycle: Cycle, assessments, *, until_current: bool = True, imported=Non
     for code in sorted(by_group, key=lambda c: names[c]):
         points = {year: _point(year, counts) for year, counts in by_group[code].items()}
         groups.append(GroupTrend(code, names[code], points, [points.get(year) for year in years]))
-    return Trend(years, _scope_points(assessed, past), groups)
+    return Trend(years, _scope_points(cycle, assessed, past), groups)
 
 
 # --- Results and who may read them ---------------------------------------------------------------

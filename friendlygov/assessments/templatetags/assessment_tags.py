@@ -5,15 +5,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from friendlygov.frameworks.labels import LEVEL_LABELS
+from friendlygov.programs.selectors import rules_for
 
 register = template.Library()
 
 
 @register.filter
-def level_label(level) -> str:
+def level_label(level, cycle=None) -> str:
+    """The level's name: the cycle's program's (`{{ level|level_label:assessment.cycle }}`), else
+    the default program's."""
     if level is None or level == "":
         return _("Chưa xếp mức")
-    return str(LEVEL_LABELS[int(level)])
+    if cycle:
+        return rules_for(cycle).label(int(level))
+    return str(LEVEL_LABELS.get(int(level)) or _("Mức %(level)s") % {"level": level})
 
 
 @register.filter

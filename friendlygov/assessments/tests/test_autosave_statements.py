@@ -27,6 +27,7 @@ from friendlygov.assessments.results import (
 from friendlygov.assessments.selectors import scores_for_totals
 from friendlygov.audit.models import AuditEvent
 from friendlygov.audit.services import seal, verify
+from friendlygov.programs.selectors import rules_for
 
 from .test_pages import HTMX, first_score
 
@@ -68,6 +69,7 @@ def test_one_autosave_is_fifteen_statements_and_one_more_on_postgresql(
     # The first save in a process reads a published framework's rules and indicators once.
     framework = published_framework(dong_cam.cycle.framework_id)
     published_indicators(framework), framework_rules(framework)
+    rules_for(dong_cam.cycle)  # and its program's rule version (ADR 0032)
     webhooks.any_active()  # and whether any webhook subscription is active (kept in the cache)
     seal()  # the fixtures' events, so that the save chains its own event only
     score = first_score(dong_cam)
@@ -112,6 +114,7 @@ def test_a_save_soon_after_another_leaves_the_chaining_to_the_next_pass(
     settings.AUDIT_SEAL_INTERVAL_MS = 1000  # production's default
     monkeypatch.setattr(audit, "_last_pass", time.monotonic())  # this process has just chained
     webhooks.any_active()  # known in the cache, as between real requests
+    rules_for(dong_cam.cycle)  # the program's rule version, kept per process
     score = first_score(dong_cam)
     with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         response = autosave(people["officer"], dong_cam, score, "4,5")

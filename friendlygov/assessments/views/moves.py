@@ -17,7 +17,7 @@ from ..models import PROGRAM_NAME, Cycle
 def _cycle_for(request, year: int) -> Cycle:
     if not permissions.may_move_assessments(request.user):
         raise PermissionDenied(_("Chỉ quản trị viên cấp tỉnh được chuyển hồ sơ sang đơn vị kế thừa."))
-    cycle = Cycle.objects.filter(program=PROGRAM_NAME, year=year).first()
+    cycle = Cycle.objects.filter(program__name=PROGRAM_NAME, year=year).first()
     if cycle is None:
         raise Http404(_("Không có đợt đánh giá năm %(year)s.") % {"year": year})
     return cycle

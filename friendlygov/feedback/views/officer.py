@@ -45,7 +45,7 @@ def abilities(user, assessment) -> dict:
 def unit(request, pk, paper_form=None, population_form=None, status=200):
     assessment = assessment_selectors.assessment_for(request.user, pk)
     can = abilities(request.user, assessment)
-    survey_form = selectors.current_form(assessment.cycle.program)
+    survey_form = selectors.current_form(assessment.cycle.program.name)
     definition = survey_form.parsed() if survey_form else None
     frame = SampleFrame.objects.filter(assessment=assessment).first()
     context = {
@@ -70,7 +70,7 @@ def unit(request, pk, paper_form=None, population_form=None, status=200):
 @require_POST
 def enter_paper(request, pk):
     assessment = assessment_selectors.assessment_for(request.user, pk)
-    survey_form = selectors.current_form(assessment.cycle.program)
+    survey_form = selectors.current_form(assessment.cycle.program.name)
     if survey_form is None or not permissions.may_enter_paper(request.user, assessment):
         raise PermissionDenied(_("Chỉ cán bộ của chính xã mới nhập được phiếu giấy của xã."))
     form = PaperForm(survey_form.parsed(), request.POST)

@@ -17,7 +17,7 @@ app_name = "survey"
 
 def _target(code):
     assessment = selectors.survey_target(code, timezone.localdate())
-    form = selectors.current_form(assessment.cycle.program) if assessment else None
+    form = selectors.current_form(assessment.cycle.program.name) if assessment else None
     return assessment, form
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from friendlygov.accounts.models import Role
 from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Assessment
+from friendlygov.programs.selectors import rules_for
 from friendlygov.reports import maps, selectors
 from friendlygov.reports.targets import attainment
 
@@ -219,6 +220,7 @@ def test_the_summary_counted_by_the_database_agrees_with_a_plain_recount(cycles,
 
 
 def test_the_summary_takes_one_query_whatever_the_number_of_units(cycles, django_assert_num_queries):
+    rules_for(cycles[2024])  # the program's rule version, read once per process (ADR 0032)
     with django_assert_num_queries(1):
         selectors.cycle_counts(cycles[2024], Assessment.objects.all())
 

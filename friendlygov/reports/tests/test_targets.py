@@ -65,7 +65,7 @@ def test_it_refuses_a_total_smaller_than_the_distribution():
         attainment(2024, {1: 20}, units_total=10)
 
 
-@pytest.mark.parametrize("by_level", [{5: 1}, {1: -1}, {1: 1.5}])
+@pytest.mark.parametrize("by_level", [{-1: 1}, {"1": 1}, {1: -1}, {1: 1.5}])
 def test_it_refuses_a_bad_distribution(by_level):
     with pytest.raises(TargetScheduleError):
         attainment(2024, by_level)

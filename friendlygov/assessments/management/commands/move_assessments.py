@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="the province administrator who decides it")
 
     def handle(self, *args, cycle, program, event, carrier, user, **options):
-        found_cycle = Cycle.objects.filter(program=program, year=cycle).first()
+        found_cycle = Cycle.objects.filter(program__name=program, year=cycle).first()
         if found_cycle is None:
             raise CommandError(f"No cycle {cycle} of {program!r}.")
         found_event = LineageEvent.objects.filter(pk=event).first()
