@@ -73,10 +73,14 @@ def commune_docx(user, assessment) -> bytes:
         _centered(document, _("Cơ quan thẩm định: %(body)s") % {"body": assessment.body.name}, italic=True)
 
         _heading(document, _("1. Kết quả"))
-        _line(
-            document,
-            _("Điểm: %(score)s — %(level)s") % {"score": points(x.score), "level": level_label(x.level)},
-        )
+        result = _("Điểm: %(score)s — %(level)s") % {"score": points(x.score), "level": level_label(x.level)}
+        if x.provisional:
+            result = _("Điểm: %(score)s — Mức dự kiến: %(level)s (%(provisional)s)") % {
+                "score": points(x.score),
+                "level": level_label(x.level),
+                "provisional": x.provisional,
+            }
+        _line(document, result)
         _line(document, x.layer_label, italic=True)
         if x.layer == "final" and x.assessment.final_reasons:  # as the commune's page says it
             _line(document, _("Không được công nhận vì chưa đạt điều kiện bắt buộc:"))
@@ -187,28 +191,12 @@ def commune_pdf(user, assessment) -> bytes:
 
 
 def _lift_lines(x) -> list[str]:
-    if x.vetoed:
-        return [_("Đơn vị vướng điều kiện loại trừ nên không được công nhận dù đạt bao nhiêu điểm.")]
-    if x.target is None:
-        return [_("Đơn vị đã ở mức cao nhất (Mức 4).")]
-    if x.lift is None or not x.lift.reachable:
-        return [
-            _("Dù đạt tối đa mọi chỉ tiêu còn thiếu điểm, đơn vị vẫn chưa đạt %(target)s điểm.")
-            % {"target": points(x.target)}
-        ]
-    if not x.lift_steps:
-        return [_("Đã đủ điểm; không cần thay đổi chỉ tiêu nào.")]
-    lines = [
-        _("Cần ít nhất %(count)s chỉ tiêu để đạt %(target)s điểm (thêm %(gain)s điểm):")
-        % {"count": len(x.lift_steps), "target": points(x.target), "gain": points(x.lift.total_gain)}
+    """The page's advice, word for word (explain.lift_advice), its steps as bullets."""
+    return [
+        line
+        for advice in x.advice
+        for line in (advice.text, *(f"• {step.code}. {step.name}: {step.words}" for step in advice.steps))
     ]
-    if x.lift.gated_criteria:
-        lines.append(
-            _("Trước hết phải đưa các tiêu chí %(codes)s lên ít nhất 50%% số điểm tối đa.")
-            % {"codes": ", ".join(x.lift.gated_criteria)}
-        )
-    lines += [f"• {step.code}. {step.name}: {step.words}" for step in x.lift_steps]
-    return lines
 
 
 def _history_unit(entry, unit) -> str:

@@ -4,11 +4,13 @@ LibreOffice."""
 import io
 from datetime import date
 from decimal import Decimal
+from html import escape
 
 from django.urls import reverse
 from docx import Document
 
 from friendlygov.core.testing import needs_libreoffice
+from friendlygov.frameworks.describe import num
 from friendlygov.reports import cycle_report, report_documents
 from friendlygov.reports.models import ImportedResult
 
@@ -96,3 +98,44 @@ def test_the_commune_report_names_a_past_result_imported_from_a_file(issued, don
     text = text_of(report_documents.commune_docx(people["officer"].user, dong_cam))
     assert "Xã Đồng Cẩm (nhập từ tệp, QĐ số 15/QĐ-UBND)" in text
     assert report_documents.points(Decimal("88.25")) in text
+
+
+def test_an_unfinished_assessment_s_report_says_it_is_provisional(dong_cam, people):
+    from friendlygov.assessments.testing import quick_fill_self
+
+    quick_fill_self(dong_cam)
+    scores = list(dong_cam.scores.order_by("indicator__criterion__order", "indicator__order"))
+    unscored = scores[-3:]
+    dong_cam.scores.filter(pk__in=[s.pk for s in unscored]).update(self_points=None, self_value=None)
+    text = text_of(report_documents.commune_docx(people["officer"].user, dong_cam))
+    done = len(scores) - len(unscored)
+    assert f"tạm tính — chưa hoàn thành ({done}/{len(scores)} chỉ tiêu)" in text
+    assert "Mức dự kiến" in text
+
+
+def test_the_lift_advice_names_the_failed_condition_before_the_next_band(dong_cam, people):
+    from friendlygov.assessments.testing import quick_fill_self
+    from friendlygov.reports import explain
+
+    quick_fill_self(dong_cam)
+    scores = list(dong_cam.scores.select_related("indicator__criterion"))
+    first = min(s.indicator.criterion.order for s in scores)
+    for score in scores:  # every indicator at its maximum but those of the first criterion, at 0
+        zero = score.indicator.criterion.order == first
+        score.self_points = Decimal(0) if zero else score.indicator.max_points
+    dong_cam.scores.bulk_update(scores, ["self_points"])
+    x = explain.explain(people["officer"].user, dong_cam)
+    failed = [f for f in x.failures if f.criterion]
+    assert failed and x.level == 0 and x.score >= 80
+    advice = [a.text for a in x.advice]
+    assert advice[0] == f"Chưa được công nhận vì chưa đạt điều kiện: {failed[0].reason}."
+    assert advice[1].startswith("Trước hết, để đạt điều kiện và được công nhận: cải thiện")
+    assert advice[1].endswith(
+        f"tổng điểm khi đó {num(x.lift.score_after)} — Mức {x.lift.score_after // 5 - 15}."
+    )
+    assert x.lift.gated_criteria == (failed[0].criterion,)
+    text = text_of(report_documents.commune_docx(people["officer"].user, dong_cam))
+    for line in advice:  # the report says what the page says
+        assert line in text
+    page = people["officer"].get(reverse("reports:commune", args=[dong_cam.pk])).content.decode()
+    assert escape(advice[0]) in page
