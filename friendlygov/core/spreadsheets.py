@@ -65,6 +65,7 @@ class ImportSummary:
     saved: int = 0
     unchanged: int = 0
     units: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # sheets read-only for this person, left as they were
 
 
 # --- Reading files ------------------------------------------------------------------------------
@@ -146,10 +147,12 @@ def open_workbook(data: bytes, name: str, *, bounds: Bounds, read_only: bool = T
         raise unreadable(name, error) from None
 
 
-def bounded_rows(sheet, bounds: Bounds, problems: list, *, min_row: int = 1, max_col: int | None = None):
+def bounded_rows(
+    sheet, bounds: Bounds, problems: list, *, min_row: int = 1, max_col: int | None = None, cells=False
+):
     """(row number, values) of `sheet` from `min_row`, stopping at `bounds.rows`: one row more is
-    read only to say the sheet is too long."""
-    rows = sheet.iter_rows(min_row=min_row, max_row=bounds.rows + 1, max_col=max_col, values_only=True)
+    read only to say the sheet is too long. With `cells`, the cells (value and number format)."""
+    rows = sheet.iter_rows(min_row=min_row, max_row=bounds.rows + 1, max_col=max_col, values_only=not cells)
     for number, values in enumerate(rows, start=min_row):
         if number > bounds.rows:
             problems.append(

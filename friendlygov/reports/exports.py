@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -23,6 +23,7 @@ from friendlygov.assessments import permissions, register
 from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.offline import (
     COL_ASSESSMENT,
+    COL_CODE,
     COL_EXPLANATION,
     COL_MAX,
     COL_NA,
@@ -30,6 +31,7 @@ from friendlygov.assessments.offline import (
     COL_VALUE,
     COL_VERSION,
     COL_WHAT,
+    CRITERION_MARKER,
     INSTRUCTIONS_SHEET,
     NA_MARK,
     NO,
@@ -37,10 +39,11 @@ from friendlygov.assessments.offline import (
     TEMPLATE_MARKER,
     YES,
 )
-from friendlygov.assessments.workflow import decided_level
+from friendlygov.assessments.workflow import SELF_EDITABLE, decided_level
 from friendlygov.core.spreadsheets import workbook_bytes
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
+from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import LEVEL_LABELS, METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
 
@@ -52,6 +55,12 @@ DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+CRITERION_FILL = PatternFill("solid", fgColor="EEF2F6")
+# A percentage is kept as Excel keeps it (96% is 0.96) and shown with its sign, so that what the
+# person sees is what is read (assessments/offline.py reads a "%" cell × 100).
+PERCENT_FORMAT = "0.00%"
+THIN = Side(style="thin", color="808080")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # The template's layout (COL_…, TEMPLATE_…) belongs to its import, assessments/offline.py.
 
 
@@ -75,7 +84,11 @@ def load_cycle(cycle, user, assessments=None) -> CycleRows:
         assessments.select_related("unit__parent", "body").order_by("body__name", "unit__search_name")
     )
     ids = [a.pk for a in assessments]
-    indicators = list(Indicator.objects.filter(version_id=cycle.framework_id).order_by("order", "id"))
+    indicators = list(
+        Indicator.objects.filter(version_id=cycle.framework_id)
+        .select_related("criterion")
+        .order_by("criterion__order", "order", "id")
+    )
     parents = {i.parent_id for i in indicators if i.parent_id}
     leaves = [i for i in indicators if i.pk not in parents]
     scores = defaultdict(dict)
@@ -238,14 +251,29 @@ def _header(sheet, headers):
     _print_setup(sheet, "1:1")
 
 
-def _print_setup(sheet, title_rows):
-    """Landscape A4, one page wide, the header repeated on every printed page."""
+def _print_setup(sheet, title_rows, heading=""):
+    """Landscape A4, one page wide, the header repeated on every printed page, the unit and cycle
+    at the top of every page and "Trang x/y" at the bottom."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    if heading:
+        sheet.oddHeader.center.text = heading.replace("&", "&&")
+        sheet.oddHeader.center.size = 10
+    sheet.oddFooter.center.text = _("Trang &P/&N")
+    sheet.oddFooter.center.size = 9
+
+
+def _grid(sheet, first_row, last_column):
+    """Borders on every cell of the table: a printout without them runs "1 | 10660" into "110660"."""
+    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row, max_col=last_column):
+        for cell in row:
+            cell.border = GRID
 
 
 def _formats(sheet, headers, header_row=1):
@@ -265,8 +293,8 @@ def _formats(sheet, headers, header_row=1):
 WHAT_TO_ENTER = {
     scoring.MANUAL: gettext_lazy("Số điểm, từ 0 đến %(max)s"),
     scoring.YES_NO: gettext_lazy("Chọn Có hoặc Không"),
-    scoring.RATIO: gettext_lazy("Tỷ lệ phần trăm, từ 0 đến 100"),
-    scoring.SURVEY: gettext_lazy("Tỷ lệ hài lòng (phần trăm), từ 0 đến 100"),
+    scoring.RATIO: gettext_lazy("Tỷ lệ phần trăm, từ 0%% đến 100%%"),
+    scoring.SURVEY: gettext_lazy("Tỷ lệ hài lòng, từ 0%% đến 100%%"),
     scoring.DEDUCTION: gettext_lazy("Số vi phạm (số nguyên, 0 nếu không có)"),
 }
 
@@ -277,22 +305,31 @@ def self_assessment_template(cycle, user, assessments) -> bytes:
     book = Workbook()
     _instructions(book.active, cycle)
     methods = dict(METHOD_CHOICES)
+    editable = set(
+        permissions.which(user, permissions.EDIT_SELF)
+        .filter(status__in=SELF_EDITABLE, pk__in=[a.pk for a in rows.assessments])
+        .values_list("pk", flat=True)
+    )
     for a in rows.assessments:
         sheet = book.create_sheet(a.unit.code)
-        _unit_sheet(sheet, cycle, a, rows, methods)
+        _unit_sheet(sheet, cycle, a, rows, methods, editable=a.pk in editable)
     return workbook_bytes(book)
 
 
 def _instructions(sheet, cycle):
     sheet.title = INSTRUCTIONS_SHEET
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 120
     lines = [
         _("Mẫu tự đánh giá ngoại tuyến: %(cycle)s") % {"cycle": cycle.name},
         "",
         _("Mỗi trang tính là một đơn vị (tên trang là mã đơn vị); mỗi dòng là một chỉ tiêu."),
         _("Chỉ nhập vào các cột tô màu vàng: Số liệu, Không áp dụng, Giải trình."),
-        _("Có/Không: chọn Có hoặc Không. Tỷ lệ: nhập số từ 0 đến 100 (không nhập dấu %)."),
+        _("Có/Không: chọn Có hoặc Không. Tỷ lệ: ô đã định dạng phần trăm, gõ 96 hoặc 96% đều là 96%."),
         _("Số vi phạm: số nguyên. Điểm: số thập phân, dùng dấu phẩy hoặc dấu chấm."),
+        _(
+            "Trang của đơn vị không còn sửa được (đã gửi thẩm định, hoặc bạn chỉ được xem) không tô màu "
+            "vàng; khi tải lên, trang đó được bỏ qua."
+        ),
         _("Không áp dụng: ghi “x” nếu chỉ tiêu cho phép và đơn vị không có nội dung này."),
         _("Ô Số liệu để trống nghĩa là chưa chấm chỉ tiêu đó."),
         _("Không đổi tên trang, không thêm, xoá hay đổi thứ tự các cột."),
@@ -303,46 +340,63 @@ def _instructions(sheet, cycle):
     ]
     for line in lines:
         sheet.append([line])
+        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
+    _print_setup(sheet, None, heading=cycle.name)
 
 
-def _unit_sheet(sheet, cycle, assessment, rows, methods):
-    sheet.append(
-        [_("Đơn vị: %(name)s (%(code)s)") % {"name": assessment.unit.name, "code": assessment.unit.code}]
-    )
-    sheet.append([cycle.name])
-    sheet.append([_("Trạng thái hồ sơ: %(status)s") % {"status": assessment.get_status_display()}])
-    sheet.append([])
-    sheet["A1"].font = Font(bold=True, size=13)
+def _unit_sheet(sheet, cycle, assessment, rows, methods, *, editable: bool):
+    """The unit's name, cycle, deadline and status on top (in column B: A holds the keys and is
+    hidden), criterion headings between the indicators, input cells in yellow when editable."""
+    unit = assessment.unit
+    heading = _("%(unit)s (%(code)s) — %(cycle)s") % {
+        "unit": unit.name,
+        "code": unit.code,
+        "cycle": cycle.name,
+    }
+    status = _("Trạng thái hồ sơ: %(status)s") % {"status": assessment.get_status_display()}
+    if not editable:
+        status += " — " + _("chỉ để xem; khi tải lên, trang này được bỏ qua")
+    deadline = _("Hạn tự đánh giá: %(date)s") % {"date": cycle.self_assessment_closes.strftime("%d/%m/%Y")}
+    for row, (text, font) in enumerate(
+        ((heading, Font(bold=True, size=13)), (deadline, None), (status, Font(italic=not editable))), start=1
+    ):
+        cell = sheet.cell(row=row, column=COL_CODE, value=text)
+        if font is not None:
+            cell.font = font
+        sheet.merge_cells(start_row=row, start_column=COL_CODE, end_row=row, end_column=COL_EXPLANATION)
     headers = [
         (TEMPLATE_MARKER, 8),
         (_("Mã chỉ tiêu"), 10),
-        (_("Tên chỉ tiêu"), 55),
+        (_("Tên chỉ tiêu"), 50),
         (_("Điểm tối đa"), 9),
-        (_("Cách chấm"), 22),
-        (_("Cần nhập"), 30),
+        (_("Cách chấm"), 20),
+        (_("Cần nhập"), 26),
         (_("Số liệu"), 12),
         (_("Không áp dụng"), 11),
-        (_("Giải trình"), 45),
+        (_("Giải trình"), 40),
         ("phien_ban", 8),
     ]
-    sheet.append([str(title) for title, _width in headers])
-    for column, (_title, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column)
+    for column, (title, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column, value=str(title))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[TEMPLATE_HEADER_ROW].height = 32
     for letter in ("A", "J"):
         sheet.column_dimensions[letter].hidden = True
-    _print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}")
+    _print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}", heading=heading)
     validations = _validations(sheet)
     scores = rows.scores.get(assessment.pk, {})
-    row = TEMPLATE_HEADER_ROW
+    row, criterion = TEMPLATE_HEADER_ROW, None
     for indicator in rows.indicators:
         score = scores.get(indicator.pk)
         if score is None:
             continue
+        if indicator.criterion_id != criterion:
+            criterion = indicator.criterion_id
+            row += 1
+            _criterion_row(sheet, row, indicator.criterion)
         row += 1
         sheet.append(
             [
@@ -351,25 +405,38 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods):
                 indicator.name,
                 indicator.max_points,
                 str(methods.get(indicator.method, indicator.method)),
-                str(WHAT_TO_ENTER[indicator.method]) % {"max": indicator.max_points},
+                str(WHAT_TO_ENTER[indicator.method]) % {"max": num(indicator.max_points)},
                 _display_value(indicator, score),
                 NA_MARK if score.self_na else None,
                 xml_safe(score.explanation) or None,
                 score.version,
             ]
         )
-        _style_row(sheet, row, indicator, validations)
+        _style_row(sheet, row, indicator, validations, editable=editable)
+    _grid(sheet, TEMPLATE_HEADER_ROW, COL_EXPLANATION)
+    sheet.print_area = f"B1:{get_column_letter(COL_EXPLANATION)}{row}"
     sheet.freeze_panes = sheet.cell(row=TEMPLATE_HEADER_ROW + 1, column=COL_VALUE)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
 
+def _criterion_row(sheet, row, criterion):
+    """A heading row ("Tiêu chí 1. …", its maximum) that the import skips by its marker."""
+    sheet.cell(row=row, column=COL_ASSESSMENT, value=CRITERION_MARKER)
+    sheet.cell(row=row, column=COL_CODE, value=criterion.code)
+    sheet.cell(row=row, column=COL_NAME, value=criterion.localised_name())
+    sheet.cell(row=row, column=COL_MAX, value=criterion.max_points).number_format = POINTS_FORMAT
+    for column in range(COL_CODE, COL_EXPLANATION + 1):
+        cell = sheet.cell(row=row, column=column)
+        cell.font, cell.fill = HEADER_FONT, CRITERION_FILL
+        cell.alignment = Alignment(wrap_text=column == COL_NAME, vertical="top")
+    sheet.row_dimensions[row].height = 15 * _lines(sheet, row)
+
+
 def _validations(sheet) -> dict:
     yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    percent = DataValidation(
-        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
-    )
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
     whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     na = DataValidation(type="list", formula1=f'"{NA_MARK}"', allow_blank=True)
     for validation in (yes_no, percent, whole, na):
@@ -386,8 +453,10 @@ def _validations(sheet) -> dict:
     }
 
 
-def _style_row(sheet, row, indicator, validations):
+def _style_row(sheet, row, indicator, validations, *, editable: bool):
     value_cell = sheet.cell(row=row, column=COL_VALUE)
+    if indicator.method in PERCENT_METHODS:
+        value_cell.number_format = PERCENT_FORMAT
     if indicator.method == scoring.MANUAL:
         manual = DataValidation(
             type="decimal",
@@ -402,11 +471,11 @@ def _style_row(sheet, row, indicator, validations):
         manual.add(value_cell)
     else:
         validations[indicator.method].add(value_cell)
-    editable = [COL_VALUE, COL_EXPLANATION]
+    inputs = [COL_VALUE, COL_EXPLANATION]
     if indicator.na_allowed:
         validations["na"].add(sheet.cell(row=row, column=COL_NA))
-        editable.append(COL_NA)
-    for column in editable:
+        inputs.append(COL_NA)
+    for column in inputs if editable else ():
         cell = sheet.cell(row=row, column=column)
         cell.protection = Protection(locked=False)
         cell.fill = INPUT_FILL
@@ -432,4 +501,9 @@ def _display_value(indicator, score):
         return None
     if indicator.method == scoring.YES_NO:
         return YES if score.self_value == 1 else NO
+    if indicator.method in PERCENT_METHODS:
+        return score.self_value / 100
     return score.self_value
+
+
+PERCENT_METHODS = (scoring.RATIO, scoring.SURVEY)

@@ -73,6 +73,12 @@ def import_self_assessment(request):
                     _("Đã lưu %(count)s chỉ tiêu; %(units)s đơn vị được cập nhật.")
                     % {"count": summary.saved, "units": len(summary.units)},
                 )
+                if summary.skipped:
+                    messages.info(
+                        request,
+                        _("Bỏ qua %(count)s trang chỉ để xem (không sửa được): %(sheets)s.")
+                        % {"count": len(summary.skipped), "sheets": ", ".join(summary.skipped)},
+                    )
                 return redirect("reports:import_self_assessment")
     templates = _template_links(request.user)
     return render(
