@@ -507,3 +507,42 @@ def _display_value(indicator, score):
 
 
 PERCENT_METHODS = (scoring.RATIO, scoring.SURVEY)
+
+
+# --- Template of past results to import (reports/imports.py reads it) ---------------------------
+
+RESULT_TEMPLATE_HEADERS = [
+    (gettext_lazy("Mã đơn vị"), 12, "@"),
+    (gettext_lazy("Điểm cuối cùng"), 14, POINTS_FORMAT),
+    (gettext_lazy("Số quyết định"), 18, "@"),
+    (gettext_lazy("Ngày quyết định"), 16, DATE_FORMAT),
+    (gettext_lazy("Mức"), 10, None),
+    (gettext_lazy("Lý do"), 60, "@"),
+]
+
+
+def results_template() -> bytes:
+    """The sheet the results import reads (its first sheet, headers on row 1), with an example
+    and the rules on a second sheet so that the first holds nothing but data."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Kết quả")
+    _header(sheet, RESULT_TEMPLATE_HEADERS)  # in English too, the import knows the English headers
+    for row in range(2, 502):  # the formats a clerk's typing lands in
+        for column, (_title, _width, number_format) in enumerate(RESULT_TEMPLATE_HEADERS, start=1):
+            if number_format:
+                sheet.cell(row=row, column=column).number_format = number_format
+    sheet.oddHeader.center.text = _("Kết quả đánh giá các năm trước")
+    guide = book.create_sheet(INSTRUCTIONS_SHEET)
+    guide.column_dimensions["A"].width = 120
+    for line in (
+        _("Nhập mỗi đơn vị một dòng ở trang “Kết quả”, từ dòng 2; không đổi dòng tiêu đề."),
+        _("Mã đơn vị: mã 5 chữ số của đơn vị cấp xã còn hiệu lực ngày 31/12 của năm đánh giá."),
+        _("Điểm cuối cùng: từ 0 đến 100, tối đa hai chữ số thập phân (ví dụ 84,99)."),
+        _("Số quyết định và Ngày quyết định (dd/mm/yyyy) của quyết định công nhận."),
+        _("Mức: để trống (tính từ điểm) hoặc ghi mức; mức thấp hơn mức theo điểm cần ghi Lý do."),
+        _("Ví dụ: 10804 | 91,27 | 15/QĐ-UBND | 05/01/2025 | 3 |"),
+    ):
+        guide.append([line])
+        guide.cell(row=guide.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook_bytes(book)
