@@ -140,7 +140,7 @@ def decision_docx(decision: Decision) -> bytes:
     frame = decision.printed_frame()
     items, _apart = listed_and_apart(decision, decision_items(decision))
     document = Document()
-    setup_page(document)
+    setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
     decree30.add_page_numbers(document)
 
     if not decision.is_issued:
@@ -346,7 +346,7 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     refused = [item for item in items if not item.level]
     types = unit_types_text(item.assessment.unit.type for item in items)
     document = Document()
-    setup_page(document)
+    setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
     decree30.add_page_numbers(document)
     decree30.add_heading(
         document,

@@ -224,6 +224,8 @@ def printed_pages(pdf: bytes, name: str) -> list[str]:
 
     pdftotext = needs_tool("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils", ())
     PRINTS.mkdir(parents=True, exist_ok=True)
+    for stale in PRINTS.glob(f"{name}-*.png"):  # pages of an earlier, longer print
+        stale.unlink()
     source = PRINTS / f"{name}.pdf"
     source.write_bytes(pdf)
     pdftoppm = shutil.which("pdftoppm")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -40,7 +40,7 @@ from friendlygov.assessments.offline import (
     YES,
 )
 from friendlygov.assessments.workflow import SELF_EDITABLE, decided_level
-from friendlygov.core.spreadsheets import workbook_bytes
+from friendlygov.core.spreadsheets import grid, print_heading, print_setup, workbook_bytes
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.describe import num
@@ -59,8 +59,6 @@ CRITERION_FILL = PatternFill("solid", fgColor="EEF2F6")
 # A percentage is kept as Excel keeps it (96% is 0.96) and shown with its sign, so that what the
 # person sees is what is read (assessments/offline.py reads a "%" cell × 100).
 PERCENT_FORMAT = "0.00%"
-THIN = Side(style="thin", color="808080")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # The template's layout (COL_…, TEMPLATE_…) belongs to its import, assessments/offline.py.
 
 
@@ -130,6 +128,8 @@ def export_cycle(cycle, user) -> bytes:
     _results_sheet(book.active, cycle, rows, user)
     _matrix_sheet(book.create_sheet(_("Ma trận chỉ tiêu")), rows, user)
     _targets_sheet(book.create_sheet(_("Mục tiêu")), cycle, rows)
+    for sheet in book.worksheets:
+        print_heading(sheet, f"{cycle.name} — {sheet.title}")
     return workbook_bytes(book)
 
 
@@ -248,32 +248,7 @@ def _header(sheet, headers):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, "1:1")
-
-
-def _print_setup(sheet, title_rows, heading=""):
-    """Landscape A4, one page wide, the header repeated on every printed page, the unit and cycle
-    at the top of every page and "Trang x/y" at the bottom."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    if heading:
-        sheet.oddHeader.center.text = heading.replace("&", "&&")
-        sheet.oddHeader.center.size = 10
-    sheet.oddFooter.center.text = _("Trang &P/&N")
-    sheet.oddFooter.center.size = 9
-
-
-def _grid(sheet, first_row, last_column):
-    """Borders on every cell of the table: a printout without them runs "1 | 10660" into "110660"."""
-    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row, max_col=last_column):
-        for cell in row:
-            cell.border = GRID
+    print_setup(sheet, "1:1")
 
 
 def _formats(sheet, headers, header_row=1):
@@ -285,6 +260,7 @@ def _formats(sheet, headers, header_row=1):
             for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
                 cell.number_format = number_format
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
+    grid(sheet, 1, sheet.max_column)
     sheet.freeze_panes = f"A{header_row + 1}"
 
 
@@ -342,7 +318,7 @@ def _instructions(sheet, cycle):
         sheet.append([line])
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
-    _print_setup(sheet, None, heading=cycle.name)
+    print_setup(sheet, None, heading=cycle.name)
 
 
 def _unit_sheet(sheet, cycle, assessment, rows, methods, *, editable: bool):
@@ -385,7 +361,7 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods, *, editable: bool):
     sheet.row_dimensions[TEMPLATE_HEADER_ROW].height = 32
     for letter in ("A", "J"):
         sheet.column_dimensions[letter].hidden = True
-    _print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}", heading=heading)
+    print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}", heading=heading)
     validations = _validations(sheet)
     scores = rows.scores.get(assessment.pk, {})
     row, criterion = TEMPLATE_HEADER_ROW, None
@@ -413,7 +389,7 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods, *, editable: bool):
             ]
         )
         _style_row(sheet, row, indicator, validations, editable=editable)
-    _grid(sheet, TEMPLATE_HEADER_ROW, COL_EXPLANATION)
+    grid(sheet, TEMPLATE_HEADER_ROW, COL_EXPLANATION)
     sheet.print_area = f"B1:{get_column_letter(COL_EXPLANATION)}{row}"
     sheet.freeze_panes = sheet.cell(row=TEMPLATE_HEADER_ROW + 1, column=COL_VALUE)
     sheet.protection.sheet = True

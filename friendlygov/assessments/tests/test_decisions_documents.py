@@ -144,3 +144,13 @@ def test_an_issued_decision_prints_on_two_pages_numbered_from_page_2_without_dra
 
 def first_line(page: str) -> str:
     return next(line.strip() for line in page.splitlines() if line.strip())
+
+
+def test_the_document_is_in_vietnamese_and_written_by_its_issuer(issued):
+    docx = documents.decision_docx(issued)
+    document = Document(io.BytesIO(docx))
+    assert document.core_properties.author == "Ủy ban nhân dân huyện Kim Thành"
+    assert document.core_properties.language == "vi-VN"
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        styles = package.read("word/styles.xml").decode()
+    assert '<w:lang w:val="vi-VN"' in styles and "en-US" not in styles
