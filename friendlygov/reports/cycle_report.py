@@ -16,7 +16,7 @@ from friendlygov.assessments.workflow import (
 )
 from friendlygov.core import decree30
 from friendlygov.frameworks.scoring import ZERO
-from friendlygov.units.models import Level
+from friendlygov.units.models import Level, UnitVersion
 
 from .targets import attainment
 
@@ -133,9 +133,12 @@ def reporting_issuer(bodies) -> Issuer:
             signer_title=body.deputy_title if body.signing_mode in decree30.NEEDS_SIGNER_TITLE else "",
             symbol="BC-" + symbol.split("-", 1)[1] if "-" in symbol else "BC",
         )
-    province = bodies[0].unit
-    while province.parent is not None and province.level != Level.PROVINCE:
-        province = province.parent
+    body = bodies[0]
+    province = (
+        UnitVersion.objects.valid_on(body.cycle.scope_date)
+        .filter(level=Level.PROVINCE, code=body.unit.province_code)
+        .first()
+    ) or body.unit
     frame = decree30.Frame(
         issuing_body=f"ỦY BAN NHÂN DÂN {province.name}",
         place=re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name),
