@@ -210,7 +210,10 @@ def binary_response(description: str, *content_types: str) -> dict:
     content = {kind: {"schema": schema} for kind in (*content_types, "application/octet-stream")}
     disposition = {
         "description": 'attachment; filename="…": the file\'s name (RFC 6266, filename* for non-ASCII)',
-        "schema": {"type": "string", "example": 'attachment; filename="QD-05-QD-SNV-2025.docx"'},
+        "schema": {
+            "type": "string",
+            "example": 'attachment; filename="QD-CONG-NHAN-05-QD-SNV-2025-SO-NOI-VU.docx"',
+        },
     }
     headers = {"Content-Disposition": disposition}
     return {"responses": {200: {"description": description, "content": content, "headers": headers}}}

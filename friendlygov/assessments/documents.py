@@ -40,12 +40,28 @@ REASONS_NOT_RECORDED = "Lý do chưa ghi trong hồ sơ"
 
 
 def decision_filename(decision: Decision, extension: str) -> str:
-    """ "15/QĐ-UBND" signed in 2025 → "QD-15-QD-UBND-2025.docx" (ASCII, safe in every browser).
-    The one name of a decision's file: the page, the API and the zip of a job all use it."""
-    number = re.sub(r"[^A-Z0-9]+", "-", fold(decision.number).upper()).strip("-")
-    if not number:  # a draft the clerk has not numbered yet
-        number = f"DU-THAO-{decision.pk}"
-    return f"QD-{number}-{decision.signed_on.year}.{extension}"
+    """The one name of a decision's file (the page, the API and the bundle all use it), unique
+    and meaningful in a folder of every district's decisions, whose numbers repeat: kind, number,
+    year and issuer, in ASCII (safe in every browser and zip tool). "62/QĐ-UBND" of Nam Sách
+    signed in 2025 → "QD-CONG-NHAN-62-QD-UBND-2025-UBND-HUYEN-NAM-SACH.docx"; a draft, which has
+    no number yet, takes its record number, and a draft says so: "DU-THAO-QD-CONG-NHAN-7-2025-…"."""
+    kind = "QD-THU-HOI" if decision.kind == Decision.Kind.REVOCATION else "QD-CONG-NHAN"
+    return _filename(decision, kind, extension)
+
+
+def _filename(decision: Decision, kind: str, extension: str) -> str:
+    number = _ascii(decision.number) or str(decision.pk)  # a draft the clerk has not numbered yet
+    if not decision.is_issued:
+        kind = f"DU-THAO-{kind}"
+    issuer = _ascii(SHORT_COMMITTEE.sub("UBND", decision.printed_frame().issuing_body.upper()))
+    return f"{kind}-{number}-{decision.signed_on.year}-{issuer}.{extension}"
+
+
+SHORT_COMMITTEE = re.compile(r"ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN")
+
+
+def _ascii(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "-", fold(text).upper()).strip("-")
 
 
 NBSP = "\u00a0"
@@ -134,11 +150,12 @@ def decision_docx(decision: Decision, *, for_signature: bool = False) -> bytes:
     frame = decision.printed_frame()
     items, _apart = listed_and_apart(decision, decision_items(decision))
     document = Document()
-    setup_page(document)
+    setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
     decree30.add_page_numbers(document)
 
     if not decision.is_issued and not for_signature:
         add_para(document, "DỰ THẢO", bold=True, size=SMALL_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
+        decree30.add_draft_watermark(document)
     number = f"{NBSP * 6}/{decision.body.decision_symbol}" if for_signature else number_text(decision)
     day = BLANK_DATE if for_signature else date_text(decision.signed_on)
     decree30.add_heading(document, frame, number=number, place_and_date=f"{frame.place}, {day}")
@@ -320,7 +337,8 @@ def _grid(document, headings, widths):
 
 
 def report_filename(decision: Decision) -> str:
-    return decision_filename(decision, "docx").replace("QD-", "BC-THAM-DINH-", 1)
+    """The appraisal report beside its decision: "BC-THAM-DINH-62-QD-UBND-2025-UBND-HUYEN-NAM-SACH.docx"."""
+    return _filename(decision, "BC-THAM-DINH", "docx")
 
 
 def report_symbol(decision) -> str:
@@ -341,7 +359,7 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     refused = [item for item in items if not item.level]
     types = unit_types_text(item.assessment.unit.type for item in items)
     document = Document()
-    setup_page(document)
+    setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
     decree30.add_page_numbers(document)
     decree30.add_heading(
         document,

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +42,7 @@ from .workflow import SELF_EDITABLE
 
 # The template's layout: reports/exports.py writes it, this module reads it.
 TEMPLATE_MARKER = "ma_ho_so"
+CRITERION_MARKER = "tieu_chi"  # in the hidden key column of a criterion's heading row
 TEMPLATE_HEADER_ROW = 5
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 COL_ASSESSMENT, COL_CODE, COL_NAME, COL_MAX, COL_METHOD, COL_WHAT = 1, 2, 3, 4, 5, 6
@@ -58,6 +60,7 @@ class TemplateRow:
     na: object
     explanation: str
     version: object
+    percent_cell: bool = False  # the value cell shows a percentage: 0.96 shown as 96% reads 96
 
 
 # A template has one sheet per unit the person may fill and one row per indicator (21 in the
@@ -68,9 +71,12 @@ BASE_BYTES, BYTES_PER_SHEET = 2 * 1024 * 1024, 1024 * 1024
 
 
 def template_bounds(actor) -> Bounds:
-    """Sized on what this person can fill: the instructions and one sheet per editable unit."""
+    """Sized on what this person can download: the instructions and one sheet per unit of a
+    cycle they see (a group template comes back whole, its read-only sheets skipped)."""
     editable = permissions.which(actor, permissions.EDIT_SELF).filter(status__in=SELF_EDITABLE).count()
-    sheets = 1 + max(editable, 1) + EXTRA_SHEETS
+    per_cycle = permissions.visible(actor).values("cycle").annotate(units=Count("id")).order_by()
+    readable = max((row["units"] for row in per_cycle), default=0)
+    sheets = 1 + max(editable, readable, 1) + EXTRA_SHEETS
     return Bounds(sheets=sheets, rows=MAX_TEMPLATE_ROWS, unpacked_bytes=BASE_BYTES + sheets * BYTES_PER_SHEET)
 
 
@@ -86,10 +92,13 @@ def import_self_assessment(data: bytes, name: str, *, actor) -> ImportSummary:
     finally:
         book.close()
     assessments = _template_assessments(rows)
-    plan = _check_template_rows(rows, assessments, actor, problems)
+    skipped = []
+    plan = _check_template_rows(rows, assessments, actor, problems, skipped)
     if problems:
         raise ImportRefused(problems)
-    return _save_plan(plan, assessments, name, actor)
+    summary = _save_plan(plan, assessments, name, actor)
+    summary.skipped = skipped
+    return summary
 
 
 def _template_rows(book, bounds, problems) -> list[TemplateRow]:
@@ -108,10 +117,15 @@ def _template_rows(book, bounds, problems) -> list[TemplateRow]:
                 )
             )
             continue
-        for number, cells in bounded_rows(sheet, bounds, problems, min_row=header + 1, max_col=COL_VERSION):
-            cells = (*cells, *([None] * COL_VERSION))[:COL_VERSION]
-            if all(c is None or cell_text(c) == "" for c in cells):
+        rows_of_cells = bounded_rows(
+            sheet, bounds, problems, min_row=header + 1, max_col=COL_VERSION, cells=True
+        )
+        for number, row_cells in rows_of_cells:
+            row_cells = (*row_cells, *([None] * COL_VERSION))[:COL_VERSION]
+            cells = [getattr(cell, "value", None) for cell in row_cells]
+            if all(c is None or cell_text(c) == "" for c in cells) or cell_text(cells[0]) == CRITERION_MARKER:
                 continue
+            value_format = getattr(row_cells[COL_VALUE - 1], "number_format", "") or ""
             rows.append(
                 TemplateRow(
                     sheet=sheet.title,
@@ -122,6 +136,7 @@ def _template_rows(book, bounds, problems) -> list[TemplateRow]:
                     na=cells[COL_NA - 1],
                     explanation=cell_text(cells[COL_EXPLANATION - 1]),
                     version=cells[COL_VERSION - 1],
+                    percent_cell="%" in value_format,
                 )
             )
     return rows
@@ -161,7 +176,7 @@ def _cell(column: int) -> str:
     return get_column_letter(column)
 
 
-def _check_template_rows(rows, assessments, actor, problems) -> list:
+def _check_template_rows(rows, assessments, actor, problems, skipped) -> list:
     plan, seen, checked = [], set(), {}
     for row in rows:
         where = (row.sheet, row.row)
@@ -183,10 +198,15 @@ def _check_template_rows(rows, assessments, actor, problems) -> list:
             continue
         if assessment.pk not in checked:
             checked[assessment.pk] = _assessment_problem(assessment, actor)
-        if checked[assessment.pk]:
-            problems.append(Problem(*where, _cell(COL_VALUE), checked[assessment.pk]))
-            continue
         score = assessment.scores_by_code.get(row.code)
+        if checked[assessment.pk]:
+            # A sheet this person may not change comes back as it went out: skipped, with a note;
+            # only a changed row of it is an error.
+            if score is None or _row_changes(row, score):
+                problems.append(Problem(*where, _cell(COL_VALUE), checked[assessment.pk]))
+            elif row.sheet not in skipped:
+                skipped.append(row.sheet)
+            continue
         if score is None:
             problems.append(
                 Problem(
@@ -229,6 +249,12 @@ def _check_template_rows(rows, assessments, actor, problems) -> list:
     return plan
 
 
+def _row_changes(row, score) -> bool:
+    """Whether a row of a read-only sheet differs from what is saved (an unreadable value does)."""
+    values = _row_values(row, score, [])
+    return values is None or any(getattr(score, key) != value for key, value in values.items())
+
+
 def _assessment_problem(assessment, actor) -> str | None:
     if not permissions.which(actor, permissions.EDIT_SELF).filter(pk=assessment.pk).exists():
         return _("Bạn không có quyền nhập tự đánh giá cho đơn vị %(unit)s.") % {"unit": assessment.unit.name}
@@ -255,7 +281,7 @@ def _row_values(row, score, problems) -> dict | None:
             problems.append(Problem(*where, _cell(COL_NA), str(error)))
             return None
     try:
-        value = _method_value(indicator, row.value)
+        value = _method_value(indicator, row.value, percent_cell=row.percent_cell)
         if not na:  # "not applicable" was checked above
             check_values(indicator, na=False, value=value)
     except (ValueError, ValueRefused) as error:
@@ -273,7 +299,7 @@ def _row_values(row, score, problems) -> dict | None:
     return {"self_value": None if na else value, "self_na": na, "explanation": row.explanation}
 
 
-def _method_value(indicator, raw) -> Decimal | None:
+def _method_value(indicator, raw, *, percent_cell=False) -> Decimal | None:
     if indicator.method == scoring.YES_NO and isinstance(raw, str):
         answer = fold(raw.strip())
         if answer in (fold(YES), "1"):
@@ -283,11 +309,27 @@ def _method_value(indicator, raw) -> Decimal | None:
         if not answer:
             return None
         raise ValueRefused(_("Chỉ chọn Có hoặc Không."))
-    value = decimal_from_cell(raw)
+    value = (
+        _percent_value(raw, percent_cell) if indicator.method in PERCENT_METHODS else decimal_from_cell(raw)
+    )
     if value is not None and value != value.quantize(TWO_PLACES):
         if abs(value - value.quantize(TWO_PLACES)) > Decimal("1e-9"):  # float noise from a spreadsheet
             raise ValueRefused(_("Chỉ nhập tối đa hai chữ số thập phân: %(value)s.") % {"value": value})
         value = value.quantize(TWO_PLACES)
+    return value
+
+
+PERCENT_METHODS = (scoring.RATIO, scoring.SURVEY)
+
+
+def _percent_value(raw, percent_cell: bool) -> Decimal | None:
+    """A percentage as the person sees it: a number in a cell shown as a percentage is a fraction
+    (96% is kept as 0.96), text may carry its sign ("96%"), and a plain number is the percentage."""
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return decimal_from_cell(raw.strip()[:-1])
+    value = decimal_from_cell(raw)
+    if value is not None and percent_cell and not isinstance(raw, str):
+        value *= 100
     return value
 
 

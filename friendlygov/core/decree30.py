@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -230,3 +230,32 @@ def add_page_numbers(document):
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._r.append(element)
+
+
+# A draft says so on every page, not only on page 1: a large grey "DỰ THẢO" across the page,
+# behind the text, in the header of every page (the way Word and LibreOffice write a watermark:
+# a VML text path, which both open, print and convert to PDF).
+WATERMARK = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>
+<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="{shape_id}" o:spid="_x0000_s{spid}" type="#_x0000_t136" o:allowincell="f"
+ fillcolor="#c8c8c8" stroked="f" style="position:absolute;margin-left:0;margin-top:0;width:430pt;
+height:107pt;rotation:315;z-index:-251654144;mso-position-horizontal:center;
+mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin">
+<v:fill opacity=".5"/>
+<v:textpath style="font-family:&quot;Times New Roman&quot;;font-size:1pt;font-weight:bold"
+ string="{text}"/></v:shape></w:pict></w:r>"""
+
+
+def add_draft_watermark(document, text: str = "DỰ THẢO"):
+    """Write `text` across every page (first page and the others: their headers differ)."""
+    section = document.sections[0]
+    headers = [section.header]
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+    for index, header in enumerate(headers, start=1):
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        shape = WATERMARK.format(shape_id=f"DraftWatermark{index}", spid=2050 + index, text=text)
+        paragraph._p.append(parse_xml(shape))

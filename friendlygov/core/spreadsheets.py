@@ -16,6 +16,7 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Border, Side
 
 from friendlygov.core import counters
 from friendlygov.core.numbers import parse_decimal
@@ -65,6 +66,7 @@ class ImportSummary:
     saved: int = 0
     unchanged: int = 0
     units: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # sheets read-only for this person, left as they were
 
 
 # --- Reading files ------------------------------------------------------------------------------
@@ -146,10 +148,12 @@ def open_workbook(data: bytes, name: str, *, bounds: Bounds, read_only: bool = T
         raise unreadable(name, error) from None
 
 
-def bounded_rows(sheet, bounds: Bounds, problems: list, *, min_row: int = 1, max_col: int | None = None):
+def bounded_rows(
+    sheet, bounds: Bounds, problems: list, *, min_row: int = 1, max_col: int | None = None, cells=False
+):
     """(row number, values) of `sheet` from `min_row`, stopping at `bounds.rows`: one row more is
-    read only to say the sheet is too long."""
-    rows = sheet.iter_rows(min_row=min_row, max_row=bounds.rows + 1, max_col=max_col, values_only=True)
+    read only to say the sheet is too long. With `cells`, the cells (value and number format)."""
+    rows = sheet.iter_rows(min_row=min_row, max_row=bounds.rows + 1, max_col=max_col, values_only=not cells)
     for number, values in enumerate(rows, start=min_row):
         if number > bounds.rows:
             problems.append(
@@ -190,6 +194,53 @@ def decimal_from_cell(value) -> Decimal | None:
 
 
 # --- Writing ------------------------------------------------------------------------------------
+
+_THIN = Side(style="thin", color="808080")
+GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def print_setup(sheet, title_rows, heading=""):
+    """Landscape A4, one page wide, the header rows repeated on every printed page, `heading` (the
+    unit, the cycle) at the top of every page and "Trang x/y" at the bottom."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    print_heading(sheet, heading)
+    sheet.oddFooter.center.text = _("Trang &P/&N")
+    sheet.oddFooter.center.size = 9
+
+
+def print_heading(sheet, heading: str):
+    if heading:
+        sheet.oddHeader.center.text = heading.replace("&", "&&")  # "&" starts a code in a header
+        sheet.oddHeader.center.size = 10
+
+
+def grid(sheet, first_row=1, last_column=None):
+    """Borders on every cell of the table: a printout without them runs "1 | 10660" into "110660"."""
+    last_column = last_column or sheet.max_column
+    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row, max_col=last_column):
+        for cell in row:
+            cell.border = GRID
+
+
+def fit_widths(sheet, *, header_row=1, minimum=6, maximum=45):
+    """Each column as wide as its longest value (a header wraps at its longest word), within bounds."""
+    widths = {}
+    for row in sheet.iter_rows(min_row=header_row):
+        for cell in row:
+            text = "" if cell.value is None else str(cell.value)
+            if cell.row == header_row:
+                text = max(text.split() or [""], key=len)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), len(text) + 2)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(max(width, minimum), maximum)
 
 
 def workbook_bytes(book) -> bytes:

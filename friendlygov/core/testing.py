@@ -4,8 +4,10 @@ A persona is a signed-in client for one role on one place: `anonymous`, `admin_c
 the workflow adds commune officers, appraisers and outsiders on top of `make_persona`.
 """
 
+import shutil
 from contextlib import contextmanager
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -208,6 +210,31 @@ def needs_libreoffice_calc() -> str:
     calc = any(Path(library).exists() for library in (beside_soffice, *CALC_LIBRARIES))
     needs_tool("LibreOffice Calc", calc, "apt-get install libreoffice-calc-nogui", OFFICE_REQUIRED_BY)
     return soffice
+
+
+# --- printed files, looked at page by page ------------------------------------------------------
+PRINTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "prints"
+
+
+def printed_pages(pdf: bytes, name: str) -> list[str]:
+    """The text of each page of `pdf`, after keeping it and a PNG of every page under
+    test-artifacts/prints/ for people to look at (as a clerk would read the printout).
+    Needs poppler's pdftotext and pdftoppm, installed beside LibreOffice."""
+    import subprocess  # nosec B404  # poppler only, fixed arguments
+
+    pdftotext = needs_tool("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils", ())
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    for stale in PRINTS.glob(f"{name}-*.png"):  # pages of an earlier, longer print
+        stale.unlink()
+    source = PRINTS / f"{name}.pdf"
+    source.write_bytes(pdf)
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
+        to_png = [pdftoppm, "-r", "50", "-png", str(source), str(PRINTS / name)]
+        subprocess.run(to_png, check=True)  # noqa: S603  # nosec B603
+    to_text = [pdftotext, "-layout", str(source), "-"]
+    text = subprocess.run(to_text, check=True, capture_output=True, text=True).stdout  # noqa: S603  # nosec B603
+    return text.split("\f")[:-1]  # one form feed ends each page
 
 
 def oversized_workbook(rows: int, *, columns: int = 6, sheets: int = 1) -> bytes:

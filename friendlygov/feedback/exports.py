@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from friendlygov.core.spreadsheets import workbook_bytes
+from friendlygov.core.spreadsheets import fit_widths, grid, print_setup, workbook_bytes
 
 from .definition import SATISFIED_MIN
 from .models import Channel
@@ -56,7 +56,10 @@ def export_cycle_survey(cycle, survey) -> bytes:
             if cell.column > 2 and not isinstance(cell.value, int | str | type(None)):
                 cell.number_format = PERCENT
     sheet.freeze_panes = "C2"
-    sheet.column_dimensions["B"].width = 32
+    fit_widths(sheet)
+    sheet.row_dimensions[1].height = 45
+    grid(sheet)
+    print_setup(sheet, "1:1", heading=f"{cycle.name} — {sheet.title}")
     note = book.create_sheet(_("Ghi chú"))
     note.append(
         [
@@ -66,4 +69,6 @@ def export_cycle_survey(cycle, survey) -> bytes:
     )
     note.append([_("Cỡ mẫu khuyến nghị n = N / (1 + N·e²), e = 5%; sai số ở độ tin cậy 95%.")])
     note.append([_("Đơn vị chưa đến hạn công bố kết quả cho người đọc này không có trong bảng.")])
+    note.column_dimensions["A"].width = 100
+    print_setup(note, None, heading=f"{cycle.name} — {note.title}")
     return workbook_bytes(book)

@@ -1,6 +1,8 @@
 """What each kind of job produces. Each runner calls the same functions as the direct downloads
 (assessments.documents, reports.exports), so a file made in the background is the same file."""
 
+import csv
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -32,19 +34,29 @@ def decision_documents(job, progress: Progress) -> Output:
     soffice = soffice_path() if job.with_pdf else None
     pdf_failures = 0
     buffer = io.BytesIO()
+    manifest = []
     progress(0, len(decisions))
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(decision, extension, data):
+            name = documents.decision_filename(decision, extension)
+            if name in archive.namelist():  # a name is unique by construction: never overwrite
+                raise ValueError(f"two files of the bundle would be named {name}")
+            archive.writestr(name, data)
+            manifest.append(manifest_row(decision, name, data))
+
         for done, decision in enumerate(decisions, start=1):
             docx = documents.decision_docx(decision)
-            archive.writestr(documents.decision_filename(decision, "docx"), docx)
+            add(decision, "docx", docx)
             if job.with_pdf:
                 try:
                     pdf = docx_to_pdf(docx, "quyet-dinh", soffice=soffice)
                 except PdfUnavailable:
                     pdf_failures += 1
                 else:
-                    archive.writestr(documents.decision_filename(decision, "pdf"), pdf)
+                    add(decision, "pdf", pdf)
             progress(done, len(decisions))
+        archive.writestr(MANIFEST_NAME, manifest_csv(manifest))
     note = ""
     if pdf_failures:
         note = _("Không tạo được bản PDF cho %(count)s quyết định; các bản Word (.docx) vẫn đủ.") % {
@@ -52,6 +64,33 @@ def decision_documents(job, progress: Progress) -> Output:
         }
     scope = f"-{job.body.unit.code}" if job.body_id else ""
     return Output(f"quyet-dinh-{job.cycle.year}{scope}.zip", buffer.getvalue(), note)
+
+
+# The bundle's table of contents: every file with what it is and its SHA-256, so that a reader can
+# check that nothing is missing or altered. UTF-8 with a byte-order mark: Excel opens it as such.
+MANIFEST_NAME = "DANH-MUC.csv"
+MANIFEST_HEADINGS = ("Tệp", "Cơ quan ban hành", "Số", "Ngày ký", "Loại", "Tình trạng", "Số đơn vị", "SHA-256")
+
+
+def manifest_row(decision, name, data) -> tuple:
+    return (
+        name,
+        decision.printed_frame().issuing_body,
+        decision.number,
+        decision.signed_on.strftime("%d/%m/%Y"),
+        decision.get_kind_display(),
+        decision.get_state_display(),
+        decision.items.count(),
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+def manifest_csv(rows) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(MANIFEST_HEADINGS)
+    writer.writerows(rows)
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
 def cycle_export(job, progress: Progress) -> Output:

@@ -1,6 +1,7 @@
 """One cycle's results for the printed cycle report: every unit in the reader's scope, its decided
 or approved points and level, the counts by level and the targets."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ from friendlygov.assessments.workflow import (
     decided_level,
     shown_layer,
 )
+from friendlygov.core import decree30
 from friendlygov.frameworks.scoring import ZERO
 from friendlygov.programs.selectors import rules_for
+from friendlygov.units.models import Level, UnitVersion
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,18 @@ class CycleRow:
     score: Decimal | None
     level: int | None
     decided: bool
+    district: str = ""  # the former district (cấp huyện) the unit belonged to, if any
+    reasons: tuple[str, ...] = ()  # why a decided unit was not recognised
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who reports (Decree 30 frame) and how the report is signed."""
+
+    frame: decree30.Frame
+    signing_mode: str
+    signer_title: str
+    symbol: str  # the report's ký hiệu: "BC-UBND", "BC-SNV"
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,8 @@ class CycleOverview:
     undecided: int
     targets: tuple
     cycle_total: int  # every assessment of the cycle, whatever the user's scope
+    program: str = ""
+    issuer: Issuer | None = None
 
     @property
     def units_total(self) -> int:
@@ -53,7 +70,7 @@ def cycle_overview(user, year: int) -> CycleOverview | None:
     visible = list(
         permissions.visible(user)
         .filter(cycle__year=year)
-        .select_related("cycle", "unit", "body")
+        .select_related("cycle", "unit__parent", "body__unit__parent")
         .order_by("unit__search_name", "unit__code")
     )
     if not visible:
@@ -72,6 +89,8 @@ def cycle_overview(user, year: int) -> CycleOverview | None:
                 score=score,
                 level=level,
                 decided=level is not None,
+                district=item.unit.parent.name if _is_district(item.unit.parent) else "",
+                reasons=tuple(item.final_reasons or ()) if level == 0 else (),
             )
         )
     rows.sort(
@@ -92,4 +111,38 @@ def cycle_overview(user, year: int) -> CycleOverview | None:
         undecided=undecided,
         targets=targets,
         cycle_total=Assessment.objects.filter(cycle__year=year).count(),
+        program=visible[0].cycle.program,
+        issuer=reporting_issuer({item.body_id: item.body for item in visible}.values()),
     )
+
+
+def _is_district(unit) -> bool:
+    return unit is not None and unit.level == Level.DISTRICT
+
+
+def reporting_issuer(bodies) -> Issuer:
+    """The body that reports a cycle upward: the one appraising body of the reader's scope, or,
+    over several (the districts of 2024), the People's Committee of the province above them."""
+    bodies = list(bodies)
+    if len(bodies) == 1:
+        body = bodies[0]
+        symbol = body.decision_symbol
+        return Issuer(
+            frame=body.frame(),
+            signing_mode=body.signing_mode,
+            signer_title=body.deputy_title if body.signing_mode in decree30.NEEDS_SIGNER_TITLE else "",
+            symbol="BC-" + symbol.split("-", 1)[1] if "-" in symbol else "BC",
+        )
+    body = bodies[0]
+    province = (
+        UnitVersion.objects.valid_on(body.cycle.scope_date)
+        .filter(level=Level.PROVINCE, code=body.unit.province_code)
+        .first()
+    ) or body.unit
+    frame = decree30.Frame(
+        issuing_body=f"ỦY BAN NHÂN DÂN {province.name}",
+        place=re.sub(r"^(Tỉnh|Thành phố)\s+", "", province.name),
+        head_title="CHỦ TỊCH",
+        collective="ỦY BAN NHÂN DÂN",
+    )
+    return Issuer(frame=frame, signing_mode=decree30.ON_BEHALF, signer_title="", symbol="BC-UBND")

@@ -22,6 +22,8 @@ from friendlygov.assessments.workflow import (
 )
 from friendlygov.frameworks import gating, scoring
 from friendlygov.frameworks.describe import num
+from friendlygov.frameworks.labels import level_label
+from friendlygov.frameworks.levels import level_for_score
 from friendlygov.frameworks.scoring import HUNDRED, ZERO, quantize
 from friendlygov.programs.selectors import rules_for
 
@@ -77,6 +79,16 @@ class LiftStep:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """One paragraph of the advice "to reach the next level", with the indicators to raise under
+    it. The commune page and the printed report both say exactly these (one place)."""
+
+    text: str
+    steps: tuple[LiftStep, ...] = ()
+    warning: bool = False  # a failed condition: shown apart on the page
+
+
+@dataclass(frozen=True)
 class Averages:
     group: Decimal | None
     group_units: int
@@ -104,10 +116,30 @@ class Explanation:
     blocking: tuple[str, ...] = ()  # failed gates other than a criterion's minimum, by name
     scored: int = 0
     to_score: int = 0
+    next_lift: Lift | None = None  # after a failed condition: from today's result to the next band
+    next_steps: tuple[LiftStep, ...] = ()
+    gate_percent: Decimal | None = None  # each criterion's minimum, as the framework states it
 
     @property
     def complete(self) -> bool:
         return self.scored == self.to_score
+
+    @property
+    def provisional(self) -> str:
+        """What an undecided result is, said beside it on the page and in the report ("" once
+        decided): a score of an unfinished assessment is not a result."""
+        if self.layer == FINAL:
+            return ""
+        if not self.complete:
+            return _("tạm tính — chưa hoàn thành (%(done)s/%(total)s chỉ tiêu)") % {
+                "done": self.scored,
+                "total": self.to_score,
+            }
+        return _("tạm tính — chờ quyết định công nhận")
+
+    @property
+    def advice(self) -> tuple[Advice, ...]:
+        return lift_advice(self)
 
 
 def explain(user, assessment) -> Explanation:
@@ -143,16 +175,26 @@ def explain(user, assessment) -> Explanation:
             f.name for f in recognition.failures if kinds.get(f.code) != gating.MIN_CRITERION_PERCENT
         )
     )
-    gated = any(line.below_gate for line in criteria)
-    target = next_target(score, gated=gated, bands=rules_for(assessment.cycle).level_bands)
-    lift, steps = None, ()
+    gated = any(line.below_gate for line in criteria) or bool(blocking)
+    bands = rules_for(assessment.cycle).level_bands
+    target = next_target(score, gated=gated, bands=bands)
+    lift, steps, next_lift, next_steps = None, (), None, ()
     if target is not None and not vetoed:
         lift_rows = [_lift_row(s, scoring_layer) for s in scores]
-        lift = smallest_lift(
-            lift_rows, target_score=target, bonus=result.total.bonus, gate_percent=gate_percent
-        )
         by_code = {s.indicator.code: s for s in scores}
-        steps = tuple(_step(by_code[c.code], c) for c in lift.changes)
+
+        def lift_to(bound):
+            found = smallest_lift(
+                lift_rows, target_score=bound, bonus=result.total.bonus, gate_percent=gate_percent
+            )
+            return found, tuple(_step(by_code[c.code], c) for c in found.changes)
+
+        lift, steps = lift_to(target)
+        # A failed condition first, then the band above what lifting it leaves (the lift to that
+        # band is counted from today's result: it includes lifting the condition).
+        after = next_target(lift.score_after, gated=False, bands=bands) if gated and lift.reachable else None
+        if after is not None:
+            next_lift, next_steps = lift_to(after)
     return Explanation(
         assessment=assessment,
         layer=layer,
@@ -172,7 +214,83 @@ def explain(user, assessment) -> Explanation:
         blocking=blocking,
         scored=result.scored,
         to_score=result.to_score,
+        next_lift=next_lift,
+        next_steps=next_steps,
+        gate_percent=gate_percent,
     )
+
+
+def band_text(target: Decimal, rules=None) -> str:
+    """ "Mức 2 (từ 85 điểm)": the level a bound opens in the program's `rules` (default: the
+    default program's), with the bound as the framework states it."""
+    level = rules.level_for(target) if rules else level_for_score(target)
+    return _("%(level)s (từ %(bound)s điểm)") % {
+        "level": rules.label(level) if rules else level_label(level),
+        "bound": num(target),
+    }
+
+
+def lift_advice(x) -> tuple[Advice, ...]:
+    """What to do to reach the next level, in words. A failed condition comes first: what lifts it
+    (and with it recognition at the band the score already lies in), then the next band."""
+    if x.vetoed:
+        return (Advice(_("Đơn vị vướng điều kiện loại trừ nên không được công nhận dù đạt bao nhiêu điểm.")),)
+    rules = rules_for(x.assessment.cycle)
+    if x.target is None:
+        return (Advice(_("Đơn vị đã ở mức cao nhất (%(level)s).") % {"level": rules.label(rules.top_level)}),)
+    # What the result says failed (a recognised result has nothing failed, whatever a layer says).
+    failed = () if x.level else tuple(dict.fromkeys(f.reason or f.name for f in x.failures))
+    advice = []
+    if failed:
+        conditions = "; ".join(failed)
+        advice.append(
+            Advice(
+                _("Chưa được công nhận vì chưa đạt điều kiện: %(conditions)s.") % {"conditions": conditions},
+                warning=True,
+            )
+        )
+    values = {"band": band_text(x.target, rules)}
+    if x.lift is None or not x.lift.reachable:
+        advice.append(
+            Advice(_("Dù đạt tối đa mọi chỉ tiêu còn thiếu điểm, đơn vị vẫn chưa đạt %(band)s.") % values)
+        )
+        return tuple(advice)
+    if not x.lift_steps:
+        advice.append(Advice(_("Đã đủ điểm; không cần thay đổi chỉ tiêu nào.")))
+        return tuple(advice)
+    values |= {"count": len(x.lift_steps), "gain": num(x.lift.total_gain), "after": num(x.lift.score_after)}
+    if failed:
+        values["level_after"] = rules.label(rules.level_for(min(x.lift.score_after, Decimal(100))))
+        text = _(
+            "Trước hết, để đạt điều kiện và được công nhận: cải thiện %(count)s chỉ tiêu (thêm "
+            "%(gain)s điểm); tổng điểm khi đó %(after)s — %(level_after)s."
+        )
+    else:
+        text = _("Cách ngắn nhất để đạt %(band)s: cải thiện %(count)s chỉ tiêu (thêm %(gain)s điểm).")
+    advice.append(Advice(text % values, x.lift_steps))
+    if x.lift.gated_criteria and not failed and x.gate_percent is not None:
+        text = _(
+            "Các tiêu chí %(codes)s phải lên ít nhất %(percent)s%% số điểm tối đa; các thay đổi trên "
+            "đã tính điều này."
+        )
+        advice.append(
+            Advice(
+                text % {"codes": ", ".join(x.lift.gated_criteria), "percent": num(x.gate_percent)},
+                warning=True,
+            )
+        )
+    if x.next_lift is not None and x.next_lift.reachable and x.next_steps:
+        values = {
+            "band": band_text(x.next_lift.target_score, rules),
+            "count": len(x.next_steps),
+            "gain": num(x.next_lift.total_gain),
+        }
+        text = _(
+            "Sau đó, để đạt %(band)s, tính từ kết quả hiện nay: cải thiện %(count)s chỉ tiêu "
+            "(thêm %(gain)s điểm)."
+        )
+        advice.append(Advice(text % values, x.next_steps))
+    return tuple(advice)
 
 
 def _layer_values(score, layer):

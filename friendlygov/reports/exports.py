@@ -23,6 +23,7 @@ from friendlygov.assessments import permissions, register
 from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.offline import (
     COL_ASSESSMENT,
+    COL_CODE,
     COL_EXPLANATION,
     COL_MAX,
     COL_NA,
@@ -30,6 +31,7 @@ from friendlygov.assessments.offline import (
     COL_VALUE,
     COL_VERSION,
     COL_WHAT,
+    CRITERION_MARKER,
     INSTRUCTIONS_SHEET,
     NA_MARK,
     NO,
@@ -37,10 +39,11 @@ from friendlygov.assessments.offline import (
     TEMPLATE_MARKER,
     YES,
 )
-from friendlygov.assessments.workflow import decided_level
-from friendlygov.core.spreadsheets import workbook_bytes
+from friendlygov.assessments.workflow import SELF_EDITABLE, decided_level
+from friendlygov.core.spreadsheets import grid, print_heading, print_setup, workbook_bytes
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
+from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
 from friendlygov.programs.selectors import rules_for
@@ -51,6 +54,10 @@ DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+CRITERION_FILL = PatternFill("solid", fgColor="EEF2F6")
+# A percentage is kept as Excel keeps it (96% is 0.96) and shown with its sign, so that what the
+# person sees is what is read (assessments/offline.py reads a "%" cell × 100).
+PERCENT_FORMAT = "0.00%"
 # The template's layout (COL_…, TEMPLATE_…) belongs to its import, assessments/offline.py.
 
 
@@ -74,7 +81,11 @@ def load_cycle(cycle, user, assessments=None) -> CycleRows:
         assessments.select_related("unit__parent", "body").order_by("body__name", "unit__search_name")
     )
     ids = [a.pk for a in assessments]
-    indicators = list(Indicator.objects.filter(version_id=cycle.framework_id).order_by("order", "id"))
+    indicators = list(
+        Indicator.objects.filter(version_id=cycle.framework_id)
+        .select_related("criterion")
+        .order_by("criterion__order", "order", "id")
+    )
     parents = {i.parent_id for i in indicators if i.parent_id}
     leaves = [i for i in indicators if i.pk not in parents]
     scores = defaultdict(dict)
@@ -116,6 +127,8 @@ def export_cycle(cycle, user) -> bytes:
     _results_sheet(book.active, cycle, rows, user)
     _matrix_sheet(book.create_sheet(_("Ma trận chỉ tiêu")), rows, user)
     _targets_sheet(book.create_sheet(_("Mục tiêu")), cycle, rows)
+    for sheet in book.worksheets:
+        print_heading(sheet, f"{cycle.name} — {sheet.title}")
     return workbook_bytes(book)
 
 
@@ -237,17 +250,7 @@ def _header(sheet, headers):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, "1:1")
-
-
-def _print_setup(sheet, title_rows):
-    """Landscape A4, one page wide, the header repeated on every printed page."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
+    print_setup(sheet, "1:1")
 
 
 def _formats(sheet, headers, header_row=1):
@@ -259,6 +262,7 @@ def _formats(sheet, headers, header_row=1):
             for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
                 cell.number_format = number_format
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
+    grid(sheet, 1, sheet.max_column)
     sheet.freeze_panes = f"A{header_row + 1}"
 
 
@@ -267,8 +271,8 @@ def _formats(sheet, headers, header_row=1):
 WHAT_TO_ENTER = {
     scoring.MANUAL: gettext_lazy("Số điểm, từ 0 đến %(max)s"),
     scoring.YES_NO: gettext_lazy("Chọn Có hoặc Không"),
-    scoring.RATIO: gettext_lazy("Tỷ lệ phần trăm, từ 0 đến 100"),
-    scoring.SURVEY: gettext_lazy("Tỷ lệ hài lòng (phần trăm), từ 0 đến 100"),
+    scoring.RATIO: gettext_lazy("Tỷ lệ phần trăm, từ 0%% đến 100%%"),
+    scoring.SURVEY: gettext_lazy("Tỷ lệ hài lòng, từ 0%% đến 100%%"),
     scoring.DEDUCTION: gettext_lazy("Số vi phạm (số nguyên, 0 nếu không có)"),
 }
 
@@ -279,22 +283,31 @@ def self_assessment_template(cycle, user, assessments) -> bytes:
     book = Workbook()
     _instructions(book.active, cycle)
     methods = dict(METHOD_CHOICES)
+    editable = set(
+        permissions.which(user, permissions.EDIT_SELF)
+        .filter(status__in=SELF_EDITABLE, pk__in=[a.pk for a in rows.assessments])
+        .values_list("pk", flat=True)
+    )
     for a in rows.assessments:
         sheet = book.create_sheet(a.unit.code)
-        _unit_sheet(sheet, cycle, a, rows, methods)
+        _unit_sheet(sheet, cycle, a, rows, methods, editable=a.pk in editable)
     return workbook_bytes(book)
 
 
 def _instructions(sheet, cycle):
     sheet.title = INSTRUCTIONS_SHEET
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 120
     lines = [
         _("Mẫu tự đánh giá ngoại tuyến: %(cycle)s") % {"cycle": cycle.name},
         "",
         _("Mỗi trang tính là một đơn vị (tên trang là mã đơn vị); mỗi dòng là một chỉ tiêu."),
         _("Chỉ nhập vào các cột tô màu vàng: Số liệu, Không áp dụng, Giải trình."),
-        _("Có/Không: chọn Có hoặc Không. Tỷ lệ: nhập số từ 0 đến 100 (không nhập dấu %)."),
+        _("Có/Không: chọn Có hoặc Không. Tỷ lệ: ô đã định dạng phần trăm, gõ 96 hoặc 96% đều là 96%."),
         _("Số vi phạm: số nguyên. Điểm: số thập phân, dùng dấu phẩy hoặc dấu chấm."),
+        _(
+            "Trang của đơn vị không còn sửa được (đã gửi thẩm định, hoặc bạn chỉ được xem) không tô màu "
+            "vàng; khi tải lên, trang đó được bỏ qua."
+        ),
         _("Không áp dụng: ghi “x” nếu chỉ tiêu cho phép và đơn vị không có nội dung này."),
         _("Ô Số liệu để trống nghĩa là chưa chấm chỉ tiêu đó."),
         _("Không đổi tên trang, không thêm, xoá hay đổi thứ tự các cột."),
@@ -305,46 +318,63 @@ def _instructions(sheet, cycle):
     ]
     for line in lines:
         sheet.append([line])
+        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
+    print_setup(sheet, None, heading=cycle.name)
 
 
-def _unit_sheet(sheet, cycle, assessment, rows, methods):
-    sheet.append(
-        [_("Đơn vị: %(name)s (%(code)s)") % {"name": assessment.unit.name, "code": assessment.unit.code}]
-    )
-    sheet.append([cycle.name])
-    sheet.append([_("Trạng thái hồ sơ: %(status)s") % {"status": assessment.get_status_display()}])
-    sheet.append([])
-    sheet["A1"].font = Font(bold=True, size=13)
+def _unit_sheet(sheet, cycle, assessment, rows, methods, *, editable: bool):
+    """The unit's name, cycle, deadline and status on top (in column B: A holds the keys and is
+    hidden), criterion headings between the indicators, input cells in yellow when editable."""
+    unit = assessment.unit
+    heading = _("%(unit)s (%(code)s) — %(cycle)s") % {
+        "unit": unit.name,
+        "code": unit.code,
+        "cycle": cycle.name,
+    }
+    status = _("Trạng thái hồ sơ: %(status)s") % {"status": assessment.get_status_display()}
+    if not editable:
+        status += " — " + _("chỉ để xem; khi tải lên, trang này được bỏ qua")
+    deadline = _("Hạn tự đánh giá: %(date)s") % {"date": cycle.self_assessment_closes.strftime("%d/%m/%Y")}
+    for row, (text, font) in enumerate(
+        ((heading, Font(bold=True, size=13)), (deadline, None), (status, Font(italic=not editable))), start=1
+    ):
+        cell = sheet.cell(row=row, column=COL_CODE, value=text)
+        if font is not None:
+            cell.font = font
+        sheet.merge_cells(start_row=row, start_column=COL_CODE, end_row=row, end_column=COL_EXPLANATION)
     headers = [
         (TEMPLATE_MARKER, 8),
         (_("Mã chỉ tiêu"), 10),
-        (_("Tên chỉ tiêu"), 55),
+        (_("Tên chỉ tiêu"), 50),
         (_("Điểm tối đa"), 9),
-        (_("Cách chấm"), 22),
-        (_("Cần nhập"), 30),
+        (_("Cách chấm"), 20),
+        (_("Cần nhập"), 26),
         (_("Số liệu"), 12),
         (_("Không áp dụng"), 11),
-        (_("Giải trình"), 45),
+        (_("Giải trình"), 40),
         ("phien_ban", 8),
     ]
-    sheet.append([str(title) for title, _width in headers])
-    for column, (_title, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column)
+    for column, (title, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=TEMPLATE_HEADER_ROW, column=column, value=str(title))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[TEMPLATE_HEADER_ROW].height = 32
     for letter in ("A", "J"):
         sheet.column_dimensions[letter].hidden = True
-    _print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}")
+    print_setup(sheet, f"{TEMPLATE_HEADER_ROW}:{TEMPLATE_HEADER_ROW}", heading=heading)
     validations = _validations(sheet)
     scores = rows.scores.get(assessment.pk, {})
-    row = TEMPLATE_HEADER_ROW
+    row, criterion = TEMPLATE_HEADER_ROW, None
     for indicator in rows.indicators:
         score = scores.get(indicator.pk)
         if score is None:
             continue
+        if indicator.criterion_id != criterion:
+            criterion = indicator.criterion_id
+            row += 1
+            _criterion_row(sheet, row, indicator.criterion)
         row += 1
         sheet.append(
             [
@@ -353,25 +383,38 @@ def _unit_sheet(sheet, cycle, assessment, rows, methods):
                 indicator.name,
                 indicator.max_points,
                 str(methods.get(indicator.method, indicator.method)),
-                str(WHAT_TO_ENTER[indicator.method]) % {"max": indicator.max_points},
+                str(WHAT_TO_ENTER[indicator.method]) % {"max": num(indicator.max_points)},
                 _display_value(indicator, score),
                 NA_MARK if score.self_na else None,
                 xml_safe(score.explanation) or None,
                 score.version,
             ]
         )
-        _style_row(sheet, row, indicator, validations)
+        _style_row(sheet, row, indicator, validations, editable=editable)
+    grid(sheet, TEMPLATE_HEADER_ROW, COL_EXPLANATION)
+    sheet.print_area = f"B1:{get_column_letter(COL_EXPLANATION)}{row}"
     sheet.freeze_panes = sheet.cell(row=TEMPLATE_HEADER_ROW + 1, column=COL_VALUE)
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
 
+def _criterion_row(sheet, row, criterion):
+    """A heading row ("Tiêu chí 1. …", its maximum) that the import skips by its marker."""
+    sheet.cell(row=row, column=COL_ASSESSMENT, value=CRITERION_MARKER)
+    sheet.cell(row=row, column=COL_CODE, value=criterion.code)
+    sheet.cell(row=row, column=COL_NAME, value=criterion.localised_name())
+    sheet.cell(row=row, column=COL_MAX, value=criterion.max_points).number_format = POINTS_FORMAT
+    for column in range(COL_CODE, COL_EXPLANATION + 1):
+        cell = sheet.cell(row=row, column=column)
+        cell.font, cell.fill = HEADER_FONT, CRITERION_FILL
+        cell.alignment = Alignment(wrap_text=column == COL_NAME, vertical="top")
+    sheet.row_dimensions[row].height = 15 * _lines(sheet, row)
+
+
 def _validations(sheet) -> dict:
     yes_no = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    percent = DataValidation(
-        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
-    )
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
     whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     na = DataValidation(type="list", formula1=f'"{NA_MARK}"', allow_blank=True)
     for validation in (yes_no, percent, whole, na):
@@ -388,8 +431,10 @@ def _validations(sheet) -> dict:
     }
 
 
-def _style_row(sheet, row, indicator, validations):
+def _style_row(sheet, row, indicator, validations, *, editable: bool):
     value_cell = sheet.cell(row=row, column=COL_VALUE)
+    if indicator.method in PERCENT_METHODS:
+        value_cell.number_format = PERCENT_FORMAT
     if indicator.method == scoring.MANUAL:
         manual = DataValidation(
             type="decimal",
@@ -404,11 +449,11 @@ def _style_row(sheet, row, indicator, validations):
         manual.add(value_cell)
     else:
         validations[indicator.method].add(value_cell)
-    editable = [COL_VALUE, COL_EXPLANATION]
+    inputs = [COL_VALUE, COL_EXPLANATION]
     if indicator.na_allowed:
         validations["na"].add(sheet.cell(row=row, column=COL_NA))
-        editable.append(COL_NA)
-    for column in editable:
+        inputs.append(COL_NA)
+    for column in inputs if editable else ():
         cell = sheet.cell(row=row, column=column)
         cell.protection = Protection(locked=False)
         cell.fill = INPUT_FILL
@@ -434,4 +479,48 @@ def _display_value(indicator, score):
         return None
     if indicator.method == scoring.YES_NO:
         return YES if score.self_value == 1 else NO
+    if indicator.method in PERCENT_METHODS:
+        return score.self_value / 100
     return score.self_value
+
+
+PERCENT_METHODS = (scoring.RATIO, scoring.SURVEY)
+
+
+# --- Template of past results to import (reports/imports.py reads it) ---------------------------
+
+RESULT_TEMPLATE_HEADERS = [
+    (gettext_lazy("Mã đơn vị"), 12, "@"),
+    (gettext_lazy("Điểm cuối cùng"), 14, POINTS_FORMAT),
+    (gettext_lazy("Số quyết định"), 18, "@"),
+    (gettext_lazy("Ngày quyết định"), 16, DATE_FORMAT),
+    (gettext_lazy("Mức"), 10, None),
+    (gettext_lazy("Lý do"), 60, "@"),
+]
+
+
+def results_template() -> bytes:
+    """The sheet the results import reads (its first sheet, headers on row 1), with an example
+    and the rules on a second sheet so that the first holds nothing but data."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Kết quả")
+    _header(sheet, RESULT_TEMPLATE_HEADERS)  # in English too, the import knows the English headers
+    for row in range(2, 502):  # the formats a clerk's typing lands in
+        for column, (_title, _width, number_format) in enumerate(RESULT_TEMPLATE_HEADERS, start=1):
+            if number_format:
+                sheet.cell(row=row, column=column).number_format = number_format
+    sheet.oddHeader.center.text = _("Kết quả đánh giá các năm trước")
+    guide = book.create_sheet(INSTRUCTIONS_SHEET)
+    guide.column_dimensions["A"].width = 120
+    for line in (
+        _("Nhập mỗi đơn vị một dòng ở trang “Kết quả”, từ dòng 2; không đổi dòng tiêu đề."),
+        _("Mã đơn vị: mã 5 chữ số của đơn vị cấp xã còn hiệu lực ngày 31/12 của năm đánh giá."),
+        _("Điểm cuối cùng: từ 0 đến 100, tối đa hai chữ số thập phân (ví dụ 84,99)."),
+        _("Số quyết định và Ngày quyết định (dd/mm/yyyy) của quyết định công nhận."),
+        _("Mức: để trống (tính từ điểm) hoặc ghi mức; mức thấp hơn mức theo điểm cần ghi Lý do."),
+        _("Ví dụ: 10804 | 91,27 | 15/QĐ-UBND | 05/01/2025 | 3 |"),
+    ):
+        guide.append([line])
+        guide.cell(row=guide.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook_bytes(book)

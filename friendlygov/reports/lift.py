@@ -126,12 +126,12 @@ def _stepped(room: Decimal, step: Decimal) -> tuple[Option, ...]:
 
 
 def _linear_percent(rule, points: Decimal) -> Decimal:
-    """The smallest percentage (two decimals) that earns at least `points` on a linear ratio."""
+    """The percentage (two decimals) on the framework's line that earns `points` on a linear
+    ratio: full points at the framework's own full percentage (100%, not the 99,96% that rounding
+    of points would also accept), so that a threshold prints as the framework states it."""
     mapping = rule.mapping
     span = mapping.full_percent - mapping.floor_percent
     percent = (mapping.floor_percent + points / rule.max_points * span).quantize(CENT, ROUND_CEILING)
-    while percent > mapping.floor_percent and mapping.points_for(percent - CENT, rule.max_points) >= points:
-        percent -= CENT
     while mapping.points_for(percent, rule.max_points) < points and percent < mapping.full_percent:
         percent += CENT
     return min(percent, mapping.full_percent)

@@ -5,17 +5,19 @@ into PDF by LibreOffice, as the recognition decision is. A report is a document 
 whatever language the reader browses in, so it is built under the Vietnamese translation.
 """
 
+import re
 from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Mm, Pt, RGBColor
 
-from friendlygov.assessments.documents import score_text
+from friendlygov.assessments.documents import NBSP, date_text, score_text
 from friendlygov.core import decree30
+from friendlygov.core.i18n import fold
 from friendlygov.core.office import (
     PdfUnavailable,
     add_para,
@@ -29,6 +31,7 @@ from friendlygov.core.office import (
 from friendlygov.frameworks.labels import level_label
 
 from . import explain
+from .cycle_report import reporting_issuer
 from .history import history_of
 
 __all__ = ["PdfUnavailable", "commune_docx", "commune_pdf", "cycle_docx", "cycle_pdf"]
@@ -39,12 +42,12 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 PROGRAM = "Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ"
 
 
-def commune_filename(assessment) -> str:
-    return f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.pdf"
+def commune_filename(assessment, extension="pdf") -> str:
+    return f"bao-cao-{assessment.unit.code}-{assessment.cycle.year}.{extension}"
 
 
-def cycle_filename(year: int) -> str:
-    return f"bao-cao-dot-danh-gia-{year}.pdf"
+def cycle_filename(year: int, extension="pdf") -> str:
+    return f"bao-cao-dot-danh-gia-{year}.{extension}"
 
 
 def points(value) -> str:
@@ -62,21 +65,25 @@ def commune_docx(user, assessment) -> bytes:
     with translation.override("vi"):
         x = explain.explain(user, assessment)
         history = history_of(assessment, x)
-        document = _new_document()
         unit, cycle = assessment.unit, assessment.cycle
-        _title(
-            document,
-            _("BÁO CÁO KẾT QUẢ ĐÁNH GIÁ"),
-            _("“%(program)s” năm %(year)s") % {"program": PROGRAM, "year": cycle.year},
+        issuer = reporting_issuer([assessment.body])
+        document = _framed(
+            issuer,
+            subject=f"Kết quả đánh giá {unit.name} (mã {unit.code}) — “{cycle.program}” năm {cycle.year}",
         )
-        _centered(document, f"{unit.name} ({_('mã')} {unit.code})", bold=True)
+        if x.provisional:
+            _centered(document, f"Kết quả {x.provisional}", italic=True)
         _centered(document, _("Cơ quan thẩm định: %(body)s") % {"body": assessment.body.name}, italic=True)
 
         _heading(document, _("1. Kết quả"))
-        _line(
-            document,
-            _("Điểm: %(score)s — %(level)s") % {"score": points(x.score), "level": level_label(x.level)},
-        )
+        result = _("Điểm: %(score)s — %(level)s") % {"score": points(x.score), "level": level_label(x.level)}
+        if x.provisional:
+            result = _("Điểm: %(score)s — Mức dự kiến: %(level)s (%(provisional)s)") % {
+                "score": points(x.score),
+                "level": level_label(x.level),
+                "provisional": x.provisional,
+            }
+        _line(document, result)
         _line(document, x.layer_label, italic=True)
         if x.layer == "final" and x.assessment.final_reasons:  # as the commune's page says it
             _line(document, _("Không được công nhận vì chưa đạt điều kiện bắt buộc:"))
@@ -178,6 +185,12 @@ def commune_docx(user, assessment) -> bytes:
             widths=(16, 92, 22, 35),
             aligns="llrl",
         )
+        decree30.add_closing(
+            document,
+            issuer.frame,
+            decree30.Signature(issuer.signing_mode, "", issuer.signer_title),
+            [f"Ủy ban nhân dân {unit.name}", "Lưu: VT."],
+        )
         _footer(document)
         return _save(document)
 
@@ -187,28 +200,12 @@ def commune_pdf(user, assessment) -> bytes:
 
 
 def _lift_lines(x) -> list[str]:
-    if x.vetoed:
-        return [_("Đơn vị vướng điều kiện loại trừ nên không được công nhận dù đạt bao nhiêu điểm.")]
-    if x.target is None:
-        return [_("Đơn vị đã ở mức cao nhất (Mức 4).")]
-    if x.lift is None or not x.lift.reachable:
-        return [
-            _("Dù đạt tối đa mọi chỉ tiêu còn thiếu điểm, đơn vị vẫn chưa đạt %(target)s điểm.")
-            % {"target": points(x.target)}
-        ]
-    if not x.lift_steps:
-        return [_("Đã đủ điểm; không cần thay đổi chỉ tiêu nào.")]
-    lines = [
-        _("Cần ít nhất %(count)s chỉ tiêu để đạt %(target)s điểm (thêm %(gain)s điểm):")
-        % {"count": len(x.lift_steps), "target": points(x.target), "gain": points(x.lift.total_gain)}
+    """The page's advice, word for word (explain.lift_advice), its steps as bullets."""
+    return [
+        line
+        for advice in x.advice
+        for line in (advice.text, *(f"• {step.code}. {step.name}: {step.words}" for step in advice.steps))
     ]
-    if x.lift.gated_criteria:
-        lines.append(
-            _("Trước hết phải đưa các tiêu chí %(codes)s lên ít nhất 50%% số điểm tối đa.")
-            % {"codes": ", ".join(x.lift.gated_criteria)}
-        )
-    lines += [f"• {step.code}. {step.name}: {step.words}" for step in x.lift_steps]
-    return lines
 
 
 def _history_unit(entry, unit) -> str:
@@ -236,25 +233,40 @@ def _history_level(entry) -> str:
 # --- One cycle ----------------------------------------------------------------------------------
 
 
-def cycle_docx(summary) -> bytes:
+def cycle_docx(summary, previous=None) -> bytes:
+    """Báo cáo kết quả đánh giá of a cycle, in the administrative format (Decree 30 frame), to send
+    upward: narrative sections written from the data (results, targets and their gaps, by former
+    district, the units not recognised and why, what held units back, the trend against
+    `previous`, the cycle_overview of the year before), recommendations left for the author, and
+    the list of units in an appendix. A document in Vietnamese, whatever the reader's language."""
     with translation.override("vi"):
-        document = _new_document()
-        _title(
-            document,
-            _("BÁO CÁO KẾT QUẢ ĐỢT ĐÁNH GIÁ NĂM %(year)s") % {"year": summary.year},
-            _("“%(program)s”") % {"program": PROGRAM},
-        )
-        _centered(document, summary.name, italic=True)
-        if not summary.whole_cycle:
-            _centered(
-                document,
-                _("Phạm vi: %(count)s trong %(total)s đơn vị của đợt (theo quyền xem của người in).")
-                % {"count": summary.units_total, "total": summary.cycle_total},
-                italic=True,
-            )
-
-        _heading(document, _("1. Phân bố theo mức"))
+        issuer = summary.issuer
+        program = f"“{summary.program or PROGRAM}” năm {summary.year}"
+        document = _framed(issuer, subject=f"Kết quả đánh giá, công nhận đạt chuẩn {program}")
+        decided = [row for row in summary.rows if row.decided]
+        recognised = [row for row in decided if row.level]
+        refused = [row for row in decided if not row.level]
         total = summary.units_total
+        scope = (
+            ""
+            if summary.whole_cycle
+            else (f" (trong phạm vi được xem: {total} trong {summary.cycle_total} đơn vị của đợt)")
+        )
+        _body(
+            document,
+            f"{decree30.in_running_text(issuer.frame.authority_line, issuer.frame.place)} báo cáo kết quả "
+            f"đánh giá, công nhận đạt chuẩn {program}{scope} như sau:",
+        )
+
+        _section(document, "I. KẾT QUẢ CHUNG")
+        levels = "; ".join(f"Mức {level}: {summary.by_level[level]}" for level in (4, 3, 2, 1))
+        text = (
+            f"Năm {summary.year} có {total} đơn vị cấp xã được đánh giá; {len(recognised)} đơn vị được "
+            f"công nhận đạt chuẩn ({percent(_share(len(recognised), total))}), gồm {levels}; "
+            f"{len(refused)} đơn vị không đạt chuẩn"
+        )
+        text += f"; {summary.undecided} đơn vị chưa có quyết định công nhận." if summary.undecided else "."
+        _body(document, text)
         rows = [
             (
                 str(level_label(level)),
@@ -265,63 +277,180 @@ def cycle_docx(summary) -> bytes:
         ]
         if summary.undecided:
             rows.append(
-                (_("Chưa có quyết định"), str(summary.undecided), percent(_share(summary.undecided, total)))
+                ("Chưa có quyết định", str(summary.undecided), percent(_share(summary.undecided, total)))
             )
-        rows.append((_("Tổng số"), str(total), percent(_share(total, total))))
-        _table(
-            document, (_("Mức"), _("Số đơn vị"), _("Tỷ lệ đơn vị")), rows, widths=(80, 40, 40), aligns="lrr"
-        )
+        rows.append(("Tổng số", str(total), percent(_share(total, total))))
+        _table(document, ("Mức", "Số đơn vị", "Tỷ lệ đơn vị"), rows, widths=(80, 40, 40), aligns="lrr")
 
-        _heading(document, _("2. Mục tiêu năm %(year)s") % {"year": summary.year})
-        if summary.targets:
-            _table(
+        _section(document, "II. KẾT QUẢ SO VỚI MỤC TIÊU")
+        if not summary.targets:
+            _body(document, f"Năm {summary.year} chưa đặt mục tiêu.")
+        for t in summary.targets:
+            outcome = "đạt mục tiêu" if t.met else f"còn thiếu {t.gap_units} đơn vị so với mục tiêu"
+            _body(
                 document,
-                (_("Mục tiêu"), _("Yêu cầu"), _("Thực tế"), _("Kết quả")),
-                [
-                    (
-                        t.rule.describe(),
-                        _("%(units)s đơn vị") % {"units": t.required_units},
-                        _("%(units)s đơn vị (%(percent)s)")
-                        % {"units": t.actual_units, "percent": percent(t.actual_percent)},
-                        _("Đạt") if t.met else _("Còn thiếu %(gap)s đơn vị") % {"gap": t.gap_units},
-                    )
-                    for t in summary.targets
-                ],
-                widths=(65, 30, 35, 35),
-                aligns="lrrl",
+                f"- {t.rule.describe()}: cần {t.required_units} đơn vị; thực hiện {t.actual_units} đơn vị "
+                f"({percent(t.actual_percent)}), {outcome}.",
             )
-        else:
-            _line(document, _("Năm này chưa có chỉ tiêu."))
 
-        _heading(document, _("3. Danh sách đơn vị"))
+        _section(document, "III. KẾT QUẢ THEO ĐƠN VỊ HÀNH CHÍNH CẤP HUYỆN")
+        groups = _by_district(summary.rows)
         _table(
             document,
-            (_("STT"), _("Đơn vị"), _("Mã"), _("Điểm"), _("Mức / trạng thái")),
+            ("Đơn vị cấp huyện (trước sắp xếp)", "Số đơn vị", "Đạt chuẩn", "Tỷ lệ", "Từ Mức 2"),
             [
                 (
-                    str(index),
-                    row.unit.name,
-                    row.unit.code,
-                    points(row.score),
-                    str(level_label(row.level)) if row.decided else str(row.status_label),
+                    name,
+                    str(len(rows)),
+                    str(sum(1 for r in rows if r.level)),
+                    percent(_share(sum(1 for r in rows if r.level), len(rows))),
+                    str(sum(1 for r in rows if (r.level or 0) >= 2)),
                 )
-                for index, row in enumerate(summary.rows, start=1)
+                for name, rows in groups
             ],
-            widths=(13, 62, 20, 22, 48),
-            aligns="clcrl",
+            widths=(65, 25, 25, 25, 25),
+            aligns="lrrrr",
         )
-        _line(
+
+        _section(document, "IV. CÁC ĐƠN VỊ KHÔNG ĐƯỢC CÔNG NHẬN VÀ LÝ DO")
+        if not refused:
+            _body(document, "Không có đơn vị nào không được công nhận.")
+        for row in refused:
+            where = f" ({row.district})" if row.district else ""
+            reason = "; ".join(row.reasons) or f"tổng điểm {points(row.score)}, dưới mức đạt chuẩn"
+            _body(document, f"- {row.unit.name}{where}: {reason}.")
+
+        _section(document, "V. NHỮNG NỘI DUNG CÒN HẠN CHẾ")
+        for line in _held_back(refused, summary):
+            _body(document, line)
+
+        _section(document, "VI. SO VỚI NĂM TRƯỚC")
+        _body(document, _trend(summary, previous, len(recognised)))
+
+        _section(document, "VII. KIẾN NGHỊ, ĐỀ XUẤT")
+        _body(document, "[Cơ quan báo cáo bổ sung kiến nghị, đề xuất trước khi ký ban hành.]", italic=True)
+
+        decree30.add_closing(
             document,
-            _("Điểm của đơn vị chưa có quyết định là điểm thẩm định đã duyệt, nếu có."),
-            italic=True,
-            size=Pt(11),
+            issuer.frame,
+            decree30.Signature(issuer.signing_mode, "", issuer.signer_title),
+            [
+                "Bộ Nội vụ (để báo cáo)",
+                "Thường trực cấp ủy cùng cấp (để báo cáo)",
+                "Các cơ quan thẩm định",
+                "Lưu: VT.",
+            ],
         )
-        _footer(document)
+        _appendix(document, summary)
         return _save(document)
 
 
-def cycle_pdf(summary) -> bytes:
-    return docx_to_pdf(cycle_docx(summary), "bao-cao-dot", soffice=soffice_path())
+def _framed(issuer, *, subject):
+    """A new report with the Decree 30 heading (issuer, motto, number left blank, place and date),
+    the title BÁO CÁO and its subject."""
+    document = _new_document(author=decree30.in_running_text(issuer.frame.issuing_body, issuer.frame.place))
+    decree30.add_heading(
+        document,
+        issuer.frame,
+        number=f"{NBSP * 6}/{issuer.symbol}",
+        place_and_date=f"{issuer.frame.place}, {date_text(timezone.localdate())}",
+    )
+    title = add_para(document, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.space_before = Pt(18)
+    add_para(document, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_rule(document, width_mm=45)
+    return document
+
+
+def _by_district(rows):
+    groups = {}
+    for row in rows:
+        groups.setdefault(row.district or row.body_name, []).append(row)
+    return sorted(groups.items(), key=lambda item: fold(item[0]))
+
+
+def _held_back(refused, summary) -> list[str]:
+    """What kept units from recognition: each failed condition and how many units it stopped."""
+    counts = {}
+    for row in refused:
+        for reason in row.reasons:
+            condition = re.sub(r"\s+đạt\s.*$|\s+\d.*$", "", reason).strip() or reason
+            counts[condition] = counts.get(condition, 0) + 1
+    below = sum(1 for row in refused if not row.reasons)
+    lines = [
+        f"- {condition}: {count} đơn vị." for condition, count in sorted(counts.items(), key=lambda i: -i[1])
+    ]
+    if below:
+        lines.append(f"- Tổng điểm chưa đạt mức đạt chuẩn: {below} đơn vị.")
+    if summary.undecided:
+        lines.append(f"- Chưa có quyết định công nhận: {summary.undecided} đơn vị.")
+    return lines or ["- Không có đơn vị nào bị vướng điều kiện hay thiếu điểm."]
+
+
+def _trend(summary, previous, recognised) -> str:
+    share_now = _share(recognised, summary.units_total)
+    now = f"năm {summary.year}: {recognised}/{summary.units_total} đơn vị đạt chuẩn ({percent(share_now)})"
+    if previous is None:
+        return f"Chưa có kết quả năm {summary.year - 1} để so sánh; {now}."
+    before = sum(previous.by_level[level] for level in (1, 2, 3, 4))
+    share_before = _share(before, previous.units_total)
+    change = (share_now or 0) - (share_before or 0)
+    direction = "tăng" if change > 0 else "giảm" if change < 0 else "không đổi"
+    return (
+        f"Năm {previous.year}: {before}/{previous.units_total} đơn vị đạt chuẩn ({percent(share_before)}); "
+        f"{now}; tỷ lệ đạt chuẩn {direction} {score_text(abs(change))} điểm phần trăm. Số đơn vị hai năm có "
+        "thể khác nhau do sắp xếp đơn vị hành chính."
+    )
+
+
+def _appendix(document, summary):
+    breaker = document.add_paragraph()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
+    add_para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_para(
+        document,
+        f"Kết quả đánh giá các đơn vị năm {summary.year}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _table(
+        document,
+        ("STT", "Đơn vị", "Mã", "Cấp huyện (trước sắp xếp)", "Điểm", "Mức / trạng thái"),
+        [
+            (
+                str(index),
+                row.unit.name,
+                row.unit.code,
+                row.district or row.body_name,
+                points(row.score),
+                str(level_label(row.level)) if row.decided else str(row.status_label),
+            )
+            for index, row in enumerate(summary.rows, start=1)
+        ],
+        widths=(11, 44, 16, 40, 17, 37),
+        aligns="clclrl",
+    )
+    _line(
+        document,
+        "Điểm của đơn vị chưa có quyết định là điểm thẩm định đã duyệt, nếu có.",
+        italic=True,
+        size=Pt(11),
+    )
+
+
+def _section(document, text):
+    return _heading(document, text)
+
+
+def _body(document, text, *, italic=False):
+    paragraph = add_para(document, text, italic=italic, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Mm(10)
+    paragraph.paragraph_format.space_after = Pt(4)
+    return paragraph
+
+
+def cycle_pdf(summary, previous=None) -> bytes:
+    return docx_to_pdf(cycle_docx(summary, previous), "bao-cao-dot", soffice=soffice_path())
 
 
 def _share(part, whole):
@@ -331,19 +460,13 @@ def _share(part, whole):
 # --- Layout -------------------------------------------------------------------------------------
 
 
-def _new_document():
+def _new_document(author=None):
     document = Document()
-    setup_page(document)
+    setup_page(document, **({"author": author} if author else {}))
     decree30.add_page_numbers(document)  # the same frame as the decision: numbered from page 2
     document.styles["Normal"].font.size = REPORT_SIZE
     document.styles["Table Grid"].font.size = TABLE_SIZE
     return document
-
-
-def _title(document, title, subtitle):
-    add_para(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_para(document, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_rule(document, width_mm=45)
 
 
 def _centered(document, text, *, bold=False, italic=False):

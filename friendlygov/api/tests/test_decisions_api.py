@@ -131,7 +131,10 @@ def test_the_api_names_a_decision_file_as_the_page_does(appraised, people, monke
     for kind in ("docx", "pdf"):
         from_api = people["head"].get(f"{API}/decisions/{decision['id']}/{kind}")
         from_page = people["head"].get(reverse(f"assessments:decision_{kind}", args=[decision["id"]]))
-        assert from_api["Content-Disposition"] == f'attachment; filename="QD-15-QD-UBND-2025.{kind}"'
+        assert (
+            from_api["Content-Disposition"]
+            == f'attachment; filename="DU-THAO-QD-CONG-NHAN-15-QD-UBND-2025-UBND-HUYEN-KIM-THANH.{kind}"'
+        )
         assert from_api["Content-Disposition"] == from_page["Content-Disposition"]
         assert from_api["Content-Type"] == from_page["Content-Type"]
 

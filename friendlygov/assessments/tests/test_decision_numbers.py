@@ -301,4 +301,10 @@ def test_a_draft_without_a_number_leaves_the_so_blank_in_its_document(appraised_
     with zipfile.ZipFile(io.BytesIO(documents.decision_docx(decision))) as package:
         xml = package.read("word/document.xml").decode()
     assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/QĐ-UBND" in xml
-    assert documents.decision_filename(decision, "docx") == f"QD-DU-THAO-{decision.pk}-2025.docx"
+    name = f"DU-THAO-QD-CONG-NHAN-{decision.pk}-2025-UBND-HUYEN-KIM-THANH.docx"
+    assert documents.decision_filename(decision, "docx") == name
+    with zipfile.ZipFile(io.BytesIO(documents.decision_docx(decision))) as package:
+        headers = [package.read(name).decode() for name in package.namelist() if "word/header" in name]
+    # "DỰ THẢO" across every page: in the first page's header and in the other pages'.
+    assert len(headers) == 2
+    assert all('string="DỰ THẢO"' in header for header in headers)

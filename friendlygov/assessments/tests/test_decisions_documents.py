@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+import zipfile
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from friendlygov.assessments.models import Decision
 from friendlygov.assessments.testing import LEGAL_BASES
 from friendlygov.core.i18n import fold
 from friendlygov.core.office import PdfUnavailable
-from friendlygov.core.testing import needs_libreoffice
+from friendlygov.core.testing import needs_libreoffice, printed_pages
 
 
 def text_of(docx_bytes) -> str:
@@ -107,3 +108,49 @@ def test_it_explains_when_libreoffice_is_missing(issued, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(PdfUnavailable, match="LibreOffice"):
         documents.decision_pdf(issued)
+
+
+def test_a_draft_says_so_across_every_page_and_is_numbered_from_page_2(issued, people):
+    needs_libreoffice()
+    draft = services.draft_decision(
+        issued.body,
+        assessments=[item.assessment for item in issued.items.all()],
+        number="",
+        signed_on=date(2025, 3, 2),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=people["head"].user,
+        supersedes=issued,
+        kind=Decision.Kind.REVOCATION,
+    )
+    docx = documents.decision_docx(draft)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        headers = [package.read(name).decode() for name in package.namelist() if "word/header" in name]
+    assert len(headers) == 2 and all('string="DỰ THẢO"' in header for header in headers)
+    # The watermark is drawn (a shape, not text): test-artifacts/prints/decision-draft-*.png show it.
+    pages = printed_pages(documents.decision_pdf(draft), "decision-draft")
+    assert len(pages) == 2  # the decision and its appendix, no blank page
+    assert all(page.strip() for page in pages)
+    assert first_line(pages[1]) == "2" and first_line(pages[0]) != "1"
+
+
+def test_an_issued_decision_prints_on_two_pages_numbered_from_page_2_without_draft_mark(issued):
+    needs_libreoffice()
+    pages = printed_pages(documents.decision_pdf(issued), "decision-issued")
+    assert len(pages) == 2
+    assert not any("DỰ THẢO" in page for page in pages)
+    assert first_line(pages[1]) == "2" and first_line(pages[0]) != "1"
+
+
+def first_line(page: str) -> str:
+    return next(line.strip() for line in page.splitlines() if line.strip())
+
+
+def test_the_document_is_in_vietnamese_and_written_by_its_issuer(issued):
+    docx = documents.decision_docx(issued)
+    document = Document(io.BytesIO(docx))
+    assert document.core_properties.author == "Ủy ban nhân dân huyện Kim Thành"
+    assert document.core_properties.language == "vi-VN"
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        styles = package.read("word/styles.xml").decode()
+    assert '<w:lang w:val="vi-VN"' in styles and "en-US" not in styles

@@ -162,7 +162,10 @@ def test_a_revocation_sends_the_units_back_to_appraised_and_points_at_the_old_de
 def test_it_lets_whoever_may_see_a_decision_download_it(issued, draft, people):
     response = people["appraiser"].get(reverse("assessments:decision_docx", args=[issued.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="QD-15-QD-UBND-2025.docx"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="QD-CONG-NHAN-15-QD-UBND-2025-UBND-HUYEN-KIM-THANH.docx"'
+    )
     assert response.content.startswith(b"PK")
     assert people["head"].get(reverse("assessments:decision_docx", args=[draft.pk])).status_code == 200
 

@@ -5,7 +5,7 @@ on the QR channel. Then the appraiser's results panel. Screenshots at 375 and 12
 import pytest
 from django.utils import timezone
 
-from friendlygov.core.testing import PERSONA_PASSWORD
+from friendlygov.core.testing import PERSONA_PASSWORD, printed_pages
 from friendlygov.core.testing_browser import ARTIFACTS, VIEWPORTS, look_at
 from friendlygov.feedback.models import Channel, SurveyResponse
 
@@ -69,6 +69,10 @@ def test_the_appraiser_sees_the_results_and_prints_the_poster(
     page.goto(f"{live_server.url}/feedback/{dong_cam.pk}/poster/")
     assert page.locator(".qr svg").count() == 1
     look_at(page, "feedback-poster")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    pages = printed_pages(pdf, "feedback-poster")
+    assert len(pages) == 1  # the poster fits one A4 page: no blank second page
+    assert dong_cam.unit.name in pages[0]
 
 
 def test_the_officer_types_a_paper_forms_date_day_first_and_n_as_the_page_writes_numbers(

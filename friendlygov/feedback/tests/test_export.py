@@ -40,3 +40,17 @@ def test_the_export_leaves_out_the_communes_own_line_during_the_embargo(
         after = rows_of(people["officer"].get("/feedback/2024/export.xlsx"))
     assert len(during) == 1  # the header only
     assert [row[0] for row in after[1:]] == [dong_cam.unit.code]
+
+
+def test_the_export_prints_with_titles_borders_fitted_widths_and_the_cycle_on_every_page(people, dong_cam):
+    response = people["appraiser"].get("/feedback/2024/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddHeader.center.text == f"{dong_cam.cycle.name} — Khảo sát hài lòng"
+    assert sheet.oddFooter.center.text == "Trang &P/&N"
+    assert sheet["A1"].border.bottom.style == "thin"
+    # Every header's longest word fits its column: none is clipped at the default width.
+    for cell in sheet[1]:
+        longest = max(len(word) for word in str(cell.value).split())
+        assert sheet.column_dimensions[cell.column_letter].width >= longest

@@ -21,6 +21,10 @@ from friendlygov.core.testing import needs_libreoffice
 from friendlygov.jobs import services, worker
 from friendlygov.jobs.models import Job, Kind, State
 
+# The issued decision of the 2024 fixtures: kind, number, year and issuer (numbers repeat across
+# districts, so the issuer keeps two districts' decisions apart in one folder).
+DECISION = "QD-CONG-NHAN-15-QD-UBND-2025-UBND-HUYEN-KIM-THANH"
+
 
 def start_bundle(client, year=2024, **data):
     return client.post(reverse("jobs:start_decision_documents", args=[year]), data)
@@ -44,8 +48,8 @@ def test_it_zips_every_visible_decision_and_records_progress(
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="quyet-dinh-2024.zip"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
-    assert archive.namelist() == ["QD-15-QD-UBND-2025.docx"]
-    assert archive.read("QD-15-QD-UBND-2025.docx")[:2] == b"PK"
+    assert archive.namelist() == [f"{DECISION}.docx", "DANH-MUC.csv"]
+    assert archive.read(f"{DECISION}.docx")[:2] == b"PK"
 
 
 def test_it_shows_the_progress_fragment_polling_until_the_job_is_done(issued, people):
@@ -229,7 +233,7 @@ def test_it_keeps_the_word_files_and_says_so_when_the_pdf_cannot_be_made(issued,
     monkeypatch.setattr(worker.runners, "soffice_path", lambda: None)
     job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
     worker.run_job(job.pk)
-    assert zip_names(job) == ["QD-15-QD-UBND-2025.docx"]
+    assert zip_names(job) == ["DANH-MUC.csv", f"{DECISION}.docx"]
     assert job.state == State.DONE
     assert "Không tạo được bản PDF cho 1 quyết định" in job.note
     assert job.note in people["head"].get(reverse("jobs:detail", args=[job.pk])).text
@@ -239,7 +243,7 @@ def test_it_adds_the_pdf_of_each_decision_when_libreoffice_is_installed(issued, 
     needs_libreoffice()
     job = services.start_decision_documents(issued.cycle, with_pdf=True, actor=people["head"].user)
     worker.run_job(job.pk)
-    assert zip_names(job) == ["QD-15-QD-UBND-2025.docx", "QD-15-QD-UBND-2025.pdf"]
+    assert zip_names(job) == ["DANH-MUC.csv", f"{DECISION}.docx", f"{DECISION}.pdf"]
     assert job.note == ""
 
 

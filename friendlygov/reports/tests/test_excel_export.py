@@ -184,3 +184,16 @@ def test_a_decision_number_typed_as_a_formula_is_exported_as_text(issued, admin_
         row[10] for row in workbook(response.content)["Kết quả"].iter_rows(min_row=2, values_only=True)
     }
     assert typed in numbers
+
+
+def test_every_sheet_prints_with_titles_fit_to_width_borders_and_the_cycle_on_every_page(
+    issued, admin_client
+):
+    book = export(admin_client)
+    for sheet in book.worksheets:
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.oddHeader.center.text == f"{issued.cycle.name} — {sheet.title}"
+        assert sheet.oddFooter.center.text == "Trang &P/&N"
+        assert sheet["A1"].border.left.style == sheet["B2"].border.bottom.style == "thin"

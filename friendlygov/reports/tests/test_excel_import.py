@@ -1,6 +1,7 @@
 """The offline self-assessment template: download, fill, upload. All or nothing, every error
 with its sheet, row, column and reason; a clean file is saved through the services."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,11 +14,12 @@ from friendlygov.assessments import services
 from friendlygov.assessments.models import IndicatorScore
 from friendlygov.assessments.testing import plausible_value, quick_fill_self
 from friendlygov.audit.models import AuditEvent
+from friendlygov.core.testing import printed_pages
 
 from .excel_fixtures import convert, formula_cells, workbook
 
 pytestmark = pytest.mark.django_db
-FIRST = layout.TEMPLATE_HEADER_ROW + 1
+FIRST = layout.TEMPLATE_HEADER_ROW + 2  # below the header and the first criterion's heading
 
 
 def download(client, assessment):
@@ -31,7 +33,7 @@ def fill(book, assessment, override=None):
     """Every indicator with a plausible value, as an official would type it."""
     sheet = book[assessment.unit.code]
     indicators = {s.indicator.code: s.indicator for s in assessment.scores.select_related("indicator")}
-    for row in range(FIRST, sheet.max_row + 1):
+    for row in indicator_rows(sheet):
         code = sheet.cell(row=row, column=layout.COL_CODE).value
         indicator = indicators[code]
         value = plausible_value(indicator)
@@ -39,6 +41,8 @@ def fill(book, assessment, override=None):
             value = "Có"
         elif indicator.method == "manual":
             value = str(value).replace(".", ",")  # typed with a decimal comma
+        elif indicator.method in ("ratio", "survey"):
+            value = int(value) / 100  # typed "96" in a cell shown as a percentage, Excel keeps 0.96
         else:
             value = int(value)
         sheet.cell(row=row, column=layout.COL_VALUE).value = value
@@ -46,6 +50,15 @@ def fill(book, assessment, override=None):
         if override and code in override:
             sheet.cell(row=row, column=layout.COL_VALUE).value = override[code]
     return book
+
+
+def indicator_rows(sheet) -> list[int]:
+    """The rows of indicators (not the criterion headings between them)."""
+    return [
+        row
+        for row in range(layout.TEMPLATE_HEADER_ROW + 1, sheet.max_row + 1)
+        if sheet.cell(row=row, column=layout.COL_ASSESSMENT).value != layout.CRITERION_MARKER
+    ]
 
 
 def upload(client, data: bytes, name="tu-danh-gia.xlsx"):
@@ -85,7 +98,7 @@ def test_the_template_has_one_protected_sheet_per_unit_with_hidden_keys_and_vali
     assert sheet.protection.sheet
     assert not sheet.cell(row=FIRST, column=layout.COL_VALUE).protection.locked
     assert sheet.cell(row=FIRST, column=layout.COL_NAME).protection.locked
-    assert sheet.max_row - layout.TEMPLATE_HEADER_ROW == dong_cam.scores.count()
+    assert len(indicator_rows(sheet)) == dong_cam.scores.count()
     kinds = {v.type for v in sheet.data_validations.dataValidation}
     assert {"list", "decimal", "whole"} <= kinds
 
@@ -127,7 +140,7 @@ def test_an_explanation_written_as_a_formula_goes_out_as_text_and_comes_back_ide
     data = officer.get(url, {"unit": dong_cam.unit.code}).content
     assert formula_cells(data) == []
     sheet = workbook(data)[dong_cam.unit.code]
-    cells = [sheet.cell(row=r, column=layout.COL_EXPLANATION) for r in range(FIRST, sheet.max_row + 1)]
+    cells = [sheet.cell(row=r, column=layout.COL_EXPLANATION) for r in indicator_rows(sheet)]
     (cell,) = [c for c in cells if c.value == typed]
     assert cell.data_type == "s"
     before = snapshot(dong_cam)
@@ -159,13 +172,9 @@ def _app_properties(data: bytes) -> bytes:
 def test_one_bad_cell_imports_nothing_and_names_the_cell(people, dong_cam):
     officer = people["officer"]
     ratio = dong_cam.scores.filter(indicator__method="ratio").select_related("indicator").first()
-    book = fill(download(officer, dong_cam), dong_cam, override={ratio.indicator.code: 120})
+    book = fill(download(officer, dong_cam), dong_cam, override={ratio.indicator.code: 1.2})  # 120%
     sheet = book[dong_cam.unit.code]
-    row = next(
-        r
-        for r in range(FIRST, sheet.max_row + 1)
-        if sheet.cell(row=r, column=2).value == ratio.indicator.code
-    )
+    row = next(r for r in indicator_rows(sheet) if sheet.cell(row=r, column=2).value == ratio.indicator.code)
     before = snapshot(dong_cam)
     response = upload(officer, as_bytes(book))
     assert response.status_code == 400
@@ -185,7 +194,7 @@ def test_the_file_is_refused_for_what_the_form_refuses_na_and_length_named_by_ce
     wordy = next(s for s in scores if s.pk != strict.pk)
     book = fill(download(officer, dong_cam), dong_cam)
     sheet = book[dong_cam.unit.code]
-    rows = {sheet.cell(row=r, column=layout.COL_CODE).value: r for r in range(FIRST, sheet.max_row + 1)}
+    rows = {sheet.cell(row=r, column=layout.COL_CODE).value: r for r in indicator_rows(sheet)}
     sheet.cell(row=rows[strict.indicator.code], column=layout.COL_NA).value = "x"
     sheet.cell(row=rows[wordy.indicator.code], column=layout.COL_EXPLANATION).value = "a" * 4001
     before = snapshot(dong_cam)
@@ -364,3 +373,68 @@ def test_a_file_after_the_close_is_refused_naming_the_deadline(people, dong_cam)
     reasons = [p.reason for p in response.context["problems"]]
     assert any(f"Hạn tự đánh giá là ngày {closes:%d/%m/%Y} và đã qua" in r for r in reasons), reasons
     assert snapshot(dong_cam) == before
+
+
+def test_a_percentage_is_read_as_the_person_sees_it(people, dong_cam):
+    officer = people["officer"]
+    ratios = list(
+        dong_cam.scores.filter(indicator__method__in=("ratio", "survey")).select_related("indicator")
+    )
+    typed, small = ratios[0], ratios[1]
+    book = fill(download(officer, dong_cam), dong_cam, override={typed.indicator.code: "96%"})
+    sheet = book[dong_cam.unit.code]
+    row = next(r for r in indicator_rows(sheet) if sheet.cell(row=r, column=2).value == small.indicator.code)
+    cell = sheet.cell(row=row, column=layout.COL_VALUE)
+    assert "%" in cell.number_format
+    cell.value = 0.0096  # shown as 0,96%
+    response = upload(officer, as_bytes(book))
+    assert response.status_code == 302, response.context and response.context["problems"]
+    typed.refresh_from_db()
+    small.refresh_from_db()
+    assert (typed.self_value, small.self_value) == (Decimal(96), Decimal("0.96"))
+
+
+def test_the_group_template_imports_back_unchanged_with_no_error(people, cycle_2024, dong_cam):
+    url = reverse("reports:self_assessment_template", args=[2024])
+    data = people["appraiser"].get(url, {"body": dong_cam.body_id}).content
+    book = workbook(data)
+    sheet = book[dong_cam.unit.code]
+    assert "chỉ để xem" in sheet["B3"].value  # an appraiser does not fill the communes' part
+    assert sheet.cell(row=FIRST, column=layout.COL_VALUE).fill.fgColor.rgb != "00FFF7D6"
+    response = upload(people["appraiser"], data)
+    assert response.status_code == 302, response.context and response.context["problems"]
+    notes = [str(m) for m in response.wsgi_request._messages]
+    assert any(f"Bỏ qua {len(book.sheetnames) - 1} trang chỉ để xem" in note for note in notes)
+
+
+def test_each_unit_sheet_says_whose_it_is_on_screen_and_on_every_printed_page(people, dong_cam):
+    book = download(people["officer"], dong_cam)
+    sheet = book[dong_cam.unit.code]
+    unit, cycle = dong_cam.unit, dong_cam.cycle
+    assert sheet["B1"].value == f"{unit.name} ({unit.code}) — {cycle.name}"
+    assert sheet["B2"].value == f"Hạn tự đánh giá: {cycle.self_assessment_closes:%d/%m/%Y}"
+    assert not sheet.column_dimensions["B"].hidden
+    assert sheet.oddHeader.center.text == f"{unit.name} ({unit.code}) — {cycle.name}"
+    assert sheet.oddFooter.center.text == "Trang &P/&N"
+    assert sheet.print_title_rows == f"${layout.TEMPLATE_HEADER_ROW}:${layout.TEMPLATE_HEADER_ROW}"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.cell(row=FIRST, column=layout.COL_NAME).border.left.style == "thin"
+    heading = layout.TEMPLATE_HEADER_ROW + 1
+    assert sheet.cell(row=heading, column=layout.COL_ASSESSMENT).value == layout.CRITERION_MARKER
+    assert sheet.cell(row=heading, column=layout.COL_NAME).font.bold
+    whats = [sheet.cell(row=r, column=layout.COL_WHAT).value for r in indicator_rows(sheet)]
+    assert not any(re.search(r"\d\.\d", what) for what in whats)  # "5", "2,5": no decimal point
+
+
+def test_the_printed_template_carries_the_unit_and_page_numbers_on_every_page(people, dong_cam, tmp_path):
+    response = people["officer"].get(
+        reverse("reports:self_assessment_template", args=[2024]), {"unit": dong_cam.unit.code}
+    )
+    source = tmp_path / "mau.xlsx"
+    source.write_bytes(response.content)
+    pages = printed_pages(convert(source, "pdf", tmp_path).read_bytes(), "self-assessment-template")
+    assert len(pages) >= 2  # the instructions, then the unit's sheet
+    unit_pages = [page for page in pages if dong_cam.unit.name in page]
+    assert unit_pages and all(page.strip() for page in pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Trang {number}/{len(pages)}" in page or f"Trang {number}/" in page

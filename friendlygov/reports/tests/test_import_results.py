@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from friendlygov.audit.models import AuditEvent
 from friendlygov.reports.models import ImportedResult
@@ -232,3 +232,26 @@ def test_a_level_above_the_band_imports_nothing_whatever_the_reason(communes, tm
     assert not ok
     assert "dòng 4, cột E" in output and "cao hơn mức theo điểm" in output
     assert not ImportedResult.objects.exists()
+
+
+def test_the_results_template_downloads_beside_the_page_and_imports_once_filled(admin_client, communes):
+    page = admin_client.get(reverse("reports:import_results"))
+    assert reverse("reports:results_template") in page.text
+    response = admin_client.get(reverse("reports:results_template"))
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == [*HEADERS, "Lý do"]
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.fitToWidth == 1
+    for row in good_rows(communes[0]):
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("mau.xlsx", buffer.getvalue())
+    response = admin_client.post(reverse("reports:import_results"), {"year": 2024, "file": upload})
+    assert response.status_code == 302, response.context and response.context["problems"]
+    assert ImportedResult.objects.count() == 3
+
+
+def test_only_who_may_import_downloads_the_results_template(signed_in):
+    assert signed_in.get(reverse("reports:results_template")).status_code == 403

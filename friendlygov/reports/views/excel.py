@@ -73,6 +73,12 @@ def import_self_assessment(request):
                     _("Đã lưu %(count)s chỉ tiêu; %(units)s đơn vị được cập nhật.")
                     % {"count": summary.saved, "units": len(summary.units)},
                 )
+                if summary.skipped:
+                    messages.info(
+                        request,
+                        _("Bỏ qua %(count)s trang chỉ để xem (không sửa được): %(sheets)s.")
+                        % {"count": len(summary.skipped), "sheets": ", ".join(summary.skipped)},
+                    )
                 return redirect("reports:import_self_assessment")
     templates = _template_links(request.user)
     return render(
@@ -124,6 +130,13 @@ def import_results(request):
     )
 
 
+@require_http_methods(["GET"])
+def results_template(request):
+    if not imports.may_import_results(request.user):
+        raise PermissionDenied
+    return file_response(exports.results_template(), "mau-nhap-ket-qua.xlsx")
+
+
 urlpatterns = [
     path("<int:year>/export.xlsx", export_cycle, name="export_cycle"),
     path(
@@ -131,6 +144,7 @@ urlpatterns = [
     ),
     path("import/self-assessment/", import_self_assessment, name="import_self_assessment"),
     path("import/results/", import_results, name="import_results"),
+    path("import/results/template.xlsx", results_template, name="results_template"),
 ]
 
 
