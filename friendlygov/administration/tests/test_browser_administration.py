@@ -133,9 +133,12 @@ def test_the_administrator_prepares_2027_without_the_django_admin(page, live_ser
     assert User.objects.get(email="canbo1@example.vn").check_password("mot-mat-khau-dai-2027")
 
 
-def test_the_2027_dashboard_counts_its_targets_over_the_64_units(page, live_server, administrator):
-    """The targets of a copied cycle are counted over its own scope: 90% of 64 units is 58. Where
-    the program's targets become data, this test changes a target share and sees this number move."""
+def test_the_administrator_changes_a_2027_target_and_the_2027_dashboard_follows(
+    page, live_server, administrator
+):
+    """The targets of a copied cycle are counted over its own scope: 90% of 64 units is 58. The
+    administrator lowers the 2027 share to 60% on the program's page (from the administration
+    home, without the Django admin) and the dashboard asks for 39."""
     source = Cycle.objects.get(year=2026)
     scope = cycles.scope_by_lineage(UnitVersion.objects.get(pk=HAI_DUONG_2024), 2027)
     cycles.copy_cycle(source, scope, actor=administrator)
@@ -144,3 +147,22 @@ def test_the_2027_dashboard_counts_its_targets_over_the_64_units(page, live_serv
     targets.wait_for()
     assert "58 đơn vị (90" in targets.inner_text()
     look_at(page, "administration-10-dashboard-2027")
+
+    page.goto(f"{live_server.url}/quan-tri/")
+    page.get_by_role("link", name="Chương trình và quy định xếp mức").click()
+    page.get_by_role("link", name="Chính quyền cấp xã thân thiện, vì Nhân dân phục vụ").click()
+    page.get_by_role("button", name="Sửa các mức và chỉ tiêu").click()
+    years = page.locator("input[name$='-year']")
+    row = next(
+        i
+        for i in range(years.count())
+        if years.nth(i).input_value() == "2027"
+        and page.locator(f"input[name='targets-{i}-value']").input_value() == "90"
+    )
+    page.locator(f"input[name='targets-{row}-value']").fill("60")
+    page.get_by_label("Ghi chú thay đổi (căn cứ, lý do)").fill("Kế hoạch năm 2027 của thành phố")
+    page.get_by_role("button", name="Lưu phiên bản mới").click()
+    page.get_by_text("Đã lưu phiên bản").wait_for()
+
+    page.goto(f"{live_server.url}/reports/2027/")
+    assert "39 đơn vị (60" in page.locator("#targets").inner_text()
