@@ -61,6 +61,9 @@ def load_reference_data():
         call_command("load_units", verbosity=0)
     if not apps.get_model("frameworks", "FrameworkVersion").objects.exists():
         call_command("load_default_framework", verbosity=0)
+    from friendlygov.programs.seeding import ensure_default_program
+
+    ensure_default_program()
 
 
 def build_cycle_2024():

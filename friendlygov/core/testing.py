@@ -131,6 +131,9 @@ def reference_data(db):
         call_command("load_units", verbosity=0)
     if not apps.get_model("frameworks", "FrameworkVersion").objects.exists():
         call_command("load_default_framework", verbosity=0)
+    from friendlygov.programs.seeding import ensure_default_program
+
+    ensure_default_program()
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from pyhanko.stamp import TextStampStyle
 from . import fonts
 from .forms import AGENCY_FIELD, PERSON_FIELD
 from .layout import MM
+from .loop import outside_any_event_loop
 
 A4 = (595.28, 841.89)
 ATTACHMENT_BOX = (62 * MM, 16 * MM)
@@ -125,6 +126,10 @@ def sign_attachment(pdf: bytes, token: Token, *, now: datetime) -> bytes:
 
 
 def _sign(pdf, token, meta, style, *, now, new_field=None, **params) -> bytes:
+    return outside_any_event_loop(_sign_here, pdf, token, meta, style, now=now, new_field=new_field, **params)
+
+
+def _sign_here(pdf, token, meta, style, *, now, new_field=None, **params) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     with token_signer(token) as signer:
         name = signer.signing_cert.subject.native.get("common_name", "")

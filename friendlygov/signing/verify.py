@@ -23,6 +23,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .forms import field_values
+from .loop import outside_any_event_loop
 
 EOF_MARK = re.compile(rb"%%EOF[\r\n]{0,2}")
 
@@ -95,7 +96,7 @@ def _check(signature, context) -> SignatureCheck:
     subject = cert.subject.native
     reasons = []
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_any_event_loop(validate_pdf_signature, signature, context)
     except Exception as exc:  # a malformed signature dictionary or CMS blob
         return SignatureCheck(
             field=signature.field_name,

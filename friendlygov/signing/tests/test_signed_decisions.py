@@ -1,16 +1,18 @@
 """Signed decisions with real parts: a throwaway CA, SoftHSM2 tokens through PKCS#11, LibreOffice's
 PDF/A, and poppler's pdfsig as an independent validator (signing/testing.py)."""
 
+import asyncio
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from friendlygov.accounts.models import Role
 from friendlygov.assessments import services as decisions
 from friendlygov.assessments.models import Decision
 from friendlygov.core.office import soffice_path
-from friendlygov.signing import services, signer, testing
+from friendlygov.signing import config, services, signer, testing
 from friendlygov.signing.forms import DATE_FIELD, NUMBER_FIELD
 from friendlygov.signing.models import SignedAttachment, SignedOriginal
 from friendlygov.signing.verify import verify
@@ -143,3 +145,17 @@ def _now():
     from django.utils import timezone
 
     return timezone.localtime()
+
+
+def test_it_signs_and_checks_signatures_where_an_event_loop_already_runs(draft, people, tokens):
+    """Beside an ASGI server, or Playwright's sync API in the browser tests, a thread already runs
+    an event loop and pyHanko's own asyncio.run is refused: signing failed with a 500, and every
+    signature would have read as invalid (signing/loop.py)."""
+    register_pdf = bytes(services.sign_with_token(draft, actor=people["head"].user).register_pdf)
+
+    async def in_a_running_loop():
+        signed = signer.sign_person(register_pdf, config.person_token(), now=timezone.localtime())
+        return verify(signed, roots_pem=roots(tokens))
+
+    report = asyncio.run(in_a_running_loop())
+    assert [s.valid for s in report.signatures] == [True], [s.reasons for s in report.signatures]
