@@ -361,6 +361,8 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     document = Document()
     setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
     decree30.add_page_numbers(document)
+    if not decision.is_issued:  # it goes with the draft, and is no more final than the draft
+        decree30.add_draft_watermark(document)
     decree30.add_heading(
         document,
         frame,

@@ -123,10 +123,13 @@ def test_a_draft_says_so_across_every_page_and_is_numbered_from_page_2(issued, p
         supersedes=issued,
         kind=Decision.Kind.REVOCATION,
     )
-    docx = documents.decision_docx(draft)
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        headers = [package.read(name).decode() for name in package.namelist() if "word/header" in name]
-    assert len(headers) == 2 and all('string="DỰ THẢO"' in header for header in headers)
+    for docx in (documents.decision_docx(draft), documents.appraisal_report_docx(draft)):
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            headers = [package.read(name).decode() for name in package.namelist() if "word/header" in name]
+        assert len(headers) == 2 and all('string="DỰ THẢO"' in header for header in headers)
+    with zipfile.ZipFile(io.BytesIO(documents.appraisal_report_docx(issued))) as package:
+        xml = [package.read(name).decode() for name in package.namelist() if name.endswith(".xml")]
+        assert not any('string="DỰ THẢO"' in part for part in xml)
     # The watermark is drawn (a shape, not text): test-artifacts/prints/decision-draft-*.png show it.
     pages = printed_pages(documents.decision_pdf(draft), "decision-draft")
     assert len(pages) == 2  # the decision and its appendix, no blank page
