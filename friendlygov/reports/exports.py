@@ -264,6 +264,21 @@ def _formats(sheet, headers, header_row=1):
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
     grid(sheet, 1, sheet.max_column)
     sheet.freeze_panes = f"A{header_row + 1}"
+    _widen_to_content(sheet, header_row)
+
+
+WIDTH_SAMPLE_ROWS = 1000  # enough to meet the long names; a nation's 371k cells are not read for it
+WIDTH_MAX = 45
+
+
+def _widen_to_content(sheet, header_row):
+    """Each column at least as wide as its longest value in the first rows (within WIDTH_MAX), so
+    that nothing prints cut or run into its neighbour; never narrower than the width it was set to."""
+    last = min(sheet.max_row, header_row + WIDTH_SAMPLE_ROWS)
+    for cells in sheet.iter_cols(min_row=2, max_row=last):  # below the titles (they wrap)
+        longest = max((len(str(cell.value)) for cell in cells if cell.value is not None), default=0)
+        dimension = sheet.column_dimensions[cells[0].column_letter]
+        dimension.width = max(dimension.width or 0, min(longest + 2, WIDTH_MAX))
 
 
 # --- Offline self-assessment template -----------------------------------------------------------

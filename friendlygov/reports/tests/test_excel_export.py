@@ -1,6 +1,7 @@
 """The cycle export: three sheets, Vietnamese headers, formats, the same counts as the targets
 rules, scoped by the policy, and a fixed number of queries whatever the number of units."""
 
+import datetime
 from collections import Counter
 from datetime import date
 from io import StringIO
@@ -197,3 +198,26 @@ def test_every_sheet_prints_with_titles_fit_to_width_borders_and_the_cycle_on_ev
         assert sheet.oddHeader.center.text == f"{issued.cycle.name} — {sheet.title}"
         assert sheet.oddFooter.center.text == "Trang &P/&N"
         assert sheet["A1"].border.left.style == sheet["B2"].border.bottom.style == "thin"
+
+
+def shown_length(value) -> int:
+    return 10 if isinstance(value, datetime.date) else len(str(value))  # dates show as 05/01/2025
+
+
+def test_every_column_is_as_wide_as_what_it_holds(issued, admin_client):
+    """Nothing prints cut or runs into the next column: a column is at least as wide as its longest
+    value (up to a limit), whatever width it was given."""
+    from friendlygov.reports.exports import WIDTH_MAX
+
+    for sheet in export(admin_client).worksheets:
+        # Read back, neighbouring columns of one width are one <col min max> range.
+        widths = {
+            column: dimension.width
+            for dimension in sheet.column_dimensions.values()
+            for column in range(dimension.min, dimension.max + 1)
+        }
+        last_row = int(sheet.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for cells in sheet.iter_cols(min_row=2, max_row=last_row):  # the table, not the note below it
+            longest = max((shown_length(c.value) for c in cells if c.value is not None), default=0)
+            width = widths.get(cells[0].column, 0)
+            assert width >= min(longest + 2, WIDTH_MAX), (sheet.title, cells[0].column_letter, width, longest)
