@@ -195,7 +195,7 @@ def _decided_cycle(year: int) -> None:
         ids = list(Assessment.objects.filter(cycle=cycle).values_list("pk", flat=True))
         columns = (
             "assessment_id, indicator_id, self_value, self_na, self_points, explanation, "
-            "appraised_value, appraised_na, appraised_points, appraisal_comment, version, updated_at"
+            "appraised_value, appraised_na, appraised_points, appraisal_comment, review, version, updated_at"
         )
         with (
             connection.cursor() as cursor,
@@ -206,7 +206,21 @@ def _decided_cycle(year: int) -> None:
                     value = national._value(indicator, rng)
                     points = points_for(indicator, value)
                     copy.write_row(
-                        (pk, indicator.pk, value, False, points, "", value, False, points, "", 1, "now")
+                        (
+                            pk,
+                            indicator.pk,
+                            value,
+                            False,
+                            points,
+                            "",
+                            value,
+                            False,
+                            points,
+                            "",
+                            "accepted",
+                            1,
+                            "now",
+                        )
                     )
 
 

@@ -6,7 +6,6 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from friendlygov.assessments import cycles as cycle_services
 from friendlygov.assessments.models import AppraisingBody, Cycle, DeadlineExtension
 from friendlygov.audit.models import AuditEvent
 from friendlygov.core.i18n import fold
+from friendlygov.core.paging import PAGE_SIZE, page_of
 from friendlygov.core.spreadsheets import ImportRefused, read_upload
 from friendlygov.units import selectors as unit_selectors
 from friendlygov.units.models import Level, UnitVersion
@@ -26,7 +26,6 @@ from friendlygov.units.models import Level, UnitVersion
 from . import forms
 from .permissions import require_administrator
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -161,7 +160,7 @@ def user_list(request):
         users = users.filter(
             Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query)
         )
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, users)
     context = {"page": page, "query": query, "upload": forms.PeopleUploadForm()}
     return render(request, "administration/users.html", context)
 
@@ -191,7 +190,7 @@ def people_import(request):
         _refusals(request, exc)
         return redirect("administration:users")
     if refusal is not None:
-        page = Paginator(User.objects.order_by("username"), PAGE_SIZE).get_page(1)
+        page = page_of(request, User.objects.order_by("username"))
         context = {"page": page, "query": "", "upload": form, "refusal": refusal}
         return render(request, "administration/users.html", context, status=400)
     messages.success(
@@ -282,5 +281,5 @@ def audit(request):
     events = AuditEvent.objects.order_by("-occurred_at", "-pk")
     if kind:
         events = events.filter(event_type__startswith=kind)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     return render(request, "administration/audit.html", {"page": page, "kind": kind})
