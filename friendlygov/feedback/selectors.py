@@ -226,6 +226,31 @@ class CycleOverview:
         return sum(1 for line in self.answered if line.overall.too_small)
 
 
+@dataclass(frozen=True)
+class OverviewPanel:
+    """What the dashboard's survey panel shows of a `CycleOverview`: its counts and the units with
+    the lowest rates, without a line for every unit (small enough to keep in the cache)."""
+
+    units: int
+    answered_units: int
+    total: Rate
+    too_small: int
+    by_channel: list[tuple[str, str, int]]
+    weakest: list[OverviewLine]
+
+
+def overview_panel(overview: CycleOverview, *, limit: int = 10) -> OverviewPanel:
+    weakest = sorted(overview.answered, key=lambda line: (line.overall.percent, line.unit_name))
+    return OverviewPanel(
+        units=overview.units,
+        answered_units=len(overview.answered),
+        total=overview.total,
+        too_small=overview.too_small,
+        by_channel=overview.by_channel,
+        weakest=weakest[:limit],
+    )
+
+
 def cycle_overview(cycle, scope) -> CycleOverview:
     """`CycleOverview` of `cycle` in `scope`: three queries, whatever the number of units."""
     in_scope = scope.filter(cycle=cycle).order_by()

@@ -27,6 +27,7 @@ from friendlygov.frameworks.levels import level_for_score
 from friendlygov.frameworks.scoring import HUNDRED, ZERO, quantize
 from friendlygov.programs.selectors import rules_for
 
+from . import aggregates
 from .lift import Change, Lift, LiftRow, next_target, options_for, smallest_lift
 
 # Averages of fewer units than this are not shown: they would reveal a neighbour's numbers.
@@ -373,15 +374,39 @@ def _comparable(layer):
     return ~Q(status=Status.DRAFT)
 
 
-def _average(values) -> Decimal | None:
-    return quantize(sum(values, ZERO) / len(values)) if len(values) >= MIN_UNITS_FOR_AVERAGE else None
+def _average(total: Decimal, count: int) -> Decimal | None:
+    return quantize(total / count) if count >= MIN_UNITS_FOR_AVERAGE else None
 
 
 def _averages(assessment, layer):
     """Per criterion, the average percentage of the group (same appraising body) and of the
-    province (the whole cycle); and the average total. Two queries whatever the number of units."""
+    province (the whole cycle); and the average total. Read from the cycle's sums per body, which
+    a decided cycle computes once (aggregates.py) and an open one on each request."""
+    sums = aggregates.once(
+        assessment.cycle, None, "criterion-sums", lambda: _cycle_sums(assessment.cycle, layer), layer
+    )
+    body = assessment.body_id
+    per_criterion = {
+        code: (_average(*by_body.get(body, (ZERO, 0))), _average(*_add(by_body.values())))
+        for code, by_body in sums["criteria"].items()
+    }
+    in_group = sums["totals"].get(body, (ZERO, 0))
+    everyone = _add(sums["totals"].values())
+    return per_criterion, Averages(_average(*in_group), in_group[1], _average(*everyone), everyone[1])
+
+
+def _add(pairs) -> tuple[Decimal, int]:
+    total, count = ZERO, 0
+    for value, n in pairs:
+        total, count = total + value, count + n
+    return total, count
+
+
+def _cycle_sums(cycle, layer) -> dict:
+    """For each criterion and appraising body, (sum, count) of the units' percentages on `layer`,
+    and (sum, count) of their totals: two queries whatever the number of units."""
     prefix = "self" if layer == SELF else "appraised"
-    comparable = Assessment.objects.filter(_comparable(layer), cycle=assessment.cycle)
+    comparable = Assessment.objects.filter(_comparable(layer), cycle=cycle)
     rows = (
         IndicatorScore.objects.filter(assessment__in=comparable)
         .values("assessment_id", "assessment__body_id", "indicator__criterion__code")
@@ -391,23 +416,24 @@ def _averages(assessment, layer):
         )
         .order_by()
     )
-    group, province = defaultdict(list), defaultdict(list)
+    criteria = defaultdict(lambda: defaultdict(lambda: (ZERO, 0)))
     for row in rows:
         if not row["maximum"]:
             continue
         percent = quantize((row["earned"] or ZERO) / row["maximum"] * HUNDRED)
-        code = row["indicator__criterion__code"]
-        province[code].append(percent)
-        if row["assessment__body_id"] == assessment.body_id:
-            group[code].append(percent)
-    per_criterion = {code: (_average(group[code]), _average(values)) for code, values in province.items()}
+        total, count = criteria[row["indicator__criterion__code"]][row["assessment__body_id"]]
+        criteria[row["indicator__criterion__code"]][row["assessment__body_id"]] = (total + percent, count + 1)
     field_name = {FINAL: "final_score", APPRAISED: "appraised_score", SELF: "self_score"}[layer]
-    totals = list(
+    totals = defaultdict(lambda: (ZERO, 0))
+    for body, value in (
         comparable.filter(**{f"{field_name}__isnull": False}).values_list("body_id", field_name).order_by()
-    )
-    in_group = [value for body, value in totals if body == assessment.body_id]
-    everyone = [value for _body, value in totals]
-    return per_criterion, Averages(_average(in_group), len(in_group), _average(everyone), len(everyone))
+    ):
+        total, count = totals[body]
+        totals[body] = (total + value, count + 1)
+    return {
+        "criteria": {code: dict(by_body) for code, by_body in criteria.items()},
+        "totals": dict(totals),
+    }
 
 
 def _step(score, change: Change) -> LiftStep:

@@ -51,6 +51,7 @@ from friendlygov.frameworks.labels import LEVEL_LABELS
 from friendlygov.frameworks.levels import ScoreOutOfRange, level_for_score
 from friendlygov.units.models import Level, UnitVersion
 
+from . import aggregates
 from .models import ImportedResult
 
 # --- Past cycles' decided results ---------------------------------------------------------------
@@ -366,6 +367,8 @@ def _store_results(checked, year, name, sha256, actor) -> ImportSummary:
     for row in updated_rows:
         row.imported_at = now  # bulk_update skips auto_now
     ImportedResult.objects.bulk_update(updated_rows, [*FIELDS, *source, "imported_at"], batch_size=1000)
+    if summary.saved:
+        aggregates.results_changed()  # the trend of every later decided cycle reads these
     cycle_target = Cycle.objects.filter(year=year).first() or _YearTarget(year)
     record(
         actor,

@@ -21,7 +21,19 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +52,7 @@ from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.levels import LEVEL_BANDS
 from friendlygov.programs.rules import ProgramRules, default_rules
 from friendlygov.programs.selectors import rules_for
+from friendlygov.units.models import Level, UnitVersion
 from friendlygov.units.selectors import divided_later, former_districts
 
 from .explain import BandLift, lift_to_band
@@ -49,7 +62,8 @@ from .targets import LEVELS, TargetResult, percent_of
 
 BY_BODY = "body"
 BY_FORMER_DISTRICT = "former_district"
-GROUPINGS = (BY_BODY, BY_FORMER_DISTRICT)
+BY_PROVINCE = "province"  # at national scope: a row per province instead of hundreds of bodies
+GROUPINGS = (BY_BODY, BY_FORMER_DISTRICT, BY_PROVINCE)
 NEAR_BAND_MARGIN = Decimal(5)
 INFLATION_THRESHOLD = Decimal(3)
 APPRAISAL_DONE = (Status.APPRAISED, *DECIDED)
@@ -62,6 +76,7 @@ ROW_FIELDS = (
     "unit__code",
     "unit__name",
     "unit__search_name",
+    "unit__province_code",
     "body__name",
     "body__unit__code",
     "status",
@@ -130,10 +145,16 @@ def snapshot(cycle: Cycle, assessments, *, grouping: str = BY_BODY, today=None) 
     districts = (
         former_districts([r["unit_id"] for r in raw]) if grouping == BY_FORMER_DISTRICT and raw else {}
     )
+    provinces = (
+        province_names({r["unit__province_code"] for r in raw}) if grouping == BY_PROVINCE and raw else {}
+    )
     rows = []
     for r in raw:
         if grouping == BY_BODY:
             key, name = r["body__unit__code"], r["body__name"]
+        elif grouping == BY_PROVINCE:
+            key = r["unit__province_code"]
+            name = provinces.get(key, key)
         else:
             district = districts.get(r["unit_id"])
             key, name = (district.code, district.name) if district else ("", "—")
@@ -158,6 +179,23 @@ def snapshot(cycle: Cycle, assessments, *, grouping: str = BY_BODY, today=None) 
             )
         )
     return Snapshot(cycle, grouping, rows)
+
+
+def provinces_in(cycle: Cycle, assessments) -> list[str]:
+    """The codes of the provinces whose units `assessments` hold in `cycle` (1 query)."""
+    return sorted(
+        assessments.filter(cycle=cycle).order_by().values_list("unit__province_code", flat=True).distinct()
+    )
+
+
+def province_names(codes) -> dict[str, str]:
+    """Each province code's name, as its latest version says (1 query)."""
+    rows = (
+        UnitVersion.objects.filter(level=Level.PROVINCE, province_code__in=list(codes))
+        .order_by("province_code", "valid_from")
+        .values_list("province_code", "name")
+    )
+    return dict(rows)  # the latest version of a code comes last and wins
 
 
 # --- Levels and targets --------------------------------------------------------------------------
@@ -623,6 +661,46 @@ def near_next_band(score: Decimal | None, level: int | None, margin: Decimal = N
     if Decimal(0) < missing <= margin:
         return level + 1, missing
     return None
+
+
+def near_rows(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND_MARGIN):
+    """The units of `indicator_analysis(...).near` as a queryset, in the same order (fewest points
+    missing first, then by name), chosen and sorted by the database: a list page reads one page
+    of it. Rows are `NearUnit`s through `near_unit`."""
+    floors = rules_for(cycle).floors
+    level = Case(
+        When(status=Status.NOT_RECOGNISED, then=Value(0)),
+        default=F("final_level"),
+        output_field=IntegerField(),
+    )
+    bands = [
+        When(
+            Q(
+                near_level=lowest,
+                final_score__gte=floors[lowest + 1] - margin,
+                final_score__lt=floors[lowest + 1],
+            ),
+            then=Value(floors[lowest + 1]),
+        )
+        for lowest in sorted({0, *floors})
+        if lowest + 1 in floors
+    ]
+    points = DecimalField(max_digits=6, decimal_places=2)
+    return (
+        assessments.filter(cycle=cycle, status__in=APPRAISAL_DONE, final_score__isnull=False)
+        .annotate(near_level=level)
+        .annotate(next_floor=Case(*bands, default=None, output_field=points))
+        .filter(next_floor__isnull=False)
+        .annotate(missing=ExpressionWrapper(F("next_floor") - F("final_score"), output_field=points))
+        .order_by("missing", "unit__name", "pk")
+        .values_list("pk", "unit__name", "final_score", "near_level", "next_floor")
+    )
+
+
+def near_unit(row) -> NearUnit:
+    """One row of `near_rows` as the list shows it."""
+    pk, name, score, level, floor = row
+    return NearUnit(pk, name, score, level, level + 1, Decimal(floor) - score)
 
 
 def indicator_analysis(cycle: Cycle, assessments, *, margin: Decimal = NEAR_BAND_MARGIN) -> IndicatorAnalysis:

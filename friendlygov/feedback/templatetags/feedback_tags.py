@@ -33,13 +33,15 @@ def survey_beside(context, row):
 
 
 @register.inclusion_tag("feedback/partials/dashboard_panel.html", takes_context=True)
-def survey_dashboard_panel(context, cycle):
+def survey_dashboard_panel(context, cycle, survey=None):
+    """`survey`: the cycle's `selectors.overview_panel` in the reader's `permissions.results_scope`
+    when the page has it already (the dashboard keeps a decided cycle's)."""
     request = context["request"]
-    scope = permissions.results_scope(request.user, cycle)
-    survey = selectors.cycle_overview(cycle, scope)
+    if survey is None:
+        scope = permissions.results_scope(request.user, cycle)
+        survey = selectors.overview_panel(selectors.cycle_overview(cycle, scope))
     embargoed = not survey.units and not permissions.embargo_lifted(cycle)
-    weakest = sorted(survey.answered, key=lambda line: (line.overall.percent, line.unit_name))
-    return {"cycle": cycle, "survey": survey, "embargoed": embargoed, "weakest": weakest[:10]}
+    return {"cycle": cycle, "survey": survey, "embargoed": embargoed, "weakest": survey.weakest}
 
 
 @register.inclusion_tag("feedback/partials/commune_panel.html", takes_context=True)
