@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from friendlygov.accounts.models import Role
-from friendlygov.assessments import services
+from friendlygov.assessments import permissions, services
 from friendlygov.assessments.models import Assessment, Decision, IndicatorScore
 from friendlygov.assessments.testing import LEGAL_BASES
 from friendlygov.core import paging
@@ -26,6 +26,7 @@ from friendlygov.reports import aggregates, explain, selectors
 from friendlygov.reports.explain import FINAL, SELF, Averages, shown_layer
 from friendlygov.reports.models import ImportedResult
 from friendlygov.reports.views import dashboard as dashboard_view
+from friendlygov.units.models import UnitVersion
 
 from .dashboard_fixtures import demo_cycles, grant
 
@@ -268,3 +269,44 @@ def test_the_dashboard_queries_do_not_grow_with_the_scope(cycles, make_persona, 
     assert units_many > units_few
     # Only the walks through lineage (a query per merger step, at most four) differ, not units.
     assert abs(many - few) <= 4
+
+
+def test_a_scope_over_several_provinces_reads_a_row_per_province_with_links_down(
+    cycles, admin_client, viewer_kt
+):
+    cycle = cycles[2024]
+    outside_kim_thanh = cycle.assessments.exclude(pk__in=permissions.visible(viewer_kt.user).values("pk"))
+    moved = outside_kim_thanh.order_by("pk").first()
+    UnitVersion.objects.filter(pk=moved.unit_id).update(province_code="01")  # now two provinces
+    total = cycle.assessments.count()
+    url = reverse("reports:dashboard", args=[2024])
+
+    national = admin_client.get(url)
+    assert national.context["grouping"] == selectors.BY_PROVINCE and national.context["national"]
+    rows = {g.key: g.units_total for g in national.context["groups"]}
+    assert rows == {"01": 1, "30": total - 1}
+    body = re.sub(r"\s+", " ", national.content.decode())
+    assert f'href="{url}?province=30">Tỉnh Hải Dương</a>' in body
+    assert national.context["summary"].units_total == total
+
+    narrowed = admin_client.get(url, {"province": "30"})
+    assert not narrowed.context["national"] and narrowed.context["grouping"] != selectors.BY_PROVINCE
+    assert narrowed.context["summary"].units_total == total - 1
+    assert "Tỉnh Hải Dương" in narrowed.content.decode()
+    near = admin_client.get(
+        reverse("reports:dashboard_part", args=[2024, "gan-muc-tren"]), {"province": "01"}
+    )
+    assert near.context["page"].paginator.count <= 1  # the lists narrow with the page
+
+    # One province in scope: its bodies, as before; a province asked for never widens a scope.
+    own = viewer_kt.get(url)
+    assert own.context["grouping"] == selectors.BY_BODY and not own.context["national"]
+    own_total = own.context["summary"].units_total
+    assert 0 < own_total < total - 1
+    assert viewer_kt.get(url, {"province": "30"}).context["summary"].units_total <= own_total
+    assert viewer_kt.get(url, {"province": "99"}).context["summary"].units_total == 0
+
+
+@pytest.fixture
+def viewer_kt(cycles, make_persona):
+    return grant(make_persona, "viewer-kt", Role.VIEWER, KIM_THANH_2024)
