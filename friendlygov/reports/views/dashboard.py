@@ -155,7 +155,10 @@ def _deciding(request, cycle, scope):
 
 def _near(request, cycle, scope):
     """The units just below the next band, a page at a time, in the database's order."""
-    page = page_of(request, selectors.near_rows(cycle, scope))
+    rows = selectors.near_rows(cycle, scope)
+    if aggregates.settled(cycle):  # the database's list, chosen and ordered once per generation
+        rows = aggregates.once(cycle, scope, "near", lambda: list(rows))
+    page = page_of(request, rows)
     page.object_list = [selectors.near_unit(row) for row in page.object_list]
     return {"page": page}
 
