@@ -58,24 +58,24 @@ def manage(env, *args):
 
 
 def migrated_database_file(database: Path, env, django_db_blocker) -> None:
-    """A file copy of the session's test database: migrated, with the shipped units (loaded again
-    in the copy if a transactional test flushed them), instead of migrating a new file in a
-    process of its own, which costs more than the drill."""
+    """A file copy of the session's test database (migrated, with the shipped units, loaded again
+    first if a transactional test flushed them), instead of migrating a new file and loading the
+    units in processes of their own, which costs more than the drill."""
     if connection.vendor != "sqlite":
         manage(env, "migrate")
-    else:
-        with django_db_blocker.unblock():
-            assert not connection.in_atomic_block
-            connection.ensure_connection()
-            with sqlite3.connect(database) as copy:
-                connection.connection.backup(copy)
-            copy.close()
+        manage(env, "load_units")
+        return
+    from django.core.management import call_command
+
+    from friendlygov.units.models import UnitVersion
+
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block
+        if not UnitVersion.objects.exists():
+            call_command("load_units", verbosity=0)
         with sqlite3.connect(database) as copy:
-            has_units = copy.execute("SELECT COUNT(*) FROM units_unitversion").fetchone() != (0,)
+            connection.connection.backup(copy)
         copy.close()
-        if has_units:
-            return
-    manage(env, "load_units")
 
 
 def test_a_killed_import_leaves_nothing_imported_on_sqlite(tmp_path, django_db_setup, django_db_blocker):
