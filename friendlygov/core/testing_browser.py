@@ -96,10 +96,13 @@ def serious_axe_violations(page) -> list[dict]:
 def look_at(page, name: str) -> None:
     """Screenshot the page at desktop and phone width and fail on serious accessibility issues.
 
-    axe-core runs at both widths every time. The screenshots are for people to look at: of the
-    visible part by default, of the whole page with FRIENDLYGOV_SCREENSHOTS=full (as .ci/run
-    sets), which costs a few seconds on a long page. A state is looked at once per session, so a
-    test run at two widths names it once; the test's own viewport is given back afterwards.
+    The screenshots are for people to look at: of the visible part by default, of the whole page
+    with FRIENDLYGOV_SCREENSHOTS=full (as .ci/run sets), which costs a few seconds on a long page.
+    axe-core is the largest cost of the browser tests (0.4–5 s a run), so `make test` runs it once
+    per distinct page and width in a session (see `distinct_page`); with FRIENDLYGOV_AXE=every
+    (as .ci/run's browser stage sets) it runs on every looked-at state at both widths, so every
+    state is still checked on every CI run. A state is looked at once per session, so a test run
+    at two widths names it once; the test's own viewport is given back afterwards.
     """
     if name in _LOOKED_AT:
         return
@@ -107,12 +110,35 @@ def look_at(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     own_viewport = page.viewport_size
     full_page = os.environ.get("FRIENDLYGOV_SCREENSHOTS", "") == "full"
+    every_state = os.environ.get("FRIENDLYGOV_AXE", "") == "every"
+    page_key = distinct_page(page)
     for label, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=full_page)
+        if not every_state and (page_key, label) in _AXE_CHECKED:
+            continue
+        _AXE_CHECKED.add((page_key, label))
         violations = serious_axe_violations(page)
         assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(violations, indent=1)
     page.set_viewport_size(own_viewport)
 
 
+def distinct_page(page) -> tuple:
+    """What makes two looked-at states one page for axe-core in `make test`: the URL pattern they
+    were served by (not the object's id), the names of the query parameters (a tab, a year, a
+    search), and the page's language."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    url = urlsplit(page.url)
+    try:
+        route = resolve(url.path).route
+    except Resolver404:
+        route = url.path
+    keys = tuple(sorted({key for key, _value in parse_qsl(url.query, keep_blank_values=True)}))
+    return route, keys, page.evaluate("document.documentElement.lang")
+
+
 _LOOKED_AT: set[str] = set()
+_AXE_CHECKED: set[tuple] = set()
