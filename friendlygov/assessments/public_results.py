@@ -13,9 +13,11 @@ another; a signed original added; a review request filed or answered; results im
 process serves an answer from before the change. Entries also expire after `CACHE_SECONDS`, for a
 change made outside the services (the admin, a script).
 
-What a crawler can ask is bounded: a search is at most `QUERY_MAX` characters, and a page number
-past the last page reads the last page (the pager's rule), so the keys are one per page that
-exists; an answer not yet cached is two indexed queries and the rows of one page.
+What a crawler can ask is bounded and cheap: a search is at most `QUERY_MAX` characters, and a
+page number past the last page reads the last page (the pager's rule), so there is one key per page
+that exists. After a change, the first request reads the cycle's public items in order once (one
+query: the summary and the order of the keys, kept); any page not kept yet is then 50 rows read by
+key; a search is a count and a page, its name filter applied before the window.
 """
 
 import hashlib
@@ -86,6 +88,7 @@ def in_force_items(cycle):
     superseding = DecisionItem.objects.filter(
         assessment_id=OuterRef("assessment_id"),
         decision__state=Decision.State.ISSUED,
+        decision__supersedes__isnull=False,  # lets the database start from the few that supersede
         decision__supersedes_id=OuterRef("decision_id"),
     )
     latest_first = Window(
@@ -226,12 +229,31 @@ def published_years() -> list[int]:
 
 def summary(cycle) -> Summary:
     """How many units of the cycle have a public line, and how many at each level."""
+    return _index(cycle)[0]
 
-    def count():
-        by_level = Counter(in_force_items(cycle).values_list("level", flat=True))
-        return Summary(sum(by_level.values()), tuple((level, by_level[level]) for level in LEVELS_SHOWN))
 
-    return _kept(f"public-results:{generation()}:{cycle.pk}:summary", count, CACHE_SECONDS)
+def _index(cycle) -> tuple[Summary, list[int] | None]:
+    """The cycle's summary, and (when asked for, else None) the keys of its public items in the
+    page's order: read together, by one query, and kept apart (every request reads the summary,
+    only a page not kept yet reads the order, a list of ints)."""
+    prefix = f"public-results:{generation()}:{cycle.pk}"
+    kept = cache.get(f"{prefix}:summary")
+    if kept is not None:
+        return kept, None
+    items = list(matching(cycle).values_list("pk", "level"))
+    by_level = Counter(level for _pk, level in items)
+    made = Summary(len(items), tuple((level, by_level[level]) for level in LEVELS_SHOWN))
+    order = [pk for pk, _level in items]
+    cache.set_many({f"{prefix}:summary": made, f"{prefix}:order": order}, CACHE_SECONDS)
+    return made, order
+
+
+def _ordered_keys(cycle) -> list[int]:
+    order = cache.get(f"public-results:{generation()}:{cycle.pk}:order")
+    if order is None:
+        cache.delete(f"public-results:{generation()}:{cycle.pk}:summary")
+        order = _index(cycle)[1]
+    return order
 
 
 class Results:
@@ -257,7 +279,15 @@ class Results:
         start, stop = shown.start or 0, shown.stop
 
         def build():
-            items = matching(self.cycle, self.query).values(*ROW_FIELDS)[start:stop]
-            return build_rows(self.cycle, items)
+            if self.folded:  # the search narrows the query before the window: one cheap query
+                return build_rows(
+                    self.cycle, matching(self.cycle, self.query).values(*ROW_FIELDS)[start:stop]
+                )
+            keys = _ordered_keys(self.cycle)[start:stop]
+            items = {
+                item["pk"]: item
+                for item in DecisionItem.objects.filter(pk__in=keys).values("pk", *ROW_FIELDS)
+            }
+            return build_rows(self.cycle, [items[pk] for pk in keys if pk in items])
 
         return _kept(f"{self.prefix}:rows:{start}:{stop}", build, self.timeout)
