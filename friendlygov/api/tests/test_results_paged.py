@@ -3,6 +3,7 @@ unpaged answer gave, in the same order, and the count comes from the database.""
 
 from dataclasses import asdict
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -40,7 +41,7 @@ def comparable(line):
         line["status"],
         line["level"],
         line["decision_number"],
-        None if line["final_score"] is None else str(line["final_score"]),
+        None if line["final_score"] is None else Decimal(str(line["final_score"])),
         tuple(line["reasons"]),
         stamp if isinstance(stamp, datetime) or stamp is None else datetime.fromisoformat(stamp),
     )
