@@ -21,7 +21,7 @@ from friendlygov.reports import selectors
 
 from .auth import OPTIONAL_AUTH
 from .filters import Group, Level, UnitCode
-from .pagination import paged
+from .pagination import Shown, paged
 from .shapes import UNIT_ID, DecimalString, announce_deprecation, error_responses
 from .sync import UpdatedSince, assessments_with_updated_at
 
@@ -189,14 +189,25 @@ def cycle_results(
         scope = scope.filter(decided_level_is(level))
     if group:
         scope = scope.filter(body__unit__code=group)
-    stamps = dict(
-        assessments_with_updated_at(scope.filter(cycle=cycle), updated_since).values_list(
-            "unit__code", "updated_at"
+    return Shown(ResultLines(cycle, scope.filter(cycle=cycle), updated_since))
+
+
+class ResultLines:
+    """The result lines of the assessments `scope`, as `Shown` pages them: counted and sliced by
+    the database in the order of `selectors.snapshot`, and only the lines of the page built."""
+
+    def __init__(self, cycle: Cycle, scope, updated_since: datetime | None):
+        self.cycle = cycle
+        self.chosen = scope if updated_since is None else assessments_with_updated_at(scope, updated_since)
+
+    def count(self) -> int:
+        return self.chosen.count()
+
+    def __getitem__(self, shown: slice) -> list[dict]:
+        pks = list(
+            self.chosen.order_by("unit__search_name", "unit__code").values_list("pk", flat=True)[shown]
         )
-    )
-    if updated_since is not None:
-        scope = scope.filter(unit__code__in=list(stamps))
-    return [
-        {**asdict(line), "updated_at": stamps.get(line.unit_code)}
-        for line in selectors.results(selectors.snapshot(cycle, scope))
-    ]
+        page = Assessment.objects.filter(pk__in=pks)
+        stamps = dict(assessments_with_updated_at(page).values_list("unit_id", "updated_at"))
+        lines = selectors.results(selectors.snapshot(self.cycle, page))
+        return [{**asdict(line), "updated_at": stamps.get(line.unit_id)} for line in lines]

@@ -19,7 +19,7 @@ from friendlygov.frameworks.describe import num
 from friendlygov.programs.selectors import rules_for
 from friendlygov.programs.services import keep_rules
 
-from . import deadlines, decision_text, evidence_files, permissions, register, register_rules
+from . import deadlines, decision_text, evidence_files, permissions, public_results, register, register_rules
 from .completeness import Incomplete, missing_for_approval, missing_for_submission
 from .completeness import ordered_rows as _scores
 from .models import (
@@ -1538,6 +1538,7 @@ def issue_decision(decision, *, actor, number=None, signed_on=None, date_reason=
             "date_reason": decision.date_reason,
         },
     )
+    public_results.forget()
     return decision
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from friendlygov.accounts import reach
+from friendlygov.assessments import public_results
 from friendlygov.assessments.models import Cycle
 from friendlygov.assessments.register_rules import NumberRefused, parse_number
 from friendlygov.audit.services import changes, record
@@ -329,7 +330,9 @@ def import_results(data: bytes, name: str, *, year: int, actor) -> ImportSummary
     checked, problems = check_results(rows, sheet, year)
     if problems:
         raise ImportRefused(problems)
-    return _store_results(checked, year, name, hashlib.sha256(data).hexdigest(), actor)
+    summary = _store_results(checked, year, name, hashlib.sha256(data).hexdigest(), actor)
+    public_results.forget()
+    return summary
 
 
 def may_import_results(user) -> bool:

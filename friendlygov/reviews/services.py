@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from friendlygov.assessments import evidence_files, register
+from friendlygov.assessments import evidence_files, public_results, register
 from friendlygov.assessments import services as assessment_services
 from friendlygov.assessments.models import Assessment, Decision
 from friendlygov.assessments.uploads import check_quotas, check_upload, count_upload
@@ -130,6 +130,7 @@ def file_request(assessment, *, indicators, reasons: str, files=(), actor) -> Re
         },
     )
     _announce(request)
+    public_results.forget()  # the public page marks the unit "under review"
     return request
 
 
@@ -235,6 +236,7 @@ def _answer(request, answer, actor, state) -> tuple[ReviewRequest, dict]:
     request.answered_late = rules.is_late(timezone.localdate(now), request.answer_due)
     request.state = state
     request.save(update_fields=["answer", "answered_by", "answered_at", "answered_late", "state"])
+    public_results.forget()  # a rejected request no longer marks the unit on the public page
     data = {"request": request.pk, "answer": answer, "due": request.answer_due, "late": request.answered_late}
     return request, data
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from friendlygov.assessments import permissions
+from friendlygov.assessments import permissions, public_results
 from friendlygov.assessments.models import Decision
 from friendlygov.audit.services import record
 from friendlygov.core.office import PdfUnavailable
@@ -187,6 +187,7 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     original.agency_signed = token is not None
     original.issued_at = timezone.now()
     original.save()
+    public_results.forget()  # the public page links the signed original
     if attachment is not None:
         SignedAttachment.objects.create(
             decision=decision,

@@ -29,8 +29,8 @@ def test_it_shows_each_decided_unit_with_level_score_and_decision(issued, apprai
 
 def test_it_sorts_by_level_then_name(issued, appraised_units, anonymous):
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
-    names = [row["assessment"].unit.name for row in page.context["rows"]]
-    levels = [row["item"].level for row in page.context["rows"]]
+    names = [row.unit_name for row in page.context["rows"]]
+    levels = [row.level for row in page.context["rows"]]
     assert levels == sorted(levels, reverse=True)
     assert sorted(names) == sorted(a.unit.name for a in appraised_units)
 
@@ -47,7 +47,7 @@ def test_it_says_nothing_is_published_for_an_undecided_cycle(appraised_units, dr
 
 def test_it_shows_nothing_about_units_without_an_issued_decision(issued, cycle_2024, anonymous):
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
-    decided = {row["assessment"].unit_id for row in page.context["rows"]}
+    decided = {row.unit_id for row in page.context["rows"]}
     undecided = cycle_2024.assessments.exclude(unit_id__in=decided).select_related("unit")
     assert undecided.exists()
     for assessment in undecided:
@@ -70,13 +70,13 @@ def test_it_drops_units_whose_decision_was_revoked(issued, appraised_units, peop
     )
     services.issue_decision(revocation, actor=head)
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
-    shown = {row["assessment"].pk for row in page.context["rows"]}
+    shown = {row.assessment_id for row in page.context["rows"]}
     assert shown == {a.pk for a in appraised_units[1:]}
 
 
 def test_it_searches_ignoring_tone_marks(issued, anonymous):
     page = anonymous.get(reverse("public:cycle_results", args=[2024]), {"q": "dong cam"})
-    assert [row["assessment"].unit.name for row in page.context["rows"]] == ["Xã Đồng Cẩm"]
+    assert [row.unit_name for row in page.context["rows"]] == ["Xã Đồng Cẩm"]
     page = anonymous.get(reverse("public:cycle_results", args=[2024]), {"q": "ĐỒNG CẨM"})
     assert len(page.context["rows"]) == 1
     page = anonymous.get(reverse("public:cycle_results", args=[2024]), {"q": "không có xã này"})

@@ -40,7 +40,7 @@ def legacy_second_recognition(issued, assessment, number, level):
 
 def public_rows(anonymous):
     page = anonymous.get(reverse("public:cycle_results", args=[2024]))
-    return {row["assessment"].pk: (row["decision"].number, row["item"].level) for row in page.context["rows"]}
+    return {row.assessment_id: (row.decision_number, row.level) for row in page.context["rows"]}
 
 
 def test_revoking_one_of_two_decisions_in_force_leaves_the_unit_with_the_other(

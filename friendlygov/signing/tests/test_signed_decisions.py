@@ -67,6 +67,9 @@ def test_the_person_signs_then_the_clerk_issues_with_number_date_and_the_agency_
     assert bytes(original.register_pdf).startswith(b"%PDF-")
     assert b"pdfaid:part>2<" in bytes(original.register_pdf)
     assert original.person_signer == "Trần Văn Giám"
+    public_url = reverse("public:cycle_results", args=[draft.cycle.year])
+    before = client.get(public_url)  # read, and kept in the cache, before the issue
+    assert reverse("signing:original_pdf", args=[draft.pk]) not in before.content.decode()
 
     response = clerk.post(
         reverse("assessments:decision_issue", args=[draft.pk]),
@@ -88,7 +91,7 @@ def test_the_person_signs_then_the_clerk_issues_with_number_date_and_the_agency_
     attachment = SignedAttachment.objects.get(decision=draft)
     assert [s.valid for s in verify(bytes(attachment.pdf), roots_pem=roots(tokens)).signatures] == [True]
 
-    public = client.get(reverse("public:cycle_results", args=[draft.cycle.year]))
+    public = client.get(public_url)
     assert reverse("signing:original_pdf", args=[draft.pk]) in public.content.decode()
     download = client.get(reverse("signing:original_pdf", args=[draft.pk]))
     assert download.content == signed
