@@ -7,7 +7,8 @@ rule is one query for every unit of a cycle at once (a window over each unit's i
 count, the sort, the search and the page are the database's work, and a page builds 50 rows.
 
 The answers are kept in Django's cache (Redis when several processes serve, see CACHE_URL in
-config/settings.py) under a generation number kept in the same cache. `forget()` moves it on; the
+config/settings.py) under the "public-results" generation (core/generations.py); `forget()` starts
+a new one. The
 services call it wherever what the page shows changes (a decision issued, revoking or superseding
 another; a signed original added; a review request filed or answered; results imported), so no
 process serves an answer from before the change. Entries also expire after `CACHE_SECONDS`, for a
@@ -21,18 +22,18 @@ key; a search is a count and a page, its name filter applied before the window.
 """
 
 import hashlib
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, F, OuterRef
 from django.db.models.expressions import Window
 from django.db.models.functions import Collate, RowNumber
 
+from friendlygov.core import generations
 from friendlygov.core.i18n import fold, word_start_q
 from friendlygov.programs.selectors import rules_for
 from friendlygov.units.models import Level
@@ -48,7 +49,7 @@ LEVELS_SHOWN = (4, 3, 2, 1, 0)
 QUERY_MAX = 100
 CACHE_SECONDS = 15 * 60
 SEARCH_CACHE_SECONDS = 5 * 60  # searches are many and each is asked rarely
-GENERATION_KEY = "public-results:generation"
+GENERATION = "public-results"
 
 
 @dataclass(frozen=True)
@@ -180,29 +181,14 @@ def build_rows(cycle, items) -> list[PublicRow]:
 # --- The cache -----------------------------------------------------------------------------------
 
 
-def generation() -> int:
-    """The current generation of every cached answer. Started from the clock, so that a number
-    the cache lost and started again never meets the answers kept under the old one."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        current = cache.get(GENERATION_KEY)
-    return current
-
-
-def _move_on():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache: any new number will do
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+def generation() -> str:
+    """The current generation of every cached answer (shared by every process)."""
+    return generations.current(GENERATION)
 
 
 def forget() -> None:
-    """What the public results show has changed: every process reads them afresh. Now, and again
-    once the change is committed, so that an answer read between the two (from before the change,
-    which another process still sees) is not kept."""
-    _move_on()
-    transaction.on_commit(_move_on)
+    """What the public results show has changed: every process reads them afresh."""
+    generations.bump(GENERATION)
 
 
 def _kept(key: str, build, timeout: int):

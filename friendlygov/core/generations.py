@@ -33,9 +33,17 @@ def current(name: str) -> str:
 
 
 def bump(name: str) -> None:
-    """Start a new generation of `name` when the current transaction commits (at once outside
-    one): what was remembered under the old one is no longer read."""
-    transaction.on_commit(lambda: cache.set(PREFIX + name, secrets.token_hex(8), timeout=None))
+    """Start a new generation of `name` now, and again when the current transaction commits (only
+    once outside one): what was remembered under the old one is no longer read. The second start
+    drops what another process read between the two (from before the change, which it still saw)
+    and kept under the first."""
+    _start(name)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _start(name))
+
+
+def _start(name: str) -> None:
+    cache.set(PREFIX + name, secrets.token_hex(8), timeout=None)
 
 
 def key(name: str, *parts) -> str:
