@@ -22,6 +22,7 @@ from friendlygov.assessments.limits import TEXT_MAX
 from friendlygov.assessments.models import Assessment, Cycle, Evidence, ExplanationRequest
 from friendlygov.assessments.results import LayerResult, layer_result
 from friendlygov.assessments.workflow import APPRAISED, SELF, Status, decided_level, decided_level_is
+from friendlygov.core.paging import ByKey
 from friendlygov.core.text import has_control_characters
 from friendlygov.units.models import UnitType
 
@@ -525,7 +526,8 @@ def list_assessments(
     if group:
         assessments = assessments.filter(body__unit__code=group)
     assessments = assessments.order_by("-cycle__year", "unit__code", "pk")
-    return Shown(assessments, lambda a: _summary(request.user, a))
+    # Ordered across joined tables: sorting only the keys keeps deep offsets cheap (core.paging).
+    return Shown(ByKey(assessments), lambda a: _summary(request.user, a))
 
 
 def _summary(user, assessment) -> dict:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from friendlygov.audit.services import record
 
 from .models import Assessment, DeadlineExtension
-from .workflow import STAGE_OF, Stage, deadline_of
+from .workflow import DEADLINES, STAGE_OF, Stage, deadline_of
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,18 @@ def held_to(assessments, today: date | None = None) -> dict[int, Deadline]:
             if extension.stage == deadline.stage:
                 held[extension.assessment_id] = Deadline(deadline.stage, deadline.due, extension)
     return held
+
+
+def overdue_q(today: date):
+    """The assessments `held_to` calls overdue on `today`, as a query (for counts in SQL): the
+    current stage's own date has passed and no extension for that stage reaches today."""
+    overdue = Q(pk__in=[])
+    for status, stage in STAGE_OF.items():
+        owner, field = DEADLINES[status]
+        due = f"cycle__{field}" if owner == "cycle" else field
+        extended = DeadlineExtension.objects.filter(assessment=OuterRef("pk"), stage=stage, until__gte=today)
+        overdue |= Q(status=status, **{f"{due}__lt": today}) & ~Exists(extended)
+    return overdue
 
 
 def _passed(assessment: Assessment, today: date | None) -> Deadline | None:

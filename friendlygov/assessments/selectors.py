@@ -15,10 +15,11 @@ from friendlygov.audit.models import AuditEvent
 from friendlygov.core import rowsql
 from friendlygov.core.i18n import fold
 from friendlygov.frameworks.models import Indicator
+from friendlygov.programs.selectors import rules_for
 from friendlygov.units.models import LineageEvent, LineageLink
 
 from . import deadlines, permissions
-from .models import Assessment, DeadlineExtension, Evidence, ExplanationRequest, IndicatorScore
+from .models import Assessment, Cycle, DeadlineExtension, Evidence, ExplanationRequest, IndicatorScore
 from .results import published_framework, published_indicators
 from .workflow import DECIDED, STAGE_OF, TRANSITIONS, Action, Stage, Status, deadline_of
 
@@ -261,45 +262,69 @@ def _standing(assessment, extension, today) -> Standing:
 
 @dataclass
 class AssessmentList:
-    items: list
+    """One cycle's assessments as the list shows them. `rows` is the matching rows in the list's
+    order, not read: the page reads one page of it (core.paging.page_of) and `mark_overdue` marks
+    that page. The counts cover the whole cycle, whatever the filters."""
+
+    rows: models.QuerySet
     total: int
-    by_status: Counter
+    by_status: dict
     overdue_count: int
-    cycles: list
+    cycles: list  # the years the user sees, newest first
     cycle: object
-    groups: list
+    groups: list  # the appraising bodies' names, for the group filter
+    levels: tuple = ()  # the levels of the cycle's program, for the level filter
 
 
-def assessment_list(user, *, year=None, status=None, group=None, q=None) -> AssessmentList:
-    """The assessments the user may see in one cycle, with progress counts (constant queries)."""
+LIST_ORDER = ("body__name", "unit__search_name", "pk")
+
+
+def assessment_list(user, *, year=None, status=None, group=None, level=None, q=None) -> AssessmentList:
+    """The assessments the user may see in one cycle, filtered in SQL by status, group (the
+    appraising body's name), level (the final level the list shows) and search (on the folded
+    unit name, ignoring tone marks), with the cycle's counts by status and overdue by GROUP BY
+    and COUNT: a constant number of queries, none of which reads the whole cycle into Python."""
     visible = permissions.visible(user)
-    years = sorted(set(visible.values_list("cycle__year", flat=True)), reverse=True)
-    if not years:
-        return AssessmentList([], 0, Counter(), 0, [], None, [])
-    year = int(year) if year and str(year).isdigit() and int(year) in years else years[0]
-    in_cycle = (
-        visible.filter(cycle__year=year)
-        .select_related("cycle", "unit__parent", "body")
-        .order_by("body__name", "unit__search_name")
+    cycles = list(
+        Cycle.objects.filter(models.Exists(visible.filter(cycle=models.OuterRef("pk"))))
+        .select_related("framework")
+        .order_by("-year", "pk")
     )
-    everything = list(in_cycle)
+    years = sorted({c.year for c in cycles}, reverse=True)
+    if not years:
+        return AssessmentList(Assessment.objects.none(), 0, {}, 0, [], None, [])
+    year = int(year) if year and str(year).isdigit() and int(year) in years else years[0]
+    cycle = next(c for c in cycles if c.year == year)
+    in_cycle = visible.filter(cycle__year=year).order_by()
+    by_status = dict(in_cycle.values_list("status").annotate(n=models.Count("pk")))
     today = timezone.localdate()
-    held = deadlines.held_to(everything, today)
-    for item in everything:
-        item.is_overdue = item.pk in held and held[item.pk].passed(today)
-    groups = sorted({item.body.name for item in everything})
-    by_status = Counter(item.status for item in everything)
-    items = everything
+    overdue_count = in_cycle.filter(deadlines.overdue_q(today)).count()
+    groups = sorted(set(in_cycle.values_list("body__name", flat=True).distinct()))
+    rows = in_cycle
     if status:
-        items = [item for item in items if item.status == status]
+        rows = rows.filter(status=status)
     if group:
-        items = [item for item in items if item.body.name == group]
+        rows = rows.filter(body__name=group)
+    if level is not None and str(level).isdigit():
+        rows = rows.filter(final_level=int(level))
     if q:
-        needle = fold(q)
-        items = [item for item in items if needle in item.unit.search_name]
-    cycle = everything[0].cycle if everything else None
-    overdue_count = sum(1 for item in everything if item.is_overdue)
-    return AssessmentList(items, len(everything), by_status, overdue_count, years, cycle, groups)
+        rows = rows.filter(unit__search_name__contains=fold(q))
+    rows = rows.select_related("cycle", "unit__parent", "body").order_by(*LIST_ORDER)
+    total = sum(by_status.values())
+    return AssessmentList(
+        rows, total, by_status, overdue_count, years, cycle, groups, rules_for(cycle).levels
+    )
+
+
+def mark_overdue(items, today=None) -> list:
+    """The page's assessments, each with `is_overdue` as `deadlines.held_to` says (extensions
+    included): at most one query for the page."""
+    items = list(items)
+    today = today or timezone.localdate()
+    held = deadlines.held_to(items, today)
+    for item in items:
+        item.is_overdue = item.pk in held and held[item.pk].passed(today)
+    return items
 
 
 def chosen_assessments(user, ids) -> list[Assessment]:
@@ -309,17 +334,18 @@ def chosen_assessments(user, ids) -> list[Assessment]:
     return list(permissions.visible(user).filter(pk__in=wanted).order_by("unit__search_name"))
 
 
-def bulk_choices(user, year) -> dict[str, set[int]]:
-    """Which assessments of the cycle the user may receive or approve in bulk now: one query per
-    action, whatever the number of units."""
-    return {
-        str(action): set(
-            permissions.which(user, action)
-            .filter(cycle__year=year, status__in=TRANSITIONS[action].sources)
-            .values_list("pk", flat=True)
+def bulk_choices(user, year, among=None) -> dict[str, set[int]]:
+    """Which assessments of the cycle (of `among`, the ids a page shows, if given) the user may
+    receive or approve in bulk now: one query per action, whatever the number of units."""
+    choices = {}
+    for action in BULK_ACTIONS:
+        allowed = permissions.which(user, action).filter(
+            cycle__year=year, status__in=TRANSITIONS[action].sources
         )
-        for action in BULK_ACTIONS
-    }
+        if among is not None:
+            allowed = allowed.filter(pk__in=among)
+        choices[str(action)] = set(allowed.values_list("pk", flat=True))
+    return choices
 
 
 BULK_ACTIONS = (Action.START_APPRAISAL, Action.APPROVE)

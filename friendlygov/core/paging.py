@@ -16,3 +16,28 @@ def page_of(request, rows, *, per_page: int = PAGE_SIZE, parameter: str = "page"
     """The page of `rows` the request asks for (`?page=N`); a number out of range gives the last
     page and anything that is not a number the first, so a link never ends in an error page."""
     return Paginator(rows, per_page).get_page(request.GET.get(parameter))
+
+
+class ByKey:
+    """A queryset whose order reads joined tables (so no index serves it), read a page at a time
+    without sorting its whole rows: the database sorts only the keys to find the page's (a narrow
+    sort that stays in memory at any depth), then reads those rows alone, kept in that order.
+    Pages like the queryset: `page_of(request, ByKey(rows))`, or the API's `Shown(ByKey(rows), …)`."""
+
+    ordered = True  # the queryset's own order, which Paginator would otherwise ask about
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = list(self.rows.values_list("pk", flat=True)[index])
+        found = {row.pk: row for row in self.rows.order_by().filter(pk__in=keys)}
+        return [found[key] for key in keys]

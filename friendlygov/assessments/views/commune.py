@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from friendlygov.core.paging import ByKey, page_of
+
 from .. import history, permissions, selectors, services
 from ..limits import checked_text
 from ..models import Evidence
@@ -23,20 +25,26 @@ CHANGE_EVENTS = ("score.", "evidence.", "assessment.self_flags", "explanation.")
 
 
 def assessment_list(request):
+    """One cycle's assessments, 50 a page, filtered and counted by the database."""
     listing = selectors.assessment_list(
         request.user,
         year=request.GET.get("year"),
         status=request.GET.get("status"),
         group=request.GET.get("group"),
+        level=request.GET.get("level"),
         q=request.GET.get("q"),
     )
+    page = page_of(request, ByKey(listing.rows))
+    page.object_list = selectors.mark_overdue(page.object_list)
     statuses = [(value, label, listing.by_status.get(value, 0)) for value, label in Status.choices]
-    bulk = selectors.bulk_choices(request.user, listing.cycle.year) if listing.cycle else {}
+    shown = [item.pk for item in page.object_list]
+    bulk = selectors.bulk_choices(request.user, listing.cycle.year, shown) if shown else {}
     return render(
         request,
         "assessments/list.html",
         {
             "listing": listing,
+            "page": page,
             "statuses": statuses,
             "bulk": bulk,
             "can_bulk": any(bulk.values()),
