@@ -4,7 +4,6 @@ and issue them through `services.draft_decision` and `services.issue_decision`."
 from datetime import date, datetime
 from typing import Annotated
 
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError as PayloadInvalid
@@ -12,7 +11,7 @@ from ninja.responses import Status as Reply
 from pydantic import AfterValidator
 from pydantic import ValidationError as PydanticError
 
-from friendlygov.assessments import documents, permissions, register, services
+from friendlygov.assessments import decision_lists, documents, permissions, register, services
 from friendlygov.assessments.models import AppraisingBody, Decision, DecisionItem, SigningMode
 from friendlygov.core import decree30
 from friendlygov.core.office import DOCX_TYPE, PDF_TYPE, file_response
@@ -178,7 +177,8 @@ def _decisions(user):
 
 
 def _visible_decision(user, decision_id: int) -> Decision:
-    decision = _decisions(user).select_related("body__unit", "created_by").filter(pk=decision_id).first()
+    related = ("body__unit", "body__cycle", "created_by")  # the policy reads the body's cycle
+    decision = _decisions(user).select_related(*related).filter(pk=decision_id).first()
     if decision is None:
         raise Http404
     return decision
@@ -228,8 +228,9 @@ def list_decisions(
     updated_since: UpdatedSince = None,
 ):
     """`unit`: decisions that name the unit; `group`: decisions of that appraising body."""
-    decisions = with_updated_at(_decisions(request.user), "created_at", updated_since)
-    decisions = decisions.select_related("cycle", "body__unit")
+    decisions = _decisions(request.user)
+    if updated_since is not None:
+        decisions = with_updated_at(decisions, "created_at", updated_since)
     if cycle is not None:
         decisions = decisions.filter(cycle__year=cycle)
     if state is not None:
@@ -240,8 +241,22 @@ def list_decisions(
         )
     if group:
         decisions = decisions.filter(body__unit__code=group)
-    decisions = decisions.annotate(unit_count=Count("items")).order_by("-signed_on", "number", "pk")
-    return Shown(decisions, lambda d: _summary(d, d.unit_count))
+    return DecisionPage(decisions.order_by("-signed_on", "number", "pk"), _decisions(request.user))
+
+
+class DecisionPage(Shown):
+    """The matching decisions, counted and sorted by their ids alone; only the page's decisions are
+    then read with their body, unit count and last change (computed for every skipped row, those
+    made a deep offset cost seconds)."""
+
+    def __init__(self, matching, visible):
+        super().__init__(matching.values_list("pk", flat=True), lambda d: _summary(d, d.unit_count))
+        rows = with_updated_at(visible, "created_at").select_related("cycle", "body__unit")
+        self.rows = rows.annotate(unit_count=decision_lists.unit_count())
+
+    def page(self, offset: int, limit: int) -> list:
+        ids = self.items[offset : offset + limit]
+        return [self.present(decision) for decision in decision_lists.rows_in_order(ids, self.rows)]
 
 
 @router.get("/{decision_id}", response={200: DecisionDetail, **READ_ERRORS}, summary="One decision")

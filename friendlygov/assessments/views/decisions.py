@@ -7,7 +7,7 @@ they may see but not do. Errors from the services are shown on the page and chan
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from friendlygov.core import decree30
 from friendlygov.core.office import PdfUnavailable, file_response
+from friendlygov.core.paging import PAGE_SIZE, page_of
 
-from .. import decision_text, documents, permissions, register, services
+from .. import decision_lists, decision_text, documents, permissions, register, services
 from ..decision_forms import DecisionForm, IssueForm
 from ..models import AppraisingBody, Decision, DecisionItem, IssuedDecisionImmutable
 from ..workflow import Status, TransitionNotAllowed
@@ -71,7 +72,8 @@ def _decisions(user):
 
 
 def _visible_decision(user, pk) -> Decision:
-    return get_object_or_404(_decisions(user), pk=pk)
+    # The body's cycle is read by the policy (may_decide_for), the framework by the page's banner.
+    return get_object_or_404(_decisions(user).select_related("body__cycle", "cycle__framework"), pk=pk)
 
 
 def _body_for(user, body_id) -> AppraisingBody:
@@ -84,18 +86,43 @@ def _body_for(user, body_id) -> AppraisingBody:
     raise Http404
 
 
-def _bodies_headed_by(user):
-    return permissions.bodies_headed_by(user).annotate(
-        ready=Count("assessments", filter=Q(assessments__status=Status.APPRAISED))
-    )
+def _number(value) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _chosen(request) -> dict:
+    """The list's filters as asked; a value that is not one of them is ignored, not an error."""
+    state = request.GET.get("state", "")
+    return {
+        "year": _number(request.GET.get("year")),
+        "state": state if state in Decision.State.values else "",
+        "body": _number(request.GET.get("body")),
+        "q": request.GET.get("q", "").strip()[:100],
+    }
 
 
 # --- Pages --------------------------------------------------------------------------------------
 
+DECISIONS_PER_PAGE = PAGE_SIZE
+
 
 def decision_list(request):
-    decisions = _decisions(request.user).annotate(unit_count=Count("items")).order_by("-signed_on", "-pk")
-    context = {"decisions": decisions, "bodies": _bodies_headed_by(request.user)}
+    """The decisions the user may see, 50 a page with how many match; filtered and paged in SQL."""
+    visible = permissions.decisions_visible_to(request.user)
+    chosen = _chosen(request)
+    matching = decision_lists.filtered(visible, **chosen).order_by("-signed_on", "-pk")
+    page = page_of(request, matching.values_list("pk", flat=True), per_page=DECISIONS_PER_PAGE)
+    rows = _decisions(request.user).annotate(unit_count=decision_lists.unit_count())
+    page.object_list = decision_lists.rows_in_order(page.object_list, rows)
+    cycles = decision_lists.cycles_with(visible)
+    context = {
+        "page": page,
+        "chosen": chosen,
+        "years": [cycle.year for cycle in cycles],
+        "states": Decision.State.choices,
+        "cycles": cycles,
+        "bodies": decision_lists.bodies_ready(request.user),
+    }
     return render(request, "assessments/decisions/list.html", context)
 
 

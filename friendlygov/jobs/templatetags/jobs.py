@@ -27,12 +27,12 @@ def _recent(user, kind, cycle=None):
 
 
 @register.inclusion_tag("jobs/partials/decision_bundle.html", takes_context=True)
-def decision_bundle(context, decisions):
-    """One form per cycle that has decisions on the page: all its decisions as a zip."""
+def decision_bundle(context, cycles):
+    """One form per cycle (one a year, newest first) that has decisions the user may see: all its
+    decisions as a zip. The page passes the cycles, so that a paged list still offers every one."""
     user = context["request"].user
-    cycles = {decision.cycle.year: decision.cycle for decision in decisions}
     return {
-        "cycles": [cycles[year] for year in sorted(cycles, reverse=True)],
+        "cycles": cycles,
         "jobs": _recent(user, Kind.DECISION_DOCUMENTS),
         "pdf_available": soffice_path() is not None,
         "poll_seconds": POLL_SECONDS,
