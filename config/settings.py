@@ -344,6 +344,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 7)
 # A running job that reports no progress for this long lost its worker: it is ended as failed.
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15)
+# A cycle export of more units than this is prepared as a background job instead of in the request
+# (a province's few hundred units take well under a second; a nation's 10,595 several seconds).
+EXPORT_IN_REQUEST_MAX_UNITS = env_int("EXPORT_IN_REQUEST_MAX_UNITS", 2000)
 
 # E-mail: printed to the console unless EMAIL_BACKEND says otherwise; SMTP from the environment.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"

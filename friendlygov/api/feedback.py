@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import CharField, Max
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from friendlygov.feedback import permissions, selectors
 from friendlygov.feedback.models import SurveyResponse
 
 from .auth import AUTH
-from .pagination import paged
+from .pagination import Shown, paged
 from .results import YearPath
 from .shapes import UNIT_ID, DecimalString, announce_deprecation, error_responses
 from .sync import UpdatedSince
@@ -121,7 +122,7 @@ def unit_results(request, response: HttpResponse, id: Id):
         "year": assessment.cycle.year,
         "overall": survey.overall,
         "by_channel": {value: count for value, _label, count in survey.channels},
-        "updated_at": last_changes([assessment], assessment.cycle)[assessment.pk].at,
+        "updated_at": last_changes([assessment.pk], assessment.cycle)[assessment.pk].at,
         "points": [
             {
                 "indicator_code": line.indicator.code,
@@ -154,21 +155,37 @@ def cycle_results(request, year: YearPath, updated_since: UpdatedSince = None):
     scope = permissions.results_scope(request.user, cycle)
     if not scope.exists():
         raise _embargoed(cycle)
-    survey = selectors.cycle_survey(cycle, scope)
-    changed = last_changes([line.assessment for line in survey.lines], cycle)
-    return [
-        {
-            "assessment_id": line.assessment.pk,
-            "unit_id": line.assessment.unit_id,
-            "unit_code": line.assessment.unit.code,
-            "unit_name": line.assessment.unit.name,
-            "overall": line.overall,
-            "by_channel": {value: line.by_channel.get(value, 0) for value in ("qr", "paper", "other")},
-            "updated_at": changed[line.assessment.pk].at,
-        }
-        for line in survey.lines
-        if updated_since is None or changed[line.assessment.pk].since(updated_since)
-    ]
+    ids = selectors.survey_order(cycle, scope)
+    if updated_since is not None:
+        changed = last_changes(ids, cycle)
+        ids = [pk for pk in ids if changed[pk].since(updated_since)]
+    return SurveyLines(cycle, ids)
+
+
+class SurveyLines(Shown):
+    """The cycle's lines, counted by the database and built only for the page asked for (the
+    rates of a page of units, never of the whole cycle)."""
+
+    def __init__(self, cycle, ids):
+        super().__init__(ids)
+        self.cycle = cycle
+
+    def page(self, offset: int, limit: int) -> list:
+        ids = list(self.items[offset : offset + limit])
+        survey = selectors.cycle_survey(self.cycle, None, page=ids, with_points=False)
+        changed = last_changes(ids, self.cycle)
+        return [
+            {
+                "assessment_id": line.assessment.pk,
+                "unit_id": line.assessment.unit_id,
+                "unit_code": line.assessment.unit_code,
+                "unit_name": line.assessment.unit_name,
+                "overall": line.overall,
+                "by_channel": {value: line.by_channel.get(value, 0) for value in ("qr", "paper", "other")},
+                "updated_at": changed[line.assessment.pk].at,
+            }
+            for line in survey.lines
+        ]
 
 
 @dataclass(frozen=True)
@@ -185,10 +202,11 @@ class SurveyChange:
         return self.at >= moment or (self.day is not None and self.day >= timezone.localdate(moment))
 
 
-def last_changes(assessments, cycle) -> dict[int, SurveyChange]:
-    """The last change of the survey results of each of the cycle's `assessments` (UPDATED_AT),
-    in two queries."""
-    ids = [a.pk for a in assessments]
+def last_changes(ids, cycle) -> dict[int, SurveyChange]:
+    """The last change of the survey results of each of the cycle's assessments `ids` (a list, or
+    a query of ids: the cycle's are aggregated over a join, not a list of every id) (UPDATED_AT),
+    in three queries at most."""
+    ids = list(ids) if isinstance(ids, list | tuple) else ids
     days = dict(
         SurveyResponse.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
@@ -198,7 +216,7 @@ def last_changes(assessments, cycle) -> dict[int, SurveyChange]:
     written = dict(
         AuditEvent.objects.filter(
             target_type=Assessment._meta.label_lower,
-            target_id__in=[str(pk) for pk in ids],
+            target_id__in=[str(pk) for pk in ids] if isinstance(ids, list) else _as_text(ids),
             event_type__startswith="feedback.",
         )
         .values("target_id")
@@ -206,13 +224,18 @@ def last_changes(assessments, cycle) -> dict[int, SurveyChange]:
         .values_list("target_id", "at")
     )
     changed = {}
-    for assessment in assessments:
-        day = days.get(assessment.pk)
+    for pk in ids:
+        day = days.get(pk)
         times = [
             day and timezone.make_aware(datetime.combine(day, time.min)),
-            written.get(str(assessment.pk)),
+            written.get(str(pk)),
             cycle.opened_at,
         ]
         at = max([t for t in times if t is not None], default=cycle.updated_at)
-        changed[assessment.pk] = SurveyChange(at, day)
+        changed[pk] = SurveyChange(at, day)
     return changed
+
+
+def _as_text(ids):
+    """The audit log keeps target ids as text: the query's ids cast to compare with them."""
+    return ids.annotate(text_id=Cast("pk", CharField())).values("text_id")

@@ -17,6 +17,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
 from friendlygov.core import counters
 from friendlygov.core.numbers import parse_decimal
@@ -203,7 +204,7 @@ def print_setup(sheet, title_rows, heading=""):
     """Landscape A4, one page wide, the header rows repeated on every printed page, `heading` (the
     unit, the cycle) at the top of every page and "Trang x/y" at the bottom."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # a write-only sheet has no such constant
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True

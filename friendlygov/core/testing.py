@@ -299,3 +299,60 @@ def oversized_workbook(rows: int, *, columns: int = 6, sheets: int = 1) -> bytes
         for n in range(1, sheets + 1):
             package.writestr(f"xl/worksheets/sheet{n}.xml", xml)
     return buffer.getvalue()
+
+
+def workbook_differences(expected: bytes, actual: bytes, *, limit: int = 20) -> list[str]:
+    """What differs between two .xlsx as a reader sees them: sheets, every cell's value, number
+    format, font weight, fill, border and wrapping, column widths, the header row's height, frozen
+    panes, filter, print titles, page header and footer. Empty when they read back the same."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    old, new = load_workbook(BytesIO(expected)), load_workbook(BytesIO(actual))
+    found = []
+    if old.sheetnames != new.sheetnames:
+        return [f"sheets {old.sheetnames} != {new.sheetnames}"]
+
+    def look(cell):
+        return (
+            cell.value,
+            cell.number_format,
+            bool(cell.font.b),
+            cell.fill.fill_type,
+            cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+            cell.border.left.style,
+            cell.border.bottom.style,
+            bool(cell.alignment.wrap_text),
+            cell.alignment.vertical,
+        )
+
+    for a, b in zip(old.worksheets, new.worksheets, strict=True):
+        for name, read in (
+            ("size", lambda s: (s.max_row, s.max_column)),
+            ("freeze", lambda s: s.freeze_panes),
+            ("filter", lambda s: s.auto_filter.ref),
+            ("titles", lambda s: s.print_title_rows),
+            ("header", lambda s: s.oddHeader.center.text),
+            ("footer", lambda s: s.oddFooter.center.text),
+            ("page", lambda s: (s.page_setup.orientation, s.page_setup.fitToWidth, s.page_setup.fitToHeight)),
+            ("row 1 height", lambda s: s.row_dimensions[1].height),
+        ):
+            if read(a) != read(b):
+                found.append(f"{a.title}: {name} {read(a)!r} != {read(b)!r}")
+        for column in range(1, max(a.max_column, b.max_column) + 1):
+            letter = get_column_letter(column)
+            if a.column_dimensions[letter].width != b.column_dimensions[letter].width:
+                found.append(
+                    f"{a.title}: width of {letter} "
+                    f"{a.column_dimensions[letter].width} != {b.column_dimensions[letter].width}"
+                )
+        for row in range(1, max(a.max_row, b.max_row) + 1):
+            for column in range(1, max(a.max_column, b.max_column) + 1):
+                left, right = look(a.cell(row, column)), look(b.cell(row, column))
+                if left != right:
+                    found.append(f"{a.title}!{get_column_letter(column)}{row}: {left} != {right}")
+                    if len(found) >= limit:
+                        return found
+    return found

@@ -162,10 +162,21 @@ def comments(assessment: Assessment, limit: int = 100):
 
 
 @dataclass(frozen=True)
-class CycleLine:
-    """One unit of a cycle on the dashboard and in the export."""
+class SurveyUnit:
+    """The assessment a survey line is about, as plain values (no model objects are built for a
+    nation's 10,595 lines)."""
 
-    assessment: Assessment
+    pk: int
+    unit_id: str
+    unit_code: str
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class CycleLine:
+    """One unit of a cycle in the export and the API."""
+
+    assessment: SurveyUnit
     overall: Rate
     by_channel: dict[str, int]
     points: tuple[Decimal | None, ...]  # in the order of `CycleSurvey.indicators`
@@ -284,45 +295,81 @@ def cycle_overview(cycle, scope) -> CycleOverview:
     )
 
 
-def cycle_survey(cycle, scope) -> CycleSurvey:
-    """Rates of every assessment of `cycle` in `scope`, in a constant number of queries."""
-    assessments = list(scope.filter(cycle=cycle).select_related("unit").order_by("unit__code"))
-    ids = [a.pk for a in assessments]
+def survey_order(cycle, scope):
+    """The ids of the assessments of `cycle` in `scope`, in the lines' order (by unit code): a
+    query, so that a page of it is read with LIMIT/OFFSET and counted by the database."""
+    return scope.filter(cycle=cycle).order_by("unit__code", "pk").values_list("pk", flat=True)
+
+
+def cycle_survey(cycle, scope, *, page=None, with_points: bool = True) -> CycleSurvey:
+    """Rates of the assessments of `cycle` in `scope`, in a constant number of queries: all of
+    them, or only those of `page` (ids, a slice of `survey_order`: an API page builds only the
+    lines it returns). The answers are counted by GROUP BY over a join with the scope's query,
+    never over a list of every id; each indicator's scoring rule is read once, not once a line."""
+    if page is None:
+        assessments = scope.filter(cycle=cycle)
+        ids = assessments.order_by().values("pk")
+    else:
+        ids = list(page)
+        assessments = Assessment.objects.filter(pk__in=ids)
+    units = [
+        SurveyUnit(*row)
+        for row in assessments.order_by("unit__code", "pk").values_list(
+            "pk", "unit_id", "unit__code", "unit__name"
+        )
+    ]
     counts = defaultdict(lambda: {"n": 0, "satisfied": 0, "channels": {}})
     for row in (
         SurveyResponse.objects.filter(assessment_id__in=ids)
         .values("assessment_id", "channel")
         .annotate(n=Count("id"), satisfied=Count("id", filter=SATISFIED))
+        .order_by()
     ):
         entry = counts[row["assessment_id"]]
         entry["n"] += row["n"]
         entry["satisfied"] += row["satisfied"]
         entry["channels"][row["channel"]] = row["n"]
-    aspect = defaultdict(dict)
-    for row in (
-        SurveyAnswer.objects.filter(response__assessment_id__in=ids)
-        .values("response__assessment_id", "question")
-        .annotate(n=Count("id"), satisfied=Count("id", filter=Q(value__gte=SATISFIED_MIN)))
-    ):
-        aspect[row["response__assessment_id"]][row["question"]] = (row["n"], row["satisfied"])
     populations = dict(
         SampleFrame.objects.filter(assessment_id__in=ids).values_list("assessment_id", "population")
     )
-    form = current_form(program_name(cycle))
-    definition = form.parsed() if form else None
-    indicators = survey_indicators(cycle.framework) if definition else []
+    rules = _survey_rules(cycle) if with_points else []
+    aspect = _aspect_counts(ids) if any(not question.overall for _i, question, _r in rules) else {}
     lines = []
-    for assessment in assessments:
-        entry = counts[assessment.pk]
-        population = populations.get(assessment.pk)
+    for unit in units:
+        entry = counts[unit.pk]
+        population = populations.get(unit.pk)
         overall = Rate(entry["n"], entry["satisfied"], population)
         points = []
-        for indicator in indicators:
-            question = question_for(indicator, definition)
+        for _indicator, question, rule in rules:
             if question.overall:
                 rate = overall
             else:
-                rate = Rate(*aspect[assessment.pk].get(question.code, (0, 0)), population)
-            points.append(survey_points(indicator, rate))
-        lines.append(CycleLine(assessment, overall, entry["channels"], tuple(points)))
-    return CycleSurvey(indicators=indicators, lines=lines)
+                rate = Rate(*aspect.get((unit.pk, question.code), (0, 0)), population)
+            points.append(None if rate.percent is None else scoring.indicator_points(rule, rate.percent))
+        lines.append(CycleLine(unit, overall, entry["channels"], tuple(points)))
+    return CycleSurvey(indicators=[indicator for indicator, _q, _r in rules], lines=lines)
+
+
+def _survey_rules(cycle) -> list[tuple]:
+    """(indicator, the question feeding it, its scoring rule) of each survey indicator of the
+    cycle's framework, parsed once; none without a published survey form."""
+    form = current_form(program_name(cycle))
+    if form is None:
+        return []
+    definition = form.parsed()
+    return [
+        (indicator, question_for(indicator, definition), indicator.scoring_rule())
+        for indicator in survey_indicators(cycle.framework_id)
+    ]
+
+
+def _aspect_counts(ids) -> dict:
+    """{(assessment id, question): (answers, satisfied)}: one GROUP BY over the answers joined to
+    their responses."""
+    return {
+        (row["response__assessment_id"], row["question"]): (row["n"], row["satisfied"])
+        for row in SurveyAnswer.objects.filter(response__assessment_id__in=ids)
+        .values("response__assessment_id", "question")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=Q(value__gte=SATISFIED_MIN)))
+        .order_by()
+    }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from friendlygov.audit.services import record
+from friendlygov.reports import exports
 
 from . import permissions, tasks
 from .models import FINISHED, Job, Kind, State
@@ -91,7 +92,8 @@ def start_cycle_export(cycle, *, actor) -> Job:
     pending = _pending(actor, Kind.CYCLE_EXPORT, cycle)
     if pending is not None:
         return pending
-    job = Job.objects.create(kind=Kind.CYCLE_EXPORT, created_by=actor, cycle=cycle, total=1)
+    total = 2 * exports.cycle_export_units(cycle, actor)  # the rows of the results and matrix sheets
+    job = Job.objects.create(kind=Kind.CYCLE_EXPORT, created_by=actor, cycle=cycle, total=total)
     record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year})
     transaction.on_commit(lambda: _enqueue(job))
     return job

@@ -10,11 +10,16 @@ official fills one familiar table top to bottom. Hidden columns carry the keys t
 """
 
 from collections import Counter, defaultdict
+from copy import copy
 from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+from itertools import chain, islice
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,14 +44,15 @@ from friendlygov.assessments.offline import (
     TEMPLATE_MARKER,
     YES,
 )
-from friendlygov.assessments.workflow import SELF_EDITABLE, decided_level
-from friendlygov.core.spreadsheets import grid, print_heading, print_setup, workbook_bytes
+from friendlygov.assessments.workflow import DECIDED, SELF_EDITABLE, Status, decided_level
+from friendlygov.core.spreadsheets import GRID, grid, print_heading, print_setup, workbook_bytes
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.describe import num
 from friendlygov.frameworks.labels import METHOD_CHOICES
 from friendlygov.frameworks.models import Indicator
 from friendlygov.programs.selectors import rules_for
+from friendlygov.units.models import UnitType
 
 POINTS_FORMAT = "0.00"
 SHARE_FORMAT = "0.0%"
@@ -114,6 +120,12 @@ def decided_levels(assessments) -> Counter:
 
 
 # --- Cycle export -------------------------------------------------------------------------------
+#
+# Streamed: a nation is 10,595 units × 21 indicators, 371k cells. The rows are read as plain
+# values (no model objects), every label is translated once per export (not once per cell), and
+# the sheets are written with openpyxl's write-only mode, row after row, each cell taking a style
+# made once per column. The workbook reads back as the one written cell by cell before
+# (reports/tests/legacy_cycle_export.py is that reference, compared in the tests).
 
 
 def cycle_export_filename(year: int) -> str:
@@ -121,20 +133,143 @@ def cycle_export_filename(year: int) -> str:
     return f"ket-qua-{year}.xlsx"
 
 
-def export_cycle(cycle, user) -> bytes:
-    rows = load_cycle(cycle, user)
-    book = Workbook()
-    _results_sheet(book.active, cycle, rows, user)
-    _matrix_sheet(book.create_sheet(_("Ma trận chỉ tiêu")), rows, user)
-    _targets_sheet(book.create_sheet(_("Mục tiêu")), cycle, rows)
-    for sheet in book.worksheets:
-        print_heading(sheet, f"{cycle.name} — {sheet.title}")
-    return workbook_bytes(book)
+def cycle_export_units(cycle, user) -> int:
+    """How many units the user's export of `cycle` holds: above settings.EXPORT_IN_REQUEST_MAX_UNITS
+    it is prepared in the background instead of in the request."""
+    return permissions.visible(user).filter(cycle=cycle).count()
 
 
-def _results_sheet(sheet, cycle, rows, user):
-    sheet.title = _("Kết quả")
-    headers = [
+PROGRESS_EVERY = 500  # rows between two progress reports of a job (one UPDATE each)
+
+
+def export_cycle(cycle, user, progress=None) -> bytes:
+    """The cycle's workbook. `progress(done, total)`, when given, is told the units written on
+    the results and matrix sheets as it goes (a job shows it)."""
+    visible = permissions.visible(user).filter(cycle=cycle)
+    ids = visible.order_by().values("pk")  # a subquery: never a list of 10,595 ids
+    assessments = _assessment_rows(cycle, user, visible)
+    indicators = _leaf_indicators(cycle)
+    report = _progress_reporter(progress, 2 * len(assessments))
+    book = Workbook(write_only=True)
+    heading = cycle.name
+    _write_sheet(
+        book.create_sheet(_("Kết quả")),
+        heading,
+        _results_headers(),
+        _results_rows(cycle, assessments, ids, report),
+    )
+    matrix_headers = [(_("Mã đơn vị"), 11, None), (_("Tên đơn vị"), 28, None)]
+    matrix_headers += [(code, 9, POINTS_FORMAT) for _pk, code, _max in indicators]
+    maximum = [_("Điểm tối đa"), None, *[points for _pk, _code, points in indicators]]
+    _write_sheet(
+        book.create_sheet(_("Ma trận chỉ tiêu")),
+        heading,
+        matrix_headers,
+        _matrix_rows(assessments, ids, indicators, report),
+        second_header=maximum,
+        note=_(
+            "Điểm thẩm định nếu đã có, nếu chưa thì điểm tự chấm. “KAD”: không áp dụng; ô trống: chưa chấm "
+            "hoặc chỉ tiêu không áp dụng cho loại đơn vị."
+        ),
+    )
+    _write_sheet(
+        book.create_sheet(_("Mục tiêu")),
+        heading,
+        _targets_headers(),
+        _targets_rows(cycle, assessments),
+        note=_(
+            "Mẫu số là mọi đơn vị của đợt đánh giá; đơn vị chưa có quyết định được tính là không đạt chuẩn."
+        ),
+    )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _progress_reporter(progress, total):
+    def report(done):
+        if progress is not None and (done == total or done % PROGRESS_EVERY == 0):
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    return report
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    pk: int
+    code: str
+    name: str
+    type: str  # the unit type's label
+    body: str
+    status: str
+    status_label: str
+    self_score: Decimal | None
+    appraised_score: Decimal | None
+    final_score: Decimal | None
+    level: int | None  # the decided level (None while undecided)
+    shows_appraisal: bool
+
+
+def _assessment_rows(cycle, user, visible) -> list[AssessmentRow]:
+    """The units of the cycle the user sees, in the export's order, as plain values; whether the
+    user sees each one's appraisal is the policy's `may_see_appraisal`, asked as one query."""
+    opened = (Status.APPRAISED, *DECIDED)  # everyone sees the appraisal from then on
+    seen = None  # None: every appraisal (a superuser)
+    if not permissions.sees_everything(user):
+        seen = set(
+            permissions.which(user, permissions.VIEW_APPRAISAL)
+            .filter(cycle=cycle)
+            .exclude(status__in=opened)
+            .values_list("pk", flat=True)
+        )
+    types = {value: str(label) for value, label in UnitType.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    rows = visible.order_by("body__name", "unit__search_name").values_list(
+        "pk",
+        "unit__code",
+        "unit__name",
+        "unit__type",
+        "body__name",
+        "status",
+        "self_score",
+        "appraised_score",
+        "final_score",
+        "final_level",
+    )
+    return [
+        AssessmentRow(
+            pk=pk,
+            code=code,
+            name=name,
+            type=types.get(unit_type, unit_type),
+            body=body,
+            status=status,
+            status_label=statuses.get(status, status),
+            self_score=self_score,
+            appraised_score=appraised,
+            final_score=final,
+            level=decided_level(status, level),
+            shows_appraisal=seen is None or status in opened or pk in seen,
+        )
+        for pk, code, name, unit_type, body, status, self_score, appraised, final, level in rows
+    ]
+
+
+def _leaf_indicators(cycle) -> list[tuple]:
+    """(id, code, maximum) of the framework's leaf indicators, in order."""
+    indicators = list(
+        Indicator.objects.filter(version_id=cycle.framework_id)
+        .order_by("criterion__order", "order", "id")
+        .values_list("pk", "code", "max_points", "parent_id")
+    )
+    parents = {parent for *_rest, parent in indicators if parent}
+    return [(pk, code, points) for pk, code, points, _parent in indicators if pk not in parents]
+
+
+def _results_headers():
+    return [
         (_("STT"), 6, None),
         (_("Mã đơn vị"), 11, None),
         (_("Tên đơn vị"), 28, None),
@@ -149,65 +284,62 @@ def _results_sheet(sheet, cycle, rows, user):
         (_("Ngày quyết định"), 14, DATE_FORMAT),
         (_("Lý do không đạt chuẩn"), 36, None),
     ]
-    _header(sheet, headers)
+
+
+def _results_rows(cycle, assessments, ids, report):
     rules = rules_for(cycle)
-    for number, a in enumerate(rows.assessments, start=1):
-        level = decided_level(a.status, a.final_level)
-        shows_appraisal = permissions.may_see_appraisal(user, a)
-        decision = rows.decisions.get(a.pk)
-        sheet.append(
-            [
-                number,
-                a.unit.code,
-                a.unit.name,
-                a.unit.get_type_display(),
-                a.body.name,
-                a.self_score,
-                a.appraised_score if shows_appraisal else None,
-                a.final_score if level is not None else None,
-                rules.label(level) if level is not None else None,
-                a.get_status_display(),
-                xml_safe(decision.number) if decision else None,
-                decision.signed_on if decision else None,
-                xml_safe("; ".join(rows.reasons.get(a.pk, []))) or None,
-            ]
-        )
-    _formats(sheet, headers)
+    labels = {}  # level → its name, translated once
+    in_force = register.in_force_items(ids)
+    for number, a in enumerate(assessments, start=1):
+        if a.level is not None and a.level not in labels:
+            labels[a.level] = rules.label(a.level)
+        live = in_force.get(a.pk)
+        decision = live[0].decision if live else None
+        yield [
+            number,
+            a.code,
+            a.name,
+            a.type,
+            a.body,
+            a.self_score,
+            a.appraised_score if a.shows_appraisal else None,
+            a.final_score if a.level is not None else None,
+            labels.get(a.level),
+            a.status_label,
+            xml_safe(decision.number) if decision else None,
+            decision.signed_on if decision else None,
+            xml_safe("; ".join(live[0].reasons if live else [])) or None,
+        ]
+        report(number)
 
 
-def _matrix_sheet(sheet, rows, user):
-    headers = [(_("Mã đơn vị"), 11, None), (_("Tên đơn vị"), 28, None)]
-    headers += [(i.code, 9, POINTS_FORMAT) for i in rows.indicators]
-    _header(sheet, headers)
-    sheet.append([_("Điểm tối đa"), None, *[i.max_points for i in rows.indicators]])
-    for cell in sheet[2]:
-        cell.font = HEADER_FONT
-    for a in rows.assessments:
-        shows_appraisal = permissions.may_see_appraisal(user, a)
-        by_indicator = rows.scores.get(a.pk, {})
-        cells = []
-        for indicator in rows.indicators:
-            score = by_indicator.get(indicator.pk)
-            cells.append(_matrix_cell(score, shows_appraisal))
-        sheet.append([a.unit.code, a.unit.name, *cells])
-    _formats(sheet, headers, header_row=2)
-    note = sheet.cell(row=sheet.max_row + 2, column=1)
-    note.value = _(
-        "Điểm thẩm định nếu đã có, nếu chưa thì điểm tự chấm. “KAD”: không áp dụng; ô trống: chưa chấm "
-        "hoặc chỉ tiêu không áp dụng cho loại đơn vị."
+def _matrix_rows(assessments, ids, indicators, report):
+    """Each unit's points per indicator: the appraised ones where the user sees them and they
+    exist, else the self-assessed ones ("KAD" for not applicable). The scores are read as plain
+    values in the units' order, one unit after the other."""
+    column = {pk: index for index, (pk, _code, _max) in enumerate(indicators)}
+    na = _("KAD")
+    shows = {a.pk: a.shows_appraisal for a in assessments}
+    by_unit = defaultdict(lambda: [None] * len(indicators))
+    scores = IndicatorScore.objects.filter(assessment_id__in=ids, indicator_id__in=list(column)).values_list(
+        "assessment_id", "indicator_id", "self_na", "self_points", "appraised_na", "appraised_points"
     )
+    for assessment_id, indicator_id, self_na, self_points, appraised_na, appraised_points in scores.iterator(
+        chunk_size=20_000
+    ):
+        if shows[assessment_id] and (appraised_na or appraised_points is not None):
+            value = na if appraised_na else appraised_points
+        else:
+            value = na if self_na else self_points
+        by_unit[assessment_id][column[indicator_id]] = value
+    empty = [None] * len(indicators)
+    for done, a in enumerate(assessments, start=len(assessments) + 1):
+        yield [a.code, a.name, *by_unit.get(a.pk, empty)]
+        report(done)
 
 
-def _matrix_cell(score, shows_appraisal):
-    if score is None:
-        return None
-    if shows_appraisal and (score.appraised_na or score.appraised_points is not None):
-        return _("KAD") if score.appraised_na else score.appraised_points
-    return _("KAD") if score.self_na else score.self_points
-
-
-def _targets_sheet(sheet, cycle, rows):
-    headers = [
+def _targets_headers():
+    return [
         (_("Mục tiêu"), 48, None),
         (_("Số đơn vị cần đạt"), 16, None),
         (_("Tỷ lệ cần đạt"), 13, SHARE_FORMAT),
@@ -217,28 +349,95 @@ def _targets_sheet(sheet, cycle, rows):
         (_("Còn thiếu (đơn vị)"), 16, None),
         (_("Tổng số đơn vị"), 14, None),
     ]
-    _header(sheet, headers)
-    results = rules_for(cycle).attainment(
-        cycle.year, decided_levels(rows.assessments), units_total=len(rows.assessments)
-    )
-    for result in results:
+
+
+def _targets_rows(cycle, assessments):
+    levels = Counter(a.level for a in assessments if a.level is not None)
+    met, not_met = _("Đạt"), _("Chưa đạt")
+    for result in rules_for(cycle).attainment(cycle.year, levels, units_total=len(assessments)):
+        yield [
+            result.rule.describe(),
+            result.required_units,
+            result.required_percent / 100,
+            result.actual_units,
+            result.actual_percent / 100,
+            met if result.met else not_met,
+            result.gap_units,
+            result.units_total,
+        ]
+
+
+WIDTH_SAMPLE_ROWS = 1000  # enough to meet the long names; a nation's 371k cells are not read for it
+WIDTH_MAX = 45
+
+
+def _write_sheet(sheet, heading, headers, rows, *, second_header=None, note=None):
+    """One table of the export: a styled, frozen, filtered header (and the matrix's second header
+    row with each indicator's maximum), then the rows, each cell bordered and formatted by its
+    column. A column is widened to its longest value in the first WIDTH_SAMPLE_ROWS rows (within
+    WIDTH_MAX, never narrower than set): those rows are held back until the widths are known, as
+    a write-only sheet takes its column widths before its first row."""
+    header_row = 2 if second_header is not None else 1
+    rows = iter(rows)
+    sample = [second_header] if second_header is not None else []
+    sample += list(islice(rows, WIDTH_SAMPLE_ROWS + 1 - len(sample)))
+    for column, (_title, width, _format) in enumerate(headers, start=1):
+        longest = max((len(str(row[column - 1])) for row in sample if row[column - 1] is not None), default=0)
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, min(longest + 2, WIDTH_MAX))
+    sheet.row_dimensions[1].height = 32
+    sheet.freeze_panes = f"A{header_row + 1}"
+    print_setup(sheet, "1:1")
+    print_heading(sheet, f"{heading} — {sheet.title}")
+    styles = _column_styles(sheet, headers)
+    sheet.append([_cell(sheet, str(title), styles.header) for title, _width, _format in headers])
+    written = 1
+    for row in chain(sample, rows):
+        first = written == 1 and second_header is not None
         sheet.append(
-            [
-                result.rule.describe(),
-                result.required_units,
-                result.required_percent / 100,
-                result.actual_units,
-                result.actual_percent / 100,
-                _("Đạt") if result.met else _("Chưa đạt"),
-                result.gap_units,
-                result.units_total,
-            ]
+            [_cell(sheet, value, styles.bold[i] if first else styles.body[i]) for i, value in enumerate(row)]
         )
-    _formats(sheet, headers)
-    note = sheet.cell(row=sheet.max_row + 2, column=1)
-    note.value = _(
-        "Mẫu số là mọi đơn vị của đợt đánh giá; đơn vị chưa có quyết định được tính là không đạt chuẩn."
-    )
+        written += 1
+    if written == 1:  # no row: the filter and the grid still reach a (blank) second row
+        sheet.append([_cell(sheet, None, style) for style in styles.body])
+        written += 1
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{written}"
+    if note is not None:
+        sheet.append([])
+        sheet.append([note])
+
+
+@dataclass(frozen=True)
+class ColumnStyles:
+    header: object
+    body: list  # per column: the grid's border and the column's number format
+    bold: list  # the same in bold (the matrix's row of maximum points)
+
+
+def _column_styles(sheet, headers) -> ColumnStyles:
+    header = WriteOnlyCell(sheet)
+    header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, GRID
+    header.alignment = Alignment(wrap_text=True, vertical="center")
+    body, bold = [], []
+    for _title, _width, number_format in headers:
+        cell = WriteOnlyCell(sheet)
+        cell.border = GRID
+        if number_format:
+            cell.number_format = number_format
+        body.append(copy(cell._style))
+        cell.font = HEADER_FONT
+        bold.append(copy(cell._style))
+    return ColumnStyles(header._style, body, bold)
+
+
+def _cell(sheet, value, style):
+    """A write-only cell with a style made beforehand. Text is kept as text: openpyxl would take
+    a value starting with "=" for a formula (core.spreadsheets.workbook_bytes does the same for
+    workbooks written cell by cell)."""
+    cell = WriteOnlyCell(sheet, value)
+    cell._style = copy(style)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def _header(sheet, headers):
@@ -251,34 +450,6 @@ def _header(sheet, headers):
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
     print_setup(sheet, "1:1")
-
-
-def _formats(sheet, headers, header_row=1):
-    """Number formats below the header, and the filter on the header row (the matrix has a second
-    header row with each indicator's maximum)."""
-    last_row = max(sheet.max_row, header_row + 1)
-    for column, (_title, _width, number_format) in enumerate(headers, start=1):
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
-                cell.number_format = number_format
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
-    grid(sheet, 1, sheet.max_column)
-    sheet.freeze_panes = f"A{header_row + 1}"
-    _widen_to_content(sheet, header_row)
-
-
-WIDTH_SAMPLE_ROWS = 1000  # enough to meet the long names; a nation's 371k cells are not read for it
-WIDTH_MAX = 45
-
-
-def _widen_to_content(sheet, header_row):
-    """Each column at least as wide as its longest value in the first rows (within WIDTH_MAX), so
-    that nothing prints cut or run into its neighbour; never narrower than the width it was set to."""
-    last = min(sheet.max_row, header_row + WIDTH_SAMPLE_ROWS)
-    for cells in sheet.iter_cols(min_row=2, max_row=last):  # below the titles (they wrap)
-        longest = max((len(str(cell.value)) for cell in cells if cell.value is not None), default=0)
-        dimension = sheet.column_dimensions[cells[0].column_letter]
-        dimension.width = max(dimension.width or 0, min(longest + 2, WIDTH_MAX))
 
 
 # --- Offline self-assessment template -----------------------------------------------------------

@@ -11,13 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from friendlygov.accounts import reach
 from friendlygov.accounts.models import Role
 from friendlygov.assessments.testing import district
 from friendlygov.audit.models import AuditEvent
-from friendlygov.core.testing import needs_libreoffice
+from friendlygov.core.testing import needs_libreoffice, workbook_differences
 from friendlygov.jobs import services, worker
 from friendlygov.jobs.models import Job, Kind, State
 
@@ -126,13 +125,11 @@ def test_it_prepares_the_cycle_export_from_the_dashboard(
     with django_capture_on_commit_callbacks(execute=True):
         appraiser.post(reverse("jobs:start_cycle_export", args=[2024]))
     job = Job.objects.get()
-    assert (job.kind, job.state, job.done, job.total) == (Kind.CYCLE_EXPORT, State.DONE, 1, 1)
+    units = 2 * services.exports.cycle_export_units(cycle_2024, appraiser.user)  # results + matrix rows
+    assert (job.kind, job.state, job.done, job.total) == (Kind.CYCLE_EXPORT, State.DONE, units, units)
     download = appraiser.get(reverse("jobs:download", args=[job.pk]))
-    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    direct = load_workbook(io.BytesIO(appraiser.get(reverse("reports:export_cycle", args=[2024])).content))
-    assert book.sheetnames == direct.sheetnames
-    first = book.sheetnames[0]
-    assert list(book[first].iter_rows(values_only=True)) == list(direct[first].iter_rows(values_only=True))
+    direct = appraiser.get(reverse("reports:export_cycle", args=[2024])).content
+    assert workbook_differences(direct, b"".join(download.streaming_content)) == []
     # The dashboard shows the job (and a reload keeps showing it).
     assert (
         reverse("jobs:download", args=[job.pk])
@@ -346,3 +343,30 @@ def test_a_queued_job_says_how_long_it_has_waited_and_warns_when_no_worker_takes
         assert "lâu hơn bình thường" in fragment and "every" in fragment  # still polling, still kept
     job.refresh_from_db()
     assert job.state == State.QUEUED
+
+
+def test_the_cycle_export_job_records_its_progress_row_by_row_as_it_writes(issued, people, monkeypatch):
+    monkeypatch.setattr(services.exports, "PROGRESS_EVERY", 2)
+    seen = []
+    original = worker.Job.objects.filter
+
+    def watching(*args, **kwargs):
+        queryset = original(*args, **kwargs)
+        update = queryset.update
+
+        def recording(**fields):
+            if "done" in fields and fields.get("heartbeat_at"):
+                seen.append((fields["done"], fields["total"]))
+            return update(**fields)
+
+        queryset.update = recording
+        return queryset
+
+    job = services.start_cycle_export(issued.cycle, actor=people["head"].user)
+    monkeypatch.setattr(worker.Job.objects, "filter", watching)
+    worker.run_job(job.pk)
+    total = 2 * services.exports.cycle_export_units(issued.cycle, people["head"].user)
+    assert total >= 4 and seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [done for done, _total in seen] == sorted({*range(0, total, 2), total})
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (State.DONE, total, total)

@@ -221,3 +221,17 @@ def test_every_column_is_as_wide_as_what_it_holds(issued, admin_client):
             longest = max((shown_length(c.value) for c in cells if c.value is not None), default=0)
             width = widths.get(cells[0].column, 0)
             assert width >= min(longest + 2, WIDTH_MAX), (sheet.title, cells[0].column_letter, width, longest)
+
+
+def test_above_the_size_limit_the_page_offers_the_background_job_and_says_where_the_file_will_be(
+    issued, cycle_2024, admin_client, settings
+):
+    units = cycle_2024.assessments.count()
+    settings.EXPORT_IN_REQUEST_MAX_UNITS = units - 1
+    response = admin_client.get(reverse("reports:export_cycle", args=[2024]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert reverse("jobs:start_cycle_export", args=[2024]) in response.text
+    assert reverse("jobs:list") in response.text
+    assert f"có {units} đơn vị" in response.text
+    settings.EXPORT_IN_REQUEST_MAX_UNITS = units
+    assert admin_client.get(reverse("reports:export_cycle", args=[2024]))["Content-Type"] == office.XLSX_TYPE

@@ -2,6 +2,7 @@
 the import of past cycles' results. Thin views over reports.exports and reports.imports."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -32,9 +33,18 @@ class ResultsUploadForm(forms.Form):
 
 @require_GET
 def export_cycle(request, year):
+    """The workbook, made in the request; one of more than EXPORT_IN_REQUEST_MAX_UNITS units (a
+    nation) is prepared in the background instead: the page says so and starts the job."""
     cycle = get_object_or_404(Cycle.objects.select_related("framework"), year=year)
-    if not permissions.visible(request.user).filter(cycle=cycle).exists():
+    units = exports.cycle_export_units(cycle, request.user)
+    if not units:
         raise Http404
+    if units > settings.EXPORT_IN_REQUEST_MAX_UNITS:
+        return render(
+            request,
+            "reports/export_in_background.html",
+            {"cycle": cycle, "units": units, "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS},
+        )
     return file_response(exports.export_cycle(cycle, request.user), exports.cycle_export_filename(year))
 
 
