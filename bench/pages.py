@@ -231,12 +231,7 @@ class Runner:
             .first()
             .pk,
         }
-        self.jobs_before = self._job_ids()
-
-    def _job_ids(self) -> set:
-        from friendlygov.jobs.models import Job
-
-        return set(Job.objects.values_list("pk", flat=True))
+        self.jobs = []  # the jobs this run started, removed at its end
 
     def call(self, page: Page):
         """A function making one request of the page and answering (status, bytes)."""
@@ -258,6 +253,7 @@ class Runner:
 
         response = client.post(url)
         job = Job.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+        self.jobs.append(job.pk)
         while job.state in (State.QUEUED, State.RUNNING):  # the immediate backend: already done
             time.sleep(0.05)
             job.refresh_from_db()
@@ -320,7 +316,7 @@ class Runner:
         """The jobs this run started, and their files."""
         from friendlygov.jobs.models import Job
 
-        for job in Job.objects.exclude(pk__in=self.jobs_before):
+        for job in Job.objects.filter(pk__in=self.jobs):
             if job.result:
                 job.result.delete(save=False)
             job.delete()
@@ -344,8 +340,9 @@ def verdict(page: Page, figures: dict) -> str:
     return "NO: " + ", ".join(over) if over else "met"
 
 
-def part_pages(runs: int, log) -> dict:
-    """Inside a child with Django set up on the data set: every page, in PAGES order."""
+def part_pages(runs: int, log, only: set[str] = frozenset()) -> dict:
+    """Inside a child with Django set up on the data set: every page (or those named in `only`, by
+    name or name:persona), in PAGES order."""
     import logging
 
     for name in ("friendlygov.request", "axes"):  # a line per request and sign-in: the table says it
@@ -353,8 +350,12 @@ def part_pages(runs: int, log) -> dict:
     runner = Runner(runs, log)
     rows = []
     try:
-        for page in PAGES:
-            rows.append(runner.measure(page))
+        for page in (p for p in PAGES if not only or {p.name, f"{p.name}:{p.persona}"} & only):
+            try:
+                rows.append(runner.measure(page))
+            except Exception as error:  # one broken page is a row that says so, not a lost run
+                row = {"name": page.name, "url": page.url, "persona": page.persona}
+                rows.append({**row, "verdict": f"NO: {type(error).__name__}: {str(error)[:200]}"})
             log(f"  {json.dumps(rows[-1], ensure_ascii=False)}")
     finally:
         runner.clean_up()

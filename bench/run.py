@@ -106,6 +106,7 @@ def part_pages(args) -> dict:
     with tempfile.TemporaryDirectory() as media:
         env = {
             "BENCH_RUNS": str(args.page_runs),
+            "BENCH_PAGES": args.pages,
             "CACHE_URL": CACHE_URL,  # shared, as with several workers; cold runs empty it
             "TASKS_BACKEND": "immediate",  # the export job runs in the request that starts it
             "MEDIA_ROOT": media,  # the job's workbook
@@ -678,7 +679,8 @@ def child(what: str, runs: int) -> dict:
         _django(dataset.DATA_URL)
         from bench import pages
 
-        return pages.part_pages(runs, log=lambda line: print(line, file=sys.stderr, flush=True))
+        only = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
+        return pages.part_pages(runs, log=lambda line: print(line, file=sys.stderr, flush=True), only=only)
     if what == "autosave-plan":
         return autosave_plan()
     if what == "autosave-statements":
@@ -817,6 +819,7 @@ def main() -> None:
     parser.add_argument(
         "--load-wait", type=float, default=900, help="seconds to wait for a load average under 1.0 (pages)"
     )
+    parser.add_argument("--pages", default="", help="only these pages: name or name:persona, comma-separated")
     parser.add_argument(
         "--no-load-wait", action="store_true", help="start the pages now, whatever the load (development)"
     )
