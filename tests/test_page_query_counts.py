@@ -1,7 +1,9 @@
 """Every main page and API list that `make bench` times (bench/pages.py) answers in as many queries
 for the small demo's 14 communes of 2025 as for 40 more: what grows with the units is rows, never
-round trips (STYLE.md, "Queries stay constant"). Each test counts a page, adds the communes
-(assessments with their score rows, the decision's items, survey answers), and counts again."""
+round trips (STYLE.md, "Queries stay constant"). Once for the module: every page is counted, the
+communes are added (assessments with their score rows, the decision's items, survey answers), every
+page is counted again; each test then compares one page's two counts. An N+1 read (one query per
+row of a list) fails its page's test."""
 
 import copy
 from datetime import date
