@@ -145,16 +145,14 @@ def assessment_page(cycle, scope, *, status=None, q=None, offset=0) -> list:
         where, params = f"{where} AND a.status = %s", [*params, status]
     if q:
         where, params = f"{where} AND u.search_name LIKE %s", [*params, f"%{fold(q)}%"]
-    base = (
-        " FROM assessments_assessment a JOIN units_unitversion u ON u.id = a.unit_id"
-        f" WHERE a.cycle_id = %s AND {where}"
-    )
+    units = " FROM assessments_assessment a JOIN units_unitversion u ON u.id = a.unit_id"
+    body = " JOIN assessments_appraisingbody b ON b.id = a.body_id"
+    condition = f" WHERE a.cycle_id = %s AND {where}"
     return [
-        _run(f"SELECT a.status, count(*){base} GROUP BY 1", [cycle.pk, *params]),
+        _run(f"SELECT a.status, count(*){units}{condition} GROUP BY 1", [cycle.pk, *params]),  # noqa: S608
         _run(
-            "SELECT a.id, u.code, u.name, b.name, a.status, a.self_score, a.final_score, a.final_level"
-            f"{base.replace(' WHERE', ' JOIN assessments_appraisingbody b ON b.id = a.body_id WHERE')}"
-            " ORDER BY u.search_name, a.id LIMIT %s OFFSET %s",
+            "SELECT a.id, u.code, u.name, b.name, a.status, a.self_score, a.final_score, a.final_level"  # noqa: S608
+            f"{units}{body}{condition} ORDER BY u.search_name, a.id LIMIT %s OFFSET %s",
             [cycle.pk, *params, PAGE, offset],
         ),
     ]
