@@ -149,9 +149,9 @@ def assessment_page(cycle, scope, *, status=None, q=None, offset=0) -> list:
     body = " JOIN assessments_appraisingbody b ON b.id = a.body_id"
     condition = f" WHERE a.cycle_id = %s AND {where}"
     return [
-        _run(f"SELECT a.status, count(*){units}{condition} GROUP BY 1", [cycle.pk, *params]),  # noqa: S608
+        _run(f"SELECT a.status, count(*){units}{condition} GROUP BY 1", [cycle.pk, *params]),
         _run(
-            "SELECT a.id, u.code, u.name, b.name, a.status, a.self_score, a.final_score, a.final_level"  # noqa: S608
+            "SELECT a.id, u.code, u.name, b.name, a.status, a.self_score, a.final_score, a.final_level"
             f"{units}{body}{condition} ORDER BY u.search_name, a.id LIMIT %s OFFSET %s",
             [cycle.pk, *params, PAGE, offset],
         ),
