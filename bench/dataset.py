@@ -6,9 +6,10 @@
 The database (BENCH_DATA_URL, default postgres://postgres@127.0.0.1:5432/wt_bench_data) holds:
 the 10,595 communes, 705 districts and 63 provinces of the 2024 list; seven decided cycles
 2019–2025 with one assessment per commune and one score row per leaf indicator (~1.5 million rows,
-written with COPY); a small open 2026 cycle for the autosave clients; the users the benchmarks
-sign in as. A fingerprint of the migrations and of this builder is kept in the database: when
-either changes, the next run builds it again.
+written with COPY); ten citizen survey responses of four answered aspects each for every commune
+of 2025 (~106,000 responses and ~424,000 answers, also written with COPY); a small open 2026 cycle
+for the autosave clients; the users the benchmarks sign in as. A fingerprint of the migrations and
+of this builder is kept in the database: when either changes, the next run builds it again.
 """
 
 import argparse
@@ -18,7 +19,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +29,8 @@ YEARS = range(2019, 2026)
 OPEN_YEAR = 2026
 PROVINCE_CODE = "01"  # Hà Nội, the largest province of the 2024 list (30 districts, 579 communes)
 AUTOSAVE_CLIENTS = 64
+SURVEY_YEAR = 2025
+RESPONSES_PER_COMMUNE = 10  # × the form's four aspects: ~40 answers a commune, as in service
 PASSWORD = "bench-friendlygov-2026"  # noqa: S105 — a throwaway benchmark database
 
 
@@ -113,6 +116,9 @@ def build() -> None:
         step = time.perf_counter()
         _decided_cycle(year)
         _log(f"cycle {year}", step)
+    step = time.perf_counter()
+    _survey_answers(SURVEY_YEAR)
+    _log(f"survey answers {SURVEY_YEAR}", step)
     step = time.perf_counter()
     _open_cycle_and_users()
     _log("open cycle and users", step)
@@ -266,6 +272,57 @@ def _issued_decisions(cycle, bodies, assessments) -> None:
     assessments.update(decided_at=issued)
 
 
+def _survey_answers(year: int) -> None:
+    """Citizen survey responses for every commune of the year's cycle, on a published form of the
+    bench's programme (forms are kept per programme), with explicit ids so that the answers can
+    follow them through COPY too."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from bench import national
+    from friendlygov.assessments.models import Assessment
+    from friendlygov.feedback.definition import read_definition
+    from friendlygov.feedback.models import Channel, SurveyForm
+
+    definition = read_definition().model_copy(update={"program": national.NATIONAL_PROGRAM, "code": "bench"})
+    aspects = [q.code for q in definition.aspects]
+    rng = random.Random(year * 7)
+    with transaction.atomic():
+        form = SurveyForm.objects.create(
+            program=definition.program,
+            code=definition.code,
+            version=definition.version,
+            definition=definition.model_dump(mode="json"),
+            published_at=timezone.now(),
+        )
+        ids = Assessment.objects.filter(cycle__year=year).order_by("pk").values_list("pk", flat=True)
+        responses = [(rid, pk) for rid, pk in enumerate(_repeat(ids, RESPONSES_PER_COMMUNE), start=1)]
+        with connection.cursor() as cursor:
+            columns = "id, assessment_id, form_id, channel, overall, comment, received_on, entered_by_id"
+            with cursor.copy(f"COPY feedback_surveyresponse ({columns}) FROM STDIN") as copy:
+                for rid, pk in responses:
+                    received = date(year, 3, 1) + timedelta(days=rng.randrange(270))
+                    channel = (Channel.PAPER if rng.random() < 0.3 else Channel.QR).value
+                    copy.write_row((rid, pk, form.pk, channel, _survey_value(rng), "", received, None))
+            with cursor.copy("COPY feedback_surveyanswer (response_id, question, value) FROM STDIN") as copy:
+                for rid, _pk in responses:
+                    for code in aspects:
+                        copy.write_row((rid, code, _survey_value(rng)))
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('feedback_surveyresponse', 'id'), %s)", [len(responses)]
+            )
+
+
+def _repeat(ids, times: int):
+    for pk in ids:
+        for _ in range(times):
+            yield pk
+
+
+def _survey_value(rng) -> int:
+    return rng.choice((4, 5)) if rng.random() < 0.8 else rng.choice((1, 2, 3))
+
+
 def _open_cycle_and_users() -> None:
     """The bench users, and a 2026 cycle open for self-assessment to the autosave clients' communes."""
     from django.db import transaction
@@ -317,6 +374,13 @@ def _open_cycle_and_users() -> None:
             )
             officer = User.objects.create_user(f"bench-officer-{commune.code}", password=PASSWORD)
             RoleGrant.objects.create(user=officer, role=Role.COMMUNE_OFFICER, unit=commune)
+        # The personas of the pages part (bench/pages.py) beside the two administrators: an
+        # appraiser of Hà Nội's first district and an officer of its first commune, every year.
+        district = communes[0].parent
+        appraiser = User.objects.create_user("bench-appraiser", password=PASSWORD)
+        RoleGrant.objects.create(user=appraiser, role=Role.APPRAISER, unit=district)
+        commune_officer = User.objects.create_user("bench-commune", password=PASSWORD)
+        RoleGrant.objects.create(user=commune_officer, role=Role.COMMUNE_OFFICER, unit=communes[0])
 
 
 def main() -> None:

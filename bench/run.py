@@ -22,6 +22,9 @@
     reports.imports.import_results, in a scratch database; then the same file again (nothing changes).
 (d) decisions — Hải Dương 2024 (235 communes, its appraising bodies): draft one decision per body,
     then generate every decision's .docx, in the same scratch database.
+pages — every main page and API list, as the persona who opens it, beside its floor where one is
+    defined, cached ones cold too (bench/pages.py, docs/bench-pages.md). It starts once the 1-minute
+    load average is under 1.0 (--load-wait, --no-load-wait) and runs before the other parts.
 legacy — bench/dashboard.py's comparison of SQLite and PostgreSQL at 235 and 10,595 units (not run by
     default: it builds four databases; `make bench-compare` or `--parts legacy`).
 """
@@ -57,7 +60,7 @@ CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2")  # the
 YEAR = 2025
 CLIENTS = 64
 GUNICORN = ("--workers", "4", "--worker-class", "gthread", "--threads", "4", "--backlog", "256")
-PARTS = ("dashboard", "autosave", "fixed", "import", "decisions", "legacy")
+PARTS = ("pages", "dashboard", "autosave", "fixed", "import", "decisions", "legacy")
 TARGETS = {
     "dashboard_ms": 300,
     "dashboard_floor_ratio": 2,
@@ -86,6 +89,34 @@ def _django(database_url: str) -> None:
     import django
 
     django.setup()
+
+
+# --- pages: every main page and API list (bench/pages.py) ---------------------------------------
+
+
+def part_pages(args) -> dict:
+    from bench import pages
+
+    if args.no_load_wait:
+        quiet = {"load_average": round(os.getloadavg()[0], 2), "waited_s": 0, "skipped": True}
+    else:
+        print(f"… waiting for a 1-minute load average under {pages.MAX_LOAD}", file=sys.stderr, flush=True)
+        quiet = pages.wait_for_quiet(timeout_s=args.load_wait, log=lambda line: print(line, file=sys.stderr))
+    print("… pages", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as media:
+        env = {
+            "BENCH_RUNS": str(args.page_runs),
+            "BENCH_PAGES": args.pages,
+            "CACHE_URL": CACHE_URL,  # shared, as with several workers; cold runs empty it
+            "TASKS_BACKEND": "immediate",  # the export job runs in the request that starts it
+            "MEDIA_ROOT": media,  # the job's workbook
+        }
+        measured = _child_json("pages", env=env, show_progress=True)
+    quiet["load_average_after"] = round(os.getloadavg()[0], 2)
+    return {
+        "pages": measured["pages"],
+        "pages_run": {"measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), **quiet},
+    }
 
 
 # --- (a) dashboard and national summary ----------------------------------------------------------
@@ -623,18 +654,19 @@ def _measure_decisions() -> dict:
 # --- Orchestration -------------------------------------------------------------------------------
 
 
-def _child_json(what: str, payload=None, env=None) -> dict:
+def _child_json(what: str, payload=None, env=None, *, show_progress: bool = False) -> dict:
     completed = subprocess.run(
         [sys.executable, __file__, "--child", what],
         input=json.dumps(payload or {}),
         env={**os.environ, **(env or {})},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if show_progress else subprocess.PIPE,
         text=True,
         check=False,
         cwd=ROOT,
     )
     if completed.returncode != 0:
-        raise SystemExit(f"{what} failed:\n{completed.stderr[-4000:]}")
+        raise SystemExit(f"{what} failed:\n{(completed.stderr or '(its output is above)')[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
@@ -643,6 +675,12 @@ def child(what: str, runs: int) -> dict:
     runs = int(os.environ.get("BENCH_RUNS", runs))
     if what == "dashboard":
         return part_dashboard(runs)
+    if what == "pages":
+        _django(dataset.DATA_URL)
+        from bench import pages
+
+        only = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
+        return pages.part_pages(runs, log=lambda line: print(line, file=sys.stderr, flush=True), only=only)
     if what == "autosave-plan":
         return autosave_plan()
     if what == "autosave-statements":
@@ -659,6 +697,18 @@ def child(what: str, runs: int) -> dict:
 def verdicts(results: dict) -> list[tuple[str, str, str, bool | None]]:
     """(what, measured, target, met) for every figure that was measured (met None: no target)."""
     rows = []
+    if pages := results.get("pages"):
+        slow = [p for p in pages if p["verdict"] != "met"]
+        worst = max(pages, key=lambda p: p.get("median_ms", 0))
+        rows.append(
+            (
+                f"pages ({len(pages)}, bench/pages.py)",
+                f"{len(pages) - len(slow)} met, {len(slow)} not; slowest {worst['name']}"
+                f" ({worst['persona']}) {worst.get('median_ms')} ms",
+                "≤ 150 ms median, ≤ 300 ms p95, cold ≤ 300 ms; exports ≤ 1 s / 10 s",
+                not slow,
+            )
+        )
     if d := results.get("dashboard", {}).get("province_dashboard"):
         median, ratio = d["page"]["median_ms"], d["ratio"]
         rows.append(
@@ -765,6 +815,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default=",".join(PARTS[:-1]), help=f"some of {','.join(PARTS)}")
     parser.add_argument("--runs", type=int, default=30, help="requests per page (dashboard)")
+    parser.add_argument("--page-runs", type=int, default=15, help="requests per page at most (pages)")
+    parser.add_argument(
+        "--load-wait", type=float, default=900, help="seconds to wait for a load average under 1.0 (pages)"
+    )
+    parser.add_argument("--pages", default="", help="only these pages: name or name:persona, comma-separated")
+    parser.add_argument(
+        "--no-load-wait", action="store_true", help="start the pages now, whatever the load (development)"
+    )
     parser.add_argument("--seconds", type=float, default=20, help="duration of each load phase")
     parser.add_argument("--open-rate", type=float, default=60, help="saves a second offered (open loop)")
     parser.add_argument("--open-seconds", type=float, default=25, help="duration of the open loop")
@@ -778,9 +836,11 @@ def main() -> None:
     parts = args.parts.split(",")
     started = time.perf_counter()
     results = {"measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "load_average_before": os.getloadavg()}
-    if {"dashboard", "autosave", "fixed"} & set(parts):
+    if {"pages", "dashboard", "autosave", "fixed"} & set(parts):
         print("… national data set", file=sys.stderr, flush=True)
         results["dataset"] = dataset.ensure(rebuild=args.rebuild)
+    if "pages" in parts:  # first: the other parts load the machine
+        results.update(part_pages(args))
     if "dashboard" in parts:
         print("… (a) dashboard and national summary", file=sys.stderr, flush=True)
         results["dashboard"] = _child_json("dashboard", env={"BENCH_RUNS": str(args.runs)})
@@ -813,9 +873,23 @@ def main() -> None:
         f"total {results['total_seconds']} s; load average before/after {results['load_average_before']} / "
         f"{results['load_average_after']}"
     )
+    if "pages" in results:
+        from bench import pages
+
+        print(f"\n{pages.table(results['pages'])}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    RESULTS.write_text(json.dumps(_beside_kept(results), indent=2, default=str) + "\n")
     print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+def _beside_kept(results: dict) -> dict:
+    """The parts measured now, beside those of an earlier run that this one did not measure."""
+    kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    merged = {**kept, **results}
+    merged["verdicts"] = [
+        {"what": w, "measured": m, "target": t, "met": ok} for w, m, t, ok in verdicts(merged)
+    ]
+    return merged
 
 
 if __name__ == "__main__":
