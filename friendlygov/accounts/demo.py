@@ -71,6 +71,14 @@ DEMO_ACCOUNTS = [
         try_this="2026: draft a recognition decision; read the issued 2025 decision",
     ),
     DemoAccount(
+        "vanthu.sonoivu",
+        "Hoàng Thị Mai",
+        Role.CLERK,
+        HAI_PHONG,
+        where="Sở Nội vụ thành phố Hải Phòng",
+        try_this="2026: issue the decision the head drafts (number, date; the agency signature with a token)",
+    ),
+    DemoAccount(
         "lanhdao.haiphong",
         "Đỗ Quang Huy",
         Role.VIEWER,

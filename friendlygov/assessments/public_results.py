@@ -72,6 +72,7 @@ class PublicRow:
     signed_on: date
     under_review: bool
     has_original: bool  # the decision's signed original may be downloaded
+    attachments: tuple[str, ...]  # the kinds of its attachments the public may download
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def build_rows(cycle, items) -> list[PublicRow]:
     """The public rows of the decision items `items` (values of ROW_FIELDS): with their district,
     whether a review request is open for the unit, and whether the signed original is public."""
     from friendlygov.reviews.selectors import open_assessment_ids
-    from friendlygov.signing.templatetags.signing import signed_originals
+    from friendlygov.signing.templatetags.signing import signed_attachments, signed_originals
 
     items = list(items)
     if not items:
@@ -151,6 +152,7 @@ def build_rows(cycle, items) -> list[PublicRow]:
     districts = former_districts([item["assessment__unit_id"] for item in items])
     under_review = open_assessment_ids(cycle)
     originals = signed_originals(cycle)
+    attachments = signed_attachments(cycle)
     lowest_band = rules_for(cycle).lowest_band
     rows = []
     for item in items:
@@ -173,6 +175,7 @@ def build_rows(cycle, items) -> list[PublicRow]:
                 signed_on=item["decision__signed_on"],
                 under_review=item["assessment_id"] in under_review,
                 has_original=item["decision_id"] in originals,
+                attachments=tuple(kind for kind, _label in attachments.get(item["decision_id"], ())),
             )
         )
     return rows

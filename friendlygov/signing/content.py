@@ -37,10 +37,16 @@ def verify_url(code: str) -> str:
     return f"{settings.SITE_URL}{reverse('signing:verify')}?qd={code}"
 
 
-def register_pdf(decision, *, code: str) -> bytes:
-    """The PDF/A the person signs. Raises PdfUnavailable without LibreOffice or when the laid-out
-    document does not show where the number, date or signer stand."""
-    docx = documents.decision_docx(decision, for_signature=True)
+def generated_docx(decision) -> bytes:
+    """The .docx of the text the person signs, as the product writes it."""
+    return documents.decision_docx(decision, for_signature=True)
+
+
+def register_pdf(decision, *, code: str, docx: bytes | None = None) -> bytes:
+    """The PDF/A the person signs, from the generated .docx or from `docx` (the officials' edited
+    one). Raises PdfUnavailable without LibreOffice or when the laid-out document does not show
+    where the number, date or signer stand."""
+    docx = generated_docx(decision) if docx is None else docx
     pdf = docx_to_pdf(docx, "quyet-dinh", soffice=soffice_path(), pdfa=True)
     try:
         places = layout.places(pdf, signer_name=decision.signer_name)

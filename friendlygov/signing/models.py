@@ -25,6 +25,11 @@ class SignedOriginal(models.Model):
     fingerprint = models.CharField(max_length=64)
     register_pdf = models.BinaryField(_("bản PDF/A để ký"))
     register_sha256 = models.CharField(max_length=64, db_index=True)
+    # When officials edited the .docx before signing, the register's PDF is made from their file:
+    # its SHA-256, and what it changed from the generated text (signing.edits.differences).
+    edited_docx = models.BinaryField(_("bản Word đã sửa"), null=True, blank=True)
+    edited_docx_sha256 = models.CharField(_("SHA-256 của bản Word đã sửa"), max_length=64, blank=True)
+    edits = models.JSONField(_("khác biệt so với bản hệ thống tạo"), default=list, blank=True)
     # Printed as a QR code on the first page: /xac-minh/?qd=<code> opens the issued original.
     verify_code = models.CharField(max_length=32, unique=True)
     person_pdf = models.BinaryField(_("bản đã có chữ ký người có thẩm quyền"), null=True, blank=True)
@@ -52,6 +57,10 @@ class SignedOriginal(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.issued_pdf is not None
+
+    @property
+    def from_edited_docx(self) -> bool:
+        return bool(self.edited_docx_sha256)
 
 
 class SignedAttachment(models.Model):

@@ -18,7 +18,7 @@ from friendlygov.assessments.models import Decision
 from friendlygov.audit.services import record
 from friendlygov.core.office import PdfUnavailable
 
-from . import config, content, signer
+from . import config, content, edits, signer
 from .forms import DATE_FIELD, NUMBER_FIELD, PERSON_FIELD
 from .models import SignedAttachment, SignedOriginal
 from .verify import verify
@@ -71,10 +71,59 @@ def prepare_for_signing(decision, *, actor) -> SignedOriginal:
         "person_signer": "",
         "person_signed_at": None,
         "person_source": "",
+        "edited_docx": None,
+        "edited_docx_sha256": "",
+        "edits": [],
         "created_by": actor,
     }
     original, _created = SignedOriginal.objects.update_or_create(decision=decision, defaults=values)
     record(actor, "decision.register_pdf_made", decision, {"sha256": original.register_sha256})
+    return original
+
+
+@transaction.atomic
+def accept_edited_docx(decision, data: bytes, *, actor) -> SignedOriginal:
+    """The .docx the officials edited before signing becomes the register's content: converted to
+    the register's PDF/A in place of the generated one, with its differences from the generated
+    text recorded. Refused, with the reason, when it is not a usable .docx, when the number or
+    date the clerk fills no longer stand blank, or once the person has signed."""
+    decision = _locked(decision)
+    _require_signer(actor, decision)
+    original = current_original(decision)
+    if original is not None and original.person_signed:
+        raise ValidationError(
+            _("Dự thảo đã được ký số: bản Word đã sửa phải được tải lên trước khi người có thẩm quyền ký.")
+        )
+    try:
+        edits.checked(data, size=len(data))
+    except edits.EditedDocxRefused as exc:
+        raise ValidationError(str(exc)) from exc
+    problems = edits.missing_blanks(data)
+    if problems:
+        raise ValidationError(problems)
+    changes = edits.differences(edits.paragraphs(content.generated_docx(decision)), edits.paragraphs(data))
+    code = original.verify_code if original is not None else secrets.token_urlsafe(12)
+    try:
+        pdf = content.register_pdf(decision, code=code, docx=data)
+    except PdfUnavailable as exc:
+        raise ValidationError(str(exc)) from exc
+    values = {
+        "verify_code": code,
+        "fingerprint": content.fingerprint(decision),
+        "register_pdf": pdf,
+        "register_sha256": sha256(pdf),
+        "edited_docx": data,
+        "edited_docx_sha256": sha256(data),
+        "edits": changes,
+        "created_by": actor,
+    }
+    original, _created = SignedOriginal.objects.update_or_create(decision=decision, defaults=values)
+    record(
+        actor,
+        "decision.edited_docx_accepted",
+        decision,
+        {"docx_sha256": sha256(data), "sha256": original.register_sha256, "edits": changes},
+    )
     return original
 
 
@@ -175,7 +224,7 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     filled = content.fill(bytes(original.person_pdf), decision)
     try:
         issued = signer.sign_agency(filled, token, now=now) if token else filled
-        attachment = _signed_attachment(decision, token, now) if token else None
+        attachment = _attachment(decision, token, now)
     except signer.TokenUnavailable as exc:
         raise ValidationError(
             _("Không dùng được thiết bị ký số của cơ quan: %(reason)s") % {"reason": exc}
@@ -194,18 +243,26 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
             kind=SignedAttachment.Kind.APPRAISAL_REPORT,
             pdf=attachment,
             sha256=sha256(attachment),
-            agency_signed=True,
+            agency_signed=token is not None,
         )
     record(
         actor,
         "decision.original_issued",
         decision,
-        {"sha256": original.sha256, "agency_signed": original.agency_signed},
+        {
+            "sha256": original.sha256,
+            "agency_signed": original.agency_signed,
+            "attachments": {SignedAttachment.Kind.APPRAISAL_REPORT: sha256(attachment)} if attachment else {},
+        },
     )
     return original
 
 
-def _signed_attachment(decision, token, now) -> bytes | None:
+def _attachment(decision, token, now) -> bytes | None:
+    """The appraisal report as its own PDF/A, signed by the agency at the top right of its first
+    page when the deployment has the agency's token. The appendix (the list of units) stays in
+    the decision's own file, so the person's signature covers it (ADR 0031)."""
     if decision.kind != Decision.Kind.RECOGNITION:
         return None
-    return signer.sign_attachment(content.attachment_pdf(decision), token, now=now)
+    pdf = content.attachment_pdf(decision)
+    return signer.sign_attachment(pdf, token, now=now) if token else pdf

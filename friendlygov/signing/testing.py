@@ -7,6 +7,7 @@ tokens of one test process live in one temporary folder, made once (`softhsm_tok
 """
 
 import datetime
+import hashlib
 import os
 import shutil
 import subprocess
@@ -27,7 +28,9 @@ PIN = "123456"
 
 
 def tools_missing() -> list[str]:
-    missing = [tool for tool in ("softhsm2-util", "pdfsig", "certutil") if shutil.which(tool) is None]
+    missing = [
+        tool for tool in ("softhsm2-util", "pdfsig", "certutil", "crlutil") if shutil.which(tool) is None
+    ]
     if not Path(SOFTHSM_MODULE).exists():
         missing.append(SOFTHSM_MODULE)
     return missing
@@ -124,13 +127,15 @@ def issue(authority: Authority, common: str, organisation: str) -> tuple[rsa.RSA
     return key, cert
 
 
-def crl(authority: Authority, revoked: list[x509.Certificate] = ()) -> bytes:
+def crl(authority: Authority, revoked: list[x509.Certificate] = (), *, stale: bool = False) -> bytes:
+    """A CRL from `authority` revoking `revoked`; `stale`: its next update already past."""
     now = datetime.datetime.now(datetime.UTC)
+    issued = now - datetime.timedelta(days=10 if stale else 0, minutes=5)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(authority.cert.subject)
-        .last_update(now - datetime.timedelta(minutes=5))
-        .next_update(now + datetime.timedelta(days=7))
+        .last_update(issued)
+        .next_update(issued + datetime.timedelta(days=7))
     )
     for cert in revoked:
         builder = builder.add_revoked_certificate(
@@ -249,20 +254,22 @@ def softhsm_tokens() -> Tokens:
     return _made
 
 
-def pdfsig(pdf: bytes, tokens: Tokens, folder: Path) -> str:
-    """poppler's report on `pdf`, with the test CA trusted in a throwaway NSS database."""
-    nss = folder / "nss"
+def pdfsig(pdf: bytes, tokens: Tokens, folder: Path, *, crl: bytes | None = None) -> str:
+    """poppler's report on `pdf`, with the test CA trusted in a throwaway NSS database, and with
+    `crl` (DER, from the test CA) imported there so that pdfsig checks revocation against it."""
+    nss = folder / (f"nss-{hashlib.sha256(crl).hexdigest()[:12]}" if crl else "nss")
     if not nss.exists():
         nss.mkdir()
+        database = f"sql:{nss}"
         subprocess.run(
-            ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True, capture_output=True
+            ["certutil", "-N", "-d", database, "--empty-password"], check=True, capture_output=True
         )
         subprocess.run(
             [
                 "certutil",
                 "-A",
                 "-d",
-                f"sql:{nss}",
+                database,
                 "-n",
                 "test-root",
                 "-t",
@@ -273,12 +280,31 @@ def pdfsig(pdf: bytes, tokens: Tokens, folder: Path) -> str:
             check=True,
             capture_output=True,
         )
+        if crl is not None:
+            crl_file = nss / "test.crl"
+            crl_file.write_bytes(crl)
+            # -B: import without checking the CRL's own signature time against NSS's cache rules.
+            subprocess.run(
+                ["crlutil", "-I", "-d", database, "-i", str(crl_file), "-B"], check=True, capture_output=True
+            )
     path = folder / "checked.pdf"
     path.write_bytes(pdf)
     result = subprocess.run(
         ["pdfsig", "-nssdir", f"sql:{nss}", str(path)], capture_output=True, text=True, check=False
     )
     return result.stdout + result.stderr
+
+
+def signatures_in(report: str) -> dict[str, str]:
+    """pdfsig's certificate verdict by signer (common name): "Certificate is Trusted.", …"""
+    verdicts, signer = {}, ""
+    for line in report.splitlines():
+        line = line.strip()
+        if line.startswith("- Signer Certificate Common Name:"):
+            signer = line.partition(":")[2].strip()
+        elif line.startswith("- Certificate Validation:"):
+            verdicts[signer] = line.partition(":")[2].strip()
+    return verdicts
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -26,6 +27,16 @@ from .forms import field_values
 from .loop import outside_any_event_loop
 
 EOF_MARK = re.compile(rb"%%EOF[\r\n]{0,2}")
+# Why a certificate is not trusted, beyond "not from a trusted CA": no usable revocation data
+# (a CRL past its next update, or none covering the certificate), or outside its validity period.
+NO_FRESH_CRL = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE}
+OUT_OF_VALIDITY = {
+    AdESIndeterminate.EXPIRED,
+    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+    AdESIndeterminate.NOT_YET_VALID,
+    AdESFailure.NOT_YET_VALID,
+}
 
 
 @dataclass
@@ -48,6 +59,9 @@ class Report:
     signatures: list[SignatureCheck] = field(default_factory=list)
     revisions: list[str] = field(default_factory=list)  # SHA-256 of each revision, oldest first
     values: dict[str, str] = field(default_factory=dict)
+    # Whether revocation was checked: only against the CRLs the deployment configures (ADR 0031);
+    # without them nothing is fetched and a revoked certificate cannot be known.
+    revocation_checked: bool = False
 
     @property
     def all_valid(self) -> bool:
@@ -88,7 +102,9 @@ def verify(pdf: bytes, *, roots_pem: bytes, crls: list[bytes] = ()) -> Report:
         revocation_mode="require" if crls else "soft-fail",
     )
     checks = [_check(signature, context) for signature in signatures]
-    return Report(readable=True, signatures=checks, revisions=revisions, values=values)
+    return Report(
+        readable=True, signatures=checks, revisions=revisions, values=values, revocation_checked=bool(crls)
+    )
 
 
 def _check(signature, context) -> SignatureCheck:
@@ -113,6 +129,15 @@ def _check(signature, context) -> SignatureCheck:
         reasons.append(_("Chữ ký không hợp lệ về mặt mật mã."))
     if status.revoked:
         reasons.append(_("Chứng thư số của người ký đã bị thu hồi."))
+    elif status.intact and status.valid and status.trust_problem_indic in NO_FRESH_CRL:
+        reasons.append(
+            _(
+                "Không kiểm tra được tình trạng thu hồi của chứng thư số: danh sách thu hồi (CRL) "
+                "đã quá hạn cập nhật hoặc không bao gồm chứng thư này."
+            )
+        )
+    elif status.intact and status.valid and status.trust_problem_indic in OUT_OF_VALIDITY:
+        reasons.append(_("Chứng thư số của người ký đã hết hạn hoặc chưa có hiệu lực."))
     elif status.intact and status.valid and not status.trusted:
         reasons.append(
             _(

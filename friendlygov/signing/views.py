@@ -26,9 +26,10 @@ from friendlygov.core import counters
 from friendlygov.core.client import client_address
 from friendlygov.core.office import file_response
 
-from . import config, services
+from . import config, content, edits, services
 from .forms import AGENCY_FIELD, PERSON_FIELD
 from .models import SignedAttachment, SignedOriginal
+from .signer import ATTACHMENT_FIELD
 from .verify import verify_in_time
 
 app_name = "signing"
@@ -38,6 +39,18 @@ HOUR = 3600
 
 class SignedUploadForm(forms.Form):
     signed = forms.FileField(label=gettext_lazy("Tệp PDF đã ký"))
+
+
+class EditedDocxForm(forms.Form):
+    edited = forms.FileField(label=gettext_lazy("Bản Word (.docx) đã sửa"))
+
+
+def _read_docx(upload) -> bytes:
+    """The uploaded .docx's bytes, read only up to the cap (its content is checked by the service)."""
+    try:
+        return edits.checked(upload.read(edits.MAX_BYTES + 1), size=upload.size)
+    except edits.EditedDocxRefused as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _decision_for_signing(user, pk):
@@ -86,6 +99,16 @@ def decision_signing(request, pk):
                 data = _read_pdf(form.cleaned_data["signed"], settings.VERIFY_MAX_BYTES)
                 services.accept_signed_upload(decision, data, actor=request.user)
                 messages.success(request, _("Đã nhận bản đã ký: chữ ký hợp lệ và đúng bản trong sổ đăng ký."))
+            elif action == "edited_docx":
+                docx_form = EditedDocxForm(request.POST, request.FILES)
+                if not docx_form.is_valid():
+                    raise ValidationError(_("Hãy chọn tệp Word (.docx) đã sửa."))
+                data = _read_docx(docx_form.cleaned_data["edited"])
+                services.accept_edited_docx(decision, data, actor=request.user)
+                messages.success(
+                    request,
+                    _("Đã nhận bản Word đã sửa: đã tạo lại bản PDF/A để ký và ghi lại khác biệt."),
+                )
             else:
                 raise ValidationError(_("Thao tác không hợp lệ."))
         except (ValidationError, PermissionDenied) as exc:
@@ -102,6 +125,7 @@ def decision_signing(request, pk):
         "person_token": config.person_token() is not None,
         "agency_token": config.agency_token() is not None,
         "form": form,
+        "docx_form": EditedDocxForm(),
         "errors": errors,
         "attachments": SignedAttachment.objects.filter(decision=decision),
     }
@@ -116,6 +140,16 @@ def register_pdf(request, pk):
         raise Http404
     name = documents.decision_filename(decision, "pdf").replace(".pdf", "-de-ky.pdf")
     return file_response(bytes(original.register_pdf), name)
+
+
+def register_docx(request, pk):
+    """The .docx of the text the person signs (no draft mark, number and date blank), for
+    officials who edit it before signing and upload it back."""
+    decision = _decision_for_signing(request.user, pk)
+    if decision.is_issued or not permissions.may_decide_for(request.user, decision.body):
+        raise Http404
+    name = documents.decision_filename(decision, "docx").replace(".docx", "-de-sua.docx")
+    return file_response(content.generated_docx(decision), name)
 
 
 def _issued_original(pk) -> SignedOriginal:
@@ -163,7 +197,11 @@ def _in_register(revisions: list[str]):
     )
     if found is not None:
         return found, "original"
-    attachment = SignedAttachment.objects.select_related("decision").filter(sha256__in=revisions).first()
+    attachment = (
+        SignedAttachment.objects.select_related("decision")
+        .filter(sha256__in=revisions, decision__state="issued")
+        .first()
+    )
     return attachment, "attachment" if attachment else None
 
 
@@ -192,12 +230,11 @@ def verify_page(request):
             else:
                 result = _result(data)
     elif digest or code:
-        found = Q(sha256=digest) if digest else Q(verify_code=code)
-        original = SignedOriginal.objects.filter(found, decision__state="issued", sha256__gt="").first()
-        if original is None:
+        stored = _stored_by_code(digest, code)
+        if stored is None:
             errors, status = [_("Không có bản gốc nào trong sổ đăng ký có mã này.")], 404
         else:
-            result = _result(bytes(original.issued_pdf))
+            result = _result(stored)
     context = {
         "form": form,
         "errors": errors,
@@ -205,6 +242,19 @@ def verify_page(request):
         "max_mb": settings.VERIFY_MAX_BYTES // 1048576,
     }
     return render(request, "signing/verify.html", context, status=status)
+
+
+def _stored_by_code(digest: str, code: str) -> bytes | None:
+    """The issued original (or attachment) the register holds under a SHA-256 or a QR code."""
+    found = Q(sha256=digest) if digest else Q(verify_code=code)
+    original = SignedOriginal.objects.filter(found, decision__state="issued", sha256__gt="").first()
+    if original is not None:
+        return bytes(original.issued_pdf)
+    if digest:
+        attachment = SignedAttachment.objects.filter(sha256=digest, decision__state="issued").first()
+        if attachment is not None:
+            return bytes(attachment.pdf)
+    return None
 
 
 def _result(data: bytes) -> dict:
@@ -215,7 +265,11 @@ def _result(data: bytes) -> dict:
     decision = entry.decision if entry is not None else None
     digest = hashlib.sha256(data).hexdigest()
     exact = entry is not None and digest == entry.sha256
-    roles = {PERSON_FIELD: _("Người có thẩm quyền"), AGENCY_FIELD: _("Cơ quan ban hành")}
+    roles = {
+        PERSON_FIELD: _("Người có thẩm quyền"),
+        AGENCY_FIELD: _("Cơ quan ban hành"),
+        ATTACHMENT_FIELD: _("Cơ quan ban hành"),
+    }
     signatures = [
         {"check": check, "role": roles.get(check.field, _("Chữ ký"))} for check in report.signatures
     ]
@@ -226,13 +280,25 @@ def _result(data: bytes) -> dict:
         "exact": exact,
         "signatures": signatures,
         "sha256": digest,
-        "original_url": reverse("signing:original_pdf", args=[decision.pk]) if kind == "original" else "",
+        "attachment": entry if kind == "attachment" else None,
+        "original_url": _original_url(decision),
+        "attachment_url": reverse("signing:attachment_pdf", args=[decision.pk, entry.kind])
+        if kind == "attachment"
+        else "",
     }
+
+
+def _original_url(decision) -> str:
+    """The issued original's download, for a file of the register (the original or an attachment)."""
+    if decision is None or not SignedOriginal.objects.filter(decision=decision, sha256__gt="").exists():
+        return ""
+    return reverse("signing:original_pdf", args=[decision.pk])
 
 
 urlpatterns = [
     path("ky-so/quyet-dinh/<int:pk>/", decision_signing, name="decision_signing"),
     path("ky-so/quyet-dinh/<int:pk>/ban-de-ky.pdf", register_pdf, name="register_pdf"),
+    path("ky-so/quyet-dinh/<int:pk>/ban-de-sua.docx", register_docx, name="register_docx"),
     path("xac-minh/", verify_page, name="verify"),
     path("xac-minh/ban-goc/<int:pk>/", original_pdf, name="original_pdf"),
     path("xac-minh/ban-goc/<int:pk>/<str:kind>/", attachment_pdf, name="attachment_pdf"),

@@ -162,6 +162,13 @@ def test_each_demo_account_sees_and_may_do_what_its_role_allows(cycles):
     assert not permissions.which(viewer, permissions.APPRAISE).exists()
     assert not permissions.which(viewer, permissions.EDIT_SELF).exists()
 
+    # The clerk (văn thư) of the appraising body issues its decisions; she neither drafts nor appraises.
+    clerk = user("vanthu.sonoivu")
+    body = cycles[2026].bodies.get()
+    assert permissions.may_issue_for(clerk, body)
+    assert not permissions.may_decide_for(clerk, body)
+    assert not permissions.may(clerk, permissions.APPRAISE, submitted)
+
     historian = user("thamdinh.kimthanh2024")
     seen = permissions.visible(historian)
     assert seen.count() == cycles[2024].assessments.filter(unit__parent_id="293@2024-01-01").count() > 0

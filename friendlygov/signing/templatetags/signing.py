@@ -1,7 +1,7 @@
 from django import template
 
 from .. import config
-from ..models import SignedOriginal
+from ..models import SignedAttachment, SignedOriginal
 
 register = template.Library()
 
@@ -14,6 +14,41 @@ def signed_originals(cycle) -> set[int]:
             "decision_id", flat=True
         )
     )
+
+
+@register.simple_tag
+def signed_attachments(cycle) -> dict[int, list[tuple[str, str]]]:
+    """The attachments (kind, name) the public can download, by decision of `cycle` (one query)."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = SignedAttachment.objects.filter(decision__cycle=cycle, decision__state="issued").order_by("kind")
+    for decision_id, kind in rows.values_list("decision_id", "kind"):
+        found.setdefault(decision_id, []).append((kind, SignedAttachment.Kind(kind).label))
+    return found
+
+
+@register.simple_tag
+def signed_files(decision) -> dict:
+    """For the decision's page: its signed original once issued, its attachments, and the record
+    of what officials changed in the .docx before signing (while it is still the text to sign)."""
+    from ..content import fingerprint
+
+    record = (
+        SignedOriginal.objects.filter(decision=decision)
+        .defer("register_pdf", "person_pdf", "issued_pdf", "edited_docx")
+        .first()
+    )
+    if record is not None and not (record.sha256 or record.fingerprint == fingerprint(decision)):
+        record = None  # made for an earlier draft: no longer what will be signed
+    return {
+        "original": record if record is not None and record.sha256 else None,
+        "edited": record if record is not None and record.from_edited_docx else None,
+        "attachments": list(SignedAttachment.objects.filter(decision=decision).defer("pdf").order_by("kind")),
+    }
+
+
+@register.filter
+def attachment_label(kind: str) -> str:
+    return SignedAttachment.Kind(kind).label
 
 
 @register.simple_tag

@@ -52,7 +52,7 @@ def test_without_a_token_it_issues_unsigned_as_before_and_says_so(draft, people)
 
 
 def test_the_person_signs_then_the_clerk_issues_with_number_date_and_the_agency_signature(
-    draft, people, persona, tokens, tmp_path, client
+    draft, people, persona, tokens, tmp_path, client, settings
 ):
     head = people["head"]
     clerk = persona(Role.CLERK, draft.body.unit)
@@ -87,6 +87,7 @@ def test_the_person_signs_then_the_clerk_issues_with_number_date_and_the_agency_
     checked = testing.pdfsig(signed, tokens, tmp_path)
     assert checked.count("Signature is Valid.") == 2, checked
     assert checked.count("Certificate is Trusted.") == 2, checked
+    _revocation_is_checked_by_pdfsig_and_the_product(signed, tokens, tmp_path, client, settings)
 
     attachment = SignedAttachment.objects.get(decision=draft)
     assert [s.valid for s in verify(bytes(attachment.pdf), roots_pem=roots(tokens)).signatures] == [True]
@@ -142,6 +143,56 @@ def test_a_draft_changed_after_signing_cannot_be_issued_until_signed_again(draft
     assert page.status_code == 422
     assert "hãy ký lại" in page.content.decode()
     assert Decision.objects.get(pk=draft.pk).state == Decision.State.DRAFT
+
+
+def _revocation_is_checked_by_pdfsig_and_the_product(signed, tokens, tmp_path, client, settings):
+    """The test CA's CRL, imported into pdfsig's NSS database and configured as SIGNING_CRLS: with
+    nothing revoked both signatures stay trusted; with the person's certificate revoked, pdfsig and
+    the product both say so, and the agency's signature stays valid."""
+    person_cert = next(c for c in _certificates(signed) if "Trần Văn Giám" in c.subject.rfc4514_string())
+    nothing_revoked = testing.crl(tokens.authority)
+    person_revoked = testing.crl(tokens.authority, [person_cert])
+
+    verdicts = testing.signatures_in(testing.pdfsig(signed, tokens, tmp_path, crl=nothing_revoked))
+    assert verdicts == {
+        "Trần Văn Giám": "Certificate is Trusted.",
+        "SỞ NỘI VỤ THÀNH PHỐ HẢI PHÒNG": "Certificate is Trusted.",
+    }
+    verdicts = testing.signatures_in(testing.pdfsig(signed, tokens, tmp_path, crl=person_revoked))
+    assert verdicts == {
+        "Trần Văn Giám": "Certificate has been Revoked.",
+        "SỞ NỘI VỤ THÀNH PHỐ HẢI PHÒNG": "Certificate is Trusted.",
+    }
+
+    report = verify(signed, roots_pem=roots(tokens), crls=[nothing_revoked])
+    assert report.revocation_checked
+    assert [s.valid for s in report.signatures] == [True, True], [s.reasons for s in report.signatures]
+
+    # A CRL past its next update no longer vouches for anyone: both signatures read invalid, and why.
+    report = verify(signed, roots_pem=roots(tokens), crls=[testing.crl(tokens.authority, stale=True)])
+    assert [s.valid for s in report.signatures] == [False, False]
+    assert all("danh sách thu hồi (CRL) đã quá hạn cập nhật" in s.reasons[0] for s in report.signatures)
+
+    crl_file = tmp_path / "person-revoked.crl"
+    crl_file.write_bytes(person_revoked)
+    settings.SIGNING_CRLS = [str(crl_file)]
+    file = io.BytesIO(signed)
+    file.name = "ban-goc.pdf"
+    page = client.post(reverse("signing:verify"), {"document": file}).content.decode()
+    assert "Chứng thư số của người ký đã bị thu hồi." in page
+    assert page.count("Không hợp lệ") == 1 and page.count("Hợp lệ") == 1  # the agency's stays valid
+    assert "Chưa kiểm tra tình trạng thu hồi" not in page
+    settings.SIGNING_CRLS = []
+
+
+def _certificates(pdf: bytes):
+    from cryptography import x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return [
+        x509.load_der_x509_certificate(signature.signer_cert.dump())
+        for signature in PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    ]
 
 
 def _now():

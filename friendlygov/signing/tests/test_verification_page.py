@@ -131,3 +131,95 @@ def _now():
     from django.utils import timezone
 
     return timezone.localtime()
+
+
+def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_without_image(
+    draft, people, tokens, client
+):
+    from friendlygov.signing.models import SignedAttachment
+    from friendlygov.signing.signer import A4, ATTACHMENT_FIELD
+
+    head = people["head"].user
+    services.sign_with_token(draft, actor=head)
+    decisions.issue_decision(draft, actor=head)
+    attachment = SignedAttachment.objects.get(decision=draft)
+    assert attachment.agency_signed
+    report = verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes())
+    assert [(s.field, s.valid) for s in report.signatures] == [(ATTACHMENT_FIELD, True)]
+
+    widget = _signature_widget(bytes(attachment.pdf), ATTACHMENT_FIELD)
+    x0, _y0, _x1, y1 = (float(v) for v in widget["/Rect"])
+    assert widget["/P"] == _first_page_ref(bytes(attachment.pdf))
+    assert x0 > A4[0] / 2 and y1 > A4[1] * 0.9, (x0, y1)  # the top right of the first page
+    assert b"/Image" not in _appearance_bytes(widget)  # no seal image on an attachment
+
+    page = check(client, bytes(attachment.pdf)).content.decode()
+    assert (
+        "Có trong sổ đăng ký: đúng tài liệu kèm theo (Báo cáo kết quả thẩm định) của Quyết định số 15/QĐ-UBND"
+        in page
+    )
+    assert reverse("signing:attachment_pdf", args=[draft.pk, attachment.kind]) in page
+    assert reverse("signing:original_pdf", args=[draft.pk]) in page
+    assert "Cơ quan ban hành" in page and "Không hợp lệ" not in page
+    by_digest = client.get(reverse("signing:verify"), {"ma": attachment.sha256}).content.decode()
+    assert "đúng tài liệu kèm theo" in by_digest
+
+    # The decision's page and the public results link the attachment.
+    link = reverse("signing:attachment_pdf", args=[draft.pk, attachment.kind])
+    detail = people["head"].get(reverse("assessments:decision_detail", args=[draft.pk])).content.decode()
+    assert link in detail and reverse("signing:original_pdf", args=[draft.pk]) in detail
+    public = client.get(reverse("public:cycle_results", args=[draft.cycle.year])).content.decode()
+    assert link in public
+    assert client.get(link).content == bytes(attachment.pdf)
+
+
+def test_without_the_agency_token_the_attachment_is_kept_unsigned_in_the_register(
+    draft, people, tokens, settings
+):
+    from friendlygov.signing.models import SignedAttachment
+
+    head = people["head"].user
+    services.sign_with_token(draft, actor=head)
+    settings.SIGNING_AGENCY_TOKEN = ""
+    decisions.issue_decision(draft, actor=head)
+    attachment = SignedAttachment.objects.get(decision=draft)
+    assert not attachment.agency_signed
+    assert b"pdfaid:part>2<" in bytes(attachment.pdf)
+    assert verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes()).signatures == []
+
+
+def _signature_widget(pdf: bytes, name: str):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    for reference in reader.root["/AcroForm"]["/Fields"]:
+        field = reference.get_object()
+        if str(field.get("/T")) == name:
+            return field
+    raise AssertionError(name)
+
+
+def _first_page_ref(pdf: bytes):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0]
+
+
+def _appearance_bytes(widget) -> bytes:
+    """The appearance stream and every form it draws, flattened (an image would be an XObject)."""
+    seen, found = set(), []
+
+    def walk(stream):
+        found.append(stream.data)
+        resources = stream.get("/Resources")
+        if resources is None:
+            return
+        for _name, ref in resources.get_object().get("/XObject", {}).items():
+            obj = ref.get_object()
+            found.append(str(obj.get("/Subtype")).encode())
+            if id(obj) not in seen and obj.get("/Subtype") == "/Form":
+                seen.add(id(obj))
+                walk(obj)
+
+    walk(widget["/AP"]["/N"].get_object())
+    return b" ".join(found)
