@@ -144,7 +144,7 @@ def build_rows(cycle, items) -> list[PublicRow]:
     """The public rows of the decision items `items` (values of ROW_FIELDS): with their district,
     whether a review request is open for the unit, and whether the signed original is public."""
     from friendlygov.reviews.selectors import open_assessment_ids
-    from friendlygov.signing.templatetags.signing import signed_attachments, signed_originals
+    from friendlygov.signing.selectors import signed_attachments, signed_originals
 
     items = list(items)
     if not items:

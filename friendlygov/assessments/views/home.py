@@ -13,7 +13,7 @@ def home(request):
     visible = permissions.visible(request.user)
     latest = visible.order_by("-cycle__year").values_list("cycle__year", flat=True).first()
     listing = selectors.assessment_list(request.user, year=latest) if latest else None
-    items = listing.items[:SHOWN] if listing else []
+    items = selectors.mark_overdue(listing.rows[:SHOWN]) if listing else []
     for item, standing in zip(items, selectors.standings(items), strict=True):
         item.standing = standing
     reads_queue = permissions.queue_scope(request.user).exists()
@@ -36,7 +36,7 @@ def home(request):
         {
             "listing": listing,
             "items": items,
-            "more": len(listing.items) - len(items) if listing else 0,
+            "more": listing.total - len(items) if listing else 0,
             "queue": queue,
             "assignable": assignable,
             "takeable": takeable,

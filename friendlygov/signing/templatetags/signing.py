@@ -1,29 +1,13 @@
 from django import template
 
-from .. import config
+from .. import config, selectors
 from ..models import SignedAttachment, SignedOriginal
 
 register = template.Library()
 
 
-@register.simple_tag
-def signed_originals(cycle) -> set[int]:
-    """The decisions of `cycle` whose signed original the public can download (one query)."""
-    return set(
-        SignedOriginal.objects.filter(decision__cycle=cycle, issued_pdf__isnull=False).values_list(
-            "decision_id", flat=True
-        )
-    )
-
-
-@register.simple_tag
-def signed_attachments(cycle) -> dict[int, list[tuple[str, str]]]:
-    """The attachments (kind, name) the public can download, by decision of `cycle` (one query)."""
-    found: dict[int, list[tuple[str, str]]] = {}
-    rows = SignedAttachment.objects.filter(decision__cycle=cycle, decision__state="issued").order_by("kind")
-    for decision_id, kind in rows.values_list("decision_id", "kind"):
-        found.setdefault(decision_id, []).append((kind, SignedAttachment.Kind(kind).label))
-    return found
+signed_originals = register.simple_tag(selectors.signed_originals)
+signed_attachments = register.simple_tag(selectors.signed_attachments)
 
 
 @register.simple_tag
