@@ -372,7 +372,7 @@ def confirmed(assessment, action: str) -> dict:
     return {"confirmed": "1", "expected_score": str(confirmation(assessment, action).score)}
 
 
-def draft_for(units, head, number="", *, supersedes=None, kind="recognition", day=5):
+def draft_for(units, head, number="", *, supersedes=None, kind="recognition", day=5, date_reason=""):
     """A draft decision of the units' body on 2025-01-`day`, through the service."""
     from friendlygov.assessments import services
 
@@ -386,4 +386,5 @@ def draft_for(units, head, number="", *, supersedes=None, kind="recognition", da
         actor=head,
         supersedes=supersedes,
         kind=kind,
+        date_reason=date_reason,
     )

@@ -57,16 +57,8 @@ def prepare_for_signing(decision, *, actor) -> SignedOriginal:
     original = current_original(decision)
     if original is not None:
         return original
-    code = secrets.token_urlsafe(12)
-    try:
-        pdf = content.register_pdf(decision, code=code)
-    except PdfUnavailable as exc:
-        raise ValidationError(str(exc)) from exc
     values = {
-        "verify_code": code,
-        "fingerprint": content.fingerprint(decision),
-        "register_pdf": pdf,
-        "register_sha256": sha256(pdf),
+        **_register(decision, code=secrets.token_urlsafe(12)),
         "person_pdf": None,
         "person_signer": "",
         "person_signed_at": None,
@@ -79,6 +71,21 @@ def prepare_for_signing(decision, *, actor) -> SignedOriginal:
     original, _created = SignedOriginal.objects.update_or_create(decision=decision, defaults=values)
     record(actor, "decision.register_pdf_made", decision, {"sha256": original.register_sha256})
     return original
+
+
+def _register(decision, *, code: str, docx: bytes | None = None) -> dict:
+    """The register's PDF/A of `decision` (from the generated text, or from the officials' edited
+    .docx) and what the register keeps of it."""
+    try:
+        pdf = content.register_pdf(decision, code=code, docx=docx)
+    except PdfUnavailable as exc:
+        raise ValidationError(str(exc)) from exc
+    return {
+        "verify_code": code,
+        "fingerprint": content.fingerprint(decision),
+        "register_pdf": pdf,
+        "register_sha256": sha256(pdf),
+    }
 
 
 @transaction.atomic
@@ -103,15 +110,8 @@ def accept_edited_docx(decision, data: bytes, *, actor) -> SignedOriginal:
         raise ValidationError(problems)
     changes = edits.differences(edits.paragraphs(content.generated_docx(decision)), edits.paragraphs(data))
     code = original.verify_code if original is not None else secrets.token_urlsafe(12)
-    try:
-        pdf = content.register_pdf(decision, code=code, docx=data)
-    except PdfUnavailable as exc:
-        raise ValidationError(str(exc)) from exc
     values = {
-        "verify_code": code,
-        "fingerprint": content.fingerprint(decision),
-        "register_pdf": pdf,
-        "register_sha256": sha256(pdf),
+        **_register(decision, code=code, docx=data),
         "edited_docx": data,
         "edited_docx_sha256": sha256(data),
         "edits": changes,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from friendlygov.assessments import public_results, services
-from friendlygov.assessments.testing import LEGAL_BASES
+from friendlygov.assessments.testing import draft_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +20,8 @@ def shown(client, year=2024):
 
 
 def draft_of(units, head, number, *, supersedes=None, kind="recognition", day=5):
-    return services.draft_decision(
-        units[0].body,
-        assessments=units,
-        number=number,
-        signed_on=date(2025, 1, day),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=head,
-        supersedes=supersedes,
-        kind=kind,
-        date_reason="Sau khi xem xét kiến nghị của xã." if supersedes else "",
-    )
+    reason = "Sau khi xem xét kiến nghị của xã." if supersedes else ""
+    return draft_for(units, head, number, supersedes=supersedes, kind=kind, day=day, date_reason=reason)
 
 
 def test_issuing_a_decision_shows_its_units_on_a_page_read_before(draft, appraised_units, people, anonymous):
