@@ -9,9 +9,12 @@ missing browser is a failure. Screenshots go to test-artifacts/screenshots/.
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from friendlygov.core.env import env_bool
 
@@ -23,6 +26,38 @@ CHROMIUM = os.environ.get("FRIENDLYGOV_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 AXE = next((Path(__file__).resolve().parents[2] / "tests" / "vendor").glob("axe-core-*/axe.min.js"))
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server for an in-memory SQLite test database. Django hands every request thread
+    the test's one connection; two requests at once (a save and the summary htmx asks for beside
+    it) then run inside each other's transaction, and SQLite refuses the write with "database
+    table is locked" (a 503 the person would not see on a real server). Each request is answered
+    whole, body included, before the next starts; connections are still accepted and read in
+    their own threads, so a browser's idle pre-opened socket blocks nothing."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, connections_override=connections_override, **kwargs)
+        self._serial = bool(connections_override)
+        self._answering = threading.Lock()
+
+    def set_app(self, application):
+        if not self._serial:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self._answering:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
