@@ -145,7 +145,8 @@ BLANK_DATE = "ngày … tháng … năm …"
 def decision_docx(decision: Decision, *, for_signature: bool = False) -> bytes:
     """The decision and its appendix as a .docx file. `for_signature`: the text the competent
     person signs (signing/), without the draft mark and with the number and date left blank for
-    the clerk, who fills them at issuance (Decree 30)."""
+    the clerk, who fills them at issuance (Decree 30); its appendix is then a file of its own
+    (`appendix_docx`), made at issuance with the number and date it names."""
     year = decision.cycle.year
     frame = decision.printed_frame()
     items, _apart = listed_and_apart(decision, decision_items(decision))
@@ -185,11 +186,32 @@ def decision_docx(decision: Decision, *, for_signature: bool = False) -> bytes:
         add_run(paragraph, text)
 
     decree30.add_closing(document, frame, _signature(decision), decision.recipients.splitlines())
-    _appendix(document, decision, items, year)
+    if not for_signature:
+        _page_break(document)
+        _appendix(document, decision, items, year)
+    return _saved(document)
 
+
+def appendix_docx(decision: Decision) -> bytes:
+    """The appendix (the list of units) alone, as the attachment of an issued decision that the
+    agency signs at the top right of its first page (Decree 30, Appendix I)."""
+    frame = decision.printed_frame()
+    items, _apart = listed_and_apart(decision, decision_items(decision))
+    document = Document()
+    setup_page(document, author=decree30.in_running_text(frame.issuing_body, frame.place))
+    decree30.add_page_numbers(document)
+    _appendix(document, decision, items, decision.cycle.year)
+    return _saved(document)
+
+
+def _saved(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _page_break(document):
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _signature(decision) -> decree30.Signature:
@@ -266,8 +288,6 @@ def _body_para(document, text, *, italic=False):
 
 def _appendix(document, decision, items, year):
     program = decision.cycle.program.name
-    breaker = document.add_paragraph()
-    breaker.add_run().add_break(WD_BREAK.PAGE)
     add_para(document, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if decision.kind == Decision.Kind.REVOCATION:
         heading = f"Danh sách đơn vị thu hồi kết quả công nhận đạt chuẩn “{program}” năm {year}"
@@ -402,9 +422,7 @@ def appraisal_report_docx(decision: Decision) -> bytes:
     _body_para(document, proposal + ".")
     recipients = [f"{issuer_in_text(frame)} (để quyết định)", "Lưu: VT."]
     decree30.add_closing(document, frame, _signature(decision), recipients)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
 
 
 def _report_heading(document, text):

@@ -138,12 +138,19 @@ def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None, pdfa: bool = Fal
     """Convert with LibreOffice in a temporary folder, with a private profile per run so that
     parallel conversions do not fight over one user installation. `soffice` is the program to
     run (callers pass `soffice_path()`); None means it is not installed. `pdfa`: PDF/A-2b."""
+    return docx_to_pdfs({stem: docx}, soffice=soffice, pdfa=pdfa)[stem]
+
+
+def docx_to_pdfs(files: dict[str, bytes], *, soffice: str | None, pdfa: bool = False) -> dict[str, bytes]:
+    """Several .docx files (by file stem) converted by one LibreOffice start, as docx_to_pdf."""
     if soffice is None:
         raise PdfUnavailable(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF."))
     with tempfile.TemporaryDirectory(prefix="friendlygov-pdf-") as tmp:
         folder = Path(tmp)
-        source = folder / f"{stem}.docx"
-        source.write_bytes(docx)
+        sources = []
+        for stem, docx in files.items():
+            sources.append(folder / f"{stem}.docx")
+            sources[-1].write_bytes(docx)
         command = [
             soffice,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -153,13 +160,13 @@ def docx_to_pdf(docx: bytes, stem: str, *, soffice: str | None, pdfa: bool = Fal
             PDFA_FILTER if pdfa else "pdf",
             "--outdir",
             str(folder),
-            str(source),
+            *map(str, sources),
         ]
         try:
             subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=True)  # noqa: S603  # nosec B603
         except (subprocess.SubprocessError, OSError) as exc:
             raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau.")) from exc
-        target = folder / f"{stem}.pdf"
-        if not target.exists():
+        targets = {stem: folder / f"{stem}.pdf" for stem in files}
+        if not all(target.exists() for target in targets.values()):
             raise PdfUnavailable(_("Không tạo được bản PDF, hãy thử lại sau."))
-        return target.read_bytes()
+        return {stem: target.read_bytes() for stem, target in targets.items()}

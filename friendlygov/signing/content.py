@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments import documents
-from friendlygov.core.office import PdfUnavailable, docx_to_pdf, soffice_path
+from friendlygov.assessments.models import Decision
+from friendlygov.core.office import PdfUnavailable, docx_to_pdf, docx_to_pdfs, soffice_path
 
 from . import forms, layout
+from .models import SignedAttachment
 
 
 def fingerprint(decision) -> str:
@@ -57,11 +59,14 @@ def register_pdf(decision, *, code: str, docx: bytes | None = None) -> bytes:
     return forms.with_fields(pdf, places, verify_url=verify_url(code))
 
 
-def attachment_pdf(decision) -> bytes:
-    """The appraisal report as its own PDF/A."""
-    return docx_to_pdf(
-        documents.appraisal_report_docx(decision), "bao-cao", soffice=soffice_path(), pdfa=True
-    )
+def attachments(decision) -> dict[str, bytes]:
+    """The decision's attachments, each as its own PDF/A, by SignedAttachment kind: the appendix
+    (the list of units, naming the decision's number and date) and, for a recognition, the
+    appraisal report."""
+    made = {SignedAttachment.Kind.APPENDIX: documents.appendix_docx(decision)}
+    if decision.kind == Decision.Kind.RECOGNITION:
+        made[SignedAttachment.Kind.APPRAISAL_REPORT] = documents.appraisal_report_docx(decision)
+    return docx_to_pdfs(made, soffice=soffice_path(), pdfa=True)
 
 
 def fill(pdf: bytes, decision) -> bytes:

@@ -64,10 +64,12 @@ class SignedOriginal(models.Model):
 
 
 class SignedAttachment(models.Model):
-    """An attachment of an issued decision as its own PDF/A (the appraisal report), signed by the
-    agency at the top right of its first page when the deployment has the agency's token."""
+    """An attachment of an issued decision as its own PDF/A (the appendix listing the units, the
+    appraisal report), signed by the agency at the top right of its first page when the
+    deployment has the agency's token."""
 
     class Kind(models.TextChoices):
+        APPENDIX = "appendix", _("Phụ lục: danh sách đơn vị")
         APPRAISAL_REPORT = "appraisal_report", _("Báo cáo kết quả thẩm định")
 
     decision = models.ForeignKey(
@@ -82,6 +84,7 @@ class SignedAttachment(models.Model):
     class Meta:
         verbose_name = _("tài liệu kèm theo quyết định")
         verbose_name_plural = _("tài liệu kèm theo quyết định")
+        ordering = ["kind"]  # the appendix, then the appraisal report
         constraints = [
             models.UniqueConstraint(fields=["decision", "kind"], name="signed_attachment_unique_kind"),
         ]

@@ -211,7 +211,8 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     """Called inside `issue_decision`'s transaction. A decision the person has not signed here is
     issued as before, unsigned; one they signed gets its number and date filled (an incremental
     update the certification allows) and, when the deployment has the agency's token, the
-    agency's signature, and its appraisal report as a signed PDF/A. A failure stops the issue."""
+    agency's signature; its appendix and appraisal report become PDF/A files of their own, signed
+    the same way. A failure stops the issue."""
     original = SignedOriginal.objects.select_for_update().filter(decision=decision).first()
     if original is None or not original.person_signed:
         return None
@@ -224,7 +225,7 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     filled = content.fill(bytes(original.person_pdf), decision)
     try:
         issued = signer.sign_agency(filled, token, now=now) if token else filled
-        attachment = _attachment(decision, token, now)
+        attachments = _attachments(decision, token, now)
     except signer.TokenUnavailable as exc:
         raise ValidationError(
             _("Không dùng được thiết bị ký số của cơ quan: %(reason)s") % {"reason": exc}
@@ -237,13 +238,9 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     original.issued_at = timezone.now()
     original.save()
     public_results.forget()  # the public page links the signed original
-    if attachment is not None:
+    for kind, pdf in attachments.items():
         SignedAttachment.objects.create(
-            decision=decision,
-            kind=SignedAttachment.Kind.APPRAISAL_REPORT,
-            pdf=attachment,
-            sha256=sha256(attachment),
-            agency_signed=token is not None,
+            decision=decision, kind=kind, pdf=pdf, sha256=sha256(pdf), agency_signed=token is not None
         )
     record(
         actor,
@@ -252,17 +249,17 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
         {
             "sha256": original.sha256,
             "agency_signed": original.agency_signed,
-            "attachments": {SignedAttachment.Kind.APPRAISAL_REPORT: sha256(attachment)} if attachment else {},
+            "attachments": {kind: sha256(pdf) for kind, pdf in attachments.items()},
         },
     )
     return original
 
 
-def _attachment(decision, token, now) -> bytes | None:
-    """The appraisal report as its own PDF/A, signed by the agency at the top right of its first
-    page when the deployment has the agency's token. The appendix (the list of units) stays in
-    the decision's own file, so the person's signature covers it (ADR 0031)."""
-    if decision.kind != Decision.Kind.RECOGNITION:
-        return None
-    pdf = content.attachment_pdf(decision)
-    return signer.sign_attachment(pdf, token, now=now) if token else pdf
+def _attachments(decision, token, now) -> dict[str, bytes]:
+    """The appendix (the list of units) and, for a recognition, the appraisal report, each its
+    own PDF/A, signed by the agency at the top right of its first page when the deployment has
+    the agency's token (Decree 30, Appendix I; ADR 0031)."""
+    made = content.attachments(decision)
+    if token:
+        made = {kind: signer.sign_attachment(pdf, token, now=now) for kind, pdf in made.items()}
+    return made

@@ -168,6 +168,12 @@ def original_pdf(request, pk):
     return file_response(bytes(original.issued_pdf), documents.decision_filename(original.decision, "pdf"))
 
 
+ATTACHMENT_FILE_SUFFIX = {
+    SignedAttachment.Kind.APPENDIX: "phu-luc",
+    SignedAttachment.Kind.APPRAISAL_REPORT: "bao-cao-tham-dinh",
+}
+
+
 @login_not_required
 def attachment_pdf(request, pk, kind):
     attachment = get_object_or_404(
@@ -176,7 +182,8 @@ def attachment_pdf(request, pk, kind):
         decision__state="issued",
         kind=kind,
     )
-    name = documents.decision_filename(attachment.decision, "pdf").replace(".pdf", "-bao-cao-tham-dinh.pdf")
+    suffix = ATTACHMENT_FILE_SUFFIX[attachment.kind]
+    name = documents.decision_filename(attachment.decision, "pdf").replace(".pdf", f"-{suffix}.pdf")
     return file_response(bytes(attachment.pdf), name)
 
 

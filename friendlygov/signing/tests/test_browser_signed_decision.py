@@ -54,7 +54,8 @@ def test_the_person_signs_the_clerk_issues_and_anyone_verifies(
     look_at(page, "signing-3-clerk-issues")
     page.get_by_role("button", name="Xác nhận ban hành").click(timeout=SLOW)
     page.get_by_role("button", name="Tải bản Word (.docx)").wait_for()
-    # The decision's page links the signed original and its attachment, and shows the edits.
+    # The decision's page links the signed original and its attachments, and shows the edits.
+    expect(page.locator("#signed-files")).to_contain_text("Phụ lục: danh sách đơn vị (PDF/A)")
     expect(page.locator("#signed-files")).to_contain_text("Báo cáo kết quả thẩm định (PDF/A)")
     expect(page.locator("#signed-files")).to_contain_text(ADDED)
     look_at(page, "decision-signed-files")
@@ -86,8 +87,17 @@ def test_the_person_signs_the_clerk_issues_and_anyone_verifies(
     assert result.get_by_text("Không hợp lệ").count() == 0
     look_at(page, "verify-2-valid")
 
-    # The appraisal report, its own signed PDF/A, is recognised as the decision's attachment.
+    # The appendix, the list of units as its own PDF/A, carries the agency's signature too.
     page.goto(f"{live_server.url}/public/{draft.cycle.year}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Phụ lục: danh sách đơn vị (PDF/A)").first.click()
+    appendix_pdf = tmp_path / "phu-luc.pdf"
+    download.value.save_as(appendix_pdf)
+    checked = testing.pdfsig(appendix_pdf.read_bytes(), signing_tokens, tmp_path)
+    assert checked.count("Signature is Valid.") == 1 and "Certificate is Trusted." in checked, checked
+    testing.render_first_page(appendix_pdf, ARTIFACTS / "signed-appendix-page-1")
+
+    # The appraisal report, its own signed PDF/A, is recognised as the decision's attachment.
     with page.expect_download() as download:
         page.get_by_role("link", name="Báo cáo kết quả thẩm định (PDF/A)").first.click()
     report_pdf = tmp_path / "bao-cao.pdf"

@@ -90,8 +90,10 @@ def test_the_person_signs_then_the_clerk_issues_with_number_date_and_the_agency_
     assert checked.count("Certificate is Trusted.") == 2, checked
     _revocation_is_checked_by_pdfsig_and_the_product(signed, tokens, tmp_path, client, settings)
 
-    attachment = SignedAttachment.objects.get(decision=draft)
-    assert [s.valid for s in verify(bytes(attachment.pdf), roots_pem=roots(tokens)).signatures] == [True]
+    attachments = SignedAttachment.objects.filter(decision=draft)
+    assert [a.kind for a in attachments] == ["appendix", "appraisal_report"]
+    for attachment in attachments:
+        assert [s.valid for s in verify(bytes(attachment.pdf), roots_pem=roots(tokens)).signatures] == [True]
 
     public = client.get(public_url)
     assert reverse("signing:original_pdf", args=[draft.pk]) in public.content.decode()

@@ -133,8 +133,12 @@ def _now():
     return timezone.localtime()
 
 
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("appendix", "Phụ lục: danh sách đơn vị"), ("appraisal_report", "Báo cáo kết quả thẩm định")],
+)
 def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_without_image(
-    draft, people, tokens, client
+    draft, people, tokens, client, kind, label
 ):
     from friendlygov.signing.models import SignedAttachment
     from friendlygov.signing.signer import A4, ATTACHMENT_FIELD
@@ -142,7 +146,7 @@ def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_wit
     head = people["head"].user
     services.sign_with_token(draft, actor=head)
     decisions.issue_decision(draft, actor=head)
-    attachment = SignedAttachment.objects.get(decision=draft)
+    attachment = SignedAttachment.objects.get(decision=draft, kind=kind)
     assert attachment.agency_signed
     report = verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes())
     assert [(s.field, s.valid) for s in report.signatures] == [(ATTACHMENT_FIELD, True)]
@@ -154,10 +158,7 @@ def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_wit
     assert b"/Image" not in _appearance_bytes(widget)  # no seal image on an attachment
 
     page = check(client, bytes(attachment.pdf)).content.decode()
-    assert (
-        "Có trong sổ đăng ký: đúng tài liệu kèm theo (Báo cáo kết quả thẩm định) của Quyết định số 15/QĐ-UBND"
-        in page
-    )
+    assert f"Có trong sổ đăng ký: đúng tài liệu kèm theo ({label}) của Quyết định số 15/QĐ-UBND" in page
     assert reverse("signing:attachment_pdf", args=[draft.pk, attachment.kind]) in page
     assert reverse("signing:original_pdf", args=[draft.pk]) in page
     assert "Cơ quan ban hành" in page and "Không hợp lệ" not in page
@@ -170,10 +171,41 @@ def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_wit
     assert link in detail and reverse("signing:original_pdf", args=[draft.pk]) in detail
     public = client.get(reverse("public:cycle_results", args=[draft.cycle.year])).content.decode()
     assert link in public
-    assert client.get(link).content == bytes(attachment.pdf)
+    download = client.get(link)
+    assert download.content == bytes(attachment.pdf)
+    suffix = {"appendix": "phu-luc", "appraisal_report": "bao-cao-tham-dinh"}[kind]
+    assert f"-{suffix}.pdf" in download["Content-Disposition"]
 
 
-def test_without_the_agency_token_the_attachment_is_kept_unsigned_in_the_register(
+def test_the_appendix_is_its_own_file_naming_the_issued_number_and_date_and_listing_every_unit(
+    draft, people, tokens
+):
+    """Decree 30: the list of units goes with the decision as an attachment of its own; the signed
+    decision keeps the articles that point to it, the appendix names the decision it belongs to."""
+    from friendlygov.core.testing import printed_pages
+    from friendlygov.signing.models import SignedAttachment
+
+    head = people["head"].user
+    services.sign_with_token(draft, actor=head)
+    decisions.issue_decision(draft, actor=head)
+    units = [item.assessment.unit for item in draft.items.select_related("assessment__unit")]
+    assert units
+
+    pages = printed_pages(bytes(draft.signed_original.issued_pdf), "signed-decision")
+    decision_text = " ".join("\n".join(pages).split())
+    assert "Phụ lục kèm theo Quyết định này" in decision_text
+    assert "PHỤ LỤC" not in decision_text
+    assert not any(unit.code in decision_text for unit in units)
+
+    appendix = SignedAttachment.objects.get(decision=draft, kind="appendix")
+    appendix_text = " ".join("\n".join(printed_pages(bytes(appendix.pdf), "signed-appendix")).split())
+    assert "PHỤ LỤC" in appendix_text
+    assert "(Kèm theo Quyết định số 15/QĐ-UBND ngày 05/01/2025" in appendix_text
+    assert all(unit.code in appendix_text for unit in units)
+    assert f"Tổng số: {len(units)} đơn vị." in appendix_text
+
+
+def test_without_the_agency_token_the_attachments_are_kept_unsigned_in_the_register(
     draft, people, tokens, settings
 ):
     from friendlygov.signing.models import SignedAttachment
@@ -182,10 +214,12 @@ def test_without_the_agency_token_the_attachment_is_kept_unsigned_in_the_registe
     services.sign_with_token(draft, actor=head)
     settings.SIGNING_AGENCY_TOKEN = ""
     decisions.issue_decision(draft, actor=head)
-    attachment = SignedAttachment.objects.get(decision=draft)
-    assert not attachment.agency_signed
-    assert b"pdfaid:part>2<" in bytes(attachment.pdf)
-    assert verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes()).signatures == []
+    attachments = SignedAttachment.objects.filter(decision=draft)
+    assert [a.kind for a in attachments] == ["appendix", "appraisal_report"]
+    for attachment in attachments:
+        assert not attachment.agency_signed
+        assert b"pdfaid:part>2<" in bytes(attachment.pdf)
+        assert verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes()).signatures == []
 
 
 def _signature_widget(pdf: bytes, name: str):
