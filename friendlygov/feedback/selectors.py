@@ -263,33 +263,35 @@ def overview_panel(overview: CycleOverview, *, limit: int = 10) -> OverviewPanel
 
 
 def cycle_overview(cycle, scope) -> CycleOverview:
-    """`CycleOverview` of `cycle` in `scope`: three queries, whatever the number of units."""
+    """`CycleOverview` of `cycle` in `scope`: three queries, whatever the number of units (the
+    answers counted by GROUP BY, the names and sample frames read once)."""
     in_scope = scope.filter(cycle=cycle).order_by()
-    counts = defaultdict(lambda: {"n": 0, "satisfied": 0})
-    names, channels = {}, dict.fromkeys(Channel.values, 0)
-    for row in (
-        SurveyResponse.objects.filter(assessment_id__in=in_scope.values("pk"))
-        .values("assessment_id", "assessment__unit__name", "channel")
+    ids = in_scope.values("pk")  # a subquery: the scope's thousands of ids never travel as a list
+    counts = defaultdict(lambda: [0, 0])
+    channels = dict.fromkeys(Channel.values, 0)
+    for assessment_id, channel, n, satisfied in (
+        SurveyResponse.objects.filter(assessment__in=ids)
+        .values_list("assessment_id", "channel")
         .annotate(n=Count("id"), satisfied=Count("id", filter=SATISFIED))
         .order_by()
     ):
-        entry = counts[row["assessment_id"]]
-        entry["n"] += row["n"]
-        entry["satisfied"] += row["satisfied"]
-        names[row["assessment_id"]] = row["assessment__unit__name"]
-        channels[row["channel"]] = channels.get(row["channel"], 0) + row["n"]
+        entry = counts[assessment_id]
+        entry[0] += n
+        entry[1] += satisfied
+        channels[channel] = channels.get(channel, 0) + n
+    names = dict(in_scope.values_list("pk", "unit__name"))
     populations = dict(
-        SampleFrame.objects.filter(assessment_id__in=list(counts)).values_list("assessment_id", "population")
+        SampleFrame.objects.filter(assessment__in=ids).values_list("assessment_id", "population")
     )
     answered = sorted(
         (
-            OverviewLine(pk, names[pk], Rate(entry["n"], entry["satisfied"], populations.get(pk)))
-            for pk, entry in counts.items()
+            OverviewLine(pk, names[pk], Rate(n, satisfied, populations.get(pk)))
+            for pk, (n, satisfied) in counts.items()
         ),
         key=lambda line: line.unit_name,
     )
     return CycleOverview(
-        units=in_scope.count(),
+        units=len(names),
         answered=answered,
         by_channel=[(value, label, channels.get(value, 0)) for value, label in Channel.choices],
     )
