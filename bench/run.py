@@ -89,6 +89,7 @@ def _django(database_url: str) -> None:
     import django
 
     django.setup()
+    import config.wsgi  # noqa: F401  # the app as served: loaded, then its objects frozen (gc.freeze)
 
 
 # --- pages: every main page and API list (bench/pages.py) ---------------------------------------

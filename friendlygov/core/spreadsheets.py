@@ -259,3 +259,17 @@ def workbook_bytes(book) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def progress_reporter(progress, total: int, *, every: int):
+    """`report(done)` for a job's progress while a file is written: tells `progress(done, total)`
+    at the start, every `every` rows and at the end (one UPDATE each), nothing when `progress` is
+    None (a direct download)."""
+
+    def report(done):
+        if progress is not None and (done == total or done % every == 0):
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    return report

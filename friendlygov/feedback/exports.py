@@ -14,8 +14,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from friendlygov.core.spreadsheets import GRID, print_setup
+from friendlygov.core.spreadsheets import GRID, print_setup, progress_reporter
 
+from . import permissions, selectors
 from .definition import SATISFIED_MIN
 from .models import Channel
 
@@ -24,7 +25,28 @@ PERCENT = "0.00"
 WIDTH_MIN, WIDTH_MAX = 6, 45  # as core.spreadsheets.fit_widths
 
 
-def export_cycle_survey(cycle, survey) -> bytes:
+PROGRESS_EVERY = 500  # lines between two progress reports of a job
+
+
+def survey_export_lines(cycle, user) -> int:
+    """How many lines the user's survey workbook of `cycle` holds (one per unit in their results
+    scope): above settings.EXPORT_IN_REQUEST_MAX_UNITS it is made by a background job."""
+    return selectors.survey_order(cycle, permissions.results_scope(user, cycle)).count()
+
+
+def survey_export_filename(year) -> str:
+    return f"khao-sat-hai-long-{year}.xlsx"
+
+
+def export_user_survey(cycle, user, progress=None) -> bytes:
+    """The workbook of the survey results `user` may read, for the download and the job alike."""
+    survey = selectors.cycle_survey(cycle, permissions.results_scope(user, cycle))
+    return export_cycle_survey(cycle, survey, progress=progress)
+
+
+def export_cycle_survey(cycle, survey, progress=None) -> bytes:
+    """`progress(done, total)`, when given, is told the lines written (a job's progress)."""
+    report = progress_reporter(progress, len(survey.lines), every=PROGRESS_EVERY)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Khảo sát hài lòng"))
     headers = [
@@ -64,13 +86,14 @@ def export_cycle_survey(cycle, survey) -> bytes:
     print_setup(sheet, "1:1", heading=f"{cycle.name} — {sheet.title}")
     header, plain, percent = _styles(sheet)
     sheet.append([_cell(sheet, title, header) for title in headers])
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         sheet.append(
             [
                 _cell(sheet, value, percent if column > 2 and _is_fraction(value) else plain)
                 for column, value in enumerate(row, start=1)
             ]
         )
+        report(done)
     note = book.create_sheet(_("Ghi chú"))
     note.column_dimensions["A"].width = 100
     print_setup(note, None, heading=f"{cycle.name} — {note.title}")

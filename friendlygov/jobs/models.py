@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     DECISION_DOCUMENTS = "decision_documents", _("Bộ quyết định công nhận (.zip)")
     CYCLE_EXPORT = "cycle_export", _("Tệp Excel kết quả đợt đánh giá")
+    SURVEY_EXPORT = "survey_export", _("Tệp Excel khảo sát hài lòng")
 
 
 class State(models.TextChoices):

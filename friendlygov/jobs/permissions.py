@@ -2,6 +2,7 @@
 still see what the job contains (the same policy as the pages the job was started from)."""
 
 from friendlygov.assessments import permissions as assessment_permissions
+from friendlygov.feedback import permissions as feedback_permissions
 
 from .models import Kind
 
@@ -21,11 +22,18 @@ def may_export(user, cycle) -> bool:
     return assessment_permissions.visible(user).filter(cycle=cycle).exists()
 
 
+def may_export_survey(user, cycle) -> bool:
+    """Whether the user reads any survey results of `cycle` (the embargo applied)."""
+    return feedback_permissions.results_scope(user, cycle).exists()
+
+
 def may_see(user, job) -> bool:
     if not user.is_authenticated or job.created_by_id != user.pk:
         return False
     if job.kind == Kind.CYCLE_EXPORT:
         return may_export(user, job.cycle)
+    if job.kind == Kind.SURVEY_EXPORT:
+        return may_export_survey(user, job.cycle)
     return bool(decisions_for(user, job.cycle, job.body))
 
 

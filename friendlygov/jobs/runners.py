@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from friendlygov.assessments import documents
 from friendlygov.core.office import PdfUnavailable, docx_to_pdf, soffice_path
+from friendlygov.feedback import exports as feedback_exports
 from friendlygov.reports import exports
 
 from . import permissions
@@ -99,7 +100,14 @@ def cycle_export(job, progress: Progress) -> Output:
     return Output(exports.cycle_export_filename(job.cycle.year), data)
 
 
+def survey_export(job, progress: Progress) -> Output:
+    """Progress counts the lines written (one per unit)."""
+    data = feedback_exports.export_user_survey(job.cycle, job.created_by, progress=progress)
+    return Output(feedback_exports.survey_export_filename(job.cycle.year), data)
+
+
 RUNNERS = {
     Kind.DECISION_DOCUMENTS: decision_documents,
     Kind.CYCLE_EXPORT: cycle_export,
+    Kind.SURVEY_EXPORT: survey_export,
 }

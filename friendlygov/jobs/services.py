@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from friendlygov.audit.services import record
+from friendlygov.feedback import exports as feedback_exports
 from friendlygov.reports import exports
 
 from . import permissions, tasks
@@ -94,6 +95,22 @@ def start_cycle_export(cycle, *, actor) -> Job:
         return pending
     total = 2 * exports.cycle_export_units(cycle, actor)  # the rows of the results and matrix sheets
     job = Job.objects.create(kind=Kind.CYCLE_EXPORT, created_by=actor, cycle=cycle, total=total)
+    record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year})
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+@transaction.atomic
+def start_survey_export(cycle, *, actor) -> Job:
+    """The cycle's survey workbook (the same file as the direct download), prepared in the
+    background; progress counts its lines."""
+    if not permissions.may_export_survey(actor, cycle):
+        raise PermissionDenied(_("Bạn không xem được kết quả khảo sát của đợt đánh giá này."))
+    pending = _pending(actor, Kind.SURVEY_EXPORT, cycle)
+    if pending is not None:
+        return pending
+    total = feedback_exports.survey_export_lines(cycle, actor)
+    job = Job.objects.create(kind=Kind.SURVEY_EXPORT, created_by=actor, cycle=cycle, total=total)
     record(actor, "job.started", job, {"kind": job.kind, "year": cycle.year})
     transaction.on_commit(lambda: _enqueue(job))
     return job

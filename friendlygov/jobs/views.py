@@ -57,6 +57,16 @@ def start_cycle_export(request, year):
     return _started(request, job)
 
 
+@require_POST
+def start_survey_export(request, year):
+    cycle = get_object_or_404(Cycle, year=year)
+    try:
+        job = services.start_survey_export(cycle, actor=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _started(request, job)
+
+
 @require_GET
 def job_list(request):
     jobs = services.ended_if_stale(list(permissions.visible_jobs(request.user)[:RECENT]))
@@ -92,6 +102,7 @@ urlpatterns = [
     path("", job_list, name="list"),
     path("decisions/<int:year>/", start_decision_documents, name="start_decision_documents"),
     path("export/<int:year>/", start_cycle_export, name="start_cycle_export"),
+    path("survey-export/<int:year>/", start_survey_export, name="start_survey_export"),
     path("<int:pk>/", job_detail, name="detail"),
     path("<int:pk>/progress/", job_progress, name="progress"),
     path("<int:pk>/download/", job_download, name="download"),

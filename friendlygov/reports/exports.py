@@ -45,7 +45,14 @@ from friendlygov.assessments.offline import (
     YES,
 )
 from friendlygov.assessments.workflow import DECIDED, SELF_EDITABLE, Status, decided_level
-from friendlygov.core.spreadsheets import GRID, grid, print_heading, print_setup, workbook_bytes
+from friendlygov.core.spreadsheets import (
+    GRID,
+    grid,
+    print_heading,
+    print_setup,
+    progress_reporter,
+    workbook_bytes,
+)
 from friendlygov.core.text import xml_safe
 from friendlygov.frameworks import scoring
 from friendlygov.frameworks.describe import num
@@ -149,7 +156,7 @@ def export_cycle(cycle, user, progress=None) -> bytes:
     ids = visible.order_by().values("pk")  # a subquery: never a list of 10,595 ids
     assessments = _assessment_rows(cycle, user, visible)
     indicators = _leaf_indicators(cycle)
-    report = _progress_reporter(progress, 2 * len(assessments))
+    report = progress_reporter(progress, 2 * len(assessments), every=PROGRESS_EVERY)
     book = Workbook(write_only=True)
     heading = cycle.name
     _write_sheet(
@@ -184,16 +191,6 @@ def export_cycle(cycle, user, progress=None) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _progress_reporter(progress, total):
-    def report(done):
-        if progress is not None and (done == total or done % PROGRESS_EVERY == 0):
-            progress(done, total)
-
-    if progress is not None:
-        progress(0, total)
-    return report
 
 
 @dataclass(frozen=True)

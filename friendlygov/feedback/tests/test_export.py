@@ -54,3 +54,46 @@ def test_the_export_prints_with_titles_borders_fitted_widths_and_the_cycle_on_ev
     for cell in sheet[1]:
         longest = max(len(word) for word in str(cell.value).split())
         assert sheet.column_dimensions[cell.column_letter].width >= longest
+
+
+def test_above_the_size_limit_the_survey_export_is_offered_as_a_background_job_that_makes_the_same_file(
+    people, dong_cam, survey_form, settings, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from friendlygov.core.testing import workbook_differences
+    from friendlygov.feedback.exports import survey_export_lines
+    from friendlygov.jobs.models import Job, Kind, State
+
+    add_responses(dong_cam, survey_form, [5] * 9 + [1])
+    appraiser = people["appraiser"]
+    lines = survey_export_lines(dong_cam.cycle, appraiser.user)
+    assert lines > 1
+    direct = appraiser.get("/feedback/2024/export.xlsx")
+    assert direct["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    settings.EXPORT_IN_REQUEST_MAX_UNITS = lines - 1
+    offer = appraiser.get("/feedback/2024/export.xlsx")
+    assert offer.status_code == 200 and offer["Content-Type"].startswith("text/html")
+    start = reverse("jobs:start_survey_export", args=[2024])
+    assert start in offer.text and reverse("jobs:list") in offer.text
+    assert f"có {lines} đơn vị" in offer.text and "Tệp Excel khảo sát hài lòng" in offer.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert appraiser.post(start).status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.done, job.total) == (Kind.SURVEY_EXPORT, State.DONE, lines, lines)
+    download = appraiser.get(reverse("jobs:download", args=[job.pk]))
+    assert workbook_differences(direct.content, b"".join(download.streaming_content)) == []
+    # The offer page lists the job, and only its requester may download the file.
+    assert reverse("jobs:download", args=[job.pk]) in appraiser.get("/feedback/2024/export.xlsx").text
+    assert people["officer"].get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_no_survey_export_job_for_someone_who_reads_no_survey_results_of_the_cycle(dong_cam, signed_in):
+    from django.urls import reverse
+
+    from friendlygov.jobs.models import Job
+
+    assert signed_in.post(reverse("jobs:start_survey_export", args=[2024])).status_code == 404
+    assert not Job.objects.exists()

@@ -1,22 +1,39 @@
-"""The .xlsx of a cycle's survey results, within what the reader may see (embargo applied)."""
+"""The .xlsx of a cycle's survey results, within what the reader may see (embargo applied); one
+of more than EXPORT_IN_REQUEST_MAX_UNITS lines (a nation) is prepared in the background instead:
+the page says so and starts the job."""
 
+from django.conf import settings
 from django.http import Http404
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments.models import Cycle
 from friendlygov.core.office import file_response
+from friendlygov.jobs.models import Kind
 
-from .. import permissions, selectors
-from ..exports import export_cycle_survey
+from ..exports import export_user_survey, survey_export_filename, survey_export_lines
 
 
 def export(request, year):
     cycle = Cycle.objects.filter(year=year).order_by("pk").first()
     if cycle is None:
         raise Http404(_("Không có đợt đánh giá năm này."))
-    survey = selectors.cycle_survey(cycle, permissions.results_scope(request.user, cycle))
-    return file_response(export_cycle_survey(cycle, survey), f"khao-sat-hai-long-{year}.xlsx")
+    lines = survey_export_lines(cycle, request.user)
+    if lines > settings.EXPORT_IN_REQUEST_MAX_UNITS:
+        return render(
+            request,
+            "jobs/export_in_background.html",
+            {
+                "cycle": cycle,
+                "title": _("Tệp Excel khảo sát hài lòng"),
+                "units": lines,
+                "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS,
+                "start_url": reverse("jobs:start_survey_export", args=[cycle.year]),
+                "kind": Kind.SURVEY_EXPORT,
+            },
+        )
+    return file_response(export_user_survey(cycle, request.user), survey_export_filename(year))
 
 
 urlpatterns = [path("<int:year>/export.xlsx", export, name="export")]

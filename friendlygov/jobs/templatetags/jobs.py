@@ -46,6 +46,7 @@ def export_in_background(context, cycle):
 
 
 @register.inclusion_tag("jobs/partials/recent.html", takes_context=True)
-def export_jobs(context, cycle):
+def export_jobs(context, cycle, kind=Kind.CYCLE_EXPORT):
+    """The user's recent jobs of `kind` (an export) for `cycle`."""
     user = context["request"].user
-    return {"jobs": _recent(user, Kind.CYCLE_EXPORT, cycle), "poll_seconds": POLL_SECONDS}
+    return {"jobs": _recent(user, kind, cycle), "poll_seconds": POLL_SECONDS}

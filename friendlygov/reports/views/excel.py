@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +18,7 @@ from friendlygov.assessments.workflow import SELF_EDITABLE
 from friendlygov.core import spreadsheets
 from friendlygov.core.numbers import WholeNumberField
 from friendlygov.core.office import file_response
+from friendlygov.jobs.models import Kind
 
 from .. import exports, imports
 
@@ -42,8 +43,15 @@ def export_cycle(request, year):
     if units > settings.EXPORT_IN_REQUEST_MAX_UNITS:
         return render(
             request,
-            "reports/export_in_background.html",
-            {"cycle": cycle, "units": units, "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS},
+            "jobs/export_in_background.html",
+            {
+                "cycle": cycle,
+                "title": _("Tệp Excel kết quả"),
+                "units": units,
+                "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS,
+                "start_url": reverse("jobs:start_cycle_export", args=[cycle.year]),
+                "kind": Kind.CYCLE_EXPORT,
+            },
         )
     return file_response(exports.export_cycle(cycle, request.user), exports.cycle_export_filename(year))
 
