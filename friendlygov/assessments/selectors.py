@@ -1,6 +1,6 @@
 """Every non-trivial read of the assessment area, scoped by the permission policy."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -274,6 +274,7 @@ class AssessmentList:
     cycle: object
     groups: list  # the appraising bodies' names, for the group filter
     levels: tuple = ()  # the levels of the cycle's program, for the level filter
+    matching: int | None = None  # how many rows match the filters, where the counts tell
 
 
 LIST_ORDER = ("body__name", "unit__search_name", "pk")
@@ -296,10 +297,14 @@ def assessment_list(user, *, year=None, status=None, group=None, level=None, q=N
     year = int(year) if year and str(year).isdigit() and int(year) in years else years[0]
     cycle = next(c for c in cycles if c.year == year)
     in_cycle = visible.filter(cycle__year=year).order_by()
-    by_status = dict(in_cycle.values_list("status").annotate(n=models.Count("pk")))
+    by_status, groups = defaultdict(int), set()
+    for status_value, body_name, n in in_cycle.values_list("status", "body__name").annotate(
+        n=models.Count("pk")
+    ):
+        by_status[status_value] += n
+        groups.add(body_name)
     today = timezone.localdate()
     overdue_count = in_cycle.filter(deadlines.overdue_q(today)).count()
-    groups = sorted(set(in_cycle.values_list("body__name", flat=True).distinct()))
     rows = in_cycle
     if status:
         rows = rows.filter(status=status)
@@ -311,8 +316,19 @@ def assessment_list(user, *, year=None, status=None, group=None, level=None, q=N
         rows = rows.filter(unit__search_name__contains=fold(q))
     rows = rows.select_related("cycle", "unit__parent", "body").order_by(*LIST_ORDER)
     total = sum(by_status.values())
+    # The rows' count is known from the counts by status unless a filter other than the status
+    # narrows them: the pager then asks no COUNT of its own.
+    matching = None if (group or level or q) else by_status.get(status, 0) if status else total
     return AssessmentList(
-        rows, total, by_status, overdue_count, years, cycle, groups, rules_for(cycle).levels
+        rows,
+        total,
+        dict(by_status),
+        overdue_count,
+        years,
+        cycle,
+        sorted(groups),
+        rules_for(cycle).levels,
+        matching,
     )
 
 

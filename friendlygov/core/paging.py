@@ -26,11 +26,12 @@ class ByKey:
 
     ordered = True  # the queryset's own order, which Paginator would otherwise ask about
 
-    def __init__(self, rows):
+    def __init__(self, rows, *, count: int | None = None):
         self.rows = rows
+        self.known_count = count  # given when the caller counted the rows already
 
     def count(self) -> int:
-        return self.rows.count()
+        return self.rows.count() if self.known_count is None else self.known_count
 
     def __len__(self) -> int:
         return self.count()

@@ -34,7 +34,7 @@ def assessment_list(request):
         level=request.GET.get("level"),
         q=request.GET.get("q"),
     )
-    page = page_of(request, ByKey(listing.rows))
+    page = page_of(request, ByKey(listing.rows, count=listing.matching))
     page.object_list = selectors.mark_overdue(page.object_list)
     statuses = [(value, label, listing.by_status.get(value, 0)) for value, label in Status.choices]
     shown = [item.pk for item in page.object_list]
