@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from friendlygov.assessments.models import AppraisingBody, Cycle
 
 from . import permissions, services
-from .models import State
+from .models import Kind, State
 
 POLL_SECONDS = 2
 RECENT = 20
@@ -47,21 +47,17 @@ def start_decision_documents(request, year):
     return _started(request, job)
 
 
-@require_POST
-def start_cycle_export(request, year):
-    cycle = get_object_or_404(Cycle, year=year)
-    try:
-        job = services.start_cycle_export(cycle, actor=request.user)
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return _started(request, job)
+EXPORT_STARTERS = {
+    Kind.CYCLE_EXPORT: services.start_cycle_export,
+    Kind.SURVEY_EXPORT: services.start_survey_export,
+}
 
 
 @require_POST
-def start_survey_export(request, year):
+def start_export(request, year, kind):
     cycle = get_object_or_404(Cycle, year=year)
     try:
-        job = services.start_survey_export(cycle, actor=request.user)
+        job = EXPORT_STARTERS[kind](cycle, actor=request.user)
     except PermissionDenied as exc:
         raise Http404 from exc
     return _started(request, job)
@@ -101,8 +97,8 @@ app_name = "jobs"
 urlpatterns = [
     path("", job_list, name="list"),
     path("decisions/<int:year>/", start_decision_documents, name="start_decision_documents"),
-    path("export/<int:year>/", start_cycle_export, name="start_cycle_export"),
-    path("survey-export/<int:year>/", start_survey_export, name="start_survey_export"),
+    path("export/<int:year>/", start_export, {"kind": Kind.CYCLE_EXPORT}, name="start_cycle_export"),
+    path("survey-export/<int:year>/", start_export, {"kind": Kind.SURVEY_EXPORT}, name="start_survey_export"),
     path("<int:pk>/", job_detail, name="detail"),
     path("<int:pk>/progress/", job_progress, name="progress"),
     path("<int:pk>/download/", job_download, name="download"),

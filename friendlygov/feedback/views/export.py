@@ -2,15 +2,14 @@
 of more than EXPORT_IN_REQUEST_MAX_UNITS lines (a nation) is prepared in the background instead:
 the page says so and starts the job."""
 
-from django.conf import settings
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from friendlygov.assessments.models import Cycle
 from friendlygov.core.office import file_response
 from friendlygov.jobs.models import Kind
+from friendlygov.jobs.offers import offer_export, too_large_for_the_request
 
 from ..exports import export_user_survey, survey_export_filename, survey_export_lines
 
@@ -20,19 +19,8 @@ def export(request, year):
     if cycle is None:
         raise Http404(_("Không có đợt đánh giá năm này."))
     lines = survey_export_lines(cycle, request.user)
-    if lines > settings.EXPORT_IN_REQUEST_MAX_UNITS:
-        return render(
-            request,
-            "jobs/export_in_background.html",
-            {
-                "cycle": cycle,
-                "title": _("Tệp Excel khảo sát hài lòng"),
-                "units": lines,
-                "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS,
-                "start_url": reverse("jobs:start_survey_export", args=[cycle.year]),
-                "kind": Kind.SURVEY_EXPORT,
-            },
-        )
+    if too_large_for_the_request(lines):
+        return offer_export(request, cycle, Kind.SURVEY_EXPORT, lines)
     return file_response(export_user_survey(cycle, request.user), survey_export_filename(year))
 
 

@@ -2,12 +2,11 @@
 the import of past cycles' results. Thin views over reports.exports and reports.imports."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,6 +18,7 @@ from friendlygov.core import spreadsheets
 from friendlygov.core.numbers import WholeNumberField
 from friendlygov.core.office import file_response
 from friendlygov.jobs.models import Kind
+from friendlygov.jobs.offers import offer_export, too_large_for_the_request
 
 from .. import exports, imports
 
@@ -40,19 +40,8 @@ def export_cycle(request, year):
     units = exports.cycle_export_units(cycle, request.user)
     if not units:
         raise Http404
-    if units > settings.EXPORT_IN_REQUEST_MAX_UNITS:
-        return render(
-            request,
-            "jobs/export_in_background.html",
-            {
-                "cycle": cycle,
-                "title": _("Tệp Excel kết quả"),
-                "units": units,
-                "limit": settings.EXPORT_IN_REQUEST_MAX_UNITS,
-                "start_url": reverse("jobs:start_cycle_export", args=[cycle.year]),
-                "kind": Kind.CYCLE_EXPORT,
-            },
-        )
+    if too_large_for_the_request(units):
+        return offer_export(request, cycle, Kind.CYCLE_EXPORT, units)
     return file_response(exports.export_cycle(cycle, request.user), exports.cycle_export_filename(year))
 
 

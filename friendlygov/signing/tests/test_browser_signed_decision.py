@@ -87,24 +87,21 @@ def test_the_person_signs_the_clerk_issues_and_anyone_verifies(
     assert result.get_by_text("Không hợp lệ").count() == 0
     look_at(page, "verify-2-valid")
 
-    # The appendix, the list of units as its own PDF/A, carries the agency's signature too.
+    # The appendix (the list of units) and the appraisal report, each its own PDF/A from the public
+    # page, carry the agency's signature at the top right; the report is recognised as an attachment.
     page.goto(f"{live_server.url}/public/{draft.cycle.year}/")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Phụ lục: danh sách đơn vị (PDF/A)").first.click()
-    appendix_pdf = tmp_path / "phu-luc.pdf"
-    download.value.save_as(appendix_pdf)
-    checked = testing.pdfsig(appendix_pdf.read_bytes(), signing_tokens, tmp_path)
-    assert checked.count("Signature is Valid.") == 1 and "Certificate is Trusted." in checked, checked
-    testing.render_first_page(appendix_pdf, ARTIFACTS / "signed-appendix-page-1")
-
-    # The appraisal report, its own signed PDF/A, is recognised as the decision's attachment.
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Báo cáo kết quả thẩm định (PDF/A)").first.click()
-    report_pdf = tmp_path / "bao-cao.pdf"
-    download.value.save_as(report_pdf)
-    checked = testing.pdfsig(report_pdf.read_bytes(), signing_tokens, tmp_path)
-    assert checked.count("Signature is Valid.") == 1 and "Certificate is Trusted." in checked, checked
-    testing.render_first_page(report_pdf, ARTIFACTS / "signed-attachment-page-1")
+    for link, name in (
+        ("Phụ lục: danh sách đơn vị", "appendix"),
+        ("Báo cáo kết quả thẩm định", "attachment"),
+    ):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"{link} (PDF/A)").first.click()
+        attachment_pdf = tmp_path / f"{name}.pdf"
+        download.value.save_as(attachment_pdf)
+        checked = testing.pdfsig(attachment_pdf.read_bytes(), signing_tokens, tmp_path)
+        assert checked.count("Signature is Valid.") == 1 and "Certificate is Trusted." in checked, checked
+        testing.render_first_page(attachment_pdf, ARTIFACTS / f"signed-{name}-page-1")
+    report_pdf = tmp_path / "attachment.pdf"
     page.goto(f"{live_server.url}/xac-minh/")
     page.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(report_pdf))
     page.get_by_role("button", name="Kiểm tra", exact=True).click()
