@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 
@@ -34,7 +35,8 @@ class _OneRequestAtATime(ThreadedWSGIServer):
     it) then run inside each other's transaction, and SQLite refuses the write with "database
     table is locked" (a 503 the person would not see on a real server). Each request is answered
     whole, body included, before the next starts; connections are still accepted and read in
-    their own threads, so a browser's idle pre-opened socket blocks nothing."""
+    their own threads, so a browser's idle pre-opened socket blocks nothing. Static files touch no
+    database and are still served side by side, so a page's scripts load as fast as before."""
 
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, connections_override=connections_override, **kwargs)
@@ -45,7 +47,11 @@ class _OneRequestAtATime(ThreadedWSGIServer):
         if not self._serial:
             return super().set_app(application)
 
+        static = settings.STATIC_URL
+
         def one_at_a_time(environ, start_response):
+            if environ.get("PATH_INFO", "").startswith(static):
+                return application(environ, start_response)
             with self._answering:
                 response = application(environ, start_response)
                 try:

@@ -103,6 +103,7 @@ def test_filed_accepted_reappraised_corrected_and_filed_rejected(
 
     # The appraiser re-appraises the named indicator on the assessment, which says "đang xem xét lại".
     page.get_by_role("link", name="Mở hồ sơ để thẩm định lại").click()
+    page.wait_for_load_state()  # the page's scripts, which save a value when it is left
     assert "Đang xem xét lại" in page.locator(".standing").inner_text()
     row = page.locator(f"#row-{named_score.pk}")
     value = row.locator("input[name='appraised_value']")
