@@ -43,7 +43,7 @@ test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PYTEST) -m "not browser"
 
 test-browser: install
-	$(PYTEST) -m browser
+	FRIENDLYGOV_SCREENSHOTS=$${FRIENDLYGOV_SCREENSHOTS:-visible} $(PYTEST) -m browser
 
 # Schemathesis on /api/v1/openapi.json with the small demo, as three personas (docs/api.md).
 fuzz: install

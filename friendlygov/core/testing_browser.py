@@ -74,6 +74,7 @@ def chromium_browser():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # some tests also keep a picture of one element
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -135,33 +136,44 @@ def serious_axe_violations(page) -> list[dict]:
 
 
 def look_at(page, name: str) -> None:
-    """Screenshot the page at desktop and phone width and fail on serious accessibility issues.
+    """Fail on serious accessibility issues at desktop and phone width, and screenshot the page
+    at both widths for people to look at.
 
-    The screenshots are for people to look at: of the visible part by default, of the whole page
-    with FRIENDLYGOV_SCREENSHOTS=full (as .ci/run sets), which costs a few seconds on a long page.
     axe-core is the largest cost of the browser tests (0.4–5 s a run), so `make test` runs it once
     per distinct page and width in a session (see `distinct_page`); with FRIENDLYGOV_AXE=every
     (as .ci/run's browser stage sets) it runs on every looked-at state at both widths, so every
-    state is still checked on every CI run. A state is looked at once per session, so a test run
-    at two widths names it once; the test's own viewport is given back afterwards.
+    state is still checked on every CI run. Screenshots are taken where someone will look at them:
+    of the visible part with FRIENDLYGOV_SCREENSHOTS=visible (`make test-browser`), of the whole
+    page with FRIENDLYGOV_SCREENSHOTS=full (.ci/run's browser stage); a plain `make test` takes
+    none (they were a tenth of its browser time). A state is looked at once per session, so a test
+    run at two widths names it once; the test's own viewport is given back afterwards.
     """
     if name in _LOOKED_AT:
         return
     _LOOKED_AT.add(name)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    own_viewport = page.viewport_size
-    full_page = os.environ.get("FRIENDLYGOV_SCREENSHOTS", "") == "full"
+    screenshots = os.environ.get("FRIENDLYGOV_SCREENSHOTS", "")
     every_state = os.environ.get("FRIENDLYGOV_AXE", "") == "every"
     page_key = distinct_page(page)
+    own_viewport = page.viewport_size
+    resized = False
     for label, viewport in VIEWPORTS.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=full_page)
-        if not every_state and (page_key, label) in _AXE_CHECKED:
+        check = every_state or (page_key, label) not in _AXE_CHECKED
+        if not (screenshots or check):
             continue
-        _AXE_CHECKED.add((page_key, label))
-        violations = serious_axe_violations(page)
-        assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(violations, indent=1)
-    page.set_viewport_size(own_viewport)
+        if viewport != page.viewport_size:
+            page.set_viewport_size(viewport)
+            resized = True
+        if screenshots:
+            path = str(ARTIFACTS / f"{name}-{label}.png")
+            page.screenshot(path=path, full_page=screenshots == "full")
+        if check:
+            _AXE_CHECKED.add((page_key, label))
+            violations = serious_axe_violations(page)
+            assert not violations, f"axe-core on {name} at {label} width:\n" + json.dumps(
+                violations, indent=1
+            )
+    if resized:
+        page.set_viewport_size(own_viewport)
 
 
 def distinct_page(page) -> tuple:

@@ -1,5 +1,6 @@
 """The decision as a Word document (Decree 30/2020 layout) and as a PDF made by LibreOffice."""
 
+import copy
 import io
 import os
 import shutil
@@ -7,14 +8,16 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.db import transaction
 from docx import Document
 
 from friendlygov.assessments import documents, services
 from friendlygov.assessments.models import Decision
-from friendlygov.assessments.testing import LEGAL_BASES
+from friendlygov.assessments.testing import LEGAL_BASES, draft_for
 from friendlygov.core.i18n import fold
-from friendlygov.core.office import PdfUnavailable
+from friendlygov.core.office import PdfUnavailable, docx_to_pdfs
 from friendlygov.core.testing import needs_libreoffice, printed_pages
+from friendlygov.core.testing_db import building
 
 
 def text_of(docx_bytes) -> str:
@@ -94,9 +97,41 @@ def test_it_marks_a_draft_and_names_the_revoked_decision(issued, people):
     assert "ngày 02 tháng 3 năm 2025" in text
 
 
-def test_it_converts_the_document_to_pdf_with_libreoffice(issued):
-    needs_libreoffice()
-    pdf = documents.decision_pdf(issued)
+@pytest.fixture(scope="module")
+def printed(_appraised_units_for_module, _people_for_module, django_db_blocker) -> dict[str, bytes]:
+    """The issued decision and a draft revoking it as LibreOffice prints them, both converted by
+    one LibreOffice start (a start costs seconds, a conversion little). They are made in a
+    savepoint rolled back at once; only their .docx files are kept."""
+    soffice = needs_libreoffice()
+    head = _people_for_module["people"]["head"].user
+    with building(django_db_blocker), transaction.atomic():
+        units = copy.deepcopy(_appraised_units_for_module["appraised_units"])
+        issued = draft_for(units, head, "15/QĐ-UBND")
+        issued = services.issue_decision(issued, actor=head)
+        files = {
+            "issued": documents.decision_docx(issued),
+            "draft": documents.decision_docx(revoking(issued, head)),
+        }
+        transaction.set_rollback(True)
+    return docx_to_pdfs(files, soffice=soffice)
+
+
+def revoking(issued, head):
+    return services.draft_decision(
+        issued.body,
+        assessments=[item.assessment for item in issued.items.all()],
+        number="",
+        signed_on=date(2025, 3, 2),
+        signer_name="Nguyễn Văn An",
+        legal_bases=LEGAL_BASES,
+        actor=head,
+        supersedes=issued,
+        kind=Decision.Kind.REVOCATION,
+    )
+
+
+def test_it_converts_the_document_to_pdf_with_libreoffice(printed):
+    pdf = printed["issued"]
     assert pdf.startswith(b"%PDF")
     keep = os.environ.get("FRIENDLYGOV_KEEP_DECISION_PDF")
     if keep:
@@ -110,19 +145,8 @@ def test_it_explains_when_libreoffice_is_missing(issued, monkeypatch):
         documents.decision_pdf(issued)
 
 
-def test_a_draft_says_so_across_every_page_and_is_numbered_from_page_2(issued, people):
-    needs_libreoffice()
-    draft = services.draft_decision(
-        issued.body,
-        assessments=[item.assessment for item in issued.items.all()],
-        number="",
-        signed_on=date(2025, 3, 2),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=people["head"].user,
-        supersedes=issued,
-        kind=Decision.Kind.REVOCATION,
-    )
+def test_a_draft_says_so_across_every_page_and_is_numbered_from_page_2(issued, people, printed):
+    draft = revoking(issued, people["head"].user)
     for docx in (documents.decision_docx(draft), documents.appraisal_report_docx(draft)):
         with zipfile.ZipFile(io.BytesIO(docx)) as package:
             headers = [package.read(name).decode() for name in package.namelist() if "word/header" in name]
@@ -131,15 +155,14 @@ def test_a_draft_says_so_across_every_page_and_is_numbered_from_page_2(issued, p
         xml = [package.read(name).decode() for name in package.namelist() if name.endswith(".xml")]
         assert not any('string="DỰ THẢO"' in part for part in xml)
     # The watermark is drawn (a shape, not text): test-artifacts/prints/decision-draft-*.png show it.
-    pages = printed_pages(documents.decision_pdf(draft), "decision-draft")
+    pages = printed_pages(printed["draft"], "decision-draft")
     assert len(pages) == 2  # the decision and its appendix, no blank page
     assert all(page.strip() for page in pages)
     assert first_line(pages[1]) == "2" and first_line(pages[0]) != "1"
 
 
-def test_an_issued_decision_prints_on_two_pages_numbered_from_page_2_without_draft_mark(issued):
-    needs_libreoffice()
-    pages = printed_pages(documents.decision_pdf(issued), "decision-issued")
+def test_an_issued_decision_prints_on_two_pages_numbered_from_page_2_without_draft_mark(printed):
+    pages = printed_pages(printed["issued"], "decision-issued")
     assert len(pages) == 2
     assert not any("DỰ THẢO" in page for page in pages)
     assert first_line(pages[1]) == "2" and first_line(pages[0]) != "1"

@@ -36,7 +36,8 @@ def client_of(username) -> Client:
 
 def old_rows(username, year, *, status="", group="", level="", q="") -> list[Assessment]:
     """What the list showed before it paged: the cycle's visible assessments, filtered in Python."""
-    rows = list(permissions.visible(User.objects.get(username=username)).filter(cycle__year=year))
+    visible = permissions.visible(User.objects.get(username=username)).filter(cycle__year=year)
+    rows = list(visible.select_related("body", "unit"))  # read once, not a query per row
     if status:
         rows = [a for a in rows if a.status == status]
     if group:
@@ -72,13 +73,17 @@ def count_shown(response) -> int:
 def test_every_filter_gives_the_rows_the_unpaged_list_gave_for_every_persona(demo, db):
     years = sorted(set(Cycle.objects.values_list("year", flat=True)))
     years = [years[0], years[-1]]  # a decided year and the open one
-    checked = 0
+    checked, compared = 0, set()
     for username in PERSONAS:
         client = client_of(username)
         for year in years:
             everything = old_rows(username, year)
-            if not everything:
+            # The list follows from the rows a person sees: people who see the same ones (the
+            # province's leader and a superuser) are compared once.
+            reads = (year, frozenset(a.pk for a in everything))
+            if not everything or reads in compared:
                 continue
+            compared.add(reads)
             group = everything[len(everything) // 2].body.name
             name = everything[-1].unit.name
             level = next((str(a.final_level) for a in everything if a.final_level is not None), "")
@@ -100,7 +105,7 @@ def test_every_filter_gives_the_rows_the_unpaged_list_gave_for_every_persona(dem
                 assert listing.total == len(everything)  # the status tiles count the whole cycle
                 assert listing.by_status == dict(Counter(a.status for a in everything))
                 checked += 1
-    assert checked > 25
+    assert checked > 15 and len(compared) >= 4
 
 
 def test_a_list_longer_than_a_page_is_paged_in_its_order_and_every_row_is_reachable(demo, db):

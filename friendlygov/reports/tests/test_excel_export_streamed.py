@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from friendlygov.assessments import permissions
 from friendlygov.assessments.models import Cycle
+from friendlygov.assessments.workflow import DECIDED, Status
 from friendlygov.core.testing import workbook_differences
 from friendlygov.reports import exports
 
@@ -24,6 +26,27 @@ def demo(full_demo, django_db_blocker):
     return users, cycles
 
 
+def _reads(cycle, user) -> tuple:
+    """What the workbook follows from besides the cycle (exports._assessment_rows): the
+    assessments the user sees, and which of them still closed to others show their appraisal."""
+    visible = permissions.visible(user).filter(cycle=cycle)
+    appraisals = (
+        visible if permissions.sees_everything(user) else permissions.which(user, permissions.VIEW_APPRAISAL)
+    )
+    still_closed = appraisals.filter(cycle=cycle).exclude(status__in=(Status.APPRAISED, *DECIDED))
+    return (
+        cycle.pk,
+        frozenset(visible.values_list("pk", flat=True)),
+        frozenset(still_closed.values_list("pk", flat=True)),
+    )
+
+
+# People who read the same assessments (the province's leader and a superuser, two people of one
+# appraising body) get the same workbook: it is built and compared once, and the differences
+# found are the answer for each of them.
+_COMPARED: dict[tuple, list] = {}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", PERSONAS)
 def test_it_reads_back_as_the_export_written_cell_by_cell_for_every_year(demo, username):
@@ -33,8 +56,11 @@ def test_it_reads_back_as_the_export_written_cell_by_cell_for_every_year(demo, u
     for cycle in cycles:
         if not exports.cycle_export_units(cycle, user):
             continue
-        expected = legacy_cycle_export.export_cycle(cycle, user)
-        assert workbook_differences(expected, exports.export_cycle(cycle, user)) == []
+        reads = _reads(cycle, user)
+        if reads not in _COMPARED:
+            expected = legacy_cycle_export.export_cycle(cycle, user)
+            _COMPARED[reads] = workbook_differences(expected, exports.export_cycle(cycle, user))
+        assert _COMPARED[reads] == [], cycle.year
         compared += 1
     assert compared >= 1
 
