@@ -307,16 +307,26 @@ def signatures_in(report: str) -> dict[str, str]:
     return verdicts
 
 
+def token_settings(tokens: Tokens) -> dict:
+    """The settings that make the SoftHSM2 tokens the deployment's: the agency's and the person's
+    keys, and the test CA as the only trust root."""
+    return {
+        "SIGNING_PKCS11_MODULE": SOFTHSM_MODULE,
+        "SIGNING_AGENCY_TOKEN": "agency",
+        "SIGNING_AGENCY_PIN": PIN,
+        "SIGNING_AGENCY_KEY": "seal",
+        "SIGNING_PERSON_TOKEN": "person",
+        "SIGNING_PERSON_PIN": PIN,
+        "SIGNING_PERSON_KEY": "signer",
+        "SIGNING_TRUST_ROOTS": str(tokens.roots_file),
+    }
+
+
 @pytest.fixture
 def signing_tokens(settings, softhsm_tokens) -> Tokens:
-    """The SoftHSM2 tokens configured as the deployment's: the agency's and the person's keys,
-    and the test CA as the only trust root."""
-    settings.SIGNING_PKCS11_MODULE = SOFTHSM_MODULE
-    settings.SIGNING_AGENCY_TOKEN, settings.SIGNING_AGENCY_PIN = "agency", PIN
-    settings.SIGNING_AGENCY_KEY = "seal"
-    settings.SIGNING_PERSON_TOKEN, settings.SIGNING_PERSON_PIN = "person", PIN
-    settings.SIGNING_PERSON_KEY = "signer"
-    settings.SIGNING_TRUST_ROOTS = str(softhsm_tokens.roots_file)
+    """The SoftHSM2 tokens configured as the deployment's (token_settings)."""
+    for name, value in token_settings(softhsm_tokens).items():
+        setattr(settings, name, value)
     return softhsm_tokens
 
 

@@ -1,14 +1,19 @@
 """The public verification page (/xac-minh/): in the register or not, which decision, who signed and
 when, each signature valid or why not; capped, counted per address, never stored."""
 
+import copy
 import io
 
 import pytest
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from friendlygov.assessments import services as decisions
+from friendlygov.assessments.models import Decision
+from friendlygov.assessments.testing import draft_for
 from friendlygov.core.office import soffice_path
+from friendlygov.core.testing_db import building, shares_per_module
 from friendlygov.signing import services, signer, testing
 from friendlygov.signing.models import SignedOriginal
 from friendlygov.signing.verify import verify
@@ -24,6 +29,31 @@ def tokens(signing_tokens):
     return signing_tokens
 
 
+# The decision the `draft` fixture makes, signed by the head and issued, built once for the
+# module's tests that only read it (signing starts LibreOffice and opens the tokens: seconds);
+# they run after the tests that sign their own.
+shares_per_module("signed_decision", "_signed_decision_for_module")
+
+
+@pytest.fixture(scope="module")
+def _signed_decision_for_module(
+    _appraised_units_for_module, _people_for_module, softhsm_tokens, django_db_blocker
+):
+    head = _people_for_module["people"]["head"].user
+    units = copy.deepcopy(_appraised_units_for_module["appraised_units"])
+    with building(django_db_blocker), override_settings(**testing.token_settings(softhsm_tokens)):
+        decision = draft_for(units, head, "15/QĐ-UBND")
+        services.sign_with_token(decision, actor=head)
+        decisions.issue_decision(decision, actor=head)
+    return decision.pk
+
+
+@pytest.fixture
+def signed_decision(_signed_decision_for_module, appraised_units, people, tokens):
+    """(Asking for what it is built on orders its tests after those that build their own.)"""
+    return Decision.objects.get(pk=_signed_decision_for_module)
+
+
 def check(client, data: bytes, name="quyet-dinh.pdf"):
     file = io.BytesIO(data)
     file.name = name
@@ -36,24 +66,20 @@ def _fresh_counters():
 
 
 def test_it_reports_the_original_valid_and_every_tampered_copy_invalid_with_the_reason(
-    draft,
-    people,
+    signed_decision,
     tokens,
     client,
     settings,
     tmp_path,
 ):
-    head = people["head"].user
-    services.sign_with_token(draft, actor=head)
-    decisions.issue_decision(draft, actor=head)
-    original = SignedOriginal.objects.get(decision=draft)
+    original = SignedOriginal.objects.get(decision=signed_decision)
     issued, register_pdf = bytes(original.issued_pdf), bytes(original.register_pdf)
 
     page = check(client, issued).content.decode()
     assert "Có trong sổ đăng ký: đúng bản gốc điện tử của Quyết định số 15/QĐ-UBND" in page
     assert page.count("Hợp lệ") == 2 and "Không hợp lệ" not in page
     assert "Trần Văn Giám" in page and "SỞ NỘI VỤ THÀNH PHỐ HẢI PHÒNG" in page
-    assert reverse("signing:original_pdf", args=[draft.pk]) in page
+    assert reverse("signing:original_pdf", args=[signed_decision.pk]) in page
 
     changed = bytearray(issued)
     changed[len(register_pdf) + 300] ^= 0x01
@@ -138,15 +164,12 @@ def _now():
     [("appendix", "Phụ lục: danh sách đơn vị"), ("appraisal_report", "Báo cáo kết quả thẩm định")],
 )
 def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_without_image(
-    draft, people, tokens, client, kind, label
+    signed_decision, people, tokens, client, kind, label
 ):
     from friendlygov.signing.models import SignedAttachment
     from friendlygov.signing.signer import A4, ATTACHMENT_FIELD
 
-    head = people["head"].user
-    services.sign_with_token(draft, actor=head)
-    decisions.issue_decision(draft, actor=head)
-    attachment = SignedAttachment.objects.get(decision=draft, kind=kind)
+    attachment = SignedAttachment.objects.get(decision=signed_decision, kind=kind)
     assert attachment.agency_signed
     report = verify(bytes(attachment.pdf), roots_pem=tokens.roots_file.read_bytes())
     assert [(s.field, s.valid) for s in report.signatures] == [(ATTACHMENT_FIELD, True)]
@@ -159,17 +182,19 @@ def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_wit
 
     page = check(client, bytes(attachment.pdf)).content.decode()
     assert f"Có trong sổ đăng ký: đúng tài liệu kèm theo ({label}) của Quyết định số 15/QĐ-UBND" in page
-    assert reverse("signing:attachment_pdf", args=[draft.pk, attachment.kind]) in page
-    assert reverse("signing:original_pdf", args=[draft.pk]) in page
+    assert reverse("signing:attachment_pdf", args=[signed_decision.pk, attachment.kind]) in page
+    assert reverse("signing:original_pdf", args=[signed_decision.pk]) in page
     assert "Cơ quan ban hành" in page and "Không hợp lệ" not in page
     by_digest = client.get(reverse("signing:verify"), {"ma": attachment.sha256}).content.decode()
     assert "đúng tài liệu kèm theo" in by_digest
 
     # The decision's page and the public results link the attachment.
-    link = reverse("signing:attachment_pdf", args=[draft.pk, attachment.kind])
-    detail = people["head"].get(reverse("assessments:decision_detail", args=[draft.pk])).content.decode()
-    assert link in detail and reverse("signing:original_pdf", args=[draft.pk]) in detail
-    public = client.get(reverse("public:cycle_results", args=[draft.cycle.year])).content.decode()
+    link = reverse("signing:attachment_pdf", args=[signed_decision.pk, attachment.kind])
+    detail = (
+        people["head"].get(reverse("assessments:decision_detail", args=[signed_decision.pk])).content.decode()
+    )
+    assert link in detail and reverse("signing:original_pdf", args=[signed_decision.pk]) in detail
+    public = client.get(reverse("public:cycle_results", args=[signed_decision.cycle.year])).content.decode()
     assert link in public
     download = client.get(link)
     assert download.content == bytes(attachment.pdf)
@@ -178,26 +203,23 @@ def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_wit
 
 
 def test_the_appendix_is_its_own_file_naming_the_issued_number_and_date_and_listing_every_unit(
-    draft, people, tokens
+    signed_decision, tokens
 ):
     """Decree 30: the list of units goes with the decision as an attachment of its own; the signed
     decision keeps the articles that point to it, the appendix names the decision it belongs to."""
     from friendlygov.core.testing import printed_pages
     from friendlygov.signing.models import SignedAttachment
 
-    head = people["head"].user
-    services.sign_with_token(draft, actor=head)
-    decisions.issue_decision(draft, actor=head)
-    units = [item.assessment.unit for item in draft.items.select_related("assessment__unit")]
+    units = [item.assessment.unit for item in signed_decision.items.select_related("assessment__unit")]
     assert units
 
-    pages = printed_pages(bytes(draft.signed_original.issued_pdf), "signed-decision")
+    pages = printed_pages(bytes(signed_decision.signed_original.issued_pdf), "signed-decision")
     decision_text = " ".join("\n".join(pages).split())
     assert "Phụ lục kèm theo Quyết định này" in decision_text
     assert "PHỤ LỤC" not in decision_text
     assert not any(unit.code in decision_text for unit in units)
 
-    appendix = SignedAttachment.objects.get(decision=draft, kind="appendix")
+    appendix = SignedAttachment.objects.get(decision=signed_decision, kind="appendix")
     appendix_text = " ".join("\n".join(printed_pages(bytes(appendix.pdf), "signed-appendix")).split())
     assert "PHỤ LỤC" in appendix_text
     assert "(Kèm theo Quyết định số 15/QĐ-UBND ngày 05/01/2025" in appendix_text
