@@ -14,7 +14,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from friendlygov.audit import chain, keys, services
+from friendlygov.audit import chain, keys, models, services
 from friendlygov.audit.models import AppendOnlyError, AuditEvent
 from friendlygov.audit.services import record, seal, verify
 
@@ -209,6 +209,22 @@ def test_a_process_chains_at_most_once_per_interval(
     assert list(AuditEvent.objects.pending().values_list("data", flat=True)) == [{"step": 2}]
     call_command("seal_audit", stdout=StringIO())
     assert AuditEvent.objects.pending().count() == 0
+
+
+def test_one_pass_chains_more_events_than_one_statement_writes(admin_client, settings, monkeypatch):
+    """A pass after a busy interval chains everything pending, batch after batch, in order."""
+    monkeypatch.setattr(models, "SEAL_BATCH", 7)
+    user = admin_client.user
+    stored = [record(user, "account.renamed", user, {"step": n}) for n in range(17)]  # 3 batches
+    assert seal() == 17
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert [e.pk for e in events] == [e.pk for e in stored]
+    assert [e.sequence for e in events] == list(range(1, 18))
+    assert events[0].previous_hash == chain.GENESIS
+    for before, after in itertools.pairwise(events):
+        assert after.previous_hash == before.hash
+    assert seal() == 0  # nothing is chained twice
+    assert "17 event(s)" in verify_audit()
 
 
 def test_the_chain_fields_of_an_event_cannot_be_updated_through_the_orm(five_events):
