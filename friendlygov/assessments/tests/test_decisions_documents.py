@@ -98,7 +98,9 @@ def test_it_marks_a_draft_and_names_the_revoked_decision(issued, people):
 
 
 @pytest.fixture(scope="module")
-def printed(_appraised_units_for_module, _people_for_module, django_db_blocker) -> dict[str, bytes]:
+def _printed_for_module(
+    _appraised_units_for_module, _people_for_module, django_db_blocker
+) -> dict[str, bytes]:
     """The issued decision and a draft revoking it as LibreOffice prints them, both converted by
     one LibreOffice start (a start costs seconds, a conversion little). They are made in a
     savepoint rolled back at once; only their .docx files are kept."""
@@ -114,6 +116,12 @@ def printed(_appraised_units_for_module, _people_for_module, django_db_blocker) 
         }
         transaction.set_rollback(True)
     return docx_to_pdfs(files, soffice=soffice)
+
+
+@pytest.fixture
+def printed(_printed_for_module, appraised_units, people) -> dict[str, bytes]:
+    """(Asking for what it is built on orders its tests after those that do not use it.)"""
+    return _printed_for_module
 
 
 def revoking(issued, head):

@@ -296,7 +296,9 @@ def test_a_people_committee_signed_by_its_vice_chairman_keeps_tm_above_kt(apprai
 
 
 @pytest.fixture(scope="module")
-def printed(_appraised_units_for_module, _people_for_module, django_db_blocker) -> dict[str, bytes]:
+def _printed_for_module(
+    _appraised_units_for_module, _people_for_module, django_db_blocker
+) -> dict[str, bytes]:
     """Each issuer's decision as LibreOffice prints it (by issuer name), all four converted by one
     LibreOffice start: a start costs seconds, a conversion little. Each decision is issued in a
     savepoint rolled back at once; only its .docx is kept."""
@@ -310,6 +312,12 @@ def printed(_appraised_units_for_module, _people_for_module, django_db_blocker) 
                 files[issuer.name] = documents.decision_docx(issue_as(issuer, units, head))
                 transaction.set_rollback(True)
     return docx_to_pdfs(files, soffice=soffice)
+
+
+@pytest.fixture
+def printed(_printed_for_module, appraised_units, people) -> dict[str, bytes]:
+    """(Asking for what it is built on orders its tests after those that do not use it.)"""
+    return _printed_for_module
 
 
 @pytest.mark.parametrize("issuer", ISSUERS, ids=lambda issuer: issuer.name)
