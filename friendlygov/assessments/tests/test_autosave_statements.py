@@ -45,7 +45,7 @@ KINDS = (
     ("audit event", r'^INSERT INTO "audit_auditevent"'),
     ("chain lock", r"^SELECT pg_advisory_xact_lock"),
     ("pending and head", r'^SELECT .* FROM "audit_auditevent" .*"sequence" IS NULL'),
-    ("seal", r'^UPDATE "audit_auditevent" SET "sequence"'),
+    ("seal", r'^WITH link\(id, seq, prev, digest\) AS \(VALUES .*\) UPDATE "audit_auditevent" SET sequence'),
 )
 
 
