@@ -80,17 +80,7 @@ def test_it_ends_each_legal_basis_with_a_semicolon_and_the_last_with_a_full_stop
 
 
 def test_it_marks_a_draft_and_names_the_revoked_decision(issued, people):
-    revocation = services.draft_decision(
-        issued.body,
-        assessments=[item.assessment for item in issued.items.all()],
-        number="40/QĐ-UBND",
-        signed_on=date(2025, 3, 2),
-        signer_name="Nguyễn Văn An",
-        legal_bases=LEGAL_BASES,
-        actor=people["head"].user,
-        supersedes=issued,
-        kind=Decision.Kind.REVOCATION,
-    )
+    revocation = revoking(issued, people["head"].user, number="40/QĐ-UBND")
     text = text_of(documents.decision_docx(revocation))
     assert "DỰ THẢO" in text
     assert "Về việc thu hồi Quyết định số 15/QĐ-UBND ngày 05/01/2025" in text
@@ -124,11 +114,12 @@ def printed(_printed_for_module, appraised_units, people) -> dict[str, bytes]:
     return _printed_for_module
 
 
-def revoking(issued, head):
+def revoking(issued, head, number=""):
+    """A draft revoking `issued`, signed on 2 March 2025."""
     return services.draft_decision(
         issued.body,
         assessments=[item.assessment for item in issued.items.all()],
-        number="",
+        number=number,
         signed_on=date(2025, 3, 2),
         signer_name="Nguyễn Văn An",
         legal_bases=LEGAL_BASES,
