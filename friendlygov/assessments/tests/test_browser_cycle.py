@@ -156,8 +156,10 @@ def test_the_whole_cycle_in_the_browser(page, live_server, dong_cam, people, set
     look_at(page, "cycle-6-decision-draft")
     page.get_by_role("button", name="Lưu dự thảo").click()
     page.get_by_role("button", name="Ban hành").click()
+    confirm = page.get_by_role("button", name="Xác nhận ban hành")
+    confirm.wait_for()  # the confirmation page has loaded: look at it, not at the page it replaces
     look_at(page, "cycle-6-issue-confirm")
-    page.get_by_role("button", name="Xác nhận ban hành").click()
+    confirm.click()
     page.get_by_role("button", name="Tải bản Word (.docx)").wait_for()
     look_at(page, "cycle-7-decision-issued")
     with page.expect_download() as download:
