@@ -67,6 +67,17 @@ LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists. Its own fixture asks
+    for no database, so a test naming `live_server` before its data fixtures started the server
+    while the settings still named the development database file: the server then had no
+    connection to share, every request thread opened its own to the in-memory test database, two
+    requests at once locked each other out ("database table is locked", a 503) and the page's
+    retry went out ten seconds later."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def chromium_browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         if env_bool("FRIENDLYGOV_REQUIRE_BROWSER", False):

@@ -48,8 +48,8 @@ def check_saved(row, layer="self"):
 
 
 def fill_self_assessment(page, assessment):
-    # Read the rows before the browser starts writing: the test database is shared in memory
-    # with the live server, and SQLite's shared cache does not wait for a lock.
+    # Read the rows before the browser starts writing: the test and the live server share one
+    # connection to the in-memory test database, which two threads must not use at once.
     rows = list(assessment.scores.order_by("pk").values_list("pk", "indicator__method"))
     for pk, method in rows:
         row = page.locator(f"#row-{pk}")

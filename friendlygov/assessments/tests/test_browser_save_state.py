@@ -23,7 +23,7 @@ NOTHING_UNSAVED = "() => !Object.keys(localStorage).some(k => k.startsWith('fg:u
 
 
 def rows(assessment):
-    # Read before the browser writes: SQLite's shared cache does not wait for a lock.
+    # Read before the browser writes: the test shares the live server's one database connection.
     manual = assessment.scores.filter(indicator__method="manual").order_by("pk")
     ratio = assessment.scores.filter(indicator__method="ratio").order_by("pk").first()
     return manual[0], manual[1], ratio

@@ -47,6 +47,8 @@ def test_an_autosave_saves_one_field_and_answers_with_the_new_version(dong_cam, 
     assert response.status_code == 200
     body = response.content.decode()
     assert "Đã lưu" in body and f'value="{score.version + 1}"' in body and 'id="totals"' in body
+    # Only the forms the commune's page has: a version swapped into no element is an htmx error.
+    assert f'id="version-{score.pk}-self"' in body and f'id="version-{score.pk}-appraised"' not in body
     score.refresh_from_db()
     assert (str(score.self_value), str(score.self_points)) == ("4.50", "4.50")
 
