@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from friendlygov.core.testing_browser import look_at
 
@@ -29,12 +30,11 @@ def test_an_official_signs_in_opens_the_units_and_searches(page, loaded_site):
     look_at(page, "home")
 
     page.get_by_role("link", name="Đơn vị hành chính").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/units/**")
     assert page.get_by_role("heading", level=1).first.is_visible()
     look_at(page, "units-tree")
 
     page.goto(f"{loaded_site.url}/units/search/?q=hong+phong&date=2024-12-31")
-    page.wait_for_load_state("networkidle")
     results = page.locator("main").inner_text()
     assert results.count("Hồng Phong") >= 3
     look_at(page, "units-search")
@@ -46,6 +46,6 @@ def test_an_official_signs_in_opens_the_units_and_searches(page, loaded_site):
 def test_the_interface_switches_to_english(page, loaded_site):
     sign_in(page, loaded_site)
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("link", name="Administrative units").first.is_visible()
+    expect(page.get_by_role("link", name="Administrative units").first).to_be_visible()
+    page.wait_for_load_state()
     look_at(page, "home-en")

@@ -2,7 +2,10 @@
 commune's "explain my level", and the public page — which shows nothing for an undecided cycle.
 Screenshots at desktop and phone width, axe-core on each page."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from friendlygov.accounts.models import User
 from friendlygov.assessments.models import Assessment
@@ -39,8 +42,8 @@ def test_the_public_page_shows_decided_results_and_nothing_before_a_decision(pag
 def test_a_leader_reads_the_dashboard(page, demo):
     sign_in(page, demo, "lanhdao.haiphong")
     page.get_by_role("link", name="Báo cáo").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", level=1).first.inner_text().startswith("Kết quả năm")
+    expect(page.get_by_role("heading", level=1).first).to_have_text(re.compile("^Kết quả năm"))
+    page.wait_for_load_state()
     page.goto(f"{demo.url}/reports/2025/")
     main = page.locator("main").inner_text()
     assert "Phân bố theo mức" in main
@@ -69,6 +72,6 @@ def test_a_commune_reads_why_it_got_its_level(page, demo):
     assessment = Assessment.objects.get(cycle__year=2025, unit_id="10804@2025-07-01")
     sign_in(page, demo, "canbo.kimthanh", to=f"/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Giải thích mức đạt").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", level=1).inner_text() == "Giải thích mức đạt"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Giải thích mức đạt")
+    page.wait_for_load_state()
     look_at(page, "reports-commune-2025")
