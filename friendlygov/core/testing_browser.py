@@ -147,16 +147,17 @@ def serious_axe_violations(page) -> list[dict]:
 
 
 def look_at(page, name: str) -> None:
-    """Fail on serious accessibility issues at desktop and phone width, and screenshot the page
-    at both widths for people to look at.
+    """Fail on serious accessibility issues, and screenshot the page at desktop and phone width
+    for people to look at.
 
     axe-core is the largest cost of the browser tests (0.1–1 s a run), so `make test` runs it once
     per distinct page in a session (see `distinct_page`), at desktop width; with
     FRIENDLYGOV_AXE=every (as .ci/run's browser stage sets) it runs on every looked-at state at
-    both widths, so every state is still checked at both widths on every CI run. Screenshots are taken where someone will look at them:
-    of the visible part with FRIENDLYGOV_SCREENSHOTS=visible (`make test-browser`), of the whole
-    page with FRIENDLYGOV_SCREENSHOTS=full (.ci/run's browser stage); a plain `make test` takes
-    none (they were a tenth of its browser time). A state is looked at once per session, so a test
+    both widths, so every state is still checked at both widths on every CI run. Screenshots are
+    taken where someone will look at them: of the visible part with
+    FRIENDLYGOV_SCREENSHOTS=visible (`make test-browser`), of the whole page with
+    FRIENDLYGOV_SCREENSHOTS=full (.ci/run's browser stage); a plain `make test` takes none (they
+    were a tenth of its browser time). A state is looked at once per session, so a test
     run at two widths names it once; the test's own viewport is given back afterwards.
     """
     if name in _LOOKED_AT:
