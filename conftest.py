@@ -39,14 +39,17 @@ def _grants_read_afresh():
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     """The shipped reference data (units, default framework) is loaded once for the session;
-    each test's own changes are rolled back as usual. The demo templates the collected tests read
-    are built (or found by source hash) now, from this state."""
+    each test's own changes are rolled back as usual, and on SQLite a transactional test's are
+    undone by copying this state back (testing_db.restore_instead_of_flushing). The demo templates
+    the collected tests read are built (or found by source hash) now, from this state."""
     from friendlygov.core.testing import build_templates_for
+    from friendlygov.core.testing_db import restore_instead_of_flushing
 
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0)
         call_command("load_default_framework", verbosity=0)
         build_templates_for(request.session.items)
+        restore_instead_of_flushing()
 
 
 def pytest_configure(config):

@@ -288,6 +288,38 @@ class DatabaseTemplate:
                 time.sleep(0.25)
 
 
+# --- after a transactional test ----------------------------------------------------------------
+def restore_instead_of_flushing() -> None:
+    """After a transactional test (a live server, on_commit work) Django empties every table
+    (`flush`, then post_migrate writes the content types and permissions again) and the next test
+    loads the reference data again: together about a third of a second, more after the demo. On
+    the in-memory SQLite test database the state the session started from (migrated, reference
+    data loaded) is kept once and copied back instead, with SQLite's backup API. The identifiers
+    the test used are then free again, as after a rolled-back test. Call it once the session's
+    database is ready; PostgreSQL, and a test with serialized rollback or other databases, flush
+    as before."""
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return
+    if getattr(TransactionTestCase._fixture_teardown, "restores", False):
+        return
+    connection.ensure_connection()
+    kept = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(kept)
+    flush = TransactionTestCase._fixture_teardown
+
+    def restore_session_start(self):
+        if self.serialized_rollback or set(self._databases_names(include_mirrors=False)) != {"default"}:
+            return flush(self)
+        kept.backup(connection.connection)
+        DatabaseTemplate._forget_cached_rows()
+
+    restore_session_start.restores = True
+    TransactionTestCase._fixture_teardown = restore_session_start
+
+
 # --- module-shared fixtures -------------------------------------------------------------------
 SHARED_FIXTURES: dict[str, str] = {}
 
