@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import connections
 
+from .server import planned_workers, unshared_limits
+
 # The audit chain is sealed with UPDATE … FROM (audit/models.py), which SQLite has since 3.33.
 OLDEST_SQLITE = (3, 33, 0)
-
-from .server import planned_workers, unshared_limits
 
 
 @register(Tags.caches, deploy=True)
