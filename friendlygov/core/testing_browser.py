@@ -157,7 +157,7 @@ def look_at(page, name: str) -> None:
     """Fail on serious accessibility issues, and screenshot the page at desktop and phone width
     for people to look at.
 
-    axe-core is the largest cost of the browser tests (0.1–1 s a run), so `make test` runs it once
+    axe-core is a large cost of the browser tests (98 runs took 16.5 s), so `make test` runs it once
     per distinct page in a session (see `distinct_page`), at desktop width; with
     FRIENDLYGOV_AXE=every (as .ci/run's browser stage sets) it runs on every looked-at state at
     both widths, so every state is still checked at both widths on every CI run. Screenshots are
