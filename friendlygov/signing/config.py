@@ -1,10 +1,20 @@
 """The deployment's signing configuration, read from settings at each use (tests change it)."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
-from .signer import Token
+
+@dataclass(frozen=True)
+class Token:
+    """A key on a PKCS#11 token: the module (the token's driver), the token's label, its PIN and
+    the label of the key and its certificate on it."""
+
+    module: str
+    label: str
+    pin: str
+    key_label: str
 
 
 def _token(prefix: str) -> Token | None:

@@ -13,7 +13,8 @@ from friendlygov.assessments import documents
 from friendlygov.assessments.models import Decision
 from friendlygov.core.office import PdfUnavailable, docx_to_pdf, docx_to_pdfs, soffice_path
 
-from . import forms, layout
+from . import layout
+from .field_names import DATE_FIELD, NUMBER_FIELD
 from .models import SignedAttachment
 
 
@@ -56,6 +57,8 @@ def register_pdf(decision, *, code: str, docx: bytes | None = None) -> bytes:
         raise PdfUnavailable(
             _("Không tìm thấy vị trí “%(what)s” trên bản PDF để đặt ô số, ngày và chữ ký.") % {"what": exc}
         ) from exc
+    from . import forms  # pyHanko, loaded with the first PDF rather than at start-up
+
     return forms.with_fields(pdf, places, verify_url=verify_url(code))
 
 
@@ -71,9 +74,11 @@ def attachments(decision) -> dict[str, bytes]:
 
 def fill(pdf: bytes, decision) -> bytes:
     """The clerk's number and date written into their fields, printed as the heading prints them."""
+    from . import forms  # pyHanko, loaded with the first PDF rather than at start-up
+
     frame = decision.printed_frame()
     values = {
-        forms.NUMBER_FIELD: f"Số: {decision.number}",
-        forms.DATE_FIELD: f"{frame.place}, {documents.date_text(decision.signed_on)}",
+        NUMBER_FIELD: f"Số: {decision.number}",
+        DATE_FIELD: f"{frame.place}, {documents.date_text(decision.signed_on)}",
     }
     return forms.fill(pdf, values)

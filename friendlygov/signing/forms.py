@@ -16,12 +16,9 @@ from pyhanko.pdf_utils.text import TextBox, TextBoxStyle
 from pyhanko.sign import fields
 
 from . import fonts
+from .field_names import AGENCY_FIELD, DATE_FIELD, NUMBER_FIELD, PERSON_FIELD
 from .layout import Box, Places
 
-NUMBER_FIELD = "so_van_ban"
-DATE_FIELD = "ngay_ban_hanh"
-PERSON_FIELD = "chu_ky_nguoi_co_tham_quyen"
-AGENCY_FIELD = "chu_ky_co_quan"
 PRINT = 4  # annotation flag: printed
 
 

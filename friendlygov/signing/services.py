@@ -2,7 +2,10 @@
 signature (on the server's token, or uploaded after signing outside), and, when the decision is
 issued, the number and date filled and the agency's signature applied (Decree 30/2020).
 
-Each is atomic, checks the assessment area's policy, and records its audit event.
+Each is atomic, checks the assessment area's policy, and records its audit event. The modules
+that sign and check signatures (pyHanko: a third of a second of imports) are imported in the
+functions that sign or check, so a process that never does (a worker, a management command, a
+decision issued unsigned) does not load them.
 """
 
 import hashlib
@@ -18,10 +21,9 @@ from friendlygov.assessments.models import Decision
 from friendlygov.audit.services import record
 from friendlygov.core.office import PdfUnavailable
 
-from . import config, content, edits, signer
-from .forms import DATE_FIELD, NUMBER_FIELD, PERSON_FIELD
+from . import config, content, edits
+from .field_names import DATE_FIELD, NUMBER_FIELD, PERSON_FIELD
 from .models import SignedAttachment, SignedOriginal
-from .verify import verify
 
 FILL_FORMS = 2  # DocMDP P=2: filling forms and signing, nothing else
 
@@ -134,6 +136,8 @@ def sign_with_token(decision, *, actor) -> SignedOriginal:
     if token is None:
         raise ValidationError(_("Hệ thống chưa cấu hình thiết bị ký số của người có thẩm quyền."))
     original = prepare_for_signing(decision, actor=actor)
+    from . import signer
+
     try:
         signed = signer.sign_person(bytes(original.register_pdf), token, now=timezone.localtime())
     except signer.TokenUnavailable as exc:
@@ -159,6 +163,8 @@ def accept_signed_upload(decision, data: bytes, *, actor) -> SignedOriginal:
 
 
 def signed_upload_problems(register_pdf: bytes, data: bytes) -> list[str]:
+    from .verify import verify
+
     if not data.startswith(register_pdf):
         return [
             _(
@@ -191,6 +197,8 @@ def signed_upload_problems(register_pdf: bytes, data: bytes) -> list[str]:
 
 
 def _keep_person_signature(original, signed: bytes, source, actor) -> SignedOriginal:
+    from .verify import verify
+
     report = verify(signed, roots_pem=config.trust_roots_pem(), crls=config.crls())
     person = next(s for s in report.signatures if s.field == PERSON_FIELD)
     original.person_pdf = signed
@@ -216,6 +224,8 @@ def seal_at_issuance(decision, *, actor) -> SignedOriginal | None:
     original = SignedOriginal.objects.select_for_update().filter(decision=decision).first()
     if original is None or not original.person_signed:
         return None
+    from . import signer
+
     if original.fingerprint != content.fingerprint(decision):
         raise ValidationError(
             _("Dự thảo đã thay đổi sau khi người có thẩm quyền ký số: hãy ký lại trước khi ban hành.")
@@ -261,5 +271,7 @@ def _attachments(decision, token, now) -> dict[str, bytes]:
     the agency's token (Decree 30, Appendix I; ADR 0031)."""
     made = content.attachments(decision)
     if token:
+        from . import signer
+
         made = {kind: signer.sign_attachment(pdf, token, now=now) for kind, pdf in made.items()}
     return made

@@ -10,7 +10,6 @@ gets the agency's signature at the top right of its first page, without the seal
 import io
 import textwrap
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 from pyhanko.pdf_utils import layout
@@ -22,24 +21,13 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, TokenCriteria, open_pkcs11_session
 from pyhanko.stamp import TextStampStyle
 
 from . import fonts
-from .forms import AGENCY_FIELD, PERSON_FIELD
+from .config import Token
+from .field_names import AGENCY_FIELD, ATTACHMENT_FIELD, PERSON_FIELD
 from .layout import MM
 from .loop import outside_any_event_loop
 
 A4 = (595.28, 841.89)
 ATTACHMENT_BOX = (62 * MM, 16 * MM)
-ATTACHMENT_FIELD = "chu_ky_co_quan_phu_luc"
-
-
-@dataclass(frozen=True)
-class Token:
-    """A key on a PKCS#11 token: the module (the token's driver), the token's label, its PIN and
-    the label of the key and its certificate on it."""
-
-    module: str
-    label: str
-    pin: str
-    key_label: str
 
 
 class TokenUnavailable(Exception):

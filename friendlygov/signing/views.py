@@ -27,10 +27,8 @@ from friendlygov.core.client import client_address
 from friendlygov.core.office import file_response
 
 from . import config, content, edits, services
-from .forms import AGENCY_FIELD, PERSON_FIELD
+from .field_names import AGENCY_FIELD, ATTACHMENT_FIELD, PERSON_FIELD
 from .models import SignedAttachment, SignedOriginal
-from .signer import ATTACHMENT_FIELD
-from .verify import verify_in_time
 
 app_name = "signing"
 PDF_MAGIC = b"%PDF-"
@@ -265,6 +263,8 @@ def _stored_by_code(digest: str, code: str) -> bytes | None:
 
 
 def _result(data: bytes) -> dict:
+    from .verify import verify_in_time  # pyHanko, loaded by the first check (services.py)
+
     report = verify_in_time(
         data, roots_pem=config.trust_roots_pem(), crls=config.crls(), seconds=settings.VERIFY_SECONDS
     )

@@ -14,7 +14,7 @@ from friendlygov.assessments import services as decisions
 from friendlygov.assessments.models import Decision
 from friendlygov.core.office import soffice_path
 from friendlygov.signing import config, services, signer, testing
-from friendlygov.signing.forms import DATE_FIELD, NUMBER_FIELD
+from friendlygov.signing.field_names import DATE_FIELD, NUMBER_FIELD
 from friendlygov.signing.models import SignedAttachment, SignedOriginal
 from friendlygov.signing.verify import verify
 

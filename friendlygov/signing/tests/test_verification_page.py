@@ -166,8 +166,9 @@ def _now():
 def test_it_recognises_an_attachment_of_its_decision_signed_at_the_top_right_without_image(
     signed_decision, people, tokens, client, kind, label
 ):
+    from friendlygov.signing.field_names import ATTACHMENT_FIELD
     from friendlygov.signing.models import SignedAttachment
-    from friendlygov.signing.signer import A4, ATTACHMENT_FIELD
+    from friendlygov.signing.signer import A4
 
     attachment = SignedAttachment.objects.get(decision=signed_decision, kind=kind)
     assert attachment.agency_signed
