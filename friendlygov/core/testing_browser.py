@@ -13,6 +13,7 @@ missing browser is a failure. Screenshots go to test-artifacts/screenshots/.
 import json
 import os
 import shutil
+import socket
 import threading
 from pathlib import Path
 
@@ -49,6 +50,15 @@ class _OneRequestAtATime(ThreadedWSGIServer):
         super().__init__(*args, connections_override=connections_override, **kwargs)
         self._serial = bool(connections_override)
         self._answering = threading.Lock()
+
+    def get_request(self):
+        """Every accepted connection sends at once (TCP_NODELAY). The server writes a response's
+        status line, headers and body in separate small writes; with Nagle's algorithm on, the
+        second waits for the browser's delayed acknowledgement, about 40 ms a request (a page that
+        took the app 2 ms reached the browser after 65 ms; 23 ms with this)."""
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
 
     def set_app(self, application):
         if not self._serial:
