@@ -142,15 +142,22 @@ def open_cycle(cycle, *, units, actor) -> int:
         )
     bodies = _bodies_by_unit(cycle)
     leaves = _leaf_indicators(cycle)
-    created = 0
     for unit in units:
         if not unit.is_valid_on(cycle.scope_date):
             raise ValidationError(
                 _("Đơn vị %(unit)s (%(code)s) không còn hiệu lực ngày %(date)s.")
                 % {"unit": unit.name, "code": unit.code, "date": cycle.scope_date.strftime("%d/%m/%Y")}
             )
-        _new_assessment(cycle, unit, bodies, leaves)
-        created += 1
+    # Two inserts for the whole province (235 communes, ~50 rows each), not two per commune.
+    assessments = Assessment.objects.bulk_create(
+        Assessment(cycle=cycle, unit=unit, body=_body_for(unit, bodies)) for unit in units
+    )
+    IndicatorScore.objects.bulk_create(
+        row
+        for assessment, unit in zip(assessments, units, strict=True)
+        for row in _score_rows(assessment, unit, leaves)
+    )
+    created = len(assessments)
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["opened_at", "updated_at"])
     record(actor, "cycle.opened", cycle, {"assessments": created})
@@ -162,7 +169,7 @@ def _bodies_by_unit(cycle) -> dict:
 
 
 def _leaf_indicators(cycle) -> list:
-    return [i for i in cycle.framework.indicators.select_related("criterion") if not i.children.exists()]
+    return list(cycle.framework.indicators.select_related("criterion").filter(children__isnull=True))
 
 
 def _body_for(unit, bodies):
@@ -182,12 +189,13 @@ def _applies(indicator, unit) -> bool:
 
 def _new_assessment(cycle, unit, bodies, leaves) -> Assessment:
     assessment = Assessment.objects.create(cycle=cycle, unit=unit, body=_body_for(unit, bodies))
-    IndicatorScore.objects.bulk_create(
-        IndicatorScore(assessment=assessment, indicator=indicator)
-        for indicator in leaves
-        if _applies(indicator, unit)
-    )
+    IndicatorScore.objects.bulk_create(_score_rows(assessment, unit, leaves))
     return assessment
+
+
+def _score_rows(assessment, unit, leaves) -> list:
+    """An empty score row for each leaf indicator that applies to the unit's type."""
+    return [IndicatorScore(assessment=assessment, indicator=i) for i in leaves if _applies(i, unit)]
 
 
 # --- A merger or a division while a cycle is open -------------------------------------------------
