@@ -11,11 +11,23 @@ from .test_browser_cycle import saving, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# The page has not scrolled for three animation frames in a row.
+SCROLL_SETTLED = """() => new Promise((settled) => {
+    let last = null, still = 0;
+    const frame = () => {
+        still = window.scrollY === last ? still + 1 : 0;
+        last = window.scrollY;
+        still >= 3 ? settled(true) : requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+})"""
+
+
 def assert_lands_below_the_summary(page, target):
     """The target's top is just under the sticky summary: in view, and not hidden by it."""
     where = """(id) => [document.getElementById(id).getBoundingClientRect().top,
                        document.getElementById('summary').getBoundingClientRect().bottom]"""
-    page.wait_for_timeout(300)  # a smooth scroll, if the browser makes one
+    page.wait_for_function(SCROLL_SETTLED)  # a smooth scroll, if the browser makes one
     top, bar_bottom = page.evaluate(where, target)
     assert bar_bottom - 1 <= top < bar_bottom + 120, (top, bar_bottom)
 
