@@ -1,6 +1,7 @@
 /* On every page: buttons are disabled while their request runs, changes kept in this browser for
-   unsaved work are cleared at sign-out (office computers are shared), and the page a lost session
-   led to tells the other tabs that the person is signed in again. No build step; plain ES2017. */
+   unsaved work are cleared at sign-out (office computers are shared), the page a lost session
+   led to tells the other tabs that the person is signed in again, and file fields speak the
+   page's language. No build step; plain ES2017. */
 (function () {
   "use strict";
   var UNSAVED = "fg:unsaved:";
@@ -75,4 +76,46 @@
   if (signedIn && storage()) {
     try { storage().setItem("fg:signed-in", signedIn.dataset.signedIn + ":" + Date.now()); } catch (e) { /* full */ }
   }
+
+  // A file field in the page's language. The browser writes its own button and "no file" text in
+  // the language of its menus, so an office computer with English menus showed "Choose File" on a
+  // Vietnamese page. The field itself stays where it is, only transparent, on top of a button and
+  // a file name drawn in the page's words: clicks, the keyboard, dragging a file onto it, its
+  // label and screen readers all still reach the real field. Without JavaScript it is the
+  // browser's own.
+  function fileNames(input) {
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    return names.length ? names.join(", ") : document.body.dataset.fileNone;
+  }
+
+  function dressFileField(input) {
+    if (input.closest(".file-picker")) return;
+    var picker = document.createElement("span");
+    picker.className = "file-picker";
+    input.parentNode.insertBefore(picker, input);
+    picker.appendChild(input);
+    var face = document.createElement("span");
+    face.className = "file-picker-button";
+    face.setAttribute("aria-hidden", "true");
+    face.textContent = document.body.dataset.fileChoose;
+    var name = document.createElement("span");
+    name.className = "file-picker-name";
+    name.setAttribute("aria-hidden", "true");
+    name.textContent = fileNames(input);
+    picker.appendChild(face);
+    picker.appendChild(name);
+  }
+
+  function dressFileFieldsIn(root) {
+    if (!document.body.dataset.fileChoose || !root.querySelectorAll) return;
+    if (root.matches && root.matches("input[type=file]")) dressFileField(root);
+    root.querySelectorAll("input[type=file]").forEach(dressFileField);
+  }
+
+  dressFileFieldsIn(document);
+  document.addEventListener("htmx:load", function (event) { dressFileFieldsIn(event.detail.elt); });
+  document.addEventListener("change", function (event) {
+    var picker = event.target.closest && event.target.closest(".file-picker");
+    if (picker) picker.querySelector(".file-picker-name").textContent = fileNames(event.target);
+  });
 })();

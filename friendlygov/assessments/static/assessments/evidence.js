@@ -38,6 +38,7 @@
     say(form, problem);
     if (problem) {
       input.value = "";
+      input.dispatchEvent(new Event("change", { bubbles: true })); // the file's name goes too
       return;
     }
     htmx.trigger(form, "submit");
