@@ -201,6 +201,9 @@ def test_a_picked_file_uploads_at_once_and_shows_its_progress(
     page.get_by_role("link", name="bien-ban.pdf").wait_for()
     assert page.locator(f"#row-{first.pk} .upload-progress").is_hidden()
     assert dong_cam.evidence.filter(indicator=first.indicator, removed_at=None).count() == 1
+    # The row came back new from the server: its file field is in the page's words again.
+    expect(page.locator(f"#row-{first.pk} .file-picker-button")).to_have_text("Chọn tệp…")
+    expect(page.locator(f"#row-{first.pk} .file-picker-name")).to_have_text("Chưa chọn tệp nào")
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -229,3 +232,4 @@ def test_a_21_mb_file_is_refused_before_anything_is_sent(
     page.wait_for_timeout(300)
     assert sent == []
     assert row.locator("input[type='file']").input_value() == ""
+    assert row.locator(".file-picker-name").inner_text() == "Chưa chọn tệp nào"  # not the refused file
