@@ -151,15 +151,16 @@ def _described(error: yaml.YAMLError, text: str) -> yaml.YAMLError:
 
 
 def parse_framework(text: str, filename: str) -> FrameworkDocument:
-    loader = _DecimalLoader(text)
     try:
-        # One parse: the nodes keep each value's line and column for the problems found later.
-        root = loader.get_single_node()
-        data = None if root is None else loader.construct_document(root)
+        loader = _DecimalLoader(text)  # the pure-Python reader refuses unprintable characters here
+        try:
+            # One parse: the nodes keep each value's line and column for the problems found later.
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         raise FrameworkFileError([syntax_problem(_described(error, text), filename)]) from None
-    finally:
-        loader.dispose()
     locator = YamlLocator(filename, root)
     if data is None:
         locator.add((), _("Tệp trống (hoặc chỉ có chú thích)."))
