@@ -216,6 +216,22 @@ def test_it_explains_yaml_syntax_errors_in_words(default_text, ending, explained
     assert "expected" not in problem.reason and "found" not in problem.reason
 
 
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_an_unprintable_character_is_a_syntax_problem_with_either_parser(default_text, libyaml, monkeypatch):
+    # Without libyaml, PyYAML's own reader refuses the character as the loader is made.
+    if not libyaml:
+        from friendlygov.frameworks import yaml_io
+
+        class PurePython(yaml_io.yaml.SafeLoader):
+            pass
+
+        PurePython.yaml_constructors = yaml_io._DecimalLoader.yaml_constructors
+        monkeypatch.setattr(yaml_io, "_DecimalLoader", PurePython)
+    [problem] = refused(default_text + "extra: \x07\n")
+    assert problem.reason.startswith("Lỗi cú pháp YAML: ")
+    assert "\x07" not in problem.reason and "special characters" not in problem.reason
+
+
 def test_it_says_an_empty_file_is_empty():
     [problem] = refused("# chỉ có chú thích\n")
     assert problem.reason == "Tệp trống (hoặc chỉ có chú thích)."
